@@ -1,0 +1,341 @@
+// Pulumi mocks that behave like the AWS provider where the program and the analysis depend on it:
+// auto-names, ids and ARNs in the account of the resource's provider, the computed attributes the
+// program reads, and StackReference outputs from stacks planned earlier. Every registration is recorded
+// with its URN, account, inputs and outputs, which is what the offline plan works on.
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
+
+/** The marker Pulumi uses for secret values on the wire. */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+
+export interface MockedResource {
+    urn: string;
+    type: string;
+    name: string;
+    custom: boolean;
+    id?: string;
+    accountId?: string;
+    region?: string;
+    /** Inputs with secrets unwrapped (see `secretValues` for what to redact). */
+    inputs: Record<string, unknown>;
+    outputs: Record<string, unknown>;
+    /** `urn::id` of the provider, for custom resources. */
+    provider?: string;
+    parent?: string;
+    dependencies: string[];
+    propertyDependencies: Record<string, string[]>;
+}
+
+export interface AwsMocksOptions {
+    /** Account of resources that use the default provider. */
+    defaultAccountId?: string;
+    defaultRegion?: string;
+    partition?: string;
+    /** Outputs of another stack, by fully qualified stack name, for StackReference. */
+    stackOutputs?: (stackName: string) => Record<string, unknown> | undefined;
+}
+
+interface ProviderInfo {
+    accountId?: string;
+    region?: string;
+}
+
+/** Minimal view of the resource monitor's RegisterResourceRequest we read. */
+interface RegisterRequest {
+    getParent(): string;
+    getDependenciesList(): string[];
+    getPropertydependenciesMap(): { forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void };
+}
+
+export class AwsMocks implements pulumi.runtime.Mocks {
+    readonly resources: MockedResource[] = [];
+    /** Every secret string value that reached a resource, so reports can redact it. */
+    readonly secretValues = new Set<string>();
+    private readonly providers = new Map<string, ProviderInfo>();
+    private readonly partition: string;
+
+    constructor(private readonly options: AwsMocksOptions = {}) {
+        this.partition = options.partition ?? "aws";
+    }
+
+    /**
+     * Installs these mocks for a stack. Must run before the program creates any resource
+     * (call it in a mocha `before()` and import the program afterwards).
+     */
+    async install(project: string, stack: string, organization = "organization"): Promise<void> {
+        await pulumi.runtime.setMocks(this, project, stack, false, organization);
+        // The mock monitor tells newResource neither the URN nor the parent; wrap it to record them.
+        const monitor = pulumi.runtime.getMonitor() as unknown as {
+            registerResource(req: RegisterRequest, cb: (err: unknown, res: { getUrn(): string } | undefined) => void): Promise<void>;
+        };
+        const register = monitor.registerResource.bind(monitor);
+        monitor.registerResource = (req, callback) => {
+            const index = this.resources.length;
+            // The mock monitor calls newResource synchronously, before its first await.
+            const done = register(req, (err, response) => {
+                if (response && record) record.urn = response.getUrn();
+                callback(err, response);
+            });
+            const record = this.resources[index] as MockedResource | undefined;
+            if (record) {
+                record.parent = req.getParent() || undefined;
+                record.dependencies = req.getDependenciesList();
+                record.propertyDependencies = propertyDependencies(req);
+            }
+            return done;
+        };
+    }
+
+    newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
+        const inputs = this.unwrapSecrets(args.inputs ?? {}) as Record<string, unknown>;
+        const provider = args.provider ? this.providers.get(providerId(args.provider)) : undefined;
+        const accountId = args.custom ? provider?.accountId ?? this.options.defaultAccountId : undefined;
+        const region = args.custom ? provider?.region ?? this.options.defaultRegion ?? "us-east-1" : undefined;
+
+        let id: string | undefined;
+        let outputs: Record<string, unknown>;
+        if (args.type === "pulumi:pulumi:StackReference") {
+            const stackName = String(inputs.name);
+            const stackOutputs = this.options.stackOutputs?.(stackName);
+            if (!stackOutputs) throw new Error(`stack '${stackName}' has no outputs (plan or deploy it first)`);
+            id = stackName;
+            outputs = { name: stackName, outputs: stackOutputs, secretOutputNames: [] };
+        } else if (args.type.startsWith("pulumi:providers:")) {
+            const info = providerInfo(inputs);
+            id = `${args.name}-${hash(JSON.stringify(info), 8)}`;
+            this.providers.set(id, info);
+            outputs = { ...inputs };
+        } else if (args.custom) {
+            ({ id, state: outputs } = awsState(args.type, args.name, inputs, {
+                accountId: accountId ?? "123456789012",
+                region: region!,
+                partition: this.partition,
+            }));
+        } else {
+            outputs = {};
+        }
+
+        this.resources.push({
+            urn: "",
+            type: args.type,
+            name: args.name,
+            custom: args.custom ?? false,
+            id,
+            accountId,
+            region,
+            inputs,
+            outputs,
+            provider: args.provider || undefined,
+            dependencies: [],
+            propertyDependencies: {},
+        });
+        return { id, state: outputs };
+    }
+
+    call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
+        const provider = args.provider ? this.providers.get(providerId(args.provider)) : undefined;
+        const accountId = provider?.accountId ?? this.options.defaultAccountId ?? "123456789012";
+        const region = provider?.region ?? this.options.defaultRegion ?? "us-east-1";
+        switch (args.token) {
+            case "aws:index/getCallerIdentity:getCallerIdentity":
+                return { accountId, arn: `arn:${this.partition}:iam::${accountId}:root`, userId: accountId, id: accountId };
+            case "aws:index/getRegion:getRegion":
+                return { name: region, region, id: region };
+            case "aws:index/getPartition:getPartition":
+                return { partition: this.partition, dnsSuffix: "amazonaws.com", id: this.partition };
+            case "aws:index/getAvailabilityZones:getAvailabilityZones":
+                return { names: ["a", "b", "c"].map((zone) => `${region}${zone}`), zoneIds: [], id: region };
+            default:
+                throw new Error(`the offline mocks do not implement the call ${args.token}`);
+        }
+    }
+
+    /** Custom resources only (what a deployment would create), in registration order. */
+    customResources(): MockedResource[] {
+        return this.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:"));
+    }
+
+    private unwrapSecrets(value: unknown): unknown {
+        if (Array.isArray(value)) return value.map((item) => this.unwrapSecrets(item));
+        if (value !== null && typeof value === "object") {
+            const record = value as Record<string, unknown>;
+            if (record[SECRET_SIG] === SECRET_VALUE) {
+                const inner = this.unwrapSecrets(record.value);
+                collectStrings(inner, (text) => this.secretValues.add(text));
+                return inner;
+            }
+            return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, this.unwrapSecrets(v)]));
+        }
+        return value;
+    }
+}
+
+function providerId(reference: string): string {
+    return reference.slice(reference.lastIndexOf("::") + 2);
+}
+
+/** Provider inputs arrive JSON-encoded under mocks (for example allowedAccountIds as '["1111..."]'). */
+function providerInfo(inputs: Record<string, unknown>): ProviderInfo {
+    const decode = (value: unknown) => {
+        if (typeof value !== "string") return value;
+        try {
+            return JSON.parse(value);
+        } catch {
+            return value;
+        }
+    };
+    const allowed = decode(inputs.allowedAccountIds);
+    const region = decode(inputs.region);
+    return {
+        accountId: Array.isArray(allowed) && allowed.length === 1 ? String(allowed[0]) : undefined,
+        region: typeof region === "string" ? region : undefined,
+    };
+}
+
+function propertyDependencies(request: RegisterRequest): Record<string, string[]> {
+    const result: Record<string, string[]> = {};
+    request.getPropertydependenciesMap().forEach((value, key) => (result[key] = value.getUrnsList()));
+    return result;
+}
+
+function collectStrings(value: unknown, add: (text: string) => void): void {
+    if (typeof value === "string") add(value);
+    else if (Array.isArray(value)) value.forEach((item) => collectStrings(item, add));
+    else if (value !== null && typeof value === "object") Object.values(value).forEach((v) => collectStrings(v, add));
+}
+
+function hash(text: string, length: number): string {
+    return createHash("sha1").update(text).digest("hex").slice(0, length);
+}
+
+interface Placement {
+    accountId: string;
+    region: string;
+    partition: string;
+}
+
+/** The property the AWS provider auto-names, by resource type. */
+const AUTO_NAMED: Record<string, string> = {
+    "aws:iam/role:Role": "name",
+    "aws:iam/group:Group": "name",
+    "aws:iam/user:User": "name",
+    "aws:iam/policy:Policy": "name",
+    "aws:iam/rolePolicy:RolePolicy": "name",
+    "aws:iam/groupPolicy:GroupPolicy": "name",
+    "aws:iam/userPolicy:UserPolicy": "name",
+    "aws:s3/bucket:Bucket": "bucket",
+    "aws:cloudtrail/trail:Trail": "name",
+    "aws:lambda/function:Function": "name",
+    "aws:ecr/repository:Repository": "name",
+    "aws:sns/topic:Topic": "name",
+    "aws:cloudwatch/logGroup:LogGroup": "name",
+    "aws:cloudwatch/metricAlarm:MetricAlarm": "name",
+    "aws:cloudwatch/logMetricFilter:LogMetricFilter": "name",
+    "aws:cfg/rule:Rule": "name",
+};
+
+/** The id prefix EC2 gives each kind of resource. */
+const EC2_ID_PREFIX: Record<string, string> = {
+    "aws:ec2/vpc:Vpc": "vpc",
+    "aws:ec2/subnet:Subnet": "subnet",
+    "aws:ec2/routeTable:RouteTable": "rtb",
+    "aws:ec2/vpcPeeringConnection:VpcPeeringConnection": "pcx",
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": "rtbassoc",
+    "aws:ec2/securityGroup:SecurityGroup": "sg",
+    "aws:ec2/internetGateway:InternetGateway": "igw",
+};
+
+/** What the AWS provider would report for a new resource: inputs plus id, name, ARN and friends. */
+export function awsState(
+    type: string,
+    name: string,
+    inputs: Record<string, unknown>,
+    placement: Placement,
+): { id: string; state: Record<string, unknown> } {
+    const { accountId, region, partition } = placement;
+    const digest = hash(`${accountId}|${region}|${type}|${name}`, 17);
+    const state: Record<string, unknown> = { ...inputs };
+    const nameProperty = AUTO_NAMED[type];
+    if (nameProperty && (state[nameProperty] === undefined || state[nameProperty] === "")) {
+        const autoName = `${name}-${digest.slice(0, 7)}`;
+        state[nameProperty] = type === "aws:s3/bucket:Bucket" ? autoName.toLowerCase() : autoName;
+    }
+    const resourceName = nameProperty ? String(state[nameProperty]) : name;
+    const iamPath = typeof state.path === "string" ? state.path : "/";
+    let id: string = resourceName;
+
+    switch (type) {
+        case "aws:iam/role:Role":
+            state.arn = `arn:${partition}:iam::${accountId}:role${iamPath}${resourceName}`;
+            state.uniqueId = `AROA${digest.toUpperCase()}`;
+            state.createDate = "2026-01-01T00:00:00Z";
+            break;
+        case "aws:iam/group:Group":
+            state.arn = `arn:${partition}:iam::${accountId}:group${iamPath}${resourceName}`;
+            state.uniqueId = `AGPA${digest.toUpperCase()}`;
+            break;
+        case "aws:iam/user:User":
+            state.arn = `arn:${partition}:iam::${accountId}:user${iamPath}${resourceName}`;
+            state.uniqueId = `AIDA${digest.toUpperCase()}`;
+            break;
+        case "aws:iam/policy:Policy":
+            state.arn = `arn:${partition}:iam::${accountId}:policy${iamPath}${resourceName}`;
+            state.policyId = `ANPA${digest.toUpperCase()}`;
+            id = String(state.arn);
+            break;
+        case "aws:iam/rolePolicy:RolePolicy":
+            id = `${state.role}:${resourceName}`;
+            break;
+        case "aws:iam/groupPolicy:GroupPolicy":
+            id = `${state.group}:${resourceName}`;
+            break;
+        case "aws:iam/userPolicy:UserPolicy":
+            id = `${state.user}:${resourceName}`;
+            break;
+        case "aws:s3/bucket:Bucket":
+            state.arn = `arn:${partition}:s3:::${resourceName}`;
+            state.bucketDomainName = `${resourceName}.s3.amazonaws.com`;
+            state.bucketRegionalDomainName = `${resourceName}.s3.${region}.amazonaws.com`;
+            state.region = region;
+            state.hostedZoneId = "Z3AQBSTGFYJSTF";
+            break;
+        case "aws:cloudtrail/trail:Trail":
+            state.arn = `arn:${partition}:cloudtrail:${region}:${accountId}:trail/${resourceName}`;
+            state.homeRegion = region;
+            id = String(state.arn);
+            break;
+        case "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter":
+            id = String(state.vpcPeeringConnectionId);
+            state.acceptStatus = "active";
+            state.peerOwnerId = accountId;
+            break;
+        case "aws:ec2/route:Route":
+            id = `r-${state.routeTableId}${hash(String(state.destinationCidrBlock), 10)}`;
+            break;
+        default:
+            if (type.startsWith("aws:s3/")) {
+                // Bucket sub-resources (policy, public access block, ...) are identified by the bucket.
+                id = String(state.bucket ?? resourceName);
+            } else if (EC2_ID_PREFIX[type]) {
+                id = `${EC2_ID_PREFIX[type]}-${digest}`;
+                const kind = EC2_ID_PREFIX[type] === "pcx" ? "vpc-peering-connection" : type.split(":")[2].toLowerCase();
+                state.arn = `arn:${partition}:ec2:${region}:${accountId}:${kind}/${id}`;
+                state.ownerId = accountId;
+                if (type === "aws:ec2/vpc:Vpc") {
+                    state.mainRouteTableId = `rtb-${hash(`${digest}|main`, 17)}`;
+                    state.defaultSecurityGroupId = `sg-${hash(`${digest}|sg`, 17)}`;
+                    state.defaultNetworkAclId = `acl-${hash(`${digest}|acl`, 17)}`;
+                }
+                if (type === "aws:ec2/vpcPeeringConnection:VpcPeeringConnection") state.acceptStatus = "pending-acceptance";
+            } else {
+                // A generic ARN for the services without a case above, in the resource's account and region.
+                const [, module] = type.split(":");
+                const service = module.split("/")[0];
+                state.arn = state.arn ?? `arn:${partition}:${service}:${region}:${accountId}:${resourceName}`;
+                id = `${resourceName}`;
+            }
+    }
+    state.id = id;
+    return { id, state };
+}

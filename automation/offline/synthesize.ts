@@ -1,0 +1,61 @@
+// Runs the real program for one stack under Pulumi's mocks, with that stack's config, and returns
+// every resource it would create. Each run gets its own Pulumi runtime state (async local storage),
+// so independent stacks can be synthesized concurrently in one process.
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { AwsMocks, MockedResource } from "./aws-mocks";
+import { StackFile, encodeRuntimeConfig } from "../../config";
+
+// Internal runtime entry points: per-run state and "wait until every registration is answered".
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const runtimeState = require("@pulumi/pulumi/runtime/state") as {
+    withLocalStorage<T>(callback: () => Promise<T>): Promise<T>;
+};
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const runtimeSettings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+
+export const PROJECT = "crossaccount";
+export const ORGANIZATION = "organization";
+
+/** The program's entry: `index.ts` exports it for the Pulumi CLI. */
+export type Program = (projectDir: string) => Record<string, unknown>;
+
+export interface SynthesisOptions {
+    projectDir: string;
+    file: StackFile;
+    /** Outputs of stacks already planned, by stack name; StackReferences read them. */
+    stackOutputs: ReadonlyMap<string, Record<string, unknown>>;
+    program?: Program;
+    defaultAccountId?: string;
+}
+
+export interface SynthesizedStack {
+    stack: string;
+    resources: MockedResource[];
+    outputs: Record<string, unknown>;
+    secretValues: Set<string>;
+}
+
+export function loadProgram(): Program {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    return require(path.join(__dirname, "..", "..", "index")) as Program;
+}
+
+export async function synthesizeStack(options: SynthesisOptions): Promise<SynthesizedStack> {
+    const program = options.program ?? loadProgram();
+    const { file } = options;
+    const mocks = new AwsMocks({
+        defaultAccountId: options.defaultAccountId,
+        defaultRegion: typeof file.values["aws:region"] === "string" ? (file.values["aws:region"] as string) : undefined,
+        stackOutputs: (qualifiedName) => options.stackOutputs.get(qualifiedName.split("/").pop()!),
+    });
+    return runtimeState.withLocalStorage(async () => {
+        await mocks.install(PROJECT, file.stack, ORGANIZATION);
+        pulumi.runtime.setAllConfig(encodeRuntimeConfig(file.values), file.secretKeys);
+        const outputs = await pulumi.runtime.runInPulumiStack(async () => program(options.projectDir));
+        await runtimeSettings.waitForRPCs();
+        const unresolved = mocks.resources.find((r) => r.urn === "" && !r.type.startsWith("pulumi:pulumi:"));
+        if (unresolved) throw new Error(`${file.stack}: resource ${unresolved.type} '${unresolved.name}' was never registered`);
+        return { stack: file.stack, resources: mocks.resources, outputs: outputs ?? {}, secretValues: mocks.secretValues };
+    });
+}

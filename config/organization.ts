@@ -1,0 +1,291 @@
+// Validates every stack file of the project once, cross-checks them, and resolves references
+// (`prod/role/UpdateApp`, `prod/bucket/productionapp`) into names and ARNs. Bad config stops here,
+// with one message that names the stack file, the key path and the problem.
+import * as pulumi from "@pulumi/pulumi";
+import * as ipaddr from "ipaddr.js";
+import { z } from "zod";
+import {
+    BUCKET_REF,
+    CONFIG_NAMESPACE,
+    EnvironmentSettings,
+    IDENTITY_REF,
+    ROLE_REF,
+    environmentSchema,
+} from "./schema";
+import { StackFile } from "./stack-files";
+import { bucketNameProblem } from "../components/naming";
+
+export class ConfigError extends pulumi.RunError {
+    constructor(readonly problems: string[]) {
+        super(`Invalid stack configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+        this.name = "ConfigError";
+    }
+}
+
+export interface Environment {
+    name: string;
+    stack: string;
+    fileName: string;
+    accountId: string;
+    region: string;
+    settings: EnvironmentSettings;
+    secretKeys: string[];
+}
+
+export interface Organization {
+    accounts: Record<string, string>;
+    partition: string;
+    orgId?: string;
+    deploymentRoleName?: string;
+    environments: Record<string, Environment>;
+}
+
+type Problem = (where: string, message: string) => void;
+
+/** Validates the given stack files together; throws ConfigError listing every problem found. */
+export function loadOrganization(stackFiles: StackFile[]): Organization {
+    const problems: string[] = [];
+    const environments: Record<string, Environment> = {};
+    for (const file of stackFiles) {
+        const environment = parseEnvironment(file, (where, message) => problems.push(`${file.fileName}: ${where}: ${message}`));
+        if (!environment) continue;
+        const existing = environments[environment.name];
+        if (existing) {
+            problems.push(
+                `${file.fileName}: ${CONFIG_NAMESPACE}:environment: environment '${environment.name}' is already deployed by ${existing.fileName}`,
+            );
+            continue;
+        }
+        environments[environment.name] = environment;
+    }
+    if (problems.length > 0) throw new ConfigError(problems);
+
+    const [first] = Object.values(environments);
+    if (!first) throw new ConfigError(["no stack file found (expected Pulumi.<stack>.yaml next to Pulumi.yaml)"]);
+    const organization: Organization = {
+        accounts: first.settings.organization.accounts,
+        partition: first.settings.organization.partition,
+        orgId: first.settings.organization.orgId,
+        deploymentRoleName: first.settings.organization.deploymentRoleName,
+        environments,
+    };
+    for (const environment of Object.values(environments)) {
+        crossCheck(environment, organization, (where, message) =>
+            problems.push(`${environment.fileName}: ${where}: ${message}`),
+        );
+    }
+    if (problems.length > 0) throw new ConfigError(problems);
+    return organization;
+}
+
+function parseEnvironment(file: StackFile, problem: Problem): Environment | undefined {
+    const prefix = `${CONFIG_NAMESPACE}:`;
+    const raw: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(file.values)) {
+        if (!key.startsWith(prefix)) continue;
+        raw[key.slice(prefix.length)] = value;
+    }
+    const region = file.values["aws:region"];
+    if (typeof region !== "string" || !/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(region)) {
+        problem("aws:region", `must be set to an AWS region such as us-east-1 (got ${JSON.stringify(region)})`);
+    }
+    const parsed = environmentSchema.safeParse(raw);
+    if (!parsed.success) {
+        for (const issue of parsed.error.issues) problem(keyPath(issue), describeIssue(issue, raw));
+        return undefined;
+    }
+    const settings = parsed.data;
+    const name = settings.environment ?? file.stack;
+    const accountId = settings.organization.accounts[name];
+    if (accountId === undefined) {
+        problem(
+            `${CONFIG_NAMESPACE}:environment`,
+            `environment '${name}' is not one of ${CONFIG_NAMESPACE}:organization.accounts (${Object.keys(settings.organization.accounts).join(", ")})`,
+        );
+        return undefined;
+    }
+    if (typeof region !== "string") return undefined;
+    return { name, stack: file.stack, fileName: file.fileName, accountId, region, settings, secretKeys: file.secretKeys };
+}
+
+function keyPath(issue: z.core.$ZodIssue): string {
+    const [key, ...rest] = issue.path;
+    let text = `${CONFIG_NAMESPACE}:${String(key ?? "")}`;
+    for (const part of rest) text += typeof part === "number" ? `[${part}]` : `.${String(part)}`;
+    if (issue.code === "unrecognized_keys") text += `.${issue.keys.join(", ")}`;
+    return text;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
+    if (issue.code === "unrecognized_keys") return "is not a known setting (check the spelling)";
+    let value: unknown = raw;
+    for (const part of issue.path) value = (value as Record<PropertyKey, unknown> | undefined)?.[part as PropertyKey];
+    if (value === undefined) return issue.message.includes("received undefined") ? "is required" : issue.message;
+    const shown = typeof value === "object" ? "" : ` (got ${JSON.stringify(value)})`;
+    return `${issue.message}${shown}`;
+}
+
+function crossCheck(environment: Environment, organization: Organization, problem: Problem): void {
+    const { settings } = environment;
+    const ns = CONFIG_NAMESPACE;
+    if (JSON.stringify(sortKeys(settings.organization.accounts)) !== JSON.stringify(sortKeys(organization.accounts))) {
+        problem(`${ns}:organization.accounts`, "differs from the other stack files; every stack must list the same accounts");
+    }
+    const knownAccountIds = new Set(Object.values(organization.accounts));
+    const checkRoleRef = (where: string, ref: string) => {
+        const [, env, role] = ROLE_REF.exec(ref)!;
+        const target = organization.environments[env];
+        if (!target) return problem(where, `environment '${env}' is referenced but no stack file defines it`);
+        if (!target.settings.roles.some((r) => r.name === role)) {
+            problem(where, `role '${role}' is referenced but not defined in ${target.fileName}`);
+        }
+    };
+    const checkBucketRef = (where: string, ref: string) => {
+        const [, env, key] = BUCKET_REF.exec(ref)!;
+        const target = organization.environments[env];
+        if (!target) return problem(where, `environment '${env}' is referenced but no stack file defines it`);
+        const auditKey = target.settings.audit && BUCKET_REF.exec(target.settings.audit.bucket);
+        const ownsAuditBucket = auditKey && auditKey[1] === env && auditKey[2] === key;
+        if (!target.settings.buckets.some((b) => b.key === key) && !ownsAuditBucket) {
+            problem(where, `bucket '${key}' is referenced but not defined in ${target.fileName}`);
+        }
+    };
+    const checkAccount = (where: string, value: string) => {
+        if (/^\d{12}$/.test(value)) {
+            if (!knownAccountIds.has(value)) {
+                problem(where, `account ${value} is not in the organization's account list (${ns}:organization.accounts)`);
+            }
+        } else if (organization.accounts[value] === undefined) {
+            problem(where, `account '${value}' is not in the organization's account list (${ns}:organization.accounts)`);
+        }
+    };
+
+    const seenRoles = new Map<string, string>();
+    settings.roles.forEach((role, i) => {
+        const where = `${ns}:roles[${i}]`;
+        const lower = role.name.toLowerCase();
+        if (seenRoles.has(lower)) problem(`${where}.name`, `duplicate role name '${role.name}' (IAM role names are case-insensitive; also used by ${seenRoles.get(lower)})`);
+        seenRoles.set(lower, `${where}.name`);
+        role.trust.accounts.forEach((account, j) => checkAccount(`${where}.trust.accounts[${j}]`, account));
+        role.trust.roles.forEach((ref, j) => checkRoleRef(`${where}.trust.roles[${j}]`, ref));
+        role.trust.principalArns.forEach((arn, j) => {
+            const account = /^arn:[\w-]+:(?:iam|sts)::(\d{12}):/.exec(arn)?.[1];
+            if (!account) problem(`${where}.trust.principalArns[${j}]`, `must be an IAM or STS principal ARN (got "${arn}")`);
+            else checkAccount(`${where}.trust.principalArns[${j}]`, account);
+        });
+        const t = role.trust;
+        if (t.accounts.length + t.roles.length + t.services.length === 0) {
+            problem(`${where}.trust`, "must trust at least one account, role or service");
+        }
+        if (t.requireOrganization && !organization.orgId) {
+            problem(`${where}.trust.requireOrganization`, `needs ${ns}:organization.orgId`);
+        }
+        if (t.notBefore && t.notAfter && t.notBefore >= t.notAfter) {
+            problem(`${where}.trust.notAfter`, "must be later than notBefore");
+        }
+        role.permissions.forEach((permission, j) => {
+            permission.buckets.forEach((ref, k) => checkBucketRef(`${where}.permissions[${j}].buckets[${k}]`, ref));
+            permission.objects.forEach((ref, k) => checkBucketRef(`${where}.permissions[${j}].objects[${k}]`, ref));
+        });
+    });
+    // Role names are unique per account, so environments sharing an account share the namespace.
+    for (const other of Object.values(organization.environments)) {
+        if (other === environment || other.accountId !== environment.accountId || other.name > environment.name) continue;
+        settings.roles.forEach((role, i) => {
+            if (other.settings.roles.some((r) => r.name.toLowerCase() === role.name.toLowerCase())) {
+                problem(`${ns}:roles[${i}].name`, `duplicate role name '${role.name}' in account ${environment.accountId} (also defined in ${other.fileName})`);
+            }
+        });
+    }
+
+    const seenBuckets = new Set<string>();
+    settings.buckets.forEach((bucket, i) => {
+        const where = `${ns}:buckets[${i}]`;
+        if (seenBuckets.has(bucket.key)) problem(`${where}.key`, `duplicate bucket key '${bucket.key}'`);
+        seenBuckets.add(bucket.key);
+        const name = bucketName(bucket.key, bucket.name, environment.accountId);
+        const nameProblem = bucketNameProblem(name);
+        if (nameProblem) problem(bucket.name ? `${where}.name` : `${where}.key`, `bucket name '${name}' ${nameProblem}`);
+        bucket.grants.forEach((grant, j) =>
+            grant.principals.forEach((ref, k) => checkRoleRef(`${where}.grants[${j}].principals[${k}]`, ref)),
+        );
+    });
+
+    settings.assumeRoleGrants.forEach((grant, i) => {
+        const where = `${ns}:assumeRoleGrants[${i}]`;
+        grant.roles.forEach((ref, j) => checkRoleRef(`${where}.roles[${j}]`, ref));
+        grant.groups.forEach((group, j) => {
+            if (!settings.groups.includes(group)) problem(`${where}.groups[${j}]`, `group '${group}' is referenced but not defined in ${ns}:groups`);
+        });
+    });
+
+    if (settings.audit) {
+        const where = `${ns}:audit.bucket`;
+        const [, ownerName, key] = BUCKET_REF.exec(settings.audit.bucket)!;
+        const owner = organization.environments[ownerName];
+        if (!owner) {
+            problem(where, `environment '${ownerName}' is referenced but no stack file defines it`);
+        } else if (owner.settings.audit?.bucket !== `${ownerName}/bucket/${key}`) {
+            problem(where, `the audit bucket's owner ${owner.fileName} must set ${ns}:audit.bucket to ${ownerName}/bucket/${key} itself`);
+        } else {
+            const nameProblem = bucketNameProblem(bucketName(key, undefined, owner.accountId));
+            if (nameProblem) problem(where, `bucket name '${bucketName(key, undefined, owner.accountId)}' ${nameProblem}`);
+        }
+    }
+
+    settings.network?.peerings.forEach((peering, i) => {
+        const where = `${ns}:network.peerings[${i}].peer`;
+        const peer = organization.environments[peering.peer];
+        if (peering.peer === environment.name) return problem(where, "an environment cannot peer with itself");
+        if (!peer) return problem(where, `environment '${peering.peer}' is referenced but no stack file defines it`);
+        if (!peer.settings.network) return problem(where, `environment '${peering.peer}' has no ${ns}:network in ${peer.fileName}`);
+        if (cidrsOverlap(settings.network!.cidr, peer.settings.network.cidr)) {
+            problem(
+                `${ns}:network.cidr`,
+                `${settings.network!.cidr} overlaps ${peer.settings.network.cidr} of '${peering.peer}' (${peer.fileName}); peered VPCs need disjoint CIDR blocks`,
+            );
+        }
+    });
+    settings.network?.subnets.forEach((subnet, i) => {
+        if (!cidrContains(settings.network!.cidr, subnet)) {
+            problem(`${ns}:network.subnets[${i}]`, `${subnet} is not inside the VPC block ${settings.network!.cidr}`);
+        }
+    });
+
+    settings.accessExpectations.forEach((expectation, i) => {
+        const where = `${ns}:accessExpectations[${i}]`;
+        for (const field of ["principal", "resource"] as const) {
+            const value = expectation[field];
+            if (value.startsWith("arn:")) continue;
+            if (ROLE_REF.test(value)) checkRoleRef(`${where}.${field}`, value);
+            else if (BUCKET_REF.test(value)) checkBucketRef(`${where}.${field}`, value);
+            else if (IDENTITY_REF.test(value)) {
+                const [, env, kind, name] = IDENTITY_REF.exec(value)!;
+                const target = organization.environments[env];
+                if (!target) problem(`${where}.${field}`, `environment '${env}' is referenced but no stack file defines it`);
+                else if (kind === "group" && !target.settings.groups.includes(name)) {
+                    problem(`${where}.${field}`, `group '${name}' is referenced but not defined in ${target.fileName}`);
+                }
+            } else problem(`${where}.${field}`, `must be an ARN or a reference such as prod/role/UpdateApp (got "${value}")`);
+        }
+    });
+}
+
+function sortKeys(record: Record<string, string>): [string, string][] {
+    return Object.entries(record).sort(([a], [b]) => a.localeCompare(b));
+}
+
+export function cidrsOverlap(a: string, b: string): boolean {
+    return cidrContains(a, b.split("/")[0]) || cidrContains(b, a.split("/")[0]);
+}
+
+function cidrContains(block: string, addressOrBlock: string): boolean {
+    const range = ipaddr.parseCIDR(block);
+    const address = ipaddr.parse(addressOrBlock.split("/")[0]);
+    return address.kind() === range[0].kind() && address.match(range);
+}
+
+/** Bucket names are derived from the account ID so they are globally unique and computable. */
+export function bucketName(key: string, explicitName: string | undefined, accountId: string): string {
+    return explicitName ?? `${key}-${accountId}`;
+}

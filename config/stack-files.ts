@@ -1,0 +1,105 @@
+// Reading `Pulumi.<stack>.yaml` files without the Pulumi CLI.
+// Secure values cannot be decrypted here; they become a placeholder that is valid for every secret
+// field the schema knows (external IDs), and their keys are remembered so outputs can redact them.
+import * as fs from "fs";
+import * as path from "path";
+import { parse as parseYaml } from "yaml";
+
+/** Stands in for a `secure:` value when the stack's secrets provider is not at hand. */
+export const SECURE_PLACEHOLDER = "offline-placeholder-secret";
+
+export interface StackFile {
+    stack: string;
+    fileName: string;
+    /** Namespaced keys (`crossaccount:roles`, `aws:region`) with structured values. */
+    values: Record<string, unknown>;
+    /** Keys whose value is or contains a secret. */
+    secretKeys: string[];
+}
+
+const STACK_FILE = /^Pulumi\.([^.]+)\.yaml$/;
+
+export function stackFileName(stack: string): string {
+    return `Pulumi.${stack}.yaml`;
+}
+
+/** Stack names of every `Pulumi.<stack>.yaml` in the project directory, sorted. */
+export function listStacks(projectDir: string): string[] {
+    return fs
+        .readdirSync(projectDir)
+        .map((file) => STACK_FILE.exec(file)?.[1])
+        .filter((stack): stack is string => stack !== undefined)
+        .sort();
+}
+
+export class StackFileError extends Error {}
+
+export function readStackFile(projectDir: string, stack: string): StackFile {
+    const fileName = stackFileName(stack);
+    const filePath = path.join(projectDir, fileName);
+    let text: string;
+    try {
+        text = fs.readFileSync(filePath, "utf8");
+    } catch {
+        throw new StackFileError(`${fileName}: cannot be read (looked in ${projectDir})`);
+    }
+    return parseStackFile(stack, text);
+}
+
+export function parseStackFile(stack: string, text: string): StackFile {
+    const fileName = stackFileName(stack);
+    let document: unknown;
+    try {
+        document = parseYaml(text);
+    } catch (error) {
+        throw new StackFileError(`${fileName}: is not valid YAML: ${(error as Error).message}`);
+    }
+    const config = (document as { config?: unknown } | null)?.config ?? {};
+    if (typeof config !== "object" || config === null || Array.isArray(config)) {
+        throw new StackFileError(`${fileName}: config: must be a mapping of keys to values`);
+    }
+    const values: Record<string, unknown> = {};
+    const secretKeys: string[] = [];
+    for (const [key, value] of Object.entries(config)) {
+        let secret = false;
+        values[key] = replaceSecureValues(value, () => (secret = true));
+        if (secret) secretKeys.push(key);
+    }
+    return { stack, fileName, values, secretKeys };
+}
+
+function replaceSecureValues(value: unknown, onSecret: () => void): unknown {
+    if (Array.isArray(value)) return value.map((item) => replaceSecureValues(item, onSecret));
+    if (value !== null && typeof value === "object") {
+        const entries = Object.entries(value);
+        if (entries.length === 1 && entries[0][0] === "secure") {
+            onSecret();
+            return SECURE_PLACEHOLDER;
+        }
+        return Object.fromEntries(entries.map(([k, v]) => [k, replaceSecureValues(v, onSecret)]));
+    }
+    return value;
+}
+
+/**
+ * The Pulumi runtime hands structured config to programs as JSON strings; turn them back into values.
+ * Plain strings that are not JSON stay strings.
+ */
+export function decodeRuntimeConfig(raw: Record<string, string>): Record<string, unknown> {
+    const values: Record<string, unknown> = {};
+    for (const [key, text] of Object.entries(raw)) {
+        try {
+            values[key] = JSON.parse(text);
+        } catch {
+            values[key] = text;
+        }
+    }
+    return values;
+}
+
+/** The inverse, for handing a stack file to the runtime (`pulumi.runtime.setAllConfig`). */
+export function encodeRuntimeConfig(values: Record<string, unknown>): Record<string, string> {
+    return Object.fromEntries(
+        Object.entries(values).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]),
+    );
+}

@@ -1,0 +1,272 @@
+// The crossaccount program: one stack per environment (Pulumi.<stack>.yaml), each deploying into its
+// own AWS account and reading the stacks it depends on through StackReference.
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import {
+    BUCKET_REF,
+    Environment,
+    Organization,
+    RoleSettings,
+    accountIdOf,
+    bucketArnOf,
+    bucketName,
+    decodeRuntimeConfig,
+    loadStackConfiguration,
+    objectsArnOf,
+    roleArnOf,
+    stackDependencies,
+    trailArnOf,
+} from "./config";
+import {
+    AccountProviders,
+    AssumeRoleGrant,
+    AuditTrail,
+    CrossAccountRole,
+    CrossAccountRoleArgs,
+    CrossAccountVpcPeering,
+    EnvironmentNetwork,
+    SharedBucket,
+} from "./components";
+
+/**
+ * The Pulumi entry point. The CLI calls it with no argument (the project is this directory); the
+ * offline plan passes the directory of the stack files it plans.
+ */
+function main(projectDir: string = __dirname): Record<string, unknown> {
+    const stack = pulumi.getStack();
+    // The running stack's values come from the runtime (secrets decrypted); the program wraps the
+    // only secret setting, external IDs, in pulumi.secret itself.
+    const { organization, environment } = loadStackConfiguration({
+        projectDir,
+        stack,
+        currentValues: decodeRuntimeConfig(pulumi.runtime.allConfig()),
+    });
+    return deployEnvironment(organization, environment);
+}
+
+export = main;
+
+function deployEnvironment(organization: Organization, environment: Environment): Record<string, unknown> {
+    const { settings } = environment;
+    const tags = { ...settings.tags, Environment: environment.name, ManagedBy: "crossaccount" };
+    const dependencies = stackDependencies(organization, environment.name);
+
+    // Providers only for the accounts this stack touches: its own, and peers whose side of a peering it manages.
+    const peers = settings.network?.peerings.map((p) => p.peer) ?? [];
+    const providers = new AccountProviders({
+        accounts: [environment.name, ...peers].map((name) => ({
+            name,
+            accountId: organization.environments[name].accountId,
+            region: organization.environments[name].region,
+        })),
+        region: environment.region,
+        partition: organization.partition,
+        deploymentRoleName: organization.deploymentRoleName,
+        sessionName: `crossaccount-${environment.name}`,
+    });
+    const home = { provider: providers.forAccount(environment.name) };
+
+    const stackReferences = new Map<string, pulumi.StackReference>();
+    for (const name of dependencies) {
+        const other = organization.environments[name];
+        stackReferences.set(
+            name,
+            new pulumi.StackReference(`${name}-stack`, {
+                name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${other.stack}`,
+            }),
+        );
+    }
+
+    const groups = Object.fromEntries(
+        settings.groups.map((name) => [name, new aws.iam.Group(name, { name }, home)]),
+    );
+
+    const roles = Object.fromEntries(
+        settings.roles.map((role) => [role.name, new CrossAccountRole(role.name, roleArgs(organization, role, tags), home)]),
+    );
+
+    const buckets = Object.fromEntries(
+        settings.buckets.map((bucket) => [
+            bucket.key,
+            new SharedBucket(
+                bucket.key,
+                {
+                    bucketName: bucketName(bucket.key, bucket.name, environment.accountId),
+                    versioning: bucket.versioning,
+                    forceDestroy: bucket.forceDestroy,
+                    partition: organization.partition,
+                    tags: { ...tags, ...bucket.tags },
+                    grants: bucket.grants.map((grant) => ({
+                        sid: grant.sid,
+                        access: grant.access,
+                        prefix: grant.prefix,
+                        principalArns: grant.principals.map((ref) => roleArnOf(organization, ref)),
+                    })),
+                },
+                home,
+            ),
+        ]),
+    );
+
+    settings.assumeRoleGrants.forEach((grant, index) => {
+        const who = [...grant.groups, ...grant.users].join("-");
+        new AssumeRoleGrant(
+            `${grant.effect.toLowerCase()}-assume-${who}-${index}`,
+            {
+                effect: grant.effect,
+                roleArns: grant.roles.map((ref) => roleArnOf(organization, ref)),
+                // Through the group resource, so the policy waits for the group to exist.
+                groupNames: grant.groups.map((name) => groups[name].name),
+                userNames: grant.users,
+                policyName: `${grant.effect === "Allow" ? "allow" : "deny"}-assume-cross-account-roles-${index}`,
+            },
+            home,
+        );
+    });
+
+    const audit = settings.audit && deployAuditTrail(organization, environment, stackReferences, tags, home);
+    const network = settings.network && deployNetwork(organization, environment, providers, stackReferences, tags, home);
+
+    return {
+        environment: environment.name,
+        accountId: environment.accountId,
+        region: environment.region,
+        roleArns: mapValues(roles, (role) => role.arn),
+        bucketNames: mapValues(buckets, (bucket) => bucket.bucketName),
+        groupNames: mapValues(groups, (group) => group.name),
+        ...audit,
+        ...network,
+    };
+}
+
+function roleArgs(organization: Organization, role: RoleSettings, tags: Record<string, string>): CrossAccountRoleArgs {
+    const { trust } = role;
+    const trustedRoleArns = trust.roles.map((ref) => roleArnOf(organization, ref));
+    const trustedAccountIds = [
+        ...trust.accounts.map((account) => accountIdOf(organization, account)),
+        // A role that does not exist yet cannot be a Principal ("Invalid principal in policy"):
+        // trust its account and narrow to the role with aws:PrincipalArn instead.
+        ...trustedRoleArns.map((arn) => arn.split(":")[4]),
+    ];
+    return {
+        roleName: role.name,
+        path: role.path,
+        description: role.description,
+        maxSessionDurationSeconds: role.maxSessionDurationSeconds,
+        permissionsBoundaryArn: role.permissionsBoundaryArn,
+        tags: { ...tags, ...role.tags },
+        trust: {
+            trustedAccountIds: [...new Set(trustedAccountIds)],
+            principalArnPatterns: [...trustedRoleArns, ...trust.principalArns],
+            externalId: trust.externalId === undefined ? undefined : pulumi.secret(trust.externalId),
+            requireMfa: trust.requireMfa,
+            maxMfaAgeSeconds: trust.maxMfaAgeSeconds,
+            principalOrgId: trust.requireOrganization ? organization.orgId : undefined,
+            sourceIpRanges: trust.sourceIpRanges,
+            notBefore: trust.notBefore,
+            notAfter: trust.notAfter,
+            sessionNamePattern: trust.sessionNamePattern,
+            trustedServices: trust.services,
+        },
+        permissions: role.permissions.map((permission) => ({
+            sid: permission.sid,
+            effect: permission.effect,
+            actions: permission.actions,
+            resources: [
+                ...permission.resources,
+                ...permission.buckets.map((ref) => bucketArnOf(organization, ref)),
+                ...permission.objects.map((ref) => objectsArnOf(organization, ref)),
+            ],
+            conditions: permission.conditions,
+        })),
+    };
+}
+
+function deployAuditTrail(
+    organization: Organization,
+    environment: Environment,
+    stackReferences: Map<string, pulumi.StackReference>,
+    tags: Record<string, string>,
+    home: pulumi.ComponentResourceOptions,
+) {
+    const audit = environment.settings.audit!;
+    const [, owner, key] = BUCKET_REF.exec(audit.bucket)!;
+    const args = { trailName: audit.trailName, s3KeyPrefix: audit.keyPrefix, partition: organization.partition, tags };
+    if (owner !== environment.name) {
+        // The central bucket must exist before this trail: reading it from the owner's outputs orders the stacks.
+        const bucket = stackReferences.get(owner)!.requireOutput("auditBucketName") as pulumi.Output<string>;
+        const trail = new AuditTrail(audit.trailName, { ...args, bucketName: bucket }, home);
+        return { trailArn: trail.trailArn };
+    }
+    const writers = Object.values(organization.environments).filter((e) => e.settings.audit?.bucket === audit.bucket);
+    const trail = new AuditTrail(
+        audit.trailName,
+        {
+            ...args,
+            bucketName: bucketName(key, undefined, environment.accountId),
+            ownedBucket: {
+                writerTrailArns: writers.map((e) => trailArnOf(organization, e.name)!).sort(),
+                writerAccountIds: [...new Set(writers.map((e) => e.accountId))].sort(),
+            },
+        },
+        home,
+    );
+    return { trailArn: trail.trailArn, auditBucketName: trail.bucketName };
+}
+
+function deployNetwork(
+    organization: Organization,
+    environment: Environment,
+    providers: AccountProviders,
+    stackReferences: Map<string, pulumi.StackReference>,
+    tags: Record<string, string>,
+    home: pulumi.ComponentResourceOptions,
+) {
+    const settings = environment.settings.network!;
+    const network = new EnvironmentNetwork(
+        "network",
+        {
+            cidrBlock: settings.cidr,
+            subnetCidrs: settings.subnets.length > 0 ? settings.subnets : undefined,
+            availabilityZones: settings.availabilityZones.length > 0 ? settings.availabilityZones : undefined,
+            tags: { ...tags, Name: `${environment.name}-vpc` },
+        },
+        home,
+    );
+    const peeringConnectionIds: Record<string, pulumi.Output<string>> = {};
+    for (const peering of settings.peerings) {
+        const peer = organization.environments[peering.peer];
+        const peerStack = stackReferences.get(peer.name)!;
+        const connection = new CrossAccountVpcPeering(
+            `${environment.name}-to-${peer.name}`,
+            {
+                vpcId: network.vpcId,
+                cidrBlock: settings.cidr,
+                routeTableIds: network.routeTableIds,
+                allowDnsResolution: peering.dnsResolution,
+                tags: { ...tags, Name: `${environment.name}-to-${peer.name}` },
+                peer: {
+                    accountId: peer.accountId,
+                    region: peer.region,
+                    cidrBlock: peer.settings.network!.cidr,
+                    vpcId: peerStack.requireOutput("vpcId") as pulumi.Output<string>,
+                    routeTableIds: [peerStack.requireOutput("routeTableId") as pulumi.Output<string>],
+                    provider: providers.forAccount(peer.name),
+                },
+            },
+            home,
+        );
+        peeringConnectionIds[peer.name] = connection.peeringConnectionId;
+    }
+    return {
+        vpcId: network.vpcId,
+        vpcCidr: settings.cidr,
+        // Peers add routes here; each environment network has exactly one private route table.
+        routeTableId: network.routeTableIds[0],
+        peeringConnectionIds,
+    };
+}
+
+function mapValues<T, U>(record: Record<string, T>, map: (value: T) => U): Record<string, U> {
+    return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, map(value)]));
+}

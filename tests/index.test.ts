@@ -1,0 +1,206 @@
+// The program on each reference stack file, under the AWS-like mocks: the scenarios of the
+// reference organization, checked on the exact documents and on the account each resource lands in.
+import { strict as assert } from "assert";
+import { readStackFile } from "../config";
+import { MockedResource } from "../automation/offline/aws-mocks";
+import { SynthesizedStack, synthesizeStack } from "../automation/offline/synthesize";
+import { REPO_DIR } from "./support/project";
+
+const DEV = "111111111111";
+const TEST = "222222222222";
+const PROD = "999999999999";
+
+describe("program (index.ts) on the reference organization", () => {
+    const stacks: Record<string, SynthesizedStack> = {};
+
+    before(async () => {
+        const outputs = new Map<string, Record<string, unknown>>();
+        // Dependency order: dev and test read prod; test reads dev.
+        for (const stack of ["prod", "dev", "test"]) {
+            stacks[stack] = await synthesizeStack({ projectDir: REPO_DIR, file: readStackFile(REPO_DIR, stack), stackOutputs: outputs });
+            outputs.set(stack, stacks[stack].outputs);
+        }
+    });
+
+    function find(stack: string, type: string, name: string): MockedResource {
+        const found = stacks[stack].resources.filter((r) => r.type === type && r.name === name);
+        assert.equal(found.length, 1, `expected one ${type} named ${name} in ${stack}, found ${found.length}`);
+        return found[0];
+    }
+    const doc = (resource: MockedResource, field = "policy") => JSON.parse(resource.inputs[field] as string);
+
+    it("creates every AWS resource through an explicit provider pinned to one account", () => {
+        for (const [stack, account] of [["dev", DEV], ["test", TEST], ["prod", PROD]]) {
+            const providers = stacks[stack].resources.filter((r) => r.type === "pulumi:providers:aws");
+            const own = providers.find((p) => p.name === `aws-${stack}`)!;
+            assert.equal(own.inputs.allowedAccountIds, JSON.stringify([account]));
+            assert.equal(
+                own.inputs.assumeRoles,
+                JSON.stringify([{ roleArn: `arn:aws:iam::${account}:role/OrganizationAccountAccessRole`, sessionName: `crossaccount-${stack}` }]),
+            );
+            for (const resource of stacks[stack].resources.filter((r) => r.custom && r.type.startsWith("aws:"))) {
+                assert.ok(resource.provider, `${resource.type} ${resource.name} uses the default provider`);
+            }
+        }
+    });
+
+    it("UpdateApp trusts only the dev account, with MFA", () => {
+        assert.deepEqual(doc(find("prod", "aws:iam/role:Role", "UpdateApp"), "assumeRolePolicy"), {
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Sid: "TrustedPrincipals",
+                    Effect: "Allow",
+                    Principal: { AWS: [`arn:aws:iam::${DEV}:root`] },
+                    Action: "sts:AssumeRole",
+                    Condition: {
+                        Bool: { "aws:MultiFactorAuthPresent": "true" },
+                        NumericLessThan: { "aws:MultiFactorAuthAge": "3600" },
+                    },
+                },
+            ],
+        });
+        assert.equal(find("prod", "aws:iam/role:Role", "UpdateApp").accountId, PROD);
+    });
+
+    it("UpdateApp reads and writes productionapp objects, and lists buckets only where it cannot be scoped", () => {
+        assert.deepEqual(doc(find("prod", "aws:iam/rolePolicy:RolePolicy", "UpdateApp-permissions")).Statement, [
+            { Sid: "ListAllMyBuckets", Effect: "Allow", Action: ["s3:ListAllMyBuckets"], Resource: ["*"] },
+            {
+                Sid: "ListProductionApp",
+                Effect: "Allow",
+                Action: ["s3:ListBucket", "s3:GetBucketLocation"],
+                Resource: [`arn:aws:s3:::productionapp-${PROD}`],
+            },
+            {
+                Sid: "ReadWriteProductionAppObjects",
+                Effect: "Allow",
+                Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+                Resource: [`arn:aws:s3:::productionapp-${PROD}/*`],
+            },
+        ]);
+    });
+
+    it("AppReadOnly is trusted by dev and test and can only read productionapp", () => {
+        const trust = doc(find("prod", "aws:iam/role:Role", "AppReadOnly"), "assumeRolePolicy");
+        assert.deepEqual(trust.Statement[0].Principal, { AWS: [`arn:aws:iam::${DEV}:root`, `arn:aws:iam::${TEST}:root`] });
+        assert.deepEqual(trust.Statement[0].Condition, { Bool: { "aws:MultiFactorAuthPresent": "true" } });
+        const actions = doc(find("prod", "aws:iam/rolePolicy:RolePolicy", "AppReadOnly-permissions")).Statement.flatMap(
+            (s: { Action: string[] }) => s.Action,
+        );
+        assert.deepEqual(actions, ["s3:ListBucket", "s3:GetObject"]);
+    });
+
+    it("Developers may assume UpdateApp; Testers are explicitly denied exactly UpdateApp", () => {
+        const developers = find("dev", "aws:iam/groupPolicy:GroupPolicy", "allow-assume-Developers-0-group-0");
+        assert.equal(developers.inputs.group, "Developers");
+        assert.deepEqual(doc(developers).Statement, [
+            {
+                Sid: "AllowAssumeRole",
+                Effect: "Allow",
+                Action: "sts:AssumeRole",
+                Resource: [`arn:aws:iam::${PROD}:role/UpdateApp`, `arn:aws:iam::${DEV}:role/ImageSharingRole`],
+            },
+        ]);
+        const testersDeny = find("dev", "aws:iam/groupPolicy:GroupPolicy", "deny-assume-Testers-2-group-0");
+        assert.equal(testersDeny.inputs.group, "Testers");
+        assert.equal(testersDeny.accountId, DEV);
+        assert.deepEqual(doc(testersDeny).Statement, [
+            { Sid: "DenyAssumeRole", Effect: "Deny", Action: "sts:AssumeRole", Resource: [`arn:aws:iam::${PROD}:role/UpdateApp`] },
+        ]);
+    });
+
+    it("the prod product-images bucket grants read to exactly the dev and test ImageSharingRoles", () => {
+        const policy = doc(find("prod", "aws:s3/bucketPolicy:BucketPolicy", "product-images-policy"));
+        const grants = policy.Statement.filter((s: { Effect: string }) => s.Effect === "Allow");
+        for (const grant of grants) {
+            assert.deepEqual(grant.Principal, { AWS: [`arn:aws:iam::${DEV}:root`, `arn:aws:iam::${TEST}:root`] });
+            assert.deepEqual(grant.Condition, {
+                ArnEquals: { "aws:PrincipalArn": [`arn:aws:iam::${DEV}:role/ImageSharingRole`, `arn:aws:iam::${TEST}:role/ImageSharingRole`] },
+            });
+        }
+        assert.deepEqual(
+            grants.map((s: { Action: unknown; Resource: unknown }) => [s.Action, s.Resource]),
+            [
+                [["s3:GetObject", "s3:GetObjectVersion"], `arn:aws:s3:::product-images-${PROD}/*`],
+                ["s3:ListBucket", `arn:aws:s3:::product-images-${PROD}`],
+            ],
+        );
+        assert.deepEqual(policy.Statement[0], {
+            Sid: "DenyInsecureTransport",
+            Effect: "Deny",
+            Principal: { AWS: "*" },
+            Action: "s3:*",
+            Resource: [`arn:aws:s3:::product-images-${PROD}`, `arn:aws:s3:::product-images-${PROD}/*`],
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+        });
+    });
+
+    it("every account has an ImageSharingRole; dev's and test's read the prod bucket", () => {
+        for (const [stack, account] of [["dev", DEV], ["test", TEST], ["prod", PROD]]) {
+            const role = find(stack, "aws:iam/role:Role", "ImageSharingRole");
+            assert.equal(role.accountId, account);
+            assert.deepEqual(doc(role, "assumeRolePolicy").Statement[0].Principal, { AWS: [`arn:aws:iam::${account}:root`] });
+            assert.deepEqual(doc(find(stack, "aws:iam/rolePolicy:RolePolicy", "ImageSharingRole-permissions")).Statement[1], {
+                Sid: "ReadProductImages",
+                Effect: "Allow",
+                Action: ["s3:GetObject", "s3:GetObjectVersion"],
+                Resource: [`arn:aws:s3:::product-images-${PROD}/*`],
+            });
+        }
+    });
+
+    it("every account has a multi-region trail into the central audit bucket owned by prod", () => {
+        for (const [stack, account] of [["dev", DEV], ["test", TEST], ["prod", PROD]]) {
+            const trail = find(stack, "aws:cloudtrail/trail:Trail", "crossaccount-audit");
+            assert.equal(trail.accountId, account);
+            assert.equal(trail.inputs.s3BucketName, `audit-logs-${PROD}`);
+            assert.equal(trail.inputs.isMultiRegionTrail, true);
+            assert.equal(trail.inputs.includeGlobalServiceEvents, true);
+            assert.equal(trail.inputs.enableLogFileValidation, true);
+        }
+        const auditBuckets = Object.values(stacks).flatMap((s) => s.resources.filter((r) => r.type === "aws:s3/bucket:Bucket" && r.inputs.bucket === `audit-logs-${PROD}`));
+        assert.deepEqual(auditBuckets.map((b) => b.accountId), [PROD]);
+        const bucketPolicy = find("prod", "aws:s3/bucketPolicy:BucketPolicy", "crossaccount-audit-bucket-policy");
+        assert.ok(find("prod", "aws:cloudtrail/trail:Trail", "crossaccount-audit").dependencies.includes(bucketPolicy.urn));
+        const write = doc(bucketPolicy).Statement.find((s: { Sid: string }) => s.Sid === "AWSCloudTrailWrite");
+        assert.deepEqual(write.Condition.StringEquals["aws:SourceArn"], [DEV, TEST, PROD].map((a) => `arn:aws:cloudtrail:us-east-1:${a}:trail/crossaccount-audit`));
+    });
+
+    it("test peers with dev: requester in test, accepter and return route in dev", () => {
+        const requester = find("test", "aws:ec2/vpcPeeringConnection:VpcPeeringConnection", "test-to-dev");
+        assert.equal(requester.accountId, TEST);
+        assert.equal(requester.inputs.autoAccept, undefined);
+        assert.equal(requester.inputs.peerOwnerId, DEV);
+        assert.equal(requester.inputs.peerVpcId, stacks.dev.outputs.vpcId);
+        const accepter = find("test", "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter", "test-to-dev-accepter");
+        assert.equal(accepter.accountId, DEV);
+        const routes = stacks.test.resources.filter((r) => r.type === "aws:ec2/route:Route");
+        assert.deepEqual(
+            routes.map((r) => [r.accountId, r.inputs.routeTableId, r.inputs.destinationCidrBlock]).sort(),
+            [
+                [DEV, stacks.dev.outputs.routeTableId, "10.20.0.0/16"],
+                [TEST, stacks.test.outputs.routeTableId, "10.10.0.0/16"],
+            ],
+        );
+        const options = stacks.test.resources.filter((r) => r.type === "aws:ec2/peeringConnectionOptions:PeeringConnectionOptions");
+        assert.deepEqual(options.map((o) => o.accountId).sort(), [DEV, TEST]);
+    });
+
+    it("gives each environment its own non-overlapping VPC", () => {
+        const cidrs = ["dev", "test", "prod"].map((s) => find(s, "aws:ec2/vpc:Vpc", "network").inputs.cidrBlock);
+        assert.deepEqual(cidrs, ["10.10.0.0/16", "10.20.0.0/16", "10.30.0.0/16"]);
+    });
+
+    it("exports what other stacks and people need", () => {
+        assert.deepEqual(stacks.prod.outputs.roleArns, {
+            ImageSharingRole: `arn:aws:iam::${PROD}:role/ImageSharingRole`,
+            UpdateApp: `arn:aws:iam::${PROD}:role/UpdateApp`,
+            AppReadOnly: `arn:aws:iam::${PROD}:role/AppReadOnly`,
+        });
+        assert.deepEqual(stacks.prod.outputs.bucketNames, { "product-images": `product-images-${PROD}`, productionapp: `productionapp-${PROD}` });
+        assert.equal(stacks.prod.outputs.auditBucketName, `audit-logs-${PROD}`);
+        assert.match(String(stacks.dev.outputs.vpcId), /^vpc-[0-9a-f]{17}$/);
+        assert.match(String((stacks.test.outputs.peeringConnectionIds as Record<string, string>).dev), /^pcx-[0-9a-f]{17}$/);
+    });
+});

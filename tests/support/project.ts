@@ -1,0 +1,39 @@
+// Copies of the reference organization's stack files, edited per test, in a temporary directory.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parseDocument } from "yaml";
+
+export const REPO_DIR = path.resolve(__dirname, "..", "..");
+export const STACKS = ["dev", "test", "prod"] as const;
+
+/** Config of one stack file as a plain object (`crossaccount:roles` → value), edited in place. */
+export type ConfigEdit = (config: Record<string, any>) => void;
+
+/**
+ * Writes Pulumi.yaml and the three stack files into a new temporary directory, applying `edits`
+ * per stack; `null` removes that stack file. Returns the directory.
+ */
+export function referenceProject(edits: Partial<Record<string, ConfigEdit | null>> = {}): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crossaccount-"));
+    fs.copyFileSync(path.join(REPO_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    for (const file of fs.readdirSync(REPO_DIR).filter((f) => /^Pulumi\.[^.]+\.yaml$/.test(f))) {
+        const stack = file.split(".")[1];
+        const edit = edits[stack];
+        if (edit === null) continue;
+        const document = parseDocument(fs.readFileSync(path.join(REPO_DIR, file), "utf8"));
+        if (edit) {
+            const data = document.toJS() as { config: Record<string, any> };
+            edit(data.config);
+            document.contents = document.createNode(data) as typeof document.contents;
+        }
+        fs.writeFileSync(path.join(dir, file), document.toString());
+    }
+    return dir;
+}
+
+export function roleOf(config: Record<string, any>, name: string): Record<string, any> {
+    const role = (config["crossaccount:roles"] as Record<string, any>[]).find((r) => r.name === name);
+    if (!role) throw new Error(`no role ${name} in the test's stack file`);
+    return role;
+}
