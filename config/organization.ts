@@ -2,7 +2,6 @@
 // (`prod/role/UpdateApp`, `prod/bucket/productionapp`) into names and ARNs. Bad config stops here,
 // with one message that names the stack file, the key path and the problem.
 import * as pulumi from "@pulumi/pulumi";
-import * as ipaddr from "ipaddr.js";
 import { z } from "zod";
 import {
     BUCKET_REF,
@@ -13,7 +12,8 @@ import {
     environmentSchema,
 } from "./schema";
 import { StackFile } from "./stack-files";
-import { bucketNameProblem } from "../components/naming";
+import { bucketNameProblems } from "../components/shared-bucket";
+import { cidrContains, cidrsOverlap, parseIpv4Cidr } from "../components/cidr";
 
 export class ConfigError extends pulumi.RunError {
     constructor(readonly problems: string[]) {
@@ -174,6 +174,18 @@ function crossCheck(environment: Environment, organization: Organization, proble
             else checkAccount(`${where}.trust.principalArns[${j}]`, account);
         });
         const t = role.trust;
+        // One trust statement: aws:PrincipalArn narrowing applies to every trusted account.
+        const narrowedAccounts = new Set(
+            [...t.roles.map((ref) => organization.environments[ROLE_REF.exec(ref)![1]]?.accountId), ...t.principalArns.map((arn) => arn.split(":")[4])],
+        );
+        if (narrowedAccounts.size > 0) {
+            t.accounts.forEach((account, j) => {
+                const id = /^\d{12}$/.test(account) ? account : organization.accounts[account];
+                if (id && !narrowedAccounts.has(id)) {
+                    problem(`${where}.trust.accounts[${j}]`, `account '${account}' would be narrowed to nothing by trust.roles/principalArns; name its principals there instead`);
+                }
+            });
+        }
         if (t.accounts.length + t.roles.length + t.services.length === 0) {
             problem(`${where}.trust`, "must trust at least one account, role or service");
         }
@@ -204,8 +216,10 @@ function crossCheck(environment: Environment, organization: Organization, proble
         if (seenBuckets.has(bucket.key)) problem(`${where}.key`, `duplicate bucket key '${bucket.key}'`);
         seenBuckets.add(bucket.key);
         const name = bucketName(bucket.key, bucket.name, environment.accountId);
-        const nameProblem = bucketNameProblem(name);
-        if (nameProblem) problem(bucket.name ? `${where}.name` : `${where}.key`, `bucket name '${name}' ${nameProblem}`);
+        const nameProblems = bucketNameProblems(name);
+        if (nameProblems.length > 0) {
+            problem(bucket.name ? `${where}.name` : `${where}.key`, `bucket name '${name}' ${nameProblems.join("; ")}`);
+        }
         bucket.grants.forEach((grant, j) =>
             grant.principals.forEach((ref, k) => checkRoleRef(`${where}.grants[${j}].principals[${k}]`, ref)),
         );
@@ -228,8 +242,9 @@ function crossCheck(environment: Environment, organization: Organization, proble
         } else if (owner.settings.audit?.bucket !== `${ownerName}/bucket/${key}`) {
             problem(where, `the audit bucket's owner ${owner.fileName} must set ${ns}:audit.bucket to ${ownerName}/bucket/${key} itself`);
         } else {
-            const nameProblem = bucketNameProblem(bucketName(key, undefined, owner.accountId));
-            if (nameProblem) problem(where, `bucket name '${bucketName(key, undefined, owner.accountId)}' ${nameProblem}`);
+            const name = bucketName(key, undefined, owner.accountId);
+            const nameProblems = bucketNameProblems(name);
+            if (nameProblems.length > 0) problem(where, `bucket name '${name}' ${nameProblems.join("; ")}`);
         }
     }
 
@@ -239,7 +254,7 @@ function crossCheck(environment: Environment, organization: Organization, proble
         if (peering.peer === environment.name) return problem(where, "an environment cannot peer with itself");
         if (!peer) return problem(where, `environment '${peering.peer}' is referenced but no stack file defines it`);
         if (!peer.settings.network) return problem(where, `environment '${peering.peer}' has no ${ns}:network in ${peer.fileName}`);
-        if (cidrsOverlap(settings.network!.cidr, peer.settings.network.cidr)) {
+        if (cidrsOverlap(parseIpv4Cidr(settings.network!.cidr), parseIpv4Cidr(peer.settings.network.cidr))) {
             problem(
                 `${ns}:network.cidr`,
                 `${settings.network!.cidr} overlaps ${peer.settings.network.cidr} of '${peering.peer}' (${peer.fileName}); peered VPCs need disjoint CIDR blocks`,
@@ -247,7 +262,7 @@ function crossCheck(environment: Environment, organization: Organization, proble
         }
     });
     settings.network?.subnets.forEach((subnet, i) => {
-        if (!cidrContains(settings.network!.cidr, subnet)) {
+        if (!cidrContains(parseIpv4Cidr(settings.network!.cidr), parseIpv4Cidr(subnet))) {
             problem(`${ns}:network.subnets[${i}]`, `${subnet} is not inside the VPC block ${settings.network!.cidr}`);
         }
     });
@@ -273,16 +288,6 @@ function crossCheck(environment: Environment, organization: Organization, proble
 
 function sortKeys(record: Record<string, string>): [string, string][] {
     return Object.entries(record).sort(([a], [b]) => a.localeCompare(b));
-}
-
-export function cidrsOverlap(a: string, b: string): boolean {
-    return cidrContains(a, b.split("/")[0]) || cidrContains(b, a.split("/")[0]);
-}
-
-function cidrContains(block: string, addressOrBlock: string): boolean {
-    const range = ipaddr.parseCIDR(block);
-    const address = ipaddr.parse(addressOrBlock.split("/")[0]);
-    return address.kind() === range[0].kind() && address.match(range);
 }
 
 /** Bucket names are derived from the account ID so they are globally unique and computable. */

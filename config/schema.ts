@@ -2,6 +2,7 @@
 // Everything a stack file may say is described here, once; the program never reads raw config.
 import { z } from "zod";
 import * as ipaddr from "ipaddr.js";
+import { parseIpv4Cidr } from "../components/cidr";
 
 export const CONFIG_NAMESPACE = "crossaccount";
 
@@ -25,14 +26,13 @@ export const externalId = z
     .max(1224, "must be at most 1,224 characters")
     .regex(/^[\w+=,.@:\/-]+$/, "may only contain letters, digits and + = , . @ : / _ -");
 const iamName = z.string().regex(/^[\w+=,.@-]{1,128}$/, "must be 1-128 characters of letters, digits and + = , . @ _ -");
-const cidrBlock = z.string().refine((value) => {
+const cidrBlock = z.string().superRefine((value, context) => {
     try {
-        const [address] = ipaddr.parseCIDR(value);
-        return address.kind() === "ipv4";
-    } catch {
-        return false;
+        parseIpv4Cidr(value);
+    } catch (error) {
+        context.addIssue({ code: "custom", message: (error as Error).message.replace(/^Invalid CIDR block "[^"]*": /, "must be ") });
     }
-}, "must be an IPv4 CIDR block such as 10.10.0.0/16");
+});
 const anyCidr = z.string().refine((value) => {
     try {
         ipaddr.parseCIDR(value);

@@ -1,0 +1,156 @@
+// A multi-region CloudTrail trail writing to a central log bucket. The stack that owns that bucket
+// also creates it here (as a SharedBucket) with the policy CloudTrail needs for every writer trail.
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import {
+    DEFAULT_PARTITION,
+    PolicyStatement,
+    assertAccountId,
+    bucketArn,
+    objectsArn,
+    sortedUnique,
+} from "./policy-document";
+import { SharedBucket, assertValidBucketName } from "./shared-bucket";
+
+export interface OwnedTrailBucket {
+    /** ARNs of every trail (in any account) that writes to the bucket; scopes aws:SourceArn. */
+    writerTrailArns: string[];
+    /** Accounts whose logs land under AWSLogs/<account>/. */
+    writerAccountIds: string[];
+    forceDestroy?: boolean;
+}
+
+export interface AuditTrailArgs {
+    trailName: string;
+    bucketName: pulumi.Input<string>;
+    /** Set when this stack owns the central bucket; bucketName must then be a plain string. */
+    ownedBucket?: OwnedTrailBucket;
+    s3KeyPrefix?: string;
+    kmsKeyArn?: pulumi.Input<string>;
+    cloudWatchLogsGroupArn?: pulumi.Input<string>;
+    cloudWatchLogsRoleArn?: pulumi.Input<string>;
+    tags?: Record<string, string>;
+    partition?: string;
+}
+
+export const CLOUDTRAIL_SERVICE = "cloudtrail.amazonaws.com";
+
+export class AuditTrail extends pulumi.ComponentResource {
+    readonly trail: aws.cloudtrail.Trail;
+    readonly trailArn: pulumi.Output<string>;
+    readonly bucket?: SharedBucket;
+    readonly bucketName: pulumi.Output<string>;
+
+    constructor(name: string, args: AuditTrailArgs, opts?: pulumi.ComponentResourceOptions) {
+        validateTrailArgs(args);
+        super("crossaccount:index:AuditTrail", name, {}, opts);
+
+        if (args.ownedBucket) {
+            const bucketName = args.bucketName as string; // checked by validateTrailArgs
+            this.bucket = new SharedBucket(
+                `${name}-bucket`,
+                {
+                    bucketName,
+                    forceDestroy: args.ownedBucket.forceDestroy,
+                    additionalStatements: cloudTrailBucketStatements(bucketName, args.ownedBucket, args.s3KeyPrefix, args.partition),
+                    tags: args.tags,
+                    partition: args.partition,
+                },
+                { parent: this },
+            );
+        }
+        this.bucketName = this.bucket ? this.bucket.bucketName : pulumi.output(args.bucketName);
+
+        this.trail = new aws.cloudtrail.Trail(
+            name,
+            {
+                name: args.trailName,
+                s3BucketName: this.bucketName,
+                s3KeyPrefix: args.s3KeyPrefix,
+                isMultiRegionTrail: true,
+                // IAM and STS events are global: without these, AssumeRole calls go unrecorded.
+                includeGlobalServiceEvents: true,
+                enableLogFileValidation: true,
+                kmsKeyId: args.kmsKeyArn,
+                cloudWatchLogsGroupArn: args.cloudWatchLogsGroupArn,
+                cloudWatchLogsRoleArn: args.cloudWatchLogsRoleArn,
+                tags: args.tags,
+            },
+            // CloudTrail checks the bucket policy at creation (InsufficientS3BucketPolicyException).
+            { parent: this, dependsOn: this.bucket ? [this.bucket.bucketPolicy] : [] },
+        );
+        this.trailArn = this.trail.arn;
+
+        this.registerOutputs({ trailArn: this.trailArn, bucketName: this.bucketName });
+    }
+}
+
+/** The statements CloudTrail needs on its bucket, scoped to the writer trails by aws:SourceArn. */
+export function cloudTrailBucketStatements(
+    bucketName: string,
+    writers: Pick<OwnedTrailBucket, "writerTrailArns" | "writerAccountIds">,
+    s3KeyPrefix?: string,
+    partition = DEFAULT_PARTITION,
+): PolicyStatement[] {
+    const sourceArns = sortedUnique(writers.writerTrailArns);
+    const logPrefix = s3KeyPrefix ? `${s3KeyPrefix}/` : "";
+    return [
+        {
+            Sid: "AWSCloudTrailAclCheck",
+            Effect: "Allow",
+            Principal: { Service: CLOUDTRAIL_SERVICE },
+            Action: "s3:GetBucketAcl",
+            Resource: bucketArn(bucketName, partition),
+            Condition: { StringEquals: { "aws:SourceArn": sourceArns } },
+        },
+        {
+            Sid: "AWSCloudTrailWrite",
+            Effect: "Allow",
+            Principal: { Service: CLOUDTRAIL_SERVICE },
+            Action: "s3:PutObject",
+            Resource: sortedUnique(writers.writerAccountIds).map((accountId) =>
+                objectsArn(bucketName, `${logPrefix}AWSLogs/${accountId}/`, partition),
+            ),
+            Condition: {
+                StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": sourceArns },
+            },
+        },
+    ];
+}
+
+const TRAIL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$/;
+const TRAIL_ARN = /^arn:[a-z-]+:cloudtrail:[a-z0-9-]+:(\d{12}):trail\/[A-Za-z0-9._-]+$/;
+
+function validateTrailArgs(args: AuditTrailArgs): void {
+    if (!TRAIL_NAME.test(args.trailName)) {
+        throw new Error(`Invalid trail name "${args.trailName}": must be 3-128 letters, digits, '.', '_' or '-', starting with a letter or digit`);
+    }
+    if (args.s3KeyPrefix !== undefined && (args.s3KeyPrefix === "" || args.s3KeyPrefix.startsWith("/") || args.s3KeyPrefix.endsWith("/"))) {
+        throw new Error(`Invalid s3KeyPrefix "${args.s3KeyPrefix}": give it without leading or trailing "/"`);
+    }
+    if ((args.cloudWatchLogsGroupArn === undefined) !== (args.cloudWatchLogsRoleArn === undefined)) {
+        throw new Error("cloudWatchLogsGroupArn and cloudWatchLogsRoleArn must be given together");
+    }
+    const owned = args.ownedBucket;
+    if (!owned) return;
+    if (typeof args.bucketName !== "string") {
+        throw new Error(`Trail ${args.trailName}: bucketName must be a plain string when this stack owns the bucket`);
+    }
+    assertValidBucketName(args.bucketName);
+    if (owned.writerTrailArns.length === 0 || owned.writerAccountIds.length === 0) {
+        throw new Error(`Trail ${args.trailName}: the owned bucket needs at least one writer trail ARN and one writer account`);
+    }
+    for (const accountId of owned.writerAccountIds) {
+        assertAccountId(accountId, "writer account ID");
+    }
+    for (const arn of owned.writerTrailArns) {
+        const accountId = TRAIL_ARN.exec(arn)?.[1];
+        if (accountId === undefined) {
+            throw new Error(`Invalid writer trail ARN "${arn}": expected arn:<partition>:cloudtrail:<region>:<account>:trail/<name>`);
+        }
+        // Its logs would have nowhere to land: PutObject is only granted under AWSLogs/<writer account>/.
+        if (!owned.writerAccountIds.includes(accountId)) {
+            throw new Error(`Writer trail ${arn} is in account ${accountId}, which is not among writerAccountIds`);
+        }
+    }
+}

@@ -1,0 +1,234 @@
+// An S3 bucket shared with principals in other accounts: private, owner-enforced, encrypted,
+// TLS-only, and granting only object read/write (never bucket administration unless asked).
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import {
+    DEFAULT_PARTITION,
+    PolicyDocument,
+    PolicyStatement,
+    accountRootArn,
+    bucketArn,
+    checkPolicySize,
+    mergeConditions,
+    objectsArn,
+    parsePrincipalArn,
+    policyDocument,
+    principalArnCondition,
+    serializePolicy,
+    sortedUnique,
+} from "./policy-document";
+
+export type BucketAccess = "read" | "read-write";
+
+export interface BucketGrant {
+    /** Prefix for this grant's statement Sids; defaults to Grant<n>. */
+    sid?: string;
+    /** IAM role/user ARNs, typically in other accounts. */
+    principalArns: string[];
+    access: BucketAccess;
+    /** Limits object access and listing to keys starting with this prefix. */
+    prefix?: string;
+    /** Bucket-level actions (s3:GetBucketPolicy, ...); only granted when named here. */
+    bucketAdministrationActions?: string[];
+}
+
+export interface SharedBucketArgs {
+    bucketName: string;
+    grants?: BucketGrant[];
+    additionalStatements?: PolicyStatement[];
+    /** Defaults to true. */
+    versioning?: boolean;
+    forceDestroy?: boolean;
+    /** SSE-KMS with this key; otherwise SSE-S3 (AES256). */
+    kmsKeyArn?: pulumi.Input<string>;
+    tags?: Record<string, string>;
+    partition?: string;
+}
+
+export const READ_ACTIONS = ["s3:GetObject", "s3:GetObjectVersion"];
+export const WRITE_ACTIONS = ["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"];
+const BUCKET_POLICY_LIMIT = 20 * 1024;
+
+export class SharedBucket extends pulumi.ComponentResource {
+    readonly bucket: aws.s3.Bucket;
+    readonly bucketName: pulumi.Output<string>;
+    readonly arn: pulumi.Output<string>;
+    readonly policy: pulumi.Output<string>;
+    readonly bucketPolicy: aws.s3.BucketPolicy;
+    readonly publicAccessBlock: aws.s3.BucketPublicAccessBlock;
+    readonly ownershipControls: aws.s3.BucketOwnershipControls;
+    readonly encryption: aws.s3.BucketServerSideEncryptionConfiguration;
+    readonly versioning?: aws.s3.BucketVersioning;
+
+    constructor(name: string, args: SharedBucketArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Built (and so validated) before anything is registered.
+        const document = sharedBucketPolicyDocument(args);
+        super("crossaccount:index:SharedBucket", name, {}, opts);
+        const childOpts = { parent: this };
+
+        this.bucket = new aws.s3.Bucket(
+            name,
+            { bucket: args.bucketName, forceDestroy: args.forceDestroy, tags: args.tags },
+            childOpts,
+        );
+        this.bucketName = this.bucket.bucket;
+        this.arn = this.bucket.arn;
+
+        this.publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
+            `${name}-public-access-block`,
+            {
+                bucket: this.bucket.id,
+                blockPublicAcls: true,
+                blockPublicPolicy: true,
+                ignorePublicAcls: true,
+                restrictPublicBuckets: true,
+            },
+            childOpts,
+        );
+        // ACLs disabled: the bucket owner owns every object, whichever account wrote it.
+        this.ownershipControls = new aws.s3.BucketOwnershipControls(
+            `${name}-ownership-controls`,
+            { bucket: this.bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
+            childOpts,
+        );
+        this.encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
+            `${name}-encryption`,
+            {
+                bucket: this.bucket.id,
+                rules: [
+                    args.kmsKeyArn === undefined
+                        ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }
+                        : {
+                              applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn },
+                              bucketKeyEnabled: true,
+                          },
+                ],
+            },
+            childOpts,
+        );
+        if (args.versioning ?? true) {
+            this.versioning = new aws.s3.BucketVersioning(
+                `${name}-versioning`,
+                { bucket: this.bucket.id, versioningConfiguration: { status: "Enabled" } },
+                childOpts,
+            );
+        }
+
+        this.policy = checkPolicySize(serializePolicy(document), BUCKET_POLICY_LIMIT, `Bucket policy of ${args.bucketName}`);
+        // The public access block and ownership controls go first, so the bucket is never briefly
+        // governed by a policy without them.
+        this.bucketPolicy = new aws.s3.BucketPolicy(
+            `${name}-policy`,
+            { bucket: this.bucket.id, policy: this.policy },
+            { parent: this, dependsOn: [this.publicAccessBlock, this.ownershipControls] },
+        );
+
+        this.registerOutputs({ bucketName: this.bucketName, arn: this.arn, policy: this.policy });
+    }
+}
+
+/** The bucket policy, in statement order: TLS-only Deny, grants, then additional statements. */
+export function sharedBucketPolicyDocument(args: SharedBucketArgs): PolicyDocument {
+    assertValidBucketName(args.bucketName);
+    const partition = args.partition ?? DEFAULT_PARTITION;
+    const bucket = bucketArn(args.bucketName, partition);
+    const objects = objectsArn(args.bucketName, "", partition);
+
+    const statements: PolicyStatement[] = [
+        {
+            Sid: "DenyInsecureTransport",
+            Effect: "Deny",
+            Principal: { AWS: "*" },
+            Action: "s3:*",
+            Resource: [bucket, objects],
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
+    ];
+    (args.grants ?? []).forEach((grant, index) => {
+        statements.push(...grantStatements(grant, grant.sid ?? `Grant${index + 1}`, args.bucketName, partition));
+    });
+    statements.push(...(args.additionalStatements ?? []));
+    return policyDocument(statements);
+}
+
+function grantStatements(grant: BucketGrant, sid: string, bucketName: string, partition: string): PolicyStatement[] {
+    validateGrant(grant, sid);
+    // Account roots in Principal, narrowed by aws:PrincipalArn: works before the roles exist and
+    // keeps working when they are recreated.
+    const principal = { AWS: sortedUnique(grant.principalArns.map((arn) => accountRootArn(parsePrincipalArn(arn).accountId, partition))) };
+    const narrowToPrincipals = principalArnCondition(grant.principalArns);
+    const prefix = grant.prefix ?? "";
+
+    const statements: PolicyStatement[] = [
+        {
+            Sid: `${sid}Objects`,
+            Effect: "Allow",
+            Principal: principal,
+            Action: grant.access === "read-write" ? [...READ_ACTIONS, ...WRITE_ACTIONS] : [...READ_ACTIONS],
+            Resource: objectsArn(bucketName, prefix, partition),
+            Condition: narrowToPrincipals,
+        },
+        {
+            Sid: `${sid}List`,
+            Effect: "Allow",
+            Principal: principal,
+            Action: "s3:ListBucket",
+            Resource: bucketArn(bucketName, partition),
+            Condition: mergeConditions(narrowToPrincipals, prefix ? { StringLike: { "s3:prefix": `${prefix}*` } } : undefined),
+        },
+    ];
+    if (grant.bucketAdministrationActions?.length) {
+        statements.push({
+            Sid: `${sid}Administration`,
+            Effect: "Allow",
+            Principal: principal,
+            Action: grant.bucketAdministrationActions,
+            Resource: bucketArn(bucketName, partition),
+            Condition: narrowToPrincipals,
+        });
+    }
+    return statements;
+}
+
+function validateGrant(grant: BucketGrant, sid: string): void {
+    if (grant.principalArns.length === 0) {
+        throw new Error(`Bucket grant ${sid} names no principals`);
+    }
+    if (grant.prefix !== undefined && (grant.prefix.startsWith("/") || /[*?]/.test(grant.prefix))) {
+        throw new Error(`Invalid prefix "${grant.prefix}" in bucket grant ${sid}: no leading "/" and no wildcards`);
+    }
+    for (const action of grant.bucketAdministrationActions ?? []) {
+        if (!/^s3:[A-Za-z*]+$/.test(action)) {
+            throw new Error(`Invalid bucket administration action "${action}" in bucket grant ${sid}: expected s3:<Action>`);
+        }
+    }
+}
+
+const BUCKET_NAME_CHARACTERS = /^[a-z0-9.-]+$/;
+const IP_ADDRESS_SHAPE = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
+const RESERVED_PREFIXES = ["xn--", "sthree-", "amzn-s3-demo-"];
+const RESERVED_SUFFIXES = ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"];
+
+/** Every S3 naming rule the name breaks (empty when valid). */
+export function bucketNameProblems(name: string): string[] {
+    const problems: string[] = [];
+    if (name.length < 3 || name.length > 63) problems.push(`must be 3-63 characters long (it has ${name.length})`);
+    if (!BUCKET_NAME_CHARACTERS.test(name)) problems.push("may only contain lowercase letters, digits, '.' and '-'");
+    if (!/^[a-z0-9]/.test(name) || !/[a-z0-9]$/.test(name)) problems.push("must start and end with a letter or digit");
+    if (name.includes("..")) problems.push("must not contain '..'");
+    if (IP_ADDRESS_SHAPE.test(name)) problems.push("must not be formatted as an IP address");
+    for (const prefix of RESERVED_PREFIXES) {
+        if (name.startsWith(prefix)) problems.push(`must not start with the reserved prefix '${prefix}'`);
+    }
+    for (const suffix of RESERVED_SUFFIXES) {
+        if (name.endsWith(suffix)) problems.push(`must not end with the reserved suffix '${suffix}'`);
+    }
+    return problems;
+}
+
+export function assertValidBucketName(name: string): void {
+    const problems = bucketNameProblems(name);
+    if (problems.length > 0) {
+        throw new Error(`Invalid S3 bucket name "${name}": ${problems.join("; ")}`);
+    }
+}

@@ -1,0 +1,155 @@
+import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import type { AwsMocks } from "../../automation/offline/aws-mocks";
+import { AuditTrail, AuditTrailArgs } from "../../components/audit-trail";
+import { DEV, PROD, TEST, accountProvider, installMocks, parsedJson, promiseOf, recorded, settle } from "./support";
+
+const trailOf = (account: string) => `arn:aws:cloudtrail:us-east-1:${account}:trail/org-audit`;
+const writers = { writerTrailArns: [trailOf(PROD), trailOf(DEV)], writerAccountIds: [PROD, DEV] };
+
+describe("AuditTrail", () => {
+    let mocks: AwsMocks;
+    before(async () => {
+        mocks = await installMocks();
+    });
+
+    it("owns the central bucket: CloudTrail statements scoped by aws:SourceArn, trail created after the bucket policy", async () => {
+        const prod = accountProvider("prod-for-trail", PROD);
+        const audit = new AuditTrail(
+            "audit",
+            { trailName: "org-audit", bucketName: "central-audit-logs", ownedBucket: writers, s3KeyPrefix: "trails", tags: { env: "prod" } },
+            { provider: prod },
+        );
+        assert.ok(audit.bucket);
+        const sourceArns = [trailOf(DEV), trailOf(PROD)];
+        assert.deepStrictEqual(await parsedJson(audit.bucket.policy), {
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Sid: "DenyInsecureTransport",
+                    Effect: "Deny",
+                    Principal: { AWS: "*" },
+                    Action: "s3:*",
+                    Resource: ["arn:aws:s3:::central-audit-logs", "arn:aws:s3:::central-audit-logs/*"],
+                    Condition: { Bool: { "aws:SecureTransport": "false" } },
+                },
+                {
+                    Sid: "AWSCloudTrailAclCheck",
+                    Effect: "Allow",
+                    Principal: { Service: "cloudtrail.amazonaws.com" },
+                    Action: "s3:GetBucketAcl",
+                    Resource: "arn:aws:s3:::central-audit-logs",
+                    Condition: { StringEquals: { "aws:SourceArn": sourceArns } },
+                },
+                {
+                    Sid: "AWSCloudTrailWrite",
+                    Effect: "Allow",
+                    Principal: { Service: "cloudtrail.amazonaws.com" },
+                    Action: "s3:PutObject",
+                    Resource: [
+                        `arn:aws:s3:::central-audit-logs/trails/AWSLogs/${DEV}/*`,
+                        `arn:aws:s3:::central-audit-logs/trails/AWSLogs/${PROD}/*`,
+                    ],
+                    Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": sourceArns } },
+                },
+            ],
+        });
+        assert.strictEqual(await promiseOf(audit.trailArn), trailOf(PROD));
+        assert.strictEqual(await promiseOf(audit.bucketName), "central-audit-logs");
+        await settle();
+
+        const component = recorded(mocks, "crossaccount:index:AuditTrail", "audit");
+        const bucketComponent = recorded(mocks, "crossaccount:index:SharedBucket", "audit-bucket");
+        assert.strictEqual(bucketComponent.parent, component.urn);
+        assert.strictEqual(recorded(mocks, "aws:s3/bucket:Bucket", "audit-bucket").accountId, PROD);
+
+        const trail = recorded(mocks, "aws:cloudtrail/trail:Trail", "audit");
+        assert.strictEqual(trail.accountId, PROD);
+        assert.strictEqual(trail.parent, component.urn);
+        assert.deepStrictEqual(trail.inputs, {
+            name: "org-audit",
+            s3BucketName: "central-audit-logs",
+            s3KeyPrefix: "trails",
+            isMultiRegionTrail: true,
+            includeGlobalServiceEvents: true,
+            enableLogFileValidation: true,
+            tags: { env: "prod" },
+        });
+        const bucketPolicy = recorded(mocks, "aws:s3/bucketPolicy:BucketPolicy", "audit-bucket-policy");
+        assert.ok(trail.dependencies.includes(bucketPolicy.urn), "the trail depends on the bucket policy");
+    });
+
+    it("writes without a prefix straight under AWSLogs/<account>/", async () => {
+        const audit = new AuditTrail("no-prefix", {
+            trailName: "org-audit",
+            bucketName: "audit-no-prefix",
+            ownedBucket: { writerTrailArns: [trailOf(TEST)], writerAccountIds: [TEST] },
+        });
+        const policy = (await parsedJson(audit.bucket!.policy)) as { Statement: { Sid: string; Resource: unknown }[] };
+        assert.deepStrictEqual(policy.Statement.find((s) => s.Sid === "AWSCloudTrailWrite")!.Resource, [
+            `arn:aws:s3:::audit-no-prefix/AWSLogs/${TEST}/*`,
+        ]);
+    });
+
+    it("writes to a bucket owned elsewhere without creating one", async () => {
+        const dev = accountProvider("dev-for-trail", DEV);
+        const audit = new AuditTrail(
+            "dev-audit",
+            {
+                trailName: "org-audit",
+                bucketName: pulumi.output("central-audit-logs"),
+                kmsKeyArn: `arn:aws:kms:us-east-1:${PROD}:key/abc`,
+                cloudWatchLogsGroupArn: `arn:aws:logs:us-east-1:${DEV}:log-group:trail:*`,
+                cloudWatchLogsRoleArn: `arn:aws:iam::${DEV}:role/TrailToLogs`,
+            },
+            { provider: dev },
+        );
+        assert.strictEqual(audit.bucket, undefined);
+        assert.strictEqual(await promiseOf(audit.trailArn), trailOf(DEV));
+        await settle();
+        const component = recorded(mocks, "crossaccount:index:AuditTrail", "dev-audit");
+        assert.strictEqual(mocks.resources.filter((r) => r.parent === component.urn).length, 1, "only the trail");
+        const trail = recorded(mocks, "aws:cloudtrail/trail:Trail", "dev-audit");
+        assert.strictEqual(trail.accountId, DEV);
+        assert.deepStrictEqual(trail.inputs, {
+            name: "org-audit",
+            s3BucketName: "central-audit-logs",
+            isMultiRegionTrail: true,
+            includeGlobalServiceEvents: true,
+            enableLogFileValidation: true,
+            kmsKeyId: `arn:aws:kms:us-east-1:${PROD}:key/abc`,
+            cloudWatchLogsGroupArn: `arn:aws:logs:us-east-1:${DEV}:log-group:trail:*`,
+            cloudWatchLogsRoleArn: `arn:aws:iam::${DEV}:role/TrailToLogs`,
+        });
+        assert.deepStrictEqual(trail.dependencies, []);
+    });
+
+    describe("validation", () => {
+        const base: AuditTrailArgs = { trailName: "org-audit", bucketName: "audit-logs", ownedBucket: writers };
+        const cases: [string, AuditTrailArgs, RegExp][] = [
+            ["a bad trail name", { ...base, trailName: "a" }, /Invalid trail name "a"/],
+            ["a prefix with slashes", { ...base, s3KeyPrefix: "/logs/" }, /Invalid s3KeyPrefix "\/logs\/"/],
+            ["only one CloudWatch setting", { ...base, cloudWatchLogsGroupArn: "arn:aws:logs:us-east-1:111111111111:log-group:x:*" }, /must be given together/],
+            ["an Output bucket name for an owned bucket", { ...base, bucketName: pulumi.output("audit-logs") }, /bucketName must be a plain string/],
+            ["an owned bucket without writers", { ...base, ownedBucket: { writerTrailArns: [], writerAccountIds: [] } }, /at least one writer trail ARN/],
+            [
+                "a malformed writer trail ARN",
+                { ...base, ownedBucket: { writerTrailArns: ["arn:aws:s3:::x"], writerAccountIds: [DEV] } },
+                /Invalid writer trail ARN "arn:aws:s3:::x"/,
+            ],
+            [
+                "a writer trail outside the writer accounts",
+                { ...base, ownedBucket: { writerTrailArns: [trailOf(TEST)], writerAccountIds: [DEV] } },
+                /Writer trail .* is in account 222222222222, which is not among writerAccountIds/,
+            ],
+            ["an invalid owned bucket name", { ...base, bucketName: "Audit_Logs" }, /Invalid S3 bucket name "Audit_Logs"/],
+        ];
+        for (const [label, args, message] of cases) {
+            it(`refuses ${label} before creating anything`, () => {
+                const before = mocks.resources.length;
+                assert.throws(() => new AuditTrail(`invalid-${label.replace(/\W+/g, "-")}`, args), message);
+                assert.strictEqual(mocks.resources.length, before);
+            });
+        }
+    });
+});
