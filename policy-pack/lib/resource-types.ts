@@ -1,0 +1,57 @@
+import type { Resource } from "@pulumi/pulumi";
+
+/**
+ * Stand-ins for @pulumi/aws resource classes: `args.isType()` only reads the `__pulumiType` constant,
+ * and the pack must not depend on (or load) the whole AWS SDK. Tokens match @pulumi/aws 7.x.
+ */
+export type ResourceClass = { new (...rest: any[]): Resource; __pulumiType: string };
+
+function resourceClass(token: string): ResourceClass {
+    const standIn = class {} as unknown as ResourceClass;
+    standIn.__pulumiType = token;
+    return standIn;
+}
+
+export const aws = {
+    iam: {
+        Role: resourceClass("aws:iam/role:Role"),
+        RolePolicy: resourceClass("aws:iam/rolePolicy:RolePolicy"),
+        RolePolicyAttachment: resourceClass("aws:iam/rolePolicyAttachment:RolePolicyAttachment"),
+        Policy: resourceClass("aws:iam/policy:Policy"),
+        Group: resourceClass("aws:iam/group:Group"),
+        GroupPolicy: resourceClass("aws:iam/groupPolicy:GroupPolicy"),
+        GroupPolicyAttachment: resourceClass("aws:iam/groupPolicyAttachment:GroupPolicyAttachment"),
+        User: resourceClass("aws:iam/user:User"),
+        UserPolicy: resourceClass("aws:iam/userPolicy:UserPolicy"),
+        UserPolicyAttachment: resourceClass("aws:iam/userPolicyAttachment:UserPolicyAttachment"),
+        PolicyAttachment: resourceClass("aws:iam/policyAttachment:PolicyAttachment"),
+    },
+    s3: {
+        Bucket: resourceClass("aws:s3/bucket:Bucket"),
+        // v7 keeps the v6 name as a deprecated alias.
+        BucketV2: resourceClass("aws:s3/bucketV2:BucketV2"),
+        BucketPolicy: resourceClass("aws:s3/bucketPolicy:BucketPolicy"),
+        BucketPublicAccessBlock: resourceClass("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"),
+        BucketOwnershipControls: resourceClass("aws:s3/bucketOwnershipControls:BucketOwnershipControls"),
+        BucketServerSideEncryptionConfiguration: resourceClass(
+            "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"),
+        BucketServerSideEncryptionConfigurationV2: resourceClass(
+            "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"),
+    },
+    cloudtrail: {
+        Trail: resourceClass("aws:cloudtrail/trail:Trail"),
+    },
+    ec2: {
+        VpcPeeringConnection: resourceClass("aws:ec2/vpcPeeringConnection:VpcPeeringConnection"),
+        VpcPeeringConnectionAccepter: resourceClass("aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter"),
+        Route: resourceClass("aws:ec2/route:Route"),
+        RouteTable: resourceClass("aws:ec2/routeTable:RouteTable"),
+    },
+} as const;
+
+export const BUCKET_CLASSES = [aws.s3.Bucket, aws.s3.BucketV2];
+export const ENCRYPTION_CLASSES = [aws.s3.BucketServerSideEncryptionConfiguration, aws.s3.BucketServerSideEncryptionConfigurationV2];
+
+export function tokens(classes: ResourceClass[]): string {
+    return classes.map((cls) => cls.__pulumiType).join(", ");
+}

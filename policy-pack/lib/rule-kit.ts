@@ -1,0 +1,139 @@
+import type {
+    EnforcementLevel, PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy,
+    StackValidationArgs, StackValidationPolicy,
+} from "@pulumi/policy";
+import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
+import { ownAccounts } from "./accounts";
+import { configSchema, resolveConfig, stackOfUrn } from "./config";
+import { DOCUMENT_CLASSES, DocumentRole, ReadableDocument, documentsOf, isReadable } from "./documents";
+import { ResourceClass, tokens } from "./resource-types";
+import { ValueRecord, asRecord, plain } from "./values";
+
+/** What every rule knows about the resource it checks, as plain data (unknowns are UNKNOWN). */
+export interface ResourceContext<C> {
+    type: string;
+    urn: string;
+    name: string;
+    props: ValueRecord;
+    providerProps: ValueRecord | undefined;
+    /** Account(s) the resource is deployed to; empty when that cannot be told. */
+    ownAccounts: string[];
+    stack: string | undefined;
+    config: C;
+}
+
+type Findings = string[] | Promise<string[]>;
+
+interface RuleSpec<C extends object> {
+    name: string;
+    description: string;
+    enforcementLevel?: EnforcementLevel;
+    /** Settings and their defaults; the configSchema is derived from them. */
+    config?: { defaults: C; schema: { [K in keyof C]: PolicyConfigJSONSchema }; overridable?: boolean };
+}
+
+function policyBase<C extends object>(spec: RuleSpec<C>) {
+    return {
+        name: spec.name,
+        description: spec.description,
+        enforcementLevel: spec.enforcementLevel ?? "mandatory",
+        ...(spec.config ? { configSchema: configSchema(spec.config.defaults, spec.config.schema, { overridable: spec.config.overridable }) } : {}),
+    };
+}
+
+type AnalyzedResource = { type: string; urn: string; name: string; props: unknown; provider?: { props: unknown } };
+
+/** Plain props, provider props, account and stack of a resource handed over by the analyzer. */
+function describe(resource: AnalyzedResource): Omit<ResourceContext<never>, "config"> {
+    const props = asRecord(plain(resource.props)) ?? {};
+    const providerProps = resource.provider ? asRecord(plain(resource.provider.props)) : undefined;
+    return {
+        type: resource.type,
+        urn: resource.urn,
+        name: resource.name,
+        props,
+        providerProps,
+        ownAccounts: ownAccounts(providerProps, props),
+        stack: stackOfUrn(resource.urn),
+    };
+}
+
+function appliesTo(args: ResourceValidationArgs, classes: ResourceClass[]): void {
+    if (!classes.some((cls) => args.isType(cls))) {
+        args.notApplicable(`Policy only applies to resources of type ${tokens(classes)}`);
+    }
+}
+
+/** A rule over the properties of one resource type (or a few). */
+export function resourceRule<C extends object = Record<string, never>>(
+    spec: RuleSpec<C> & { appliesTo: ResourceClass[]; check: (context: ResourceContext<C>) => Findings },
+): ResourceValidationPolicy {
+    const validateResource = async (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
+        appliesTo(args, spec.appliesTo);
+        const described = describe(args);
+        const config = spec.config
+            ? resolveConfig(spec.config.defaults, args.getConfig(), { accounts: described.ownAccounts, stack: described.stack })
+            : ({} as C);
+        const context: ResourceContext<C> = { ...described, config };
+        for (const message of await spec.check(context)) reportViolation(message);
+    };
+    // Like validateResourceOfType: lets the analyzer skip other resource types without calling the rule.
+    if (spec.appliesTo.length === 1) Object.assign(validateResource, { __pulumiType: spec.appliesTo[0].__pulumiType });
+    return { ...policyBase(spec), validateResource };
+}
+
+/** A rule over the IAM documents of the given roles (trust, identity, bucket) a resource carries. */
+export function documentRule<C extends object = Record<string, never>>(
+    spec: RuleSpec<C> & {
+        documents: DocumentRole[];
+        check: (document: ReadableDocument, context: ResourceContext<C>) => Findings;
+    },
+): ResourceValidationPolicy {
+    const classes = [...new Set(spec.documents.flatMap((role) => DOCUMENT_CLASSES[role]))];
+    return resourceRule<C>({
+        ...spec,
+        appliesTo: classes,
+        check: async (context) => {
+            const findings: string[] = [];
+            for (const located of documentsOf(context.type, context.props)) {
+                if (spec.documents.includes(located.role) && isReadable(located)) {
+                    findings.push(...await spec.check(located, context));
+                }
+            }
+            return findings;
+        },
+    });
+}
+
+/** A resource of the stack with its plain props, for rules that relate resources. */
+export interface StackEntry {
+    resource: PolicyResource;
+    type: string;
+    urn: string;
+    props: ValueRecord;
+    ownAccounts: string[];
+}
+
+export interface StackFinding {
+    message: string;
+    urn?: string;
+}
+
+/** A rule over the whole stack: relations between resources, or something every stack must have. */
+export function stackRule(spec: {
+    name: string;
+    description: string;
+    enforcementLevel?: EnforcementLevel;
+    check: (entries: StackEntry[]) => StackFinding[] | Promise<StackFinding[]>;
+}): StackValidationPolicy {
+    return {
+        ...policyBase(spec),
+        validateStack: async (args: StackValidationArgs, reportViolation: ReportViolation) => {
+            const entries = args.resources.map((resource): StackEntry => {
+                const { type, urn, props, ownAccounts: accounts } = describe(resource);
+                return { resource, type, urn, props, ownAccounts: accounts };
+            });
+            for (const finding of await spec.check(entries)) reportViolation(finding.message, finding.urn);
+        },
+    };
+}

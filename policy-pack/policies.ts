@@ -1,0 +1,23 @@
+// The pack's rules. Importing this module has no side effects: only index.ts constructs the PolicyPack
+// (whose constructor starts the analyzer's gRPC server), so tests and the offline engine can load it.
+import type { EnforcementLevel, Policies } from "@pulumi/policy";
+import { cloudTrailPolicies } from "./cloudtrail";
+import { identityPolicies } from "./identity";
+import { s3Policies } from "./s3";
+import { tagPolicies } from "./tags";
+import { trustPolicies } from "./trust";
+import { vpcPolicies } from "./vpc";
+
+export const POLICY_PACK_NAME = "crossaccount-least-privilege";
+
+/** Rules that do not say otherwise block the deployment. */
+export const PACK_ENFORCEMENT_LEVEL: EnforcementLevel = "mandatory";
+
+export const policies: Policies = [
+    ...trustPolicies,
+    ...identityPolicies,
+    ...s3Policies,
+    ...cloudTrailPolicies,
+    ...vpcPolicies,
+    ...tagPolicies,
+];

@@ -1,0 +1,260 @@
+import * as assert from "assert";
+import { ACCOUNTS, REFERENCE_CONFIG, T, check, crossAccountTrust, patch, policyJson, resource, rows, rowsFor, sameAccountTrust, stackWith } from "./fixtures";
+
+const trust = (...statements: Record<string, unknown>[]) => ({ assumeRolePolicy: policyJson(...statements) });
+
+describe("trust policy rules", () => {
+    it("the good stack passes every rule, including advisories", async () => {
+        assert.deepStrictEqual(rows(await check(stackWith())), []);
+    });
+
+    describe("iam-trust-no-public-principal", () => {
+        it("reports Principal * and {AWS: *} in an Allow", async () => {
+            const result = await rowsFor((r) => patch(r, "ci-deployer", trust(
+                { Effect: "Allow", Principal: "*", Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-abc" } } },
+                { Sid: "Any", Effect: "Allow", Principal: { AWS: ["*"] }, Action: "sts:AssumeRole", Condition: { StringEquals: { "sts:ExternalId": "x1" } } },
+            )));
+            const message = (where: string) => `assumeRolePolicy ${where}: any principal can assume this role (Principal "*"). `
+                + "Fix: trust named principals only, e.g. {\"AWS\": \"arn:aws:iam::<account>:root\"} narrowed by an aws:PrincipalArn condition.";
+            assert.deepStrictEqual(result, [
+                ["iam-trust-no-public-principal", "ci-deployer", "mandatory", message("statement 1")],
+                ["iam-trust-no-public-principal", "ci-deployer", "mandatory", message("statement 2 (\"Any\")")],
+            ]);
+        });
+
+        it("accepts a Deny for everyone and service principals", async () => {
+            const result = await rowsFor((r) => patch(r, "ci-deployer", trust(
+                { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
+                { Effect: "Deny", Principal: "*", Action: "sts:AssumeRole", Condition: { Bool: { "aws:SecureTransport": "false" } } },
+            )));
+            assert.deepStrictEqual(result, []);
+        });
+    });
+
+    describe("iam-trust-no-not-principal-or-not-action", () => {
+        it("reports NotPrincipal and NotAction with Allow", async () => {
+            const result = await rowsFor((r) => patch(r, "ci-deployer", trust({
+                Effect: "Allow", NotPrincipal: { AWS: `arn:aws:iam::${ACCOUNTS.dev}:user/mallory` }, NotAction: "sts:TagSession",
+            })));
+            assert.deepStrictEqual(result, [
+                ["iam-trust-no-not-principal-or-not-action", "ci-deployer", "mandatory",
+                    "assumeRolePolicy statement 1: \"NotPrincipal\" with \"Effect\": \"Allow\" trusts every principal except the listed ones. "
+                    + "Fix: use \"Principal\" with exactly the principals that may assume the role."],
+                ["iam-trust-no-not-principal-or-not-action", "ci-deployer", "mandatory",
+                    "assumeRolePolicy statement 1: \"NotAction\" with \"Effect\": \"Allow\" allows every action except the listed ones. "
+                    + "Fix: list the allowed actions in \"Action\", e.g. \"sts:AssumeRole\"."],
+            ]);
+        });
+
+        it("accepts NotPrincipal in a Deny", async () => {
+            const result = await rowsFor((r) => patch(r, "ci-deployer", trust(sameAccountTrust, {
+                Effect: "Deny", NotPrincipal: { AWS: `arn:aws:iam::${ACCOUNTS.dev}:root` }, Action: "sts:AssumeRole",
+            })));
+            assert.deepStrictEqual(result, []);
+        });
+    });
+
+    describe("iam-trust-allowed-accounts", () => {
+        it("reports a principal of an account outside allowedAccountIds, and one that names no account", async () => {
+            const result = await rowsFor((r) => patch(r, "image-sharing", trust(
+                crossAccountTrust(ACCOUNTS.outsider),
+                { Effect: "Allow", Principal: { AWS: "AROAEXAMPLEUNIQUEID" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "sts:ExternalId": "e-1" } } },
+            )));
+            assert.deepStrictEqual(result, [
+                ["iam-trust-allowed-accounts", "image-sharing", "mandatory",
+                    "assumeRolePolicy statement 1 (\"TrustPartner\"): principal \"arn:aws:iam::333333333333:root\" belongs to account 333333333333, "
+                    + "which is not an allowed account [111111111111, 222222222222, 999999999999]. "
+                    + "Fix: trust only the organization's accounts, or add the account to allowedAccountIds in the policy pack config."],
+                ["iam-trust-allowed-accounts", "image-sharing", "mandatory",
+                    "assumeRolePolicy statement 2: principal \"AROAEXAMPLEUNIQUEID\" cannot be attributed to an account. "
+                    + "Fix: use an account root or role ARN such as \"arn:aws:iam::<account>:root\"."],
+            ]);
+        });
+
+        it("allows only the role's own account when no accounts are configured", async () => {
+            const config = { ...REFERENCE_CONFIG, "iam-trust-allowed-accounts": {} };
+            assert.deepStrictEqual(await rowsFor(() => undefined, config), [
+                ["iam-trust-allowed-accounts", "image-sharing", "mandatory",
+                    "assumeRolePolicy statement 1 (\"TrustPartner\"): principal \"arn:aws:iam::222222222222:root\" belongs to account 222222222222, "
+                    + "which is not an allowed account [111111111111]. "
+                    + "Fix: trust only the organization's accounts, or add the account to allowedAccountIds in the policy pack config."],
+            ]);
+        });
+
+        it("accepts a federated provider and a bare account id of allowed accounts", async () => {
+            const result = await rowsFor((r) => patch(r, "ci-deployer", trust(
+                {
+                    Effect: "Allow", Principal: { Federated: `arn:aws:iam::${ACCOUNTS.dev}:oidc-provider/token.actions.githubusercontent.com` },
+                    Action: "sts:AssumeRoleWithWebIdentity",
+                    Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" } },
+                },
+                { Effect: "Allow", Principal: { AWS: ACCOUNTS.test }, Action: "sts:AssumeRole", Condition: { StringEquals: { "sts:ExternalId": "ci-1" } } },
+            )));
+            assert.deepStrictEqual(result, []);
+        });
+    });
+
+    describe("iam-trust-cross-account-conditions", () => {
+        const narrowingMessage = (principal: string) => `assumeRolePolicy statement 1: cross-account principal "${principal}" can assume the role `
+            + "without a narrowing condition. Fix: add a condition on one of sts:ExternalId, aws:MultiFactorAuthPresent, aws:PrincipalArn, "
+            + "aws:PrincipalOrgID, e.g. \"Condition\": {\"ArnEquals\": {\"aws:PrincipalArn\": \"arn:aws:iam::<account>:role/<role>\"}}.";
+
+        it("reports another account trusted without a condition", async () => {
+            const result = await rowsFor((r) => patch(r, "image-sharing", trust({
+                Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNTS.test}:root` }, Action: "sts:AssumeRole",
+            })));
+            assert.deepStrictEqual(result, [
+                ["iam-trust-cross-account-conditions", "image-sharing", "mandatory", narrowingMessage("arn:aws:iam::222222222222:root")],
+            ]);
+        });
+
+        it("does not count IfExists, negated, ForAllValues or wildcard conditions as narrowing", async () => {
+            for (const condition of [
+                { StringEqualsIfExists: { "sts:ExternalId": "abc123" } },
+                { StringNotEquals: { "aws:PrincipalOrgID": "o-abc" } },
+                { ArnLike: { "aws:PrincipalArn": "*" } },
+                { "ForAllValues:StringEquals": { "aws:PrincipalOrgID": "o-abc" } },
+                { BoolIfExists: { "aws:MultiFactorAuthPresent": "true" } },
+            ]) {
+                const result = await rowsFor((r) => patch(r, "image-sharing", trust({
+                    Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNTS.test}:role/ci` }, Action: "sts:AssumeRole", Condition: condition,
+                })));
+                assert.deepStrictEqual(result, [
+                    ["iam-trust-cross-account-conditions", "image-sharing", "mandatory", narrowingMessage("arn:aws:iam::222222222222:role/ci")],
+                ], JSON.stringify(condition));
+            }
+        });
+
+        it("accepts each narrowing condition on its own", async () => {
+            for (const condition of [
+                { StringEquals: { "sts:ExternalId": "abc123" } },
+                { Bool: { "aws:MultiFactorAuthPresent": true } },
+                { NumericLessThan: { "aws:MultiFactorAuthAge": "3600" } },
+                { ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${ACCOUNTS.test}:role/readers/*` } },
+                { StringEquals: { "aws:PrincipalOrgID": "o-abc" } },
+            ]) {
+                const result = await rowsFor((r) => patch(r, "image-sharing", trust({
+                    Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNTS.test}:root` }, Action: "sts:AssumeRole", Condition: condition,
+                })));
+                assert.deepStrictEqual(result, [], JSON.stringify(condition));
+            }
+        });
+
+        it("treats every account principal as foreign when the role's account cannot be told", async () => {
+            const result = await rowsFor((r) => {
+                r["ci-deployer"] = resource(T.role, "ci-deployer", { name: "ci-deployer", assumeRolePolicy: trust(sameAccountTrust).assumeRolePolicy }, { noProvider: true });
+            });
+            assert.deepStrictEqual(result, [
+                ["iam-trust-cross-account-conditions", "ci-deployer", "mandatory", narrowingMessage("arn:aws:iam::111111111111:root")],
+                ["required-tags", "ci-deployer", "advisory",
+                    "is missing required tags \"Environment\", \"Project\". Fix: add them to tags, or to the provider's defaultTags so every resource gets them."],
+            ]);
+        });
+
+        it("requires MFA for cross-account principals in the prod account (config override), and accepts it when present", async () => {
+            const prodRole = (condition: Record<string, unknown>) => resource(T.role, "shared-images", {
+                assumeRolePolicy: policyJson(crossAccountTrust(ACCOUNTS.dev, condition)),
+            }, { stack: "prod", account: ACCOUNTS.prod });
+            const withoutMfa = rows(await check([prodRole({ StringEquals: { "sts:ExternalId": "prod-share" } })]))
+                .filter(([policy]) => policy.startsWith("iam-trust"));
+            assert.deepStrictEqual(withoutMfa, [
+                ["iam-trust-cross-account-conditions", "shared-images", "mandatory",
+                    "assumeRolePolicy statement 1 (\"TrustPartner\"): cross-account principal \"arn:aws:iam::111111111111:root\" can assume the role "
+                    + "without MFA, which is required here (requireMfa). Fix: add \"Condition\": {\"Bool\": {\"aws:MultiFactorAuthPresent\": \"true\"}}."],
+            ]);
+            const withMfa = rows(await check([prodRole({ Bool: { "aws:MultiFactorAuthPresent": "true" } })]))
+                .filter(([policy]) => policy.startsWith("iam-trust"));
+            assert.deepStrictEqual(withMfa, []);
+        });
+
+        it("applies an override keyed by stack name", async () => {
+            const config = { ...REFERENCE_CONFIG, "iam-trust-cross-account-conditions": { overrides: { dev: { requireMfa: true } } } };
+            const result = (await rowsFor(() => undefined, config)).map(([policy, name]) => [policy, name]);
+            assert.deepStrictEqual(result, [["iam-trust-cross-account-conditions", "image-sharing"]]);
+        });
+    });
+
+    describe("iam-mfa-condition-pattern", () => {
+        it("reports Bool and BoolIfExists aws:MultiFactorAuthPresent \"false\" in an Allow", async () => {
+            const result = await rowsFor((r) => {
+                patch(r, "ci-deployer", trust({ ...sameAccountTrust, Condition: { Bool: { "aws:MultiFactorAuthPresent": "false" } } }));
+                patch(r, "alice-assume", {
+                    policy: policyJson({
+                        Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::images-dev/*",
+                        Condition: { BoolIfExists: { "aws:MultiFactorAuthPresent": false } },
+                    }),
+                });
+            });
+            const fix = "grants access to sessions without MFA. Fix: require MFA with \"Bool\": {\"aws:MultiFactorAuthPresent\": \"true\"}, "
+                + "or deny non-MFA requests in a Deny statement with \"BoolIfExists\": {\"aws:MultiFactorAuthPresent\": \"false\"}.";
+            assert.deepStrictEqual(result, [
+                ["iam-mfa-condition-pattern", "ci-deployer", "mandatory",
+                    `assumeRolePolicy statement 1: "Bool": {"aws:MultiFactorAuthPresent": "false"} in an Allow ${fix}`],
+                ["iam-mfa-condition-pattern", "alice-assume", "mandatory",
+                    `policy statement 1: "BoolIfExists": {"aws:MultiFactorAuthPresent": "false"} in an Allow ${fix}`],
+            ]);
+        });
+
+        it("accepts MFA \"true\" in an Allow and BoolIfExists \"false\" in a Deny", async () => {
+            const result = await rowsFor((r) => patch(r, "ci-deployer", trust(
+                { ...sameAccountTrust, Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } } },
+                { ...sameAccountTrust, Effect: "Deny", Condition: { BoolIfExists: { "aws:MultiFactorAuthPresent": "false" } } },
+            )));
+            assert.deepStrictEqual(result, []);
+        });
+    });
+
+    describe("iam-role-max-session-duration", () => {
+        it("reports a duration outside 3600-43200 and one over the prod maximum", async () => {
+            const result = await rowsFor((r) => {
+                patch(r, "image-sharing", { maxSessionDuration: 50000 });
+                patch(r, "ci-deployer", { maxSessionDuration: 900 });
+                r.prod = resource(T.role, "prod-reader", {
+                    assumeRolePolicy: policyJson(sameAccountTrust).replace(ACCOUNTS.dev, ACCOUNTS.prod), maxSessionDuration: 21600, tags: { Environment: "prod" },
+                }, { stack: "prod", account: ACCOUNTS.prod });
+            });
+            assert.deepStrictEqual(result, [
+                ["iam-role-max-session-duration", "image-sharing", "mandatory",
+                    "maxSessionDuration 50000 seconds is outside the range AWS accepts (3600-43200). Fix: set it between 3600 and 43200 seconds."],
+                ["iam-role-max-session-duration", "ci-deployer", "mandatory",
+                    "maxSessionDuration 900 seconds is outside the range AWS accepts (3600-43200). Fix: set it between 3600 and 43200 seconds."],
+                ["iam-role-max-session-duration", "prod-reader", "mandatory",
+                    "maxSessionDuration 21600 seconds exceeds the configured maximum of 14400 seconds. Fix: set it to at most 14400 seconds (the AWS default is 3600)."],
+            ]);
+        });
+
+        it("accepts 12 hours in dev, the default when unset, and unknown values", async () => {
+            const result = await rowsFor((r) => {
+                patch(r, "image-sharing", { maxSessionDuration: 43200 });
+                patch(r, "ci-deployer", { maxSessionDuration: "3eeb2bf0-c639-47a8-9e75-3b44932eb421" });
+            });
+            assert.deepStrictEqual(result, []);
+        });
+    });
+
+    describe("iam-trust-policy-size", () => {
+        const roles = Array.from({ length: 50 }, (_, index) => `arn:aws:iam::${ACCOUNTS.dev}:role/team-${String(index).padStart(2, "0")}-reader`);
+
+        it("reports a trust policy over 2,048 characters without whitespace", async () => {
+            const document = policyJson({ Effect: "Allow", Principal: { AWS: roles }, Action: "sts:AssumeRole" });
+            const result = await rowsFor((r) => patch(r, "ci-deployer", { assumeRolePolicy: document }));
+            assert.deepStrictEqual(result, [
+                ["iam-trust-policy-size", "ci-deployer", "mandatory",
+                    `assumeRolePolicy is ${document.replace(/\s/g, "").length} characters without whitespace, over the trust policy quota of 2048. `
+                    + "Fix: trust account roots narrowed by an aws:PrincipalArn condition with wildcards instead of listing every principal, "
+                    + "or raise the account's quota and maxTrustPolicyChars."],
+            ]);
+        });
+
+        it("does not count whitespace, and honours a raised quota", async () => {
+            const principals = roles.slice(0, 30);
+            const compact = policyJson({ Effect: "Allow", Principal: { AWS: principals }, Action: "sts:AssumeRole" });
+            const pretty = JSON.stringify(JSON.parse(compact), null, 8);
+            assert.ok(compact.length < 2048 && pretty.length > 2048);
+            assert.deepStrictEqual(await rowsFor((r) => patch(r, "ci-deployer", { assumeRolePolicy: pretty })), []);
+            const raised = { ...REFERENCE_CONFIG, "iam-trust-policy-size": { maxTrustPolicyChars: 4096 } };
+            const big = policyJson({ Effect: "Allow", Principal: { AWS: roles }, Action: "sts:AssumeRole" });
+            assert.deepStrictEqual(await rowsFor((r) => patch(r, "ci-deployer", { assumeRolePolicy: big }), raised), []);
+        });
+    });
+});
