@@ -7,6 +7,7 @@ import {
     Environment,
     Organization,
     RoleSettings,
+    StackConfiguration,
     accountIdOf,
     bucketArnOf,
     bucketName,
@@ -29,18 +30,20 @@ import {
 } from "./components";
 
 /**
- * The Pulumi entry point. The CLI calls it with no argument (the project is this directory); the
- * offline plan passes the directory of the stack files it plans.
+ * The Pulumi entry point. The CLI calls it with no argument: the project is this directory and the
+ * running stack's config comes from the runtime. The offline plan passes the directory it plans and,
+ * having validated every stack file together once already, the configuration it loaded.
  */
-function main(projectDir: string = __dirname): Record<string, unknown> {
-    const stack = pulumi.getStack();
+function main(projectDir: string = __dirname, validated?: StackConfiguration): Record<string, unknown> {
     // The running stack's values come from the runtime (secrets decrypted); the program wraps the
     // only secret setting, external IDs, in pulumi.secret itself.
-    const { organization, environment } = loadStackConfiguration({
-        projectDir,
-        stack,
-        currentValues: decodeRuntimeConfig(pulumi.runtime.allConfig()),
-    });
+    const { organization, environment } =
+        validated ??
+        loadStackConfiguration({
+            projectDir,
+            stack: pulumi.getStack(),
+            currentValues: decodeRuntimeConfig(pulumi.runtime.allConfig()),
+        });
     return deployEnvironment(organization, environment);
 }
 

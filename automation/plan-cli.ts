@@ -10,7 +10,12 @@ import { planToJson, renderMarkdown, renderText } from "./offline/report";
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
 
-export async function main(argv: string[], io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export interface PlanIo {
+    stdout: NodeJS.WritableStream;
+    stderr: NodeJS.WritableStream;
+}
+
+export async function main(argv: string[], io: PlanIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
     const program = new Command("plan")
         .description("Plan every stack offline: synthesize under mocks, enforce the policy pack, analyze cross-account access.")
         .option("-s, --stack <name...>", "plan only these stacks (and the stacks they read)")

@@ -4,7 +4,7 @@
 // organization's stated expectations.
 import * as fs from "fs";
 import * as path from "path";
-import { Organization, StackFile, arnOf, listStacks, loadOrganization, readStackFile } from "../../config";
+import { Environment, Organization, StackFile, arnOf, listStacks, loadOrganization, readStackFile } from "../../config";
 import { orderStacks, organizationGraph } from "../stack-graph";
 import { Program, SynthesizedStack, synthesizeStack } from "./synthesize";
 import { MockedResource } from "./aws-mocks";
@@ -81,7 +81,7 @@ export async function planOrganization(options: PlanOptions): Promise<PlanResult
     const fileOf = new Map(files.map((f) => [f.stack, f]));
     const outputs = new Map<string, Record<string, unknown>>(options.knownOutputs ?? []);
     const planned: PlannedStack[] = [];
-    const secretValues = new Set<string>();
+    const secretValues = configuredSecrets(organization);
 
     const synthesisStart = Date.now();
     for (const wave of graph.waves) {
@@ -94,13 +94,16 @@ export async function planOrganization(options: PlanOptions): Promise<PlanResult
                     file: fileOf.get(stack)!,
                     stackOutputs: outputs,
                     program: options.program,
+                    validated: { organization, environment: environmentOfStack(organization, stack) },
                 });
                 return toPlannedStack(organization, synthesized, (Date.now() - started) / 1000);
             }),
         );
         for (const [index, result] of results.entries()) {
             outputs.set(result.stack.name, result.stack.outputs);
-            result.secrets.forEach((s) => secretValues.add(s));
+            // A secret inside a serialized document makes the whole document secret; redact the
+            // configured values inside it (above) rather than hiding the document.
+            result.secrets.forEach((s) => isJsonDocument(s) || secretValues.add(s));
             planned.push(result.stack);
             progress(`synthesized ${result.stack.name}: ${result.stack.resources.length} resources in ${result.stack.seconds.toFixed(2)} s`);
             options.onStackSynthesized?.(results[index].stack);
@@ -159,8 +162,29 @@ export async function planOrganization(options: PlanOptions): Promise<PlanResult
 
 export class UsageError extends Error {}
 
+/** The secret values the stack files configure (external IDs), wherever they are used. */
+function configuredSecrets(organization: Organization): Set<string> {
+    const secrets = new Set<string>();
+    for (const environment of Object.values(organization.environments)) {
+        for (const role of environment.settings.roles) if (role.trust.externalId) secrets.add(role.trust.externalId);
+    }
+    return secrets;
+}
+
+function isJsonDocument(text: string): boolean {
+    try {
+        return typeof JSON.parse(text) === "object";
+    } catch {
+        return false;
+    }
+}
+
+function environmentOfStack(organization: Organization, stack: string): Environment {
+    return Object.values(organization.environments).find((e) => e.stack === stack)!;
+}
+
 function toPlannedStack(organization: Organization, synthesized: SynthesizedStack, seconds: number) {
-    const environment = Object.values(organization.environments).find((e) => e.stack === synthesized.stack)!;
+    const environment = environmentOfStack(organization, synthesized.stack);
     const stack: PlannedStack = {
         name: synthesized.stack,
         environment: environment.name,

@@ -4,7 +4,7 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsMocks, MockedResource } from "./aws-mocks";
-import { StackFile, encodeRuntimeConfig } from "../../config";
+import { StackConfiguration, StackFile, encodeRuntimeConfig } from "../../config";
 
 // Internal runtime entry points: per-run state and "wait until every registration is answered".
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -18,7 +18,7 @@ export const PROJECT = "crossaccount";
 export const ORGANIZATION = "organization";
 
 /** The program's entry: `index.ts` exports it for the Pulumi CLI. */
-export type Program = (projectDir: string) => Record<string, unknown>;
+export type Program = (projectDir: string, validated?: StackConfiguration) => Record<string, unknown>;
 
 export interface SynthesisOptions {
     projectDir: string;
@@ -26,6 +26,8 @@ export interface SynthesisOptions {
     /** Outputs of stacks already planned, by stack name; StackReferences read them. */
     stackOutputs: ReadonlyMap<string, Record<string, unknown>>;
     program?: Program;
+    /** The configuration already validated for this stack; without it the program loads its own. */
+    validated?: StackConfiguration;
     defaultAccountId?: string;
 }
 
@@ -52,7 +54,7 @@ export async function synthesizeStack(options: SynthesisOptions): Promise<Synthe
     return runtimeState.withLocalStorage(async () => {
         await mocks.install(PROJECT, file.stack, ORGANIZATION);
         pulumi.runtime.setAllConfig(encodeRuntimeConfig(file.values), file.secretKeys);
-        const outputs = await pulumi.runtime.runInPulumiStack(async () => program(options.projectDir));
+        const outputs = await pulumi.runtime.runInPulumiStack(async () => program(options.projectDir, options.validated));
         await runtimeSettings.waitForRPCs();
         const unresolved = mocks.resources.find((r) => r.urn === "" && !r.type.startsWith("pulumi:pulumi:"));
         if (unresolved) throw new Error(`${file.stack}: resource ${unresolved.type} '${unresolved.name}' was never registered`);

@@ -1,0 +1,79 @@
+// The mocks must behave like the AWS provider where the program and the analysis rely on it.
+import { strict as assert } from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { AwsMocks, awsState } from "../../../automation/offline/aws-mocks";
+
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+
+const placement = { accountId: "111111111111", region: "eu-west-1", partition: "aws" };
+
+describe("AWS mocks", () => {
+    describe("awsState", () => {
+        it("auto-names unnamed resources like the provider, deterministically", () => {
+            const role = awsState("aws:iam/role:Role", "deployer", {}, placement);
+            assert.match(String(role.state.name), /^deployer-[0-9a-f]{7}$/);
+            assert.deepEqual(awsState("aws:iam/role:Role", "deployer", {}, placement), role);
+            const bucket = awsState("aws:s3/bucket:Bucket", "Logs", {}, placement);
+            assert.match(String(bucket.state.bucket), /^logs-[0-9a-f]{7}$/);
+        });
+
+        it("gives ARNs in the resource's account, region and partition", () => {
+            const role = awsState("aws:iam/role:Role", "r", { name: "UpdateApp", path: "/apps/" }, placement);
+            assert.equal(role.state.arn, "arn:aws:iam::111111111111:role/apps/UpdateApp");
+            assert.equal(role.id, "UpdateApp");
+            const trail = awsState("aws:cloudtrail/trail:Trail", "t", { name: "audit" }, { ...placement, partition: "aws-us-gov" });
+            assert.equal(trail.state.arn, "arn:aws-us-gov:cloudtrail:eu-west-1:111111111111:trail/audit");
+            const bucket = awsState("aws:s3/bucket:Bucket", "b", { bucket: "images-111111111111" }, placement);
+            assert.equal(bucket.state.arn, "arn:aws:s3:::images-111111111111");
+            assert.equal(bucket.id, "images-111111111111");
+        });
+
+        it("gives EC2 ids with the right prefixes", () => {
+            assert.match(awsState("aws:ec2/vpc:Vpc", "v", {}, placement).id, /^vpc-[0-9a-f]{17}$/);
+            assert.match(awsState("aws:ec2/vpcPeeringConnection:VpcPeeringConnection", "p", {}, placement).id, /^pcx-[0-9a-f]{17}$/);
+            const accepter = awsState("aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter", "a", { vpcPeeringConnectionId: "pcx-1" }, placement);
+            assert.equal(accepter.id, "pcx-1");
+        });
+    });
+
+    describe("registrations", () => {
+        const mocks = new AwsMocks({
+            defaultAccountId: "000000000000",
+            stackOutputs: (name) => (name === "organization/crossaccount/prod" ? { auditBucketName: "audit-logs-999999999999" } : undefined),
+        });
+        let referenced: string | undefined;
+
+        before(async () => {
+            await mocks.install("crossaccount", "dev");
+            const provider = new aws.Provider("aws-test", { region: "eu-west-1", allowedAccountIds: ["222222222222"] });
+            new aws.iam.Role("role", { assumeRolePolicy: pulumi.secret("{}") }, { provider });
+            new aws.iam.Group("group", {});
+            const reference = new pulumi.StackReference("prod", { name: "organization/crossaccount/prod" });
+            reference.requireOutput("auditBucketName").apply((name) => (referenced = name as string));
+            await waitForRPCs();
+        });
+
+        it("records the account and region of the resource's provider", () => {
+            const role = mocks.resources.find((r) => r.type === "aws:iam/role:Role")!;
+            assert.equal(role.accountId, "222222222222");
+            assert.equal(role.region, "eu-west-1");
+            assert.match(String(role.outputs.arn), /^arn:aws:iam::222222222222:role\/role-[0-9a-f]{7}$/);
+            assert.equal(role.urn, "urn:pulumi:dev::crossaccount::aws:iam/role:Role::role");
+        });
+
+        it("uses the default account for the default provider", () => {
+            assert.equal(mocks.resources.find((r) => r.type === "aws:iam/group:Group")!.accountId, "000000000000");
+        });
+
+        it("unwraps secret inputs and remembers their values for redaction", () => {
+            assert.equal(mocks.resources.find((r) => r.type === "aws:iam/role:Role")!.inputs.assumeRolePolicy, "{}");
+            assert.deepEqual([...mocks.secretValues], ["{}"]);
+        });
+
+        it("answers StackReferences with the other stack's outputs", () => {
+            assert.equal(referenced, "audit-logs-999999999999");
+        });
+    });
+});
