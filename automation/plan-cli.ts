@@ -24,6 +24,7 @@ export async function main(argv: string[], io: PlanIo = { stdout: process.stdout
         .option("--policy-config <file>", "policy pack config", path.join(PROJECT_DIR, "policy-pack", "config.json"))
         .option("--project <dir>", "directory holding Pulumi.yaml and the stack files", PROJECT_DIR)
         .option("-q, --quiet", "no progress lines")
+        .option("--debug", "keep full stack traces while synthesizing (slower)")
         .exitOverride()
         .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
     try {
@@ -32,7 +33,7 @@ export async function main(argv: string[], io: PlanIo = { stdout: process.stdout
         if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
         throw error;
     }
-    const options = program.opts<{ stack?: string[]; json?: string; markdown?: string; policyConfig: string; project: string; quiet?: boolean }>();
+    const options = program.opts<{ stack?: string[]; json?: string; markdown?: string; policyConfig: string; project: string; quiet?: boolean; debug?: boolean }>();
     const jsonToStdout = options.json === "-";
     // With JSON on stdout, people still get the report, on stderr.
     const human = jsonToStdout ? io.stderr : io.stdout;
@@ -41,6 +42,7 @@ export async function main(argv: string[], io: PlanIo = { stdout: process.stdout
             projectDir: path.resolve(options.project),
             stacks: options.stack,
             policyConfig: readPolicyConfig(options.policyConfig),
+            keepStackTraces: options.debug,
             onProgress: options.quiet ? undefined : (message) => io.stderr.write(`plan: ${message}\n`),
         });
         human.write(`${renderText(plan)}\n`);

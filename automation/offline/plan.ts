@@ -24,6 +24,8 @@ export interface PlanOptions {
     onStackSynthesized?: (stack: PlannedStack) => void;
     /** Outputs of stacks outside the selection, for stacks that read them. */
     knownOutputs?: ReadonlyMap<string, Record<string, unknown>>;
+    /** Keep full stack traces while synthesizing (slower; for debugging the program). */
+    keepStackTraces?: boolean;
 }
 
 export interface PlannedStack {
@@ -84,31 +86,34 @@ export async function planOrganization(options: PlanOptions): Promise<PlanResult
     const secretValues = configuredSecrets(organization);
 
     const synthesisStart = Date.now();
-    for (const wave of graph.waves) {
-        const results = await Promise.all(
-            wave.map(async (stack) => {
-                const started = Date.now();
-                progress(`synthesizing ${stack}...`);
-                const synthesized = await synthesizeStack({
-                    projectDir: options.projectDir,
-                    file: fileOf.get(stack)!,
-                    stackOutputs: outputs,
-                    program: options.program,
-                    validated: { organization, environment: environmentOfStack(organization, stack) },
-                });
-                return toPlannedStack(organization, synthesized, (Date.now() - started) / 1000);
-            }),
-        );
-        for (const [index, result] of results.entries()) {
-            outputs.set(result.stack.name, result.stack.outputs);
-            // A secret inside a serialized document makes the whole document secret; redact the
-            // configured values inside it (above) rather than hiding the document.
-            result.secrets.forEach((s) => isJsonDocument(s) || secretValues.add(s));
-            planned.push(result.stack);
-            progress(`synthesized ${result.stack.name}: ${result.stack.resources.length} resources in ${result.stack.seconds.toFixed(2)} s`);
-            options.onStackSynthesized?.(results[index].stack);
+    const synthesizeWaves = async () => {
+        for (const wave of graph.waves) {
+            const results = await Promise.all(
+                wave.map(async (stack) => {
+                    const started = Date.now();
+                    progress(`synthesizing ${stack}...`);
+                    const synthesized = await synthesizeStack({
+                        projectDir: options.projectDir,
+                        file: fileOf.get(stack)!,
+                        stackOutputs: outputs,
+                        program: options.program,
+                        validated: { organization, environment: environmentOfStack(organization, stack) },
+                    });
+                    return toPlannedStack(organization, synthesized, (Date.now() - started) / 1000);
+                }),
+            );
+            for (const result of results) {
+                outputs.set(result.stack.name, result.stack.outputs);
+                // A secret inside a serialized document makes the whole document secret; redact the
+                // configured values inside it (above) rather than hiding the document.
+                result.secrets.forEach((s) => isJsonDocument(s) || secretValues.add(s));
+                planned.push(result.stack);
+                progress(`synthesized ${result.stack.name}: ${result.stack.resources.length} resources in ${result.stack.seconds.toFixed(2)} s`);
+                options.onStackSynthesized?.(result.stack);
+            }
         }
-    }
+    };
+    await (options.keepStackTraces ? synthesizeWaves() : withoutStackTraces(synthesizeWaves));
     const synthesis = (Date.now() - synthesisStart) / 1000;
 
     const policiesStart = Date.now();
@@ -161,6 +166,20 @@ export async function planOrganization(options: PlanOptions): Promise<PlanResult
 }
 
 export class UsageError extends Error {}
+
+/**
+ * The Pulumi runtime records `new Error().stack` on every promise it creates, only to print it if a
+ * promise leaks; mapping those traces through source maps was over half of the plan's time.
+ */
+async function withoutStackTraces<T>(work: () => Promise<T>): Promise<T> {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+        return await work();
+    } finally {
+        Error.stackTraceLimit = limit;
+    }
+}
 
 /** The secret values the stack files configure (external IDs), wherever they are used. */
 function configuredSecrets(organization: Organization): Set<string> {
