@@ -1,15 +1,21 @@
 // A multi-region CloudTrail trail writing to a central log bucket. The stack that owns that bucket
 // also creates it here (as a SharedBucket) with the policy CloudTrail needs for every writer trail.
+// Optionally the trail also delivers to a CloudWatch Logs group in its own account, so alarms can
+// react to events within minutes (CrossAccountActivityAlarms reads that group).
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import {
     DEFAULT_PARTITION,
     PolicyStatement,
     assertAccountId,
+    assertLogRetention,
     bucketArn,
+    logGroupArn,
     objectsArn,
     sortedUnique,
+    trailArn,
 } from "./policy-document";
+import { CrossAccountRole, PermissionStatement } from "./cross-account-role";
 import { SharedBucket, assertValidBucketName } from "./shared-bucket";
 
 export interface OwnedTrailBucket {
@@ -20,6 +26,20 @@ export interface OwnedTrailBucket {
     forceDestroy?: boolean;
 }
 
+/** A log group (and delivery role) this component creates for the trail's events. */
+export interface TrailCloudWatchLogs {
+    /** The trail's account and region: they scope the delivery role to this trail and its log streams. */
+    accountId: string;
+    region: string;
+    /** Defaults to /cloudtrail/<trailName>. */
+    logGroupName?: string;
+    /** Defaults to 365 days. */
+    retentionInDays?: number;
+    kmsKeyArn?: pulumi.Input<string>;
+    /** Defaults to <trailName>-cloudwatch-logs. */
+    roleName?: string;
+}
+
 export interface AuditTrailArgs {
     trailName: string;
     bucketName: pulumi.Input<string>;
@@ -27,6 +47,9 @@ export interface AuditTrailArgs {
     ownedBucket?: OwnedTrailBucket;
     s3KeyPrefix?: string;
     kmsKeyArn?: pulumi.Input<string>;
+    /** Deliver to a log group created here; excludes cloudWatchLogsGroupArn/RoleArn. */
+    cloudWatchLogs?: TrailCloudWatchLogs;
+    /** Deliver to a log group managed elsewhere (the ARN ending in ":*") through this role. */
     cloudWatchLogsGroupArn?: pulumi.Input<string>;
     cloudWatchLogsRoleArn?: pulumi.Input<string>;
     tags?: Record<string, string>;
@@ -34,12 +57,16 @@ export interface AuditTrailArgs {
 }
 
 export const CLOUDTRAIL_SERVICE = "cloudtrail.amazonaws.com";
+const DEFAULT_TRAIL_LOG_RETENTION_DAYS = 365;
 
 export class AuditTrail extends pulumi.ComponentResource {
     readonly trail: aws.cloudtrail.Trail;
     readonly trailArn: pulumi.Output<string>;
     readonly bucket?: SharedBucket;
     readonly bucketName: pulumi.Output<string>;
+    readonly logGroup?: aws.cloudwatch.LogGroup;
+    readonly logGroupName?: pulumi.Output<string>;
+    readonly deliveryRole?: CrossAccountRole;
 
     constructor(name: string, args: AuditTrailArgs, opts?: pulumi.ComponentResourceOptions) {
         validateTrailArgs(args);
@@ -61,6 +88,45 @@ export class AuditTrail extends pulumi.ComponentResource {
         }
         this.bucketName = this.bucket ? this.bucket.bucketName : pulumi.output(args.bucketName);
 
+        let cloudWatchLogsGroupArn = args.cloudWatchLogsGroupArn;
+        let cloudWatchLogsRoleArn = args.cloudWatchLogsRoleArn;
+        const deliveryDependencies: pulumi.Resource[] = [];
+        if (args.cloudWatchLogs) {
+            const logs = args.cloudWatchLogs;
+            const logGroupName = logs.logGroupName ?? defaultTrailLogGroupName(args.trailName);
+            this.logGroup = new aws.cloudwatch.LogGroup(
+                `${name}-logs`,
+                {
+                    name: logGroupName,
+                    retentionInDays: logs.retentionInDays ?? DEFAULT_TRAIL_LOG_RETENTION_DAYS,
+                    kmsKeyId: logs.kmsKeyArn,
+                    tags: args.tags,
+                },
+                { parent: this },
+            );
+            this.logGroupName = this.logGroup.name;
+            this.deliveryRole = new CrossAccountRole(
+                `${name}-cloudwatch-logs`,
+                {
+                    roleName: logs.roleName ?? `${args.trailName}-cloudwatch-logs`,
+                    description: `Lets trail ${args.trailName} deliver its events to ${logGroupName}.`,
+                    partition: args.partition,
+                    tags: args.tags,
+                    trust: {
+                        trustedServices: [CLOUDTRAIL_SERVICE],
+                        serviceSourceArns: [trailArn(logs.region, logs.accountId, args.trailName, args.partition)],
+                    },
+                    permissions: [trailDeliveryStatement(logs, logGroupName, args.partition)],
+                },
+                { parent: this },
+            );
+            // CloudTrail wants the ARN of every stream in the group (":*"); the provider reports it without.
+            cloudWatchLogsGroupArn = pulumi.interpolate`${this.logGroup.arn}:*`;
+            cloudWatchLogsRoleArn = this.deliveryRole.arn;
+            // The trail checks at creation that the role can write to the group.
+            deliveryDependencies.push(this.logGroup, this.deliveryRole);
+        }
+
         this.trail = new aws.cloudtrail.Trail(
             name,
             {
@@ -72,17 +138,34 @@ export class AuditTrail extends pulumi.ComponentResource {
                 includeGlobalServiceEvents: true,
                 enableLogFileValidation: true,
                 kmsKeyId: args.kmsKeyArn,
-                cloudWatchLogsGroupArn: args.cloudWatchLogsGroupArn,
-                cloudWatchLogsRoleArn: args.cloudWatchLogsRoleArn,
+                cloudWatchLogsGroupArn,
+                cloudWatchLogsRoleArn,
                 tags: args.tags,
             },
             // CloudTrail checks the bucket policy at creation (InsufficientS3BucketPolicyException).
-            { parent: this, dependsOn: this.bucket ? [this.bucket.bucketPolicy] : [] },
+            { parent: this, dependsOn: [...(this.bucket ? [this.bucket.bucketPolicy] : []), ...deliveryDependencies] },
         );
         this.trailArn = this.trail.arn;
 
-        this.registerOutputs({ trailArn: this.trailArn, bucketName: this.bucketName });
+        this.registerOutputs({ trailArn: this.trailArn, bucketName: this.bucketName, logGroupName: this.logGroupName });
     }
+}
+
+export function defaultTrailLogGroupName(trailName: string): string {
+    return `/cloudtrail/${trailName}`;
+}
+
+/** CloudTrail names its streams <account>_CloudTrail_<source region>; the role may write those only. */
+export function trailDeliveryStatement(
+    logs: Pick<TrailCloudWatchLogs, "accountId" | "region">,
+    logGroupName: string,
+    partition = DEFAULT_PARTITION,
+): PermissionStatement {
+    return {
+        sid: "DeliverTrailEvents",
+        actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        resources: [`${logGroupArn(logs.region, logs.accountId, logGroupName, partition)}:log-stream:${logs.accountId}_CloudTrail_*`],
+    };
 }
 
 /** The statements CloudTrail needs on its bucket, scoped to the writer trails by aws:SourceArn. */
@@ -119,6 +202,7 @@ export function cloudTrailBucketStatements(
 }
 
 const TRAIL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$/;
+const LOG_GROUP_NAME = /^(?!aws\/)[\w\-/.#]{1,512}$/;
 const TRAIL_ARN = /^arn:[a-z-]+:cloudtrail:[a-z0-9-]+:(\d{12}):trail\/[A-Za-z0-9._-]+$/;
 
 function validateTrailArgs(args: AuditTrailArgs): void {
@@ -130,6 +214,19 @@ function validateTrailArgs(args: AuditTrailArgs): void {
     }
     if ((args.cloudWatchLogsGroupArn === undefined) !== (args.cloudWatchLogsRoleArn === undefined)) {
         throw new Error("cloudWatchLogsGroupArn and cloudWatchLogsRoleArn must be given together");
+    }
+    if (args.cloudWatchLogs) {
+        if (args.cloudWatchLogsGroupArn !== undefined) {
+            throw new Error("Give either cloudWatchLogs (a log group created here) or cloudWatchLogsGroupArn/RoleArn, not both");
+        }
+        assertAccountId(args.cloudWatchLogs.accountId, "trail account ID");
+        if (args.cloudWatchLogs.retentionInDays !== undefined) {
+            assertLogRetention(args.cloudWatchLogs.retentionInDays, `the log group of trail ${args.trailName}`);
+        }
+        const groupName = args.cloudWatchLogs.logGroupName;
+        if (groupName !== undefined && !LOG_GROUP_NAME.test(groupName)) {
+            throw new Error(`Invalid log group name "${groupName}": 1-512 characters of letters, digits and _ - / . #, not starting with "aws/"`);
+        }
     }
     const owned = args.ownedBucket;
     if (!owned) return;

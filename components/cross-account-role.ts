@@ -48,6 +48,10 @@ export interface RoleTrust {
     sessionNamePattern?: string;
     /** Principal Service, in its own statement without the AWS-principal conditions. */
     trustedServices?: string[];
+    /** StringEquals aws:SourceArn on the service statement: the service may assume the role only for these resources. */
+    serviceSourceArns?: string[];
+    /** StringEquals aws:SourceAccount on the service statement. */
+    serviceSourceAccounts?: string[];
 }
 
 export interface PermissionStatement {
@@ -161,6 +165,13 @@ export function trustPolicyDocument(trust: RoleTrust, partition = DEFAULT_PARTIT
             Effect: "Allow",
             Principal: { Service: services },
             Action: ASSUME_ROLE_ACTION,
+            // Confused-deputy protection: the service acts for these resources or accounts only.
+            Condition: mergeConditions(
+                trust.serviceSourceArns?.length ? { StringEquals: { "aws:SourceArn": sortedUnique(trust.serviceSourceArns) } } : undefined,
+                trust.serviceSourceAccounts?.length
+                    ? { StringEquals: { "aws:SourceAccount": sortedUnique(trust.serviceSourceAccounts) } }
+                    : undefined,
+            ),
         });
     }
     return policyDocument(statements);
@@ -256,6 +267,15 @@ function validateTrust(trust: RoleTrust): void {
         if (!SERVICE_PRINCIPAL.test(service)) {
             throw new Error(`Invalid service principal "${service}": expected <service>.amazonaws.com`);
         }
+    }
+    if (services.length === 0 && (trust.serviceSourceArns?.length || trust.serviceSourceAccounts?.length)) {
+        throw new Error("serviceSourceArns and serviceSourceAccounts scope trustedServices, which names no service");
+    }
+    for (const arn of trust.serviceSourceArns ?? []) {
+        if (!arn.startsWith("arn:")) throw new Error(`Invalid serviceSourceArns entry "${arn}": must be an ARN`);
+    }
+    for (const accountId of trust.serviceSourceAccounts ?? []) {
+        assertAccountId(accountId, "service source account ID");
     }
 
     const awsConditionsGiven = [

@@ -122,6 +122,17 @@ export function assertIamPath(path: string): void {
     }
 }
 
+/** The retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
+export const LOG_RETENTION_DAYS = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+export function assertLogRetention(days: number, what: string): void {
+    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(days)) {
+        throw new Error(`Invalid retention of ${days} days for ${what}: CloudWatch Logs accepts ${LOG_RETENTION_DAYS.join(", ")}`);
+    }
+}
+
 export function hasWildcard(value: string): boolean {
     return value.includes("*") || value.includes("?");
 }
@@ -158,6 +169,33 @@ export function objectsArn(bucketName: string, prefix = "", partition = DEFAULT_
 export function trailArn(region: string, accountId: string, trailName: string, partition = DEFAULT_PARTITION): string {
     assertAccountId(accountId);
     return `arn:${partition}:cloudtrail:${region}:${accountId}:trail/${trailName}`;
+}
+
+export function lambdaFunctionArn(region: string, accountId: string, functionName: string, partition = DEFAULT_PARTITION): string {
+    assertAccountId(accountId);
+    return `arn:${partition}:lambda:${region}:${accountId}:function:${functionName}`;
+}
+
+export function ecrRepositoryArn(region: string, accountId: string, repositoryName: string, partition = DEFAULT_PARTITION): string {
+    assertAccountId(accountId);
+    return `arn:${partition}:ecr:${region}:${accountId}:repository/${repositoryName}`;
+}
+
+export function rdsSnapshotArn(region: string, accountId: string, snapshotIdentifier: string, partition = DEFAULT_PARTITION): string {
+    assertAccountId(accountId);
+    return `arn:${partition}:rds:${region}:${accountId}:snapshot:${snapshotIdentifier}`;
+}
+
+/** Without the `:*` suffix, as the provider reports log group ARNs. */
+export function logGroupArn(region: string, accountId: string, logGroupName: string, partition = DEFAULT_PARTITION): string {
+    assertAccountId(accountId);
+    return `arn:${partition}:logs:${region}:${accountId}:log-group:${logGroupName}`;
+}
+
+const SERVICE_PRINCIPAL = /^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/;
+
+export function isServicePrincipal(principal: string): boolean {
+    return SERVICE_PRINCIPAL.test(principal);
 }
 
 const IAM_PRINCIPAL_ARN = /^arn:([a-z-]+):(?:iam|sts)::(\d{12}):(root|(?:role|user|assumed-role|federated-user)\/.+)$/;

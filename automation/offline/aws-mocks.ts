@@ -305,6 +305,56 @@ export function awsState(
             state.homeRegion = region;
             id = String(state.arn);
             break;
+        case "aws:lambda/function:Function":
+            state.arn = `arn:${partition}:lambda:${region}:${accountId}:function:${resourceName}`;
+            state.qualifiedArn = `${state.arn}:$LATEST`;
+            state.invokeArn = `arn:${partition}:apigateway:${region}:lambda:path/2015-03-31/functions/${state.arn}/invocations`;
+            state.version = "$LATEST";
+            break;
+        case "aws:lambda/permission:Permission":
+            // The provider's id is the statement id (generated when not given).
+            state.statementId = state.statementId ?? `${name}-${digest.slice(0, 7)}`;
+            id = String(state.statementId);
+            break;
+        case "aws:ecr/repository:Repository":
+            state.arn = `arn:${partition}:ecr:${region}:${accountId}:repository/${resourceName}`;
+            state.registryId = accountId;
+            state.repositoryUrl = `${accountId}.dkr.ecr.${region}.amazonaws.com/${resourceName}`;
+            break;
+        case "aws:ecr/repositoryPolicy:RepositoryPolicy":
+            id = String(state.repository);
+            state.registryId = accountId;
+            break;
+        case "aws:rds/snapshotCopy:SnapshotCopy":
+            id = String(state.targetDbSnapshotIdentifier);
+            state.dbSnapshotArn = `arn:${partition}:rds:${region}:${accountId}:snapshot:${id}`;
+            break;
+        case "aws:rds/snapshot:Snapshot":
+            id = String(state.dbSnapshotIdentifier);
+            state.dbSnapshotArn = `arn:${partition}:rds:${region}:${accountId}:snapshot:${id}`;
+            break;
+        case "aws:sns/topic:Topic":
+            state.arn = `arn:${partition}:sns:${region}:${accountId}:${resourceName}`;
+            state.owner = accountId;
+            id = String(state.arn);
+            break;
+        case "aws:sns/topicPolicy:TopicPolicy":
+            id = String(state.arn);
+            state.owner = accountId;
+            break;
+        case "aws:cloudwatch/logGroup:LogGroup":
+            // Without the ":*" suffix, as the provider reports it.
+            state.arn = `arn:${partition}:logs:${region}:${accountId}:log-group:${resourceName}`;
+            break;
+        case "aws:cloudwatch/logMetricFilter:LogMetricFilter":
+            break;
+        case "aws:cloudwatch/metricAlarm:MetricAlarm":
+            state.arn = `arn:${partition}:cloudwatch:${region}:${accountId}:alarm:${resourceName}`;
+            break;
+        case "aws:cfg/rule:Rule":
+            state.ruleId = `config-rule-${digest.slice(0, 6)}`;
+            state.arn = `arn:${partition}:config:${region}:${accountId}:config-rule/${state.ruleId}`;
+            break;
         case "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter":
             id = String(state.vpcPeeringConnectionId);
             state.acceptStatus = "active";

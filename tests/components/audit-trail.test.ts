@@ -124,8 +124,52 @@ describe("AuditTrail", () => {
         assert.deepStrictEqual(trail.dependencies, []);
     });
 
+    it("delivers to a log group of its own through a role only CloudTrail may assume, for this trail only", async () => {
+        const audit = new AuditTrail(
+            "logs-audit",
+            {
+                trailName: "org-audit",
+                bucketName: pulumi.output("central-audit-logs"),
+                cloudWatchLogs: { accountId: TEST, region: "us-east-1", retentionInDays: 400 },
+                tags: { env: "test" },
+            },
+            { provider: accountProvider("test-for-trail-logs", TEST) },
+        );
+        assert.strictEqual(await promiseOf(audit.logGroupName!), "/cloudtrail/org-audit");
+        assert.deepStrictEqual(await parsedJson(audit.deliveryRole!.trustPolicy), {
+            Version: "2012-10-17",
+            Statement: [{
+                Sid: "TrustedServices",
+                Effect: "Allow",
+                Principal: { Service: ["cloudtrail.amazonaws.com"] },
+                Action: "sts:AssumeRole",
+                Condition: { StringEquals: { "aws:SourceArn": [trailOf(TEST)] } },
+            }],
+        });
+        assert.deepStrictEqual(await parsedJson(audit.deliveryRole!.permissionPolicy!), {
+            Version: "2012-10-17",
+            Statement: [{
+                Sid: "DeliverTrailEvents",
+                Effect: "Allow",
+                Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                Resource: [`arn:aws:logs:us-east-1:${TEST}:log-group:/cloudtrail/org-audit:log-stream:${TEST}_CloudTrail_*`],
+            }],
+        });
+        await settle();
+        const group = recorded(mocks, "aws:cloudwatch/logGroup:LogGroup", "logs-audit-logs");
+        assert.deepStrictEqual(group.inputs, { name: "/cloudtrail/org-audit", retentionInDays: 400, tags: { env: "test" } });
+        assert.strictEqual(recorded(mocks, "aws:iam/role:Role", "logs-audit-cloudwatch-logs").inputs.name, "org-audit-cloudwatch-logs");
+        const trail = recorded(mocks, "aws:cloudtrail/trail:Trail", "logs-audit");
+        assert.strictEqual(trail.accountId, TEST);
+        assert.strictEqual(trail.inputs.cloudWatchLogsGroupArn, `arn:aws:logs:us-east-1:${TEST}:log-group:/cloudtrail/org-audit:*`);
+        assert.strictEqual(trail.inputs.cloudWatchLogsRoleArn, `arn:aws:iam::${TEST}:role/org-audit-cloudwatch-logs`);
+        const rolePolicy = recorded(mocks, "aws:iam/rolePolicy:RolePolicy", "logs-audit-cloudwatch-logs-permissions");
+        assert.ok(trail.dependencies.includes(group.urn) && trail.dependencies.includes(rolePolicy.urn), "CloudTrail checks the group and the role at creation");
+    });
+
     describe("validation", () => {
         const base: AuditTrailArgs = { trailName: "org-audit", bucketName: "audit-logs", ownedBucket: writers };
+        const logs = { accountId: PROD, region: "us-east-1" };
         const cases: [string, AuditTrailArgs, RegExp][] = [
             ["a bad trail name", { ...base, trailName: "a" }, /Invalid trail name "a"/],
             ["a prefix with slashes", { ...base, s3KeyPrefix: "/logs/" }, /Invalid s3KeyPrefix "\/logs\/"/],
@@ -143,6 +187,13 @@ describe("AuditTrail", () => {
                 /Writer trail .* is in account 222222222222, which is not among writerAccountIds/,
             ],
             ["an invalid owned bucket name", { ...base, bucketName: "Audit_Logs" }, /Invalid S3 bucket name "Audit_Logs"/],
+            [
+                "a log group of its own and one managed elsewhere",
+                { ...base, cloudWatchLogs: logs, cloudWatchLogsGroupArn: "arn:aws:logs:us-east-1:111111111111:log-group:x:*", cloudWatchLogsRoleArn: "arn:aws:iam::111111111111:role/x" },
+                /either cloudWatchLogs .* or cloudWatchLogsGroupArn\/RoleArn, not both/,
+            ],
+            ["a retention CloudWatch Logs does not offer", { ...base, cloudWatchLogs: { ...logs, retentionInDays: 100 } }, /Invalid retention of 100 days/],
+            ["a reserved log group name", { ...base, cloudWatchLogs: { ...logs, logGroupName: "aws/trail" } }, /Invalid log group name "aws\/trail"/],
         ];
         for (const [label, args, message] of cases) {
             it(`refuses ${label} before creating anything`, () => {

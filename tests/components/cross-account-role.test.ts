@@ -117,6 +117,20 @@ describe("CrossAccountRole", () => {
         });
     });
 
+    it("scopes the service statement with aws:SourceArn and aws:SourceAccount (confused-deputy protection)", async () => {
+        const trail = `arn:aws:cloudtrail:us-east-1:${DEV}:trail/audit`;
+        assert.deepStrictEqual(await trustJson({ trustedServices: ["cloudtrail.amazonaws.com"], serviceSourceArns: [trail], serviceSourceAccounts: [DEV] }), {
+            Version: "2012-10-17",
+            Statement: [{
+                Sid: "TrustedServices",
+                Effect: "Allow",
+                Principal: { Service: ["cloudtrail.amazonaws.com"] },
+                Action: "sts:AssumeRole",
+                Condition: { StringEquals: { "aws:SourceArn": [trail], "aws:SourceAccount": [DEV] } },
+            }],
+        });
+    });
+
     it("keeps the trust policy secret when an external ID is given, and only then", async () => {
         const secretRole = new CrossAccountRole("secret-trust", baseArgs({ trustedAccountIds: [DEV], externalId: "ext-id-123" }, { roleName: "SecretTrust" }));
         const plainRole = new CrossAccountRole("plain-trust", baseArgs({ trustedAccountIds: [DEV] }, { roleName: "PlainTrust" }));
@@ -215,6 +229,8 @@ describe("CrossAccountRole", () => {
                 /requireMfa need an AWS principal/,
             ],
             ["a bad service principal", baseArgs({ trustedServices: ["lambda"] }), /Invalid service principal "lambda"/],
+            ["a service source without a service", baseArgs({ trustedAccountIds: [DEV], serviceSourceAccounts: [DEV] }), /scope trustedServices, which names no service/],
+            ["a service source that is not an ARN", baseArgs({ trustedServices: ["cloudtrail.amazonaws.com"], serviceSourceArns: ["trail/audit"] }), /Invalid serviceSourceArns entry "trail\/audit"/],
             [
                 "a pattern in an untrusted account",
                 baseArgs({ trustedAccountIds: [DEV], principalArnPatterns: [`arn:aws:iam::${PROD}:role/*`] }),

@@ -1,0 +1,220 @@
+// Alarms on the audit trail's events in CloudWatch Logs (AuditTrail with cloudWatchLogs): someone
+// assumed one of the organization's cross-account roles, requests are being denied, or a trust or
+// resource policy changed. Each is a metric filter and an alarm notifying one SNS topic, whose policy
+// lets only this account's CloudWatch alarms publish.
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import {
+    DEFAULT_PARTITION,
+    assertAccountId,
+    checkPolicySize,
+    policyDocument,
+    serializePolicy,
+    sortedUnique,
+} from "./policy-document";
+
+export interface CrossAccountActivityAlarmsArgs {
+    /** The log group receiving the audit trail's events. */
+    logGroupName: pulumi.Input<string>;
+    /** Roles principals of other accounts may assume: an AssumeRole into any of them raises an alarm. */
+    crossAccountRoleArns: string[];
+    /** The account and region of the alarms and the topic. */
+    accountId: string;
+    region: string;
+    topicName: string;
+    /** Defaults to CrossAccount/Activity. */
+    namespace?: string;
+    /** Prefix of the alarm names; defaults to the topic name. */
+    alarmNamePrefix?: string;
+    /** AccessDenied / UnauthorizedOperation errors per period that raise the alarm; defaults to 1. */
+    accessDeniedThreshold?: number;
+    /** Defaults to 300 seconds. */
+    periodSeconds?: number;
+    tags?: Record<string, string>;
+    partition?: string;
+}
+
+/** One CloudWatch Logs filter pattern term on a field of the CloudTrail event. */
+type Term = string;
+
+const equals = (field: string, value: string): Term => `($.${field} = "${value}")`;
+const anyOf = (...terms: Term[]): Term => (terms.length === 1 ? terms[0] : `(${terms.join(" || ")})`);
+const allOf = (...terms: Term[]): string => `{ ${terms.join(" && ")} }`;
+const events = (source: string, names: string[]): Term =>
+    `(${equals("eventSource", source)} && ${anyOf(...names.map((name) => equals("eventName", name)))})`;
+
+export interface ActivityMetric {
+    /** Used in resource names and the metric name. */
+    key: string;
+    metricName: string;
+    pattern: string;
+    description: string;
+}
+
+/** The metric filters, in order; exported so tests and reviewers can read the exact patterns. */
+export function activityMetrics(crossAccountRoleArns: string[]): ActivityMetric[] {
+    const roles = sortedUnique(crossAccountRoleArns);
+    return [
+        ...(roles.length === 0
+            ? []
+            : [{
+                  key: "cross-account-assume-role",
+                  metricName: "CrossAccountAssumeRole",
+                  pattern: allOf(
+                      equals("eventSource", "sts.amazonaws.com"),
+                      equals("eventName", "AssumeRole"),
+                      anyOf(...roles.map((arn) => equals("requestParameters.roleArn", arn))),
+                  ),
+                  description: "A principal assumed one of the organization's cross-account roles.",
+              }]),
+        {
+            key: "access-denied",
+            metricName: "AccessDenied",
+            // CIS AWS Foundations "unauthorized API calls".
+            pattern: allOf(anyOf(equals("errorCode", "*UnauthorizedOperation"), equals("errorCode", "AccessDenied*"))),
+            description: "Requests failed with AccessDenied or UnauthorizedOperation.",
+        },
+        {
+            key: "trust-policy-changes",
+            metricName: "TrustPolicyChanges",
+            pattern: allOf(events("iam.amazonaws.com", ["UpdateAssumeRolePolicy"])),
+            description: "A role's trust policy changed.",
+        },
+        {
+            key: "resource-policy-changes",
+            metricName: "ResourcePolicyChanges",
+            pattern: allOf(anyOf(
+                events("s3.amazonaws.com", ["PutBucketPolicy", "DeleteBucketPolicy", "PutBucketAcl"]),
+                // Lambda logs versioned names such as AddPermission20150331v2.
+                events("lambda.amazonaws.com", ["AddPermission*", "RemovePermission*"]),
+                events("ecr.amazonaws.com", ["SetRepositoryPolicy", "DeleteRepositoryPolicy"]),
+                events("rds.amazonaws.com", ["ModifyDBSnapshotAttribute"]),
+            )),
+            description: "A bucket policy or ACL, a Lambda permission, a repository policy or a snapshot's sharing changed.",
+        },
+    ];
+}
+
+export const CLOUDWATCH_SERVICE = "cloudwatch.amazonaws.com";
+const DEFAULT_NAMESPACE = "CrossAccount/Activity";
+const FILTER_PATTERN_LIMIT = 1024;
+const TOPIC_POLICY_LIMIT = 30720;
+
+export class CrossAccountActivityAlarms extends pulumi.ComponentResource {
+    readonly topic: aws.sns.Topic;
+    readonly topicArn: pulumi.Output<string>;
+    readonly topicPolicy: aws.sns.TopicPolicy;
+    readonly metricFilters: aws.cloudwatch.LogMetricFilter[];
+    readonly alarms: aws.cloudwatch.MetricAlarm[];
+
+    constructor(name: string, args: CrossAccountActivityAlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
+        const metrics = activityMetrics(args.crossAccountRoleArns);
+        validateAlarmArgs(args, metrics);
+        super("crossaccount:index:CrossAccountActivityAlarms", name, {}, opts);
+        const partition = args.partition ?? DEFAULT_PARTITION;
+        const namespace = args.namespace ?? DEFAULT_NAMESPACE;
+        const prefix = args.alarmNamePrefix ?? args.topicName;
+
+        this.topic = new aws.sns.Topic(`${name}-topic`, { name: args.topicName, tags: args.tags }, { parent: this });
+        this.topicArn = this.topic.arn;
+        this.topicPolicy = new aws.sns.TopicPolicy(
+            `${name}-topic-policy`,
+            {
+                arn: this.topic.arn,
+                policy: checkPolicySize(
+                    serializePolicy(alarmTopicPolicyDocument(args.accountId, args.region, args.topicName, partition)),
+                    TOPIC_POLICY_LIMIT,
+                    `Topic policy of ${args.topicName}`,
+                ),
+            },
+            { parent: this },
+        );
+
+        this.metricFilters = [];
+        this.alarms = [];
+        for (const metric of metrics) {
+            this.metricFilters.push(
+                new aws.cloudwatch.LogMetricFilter(
+                    `${name}-${metric.key}`,
+                    {
+                        name: `${prefix}-${metric.key}`,
+                        logGroupName: args.logGroupName,
+                        pattern: metric.pattern,
+                        metricTransformation: { name: metric.metricName, namespace, value: "1" },
+                    },
+                    { parent: this },
+                ),
+            );
+            this.alarms.push(
+                new aws.cloudwatch.MetricAlarm(
+                    `${name}-${metric.key}-alarm`,
+                    {
+                        name: `${prefix}-${metric.key}`,
+                        alarmDescription: metric.description,
+                        namespace,
+                        metricName: metric.metricName,
+                        statistic: "Sum",
+                        period: args.periodSeconds ?? 300,
+                        evaluationPeriods: 1,
+                        comparisonOperator: "GreaterThanOrEqualToThreshold",
+                        threshold: metric.key === "access-denied" ? args.accessDeniedThreshold ?? 1 : 1,
+                        // The filters only emit on a match: no data means nothing happened.
+                        treatMissingData: "notBreaching",
+                        alarmActions: [this.topic.arn],
+                        tags: args.tags,
+                    },
+                    // A notification must never find the topic without the policy that lets the alarm publish.
+                    { parent: this, dependsOn: [this.topicPolicy] },
+                ),
+            );
+        }
+
+        this.registerOutputs({ topicArn: this.topicArn });
+    }
+}
+
+/** Only this account's CloudWatch alarms may publish (aws:SourceAccount and aws:SourceArn: confused-deputy protection). */
+export function alarmTopicPolicyDocument(accountId: string, region: string, topicName: string, partition = DEFAULT_PARTITION) {
+    return policyDocument([
+        {
+            Sid: "AllowAccountAlarmsToPublish",
+            Effect: "Allow",
+            Principal: { Service: CLOUDWATCH_SERVICE },
+            Action: "sns:Publish",
+            Resource: `arn:${partition}:sns:${region}:${accountId}:${topicName}`,
+            Condition: {
+                StringEquals: { "aws:SourceAccount": accountId },
+                ArnLike: { "aws:SourceArn": `arn:${partition}:cloudwatch:${region}:${accountId}:alarm:*` },
+            },
+        },
+    ]);
+}
+
+const TOPIC_NAME = /^[A-Za-z0-9_-]{1,256}$/;
+
+function validateAlarmArgs(args: CrossAccountActivityAlarmsArgs, metrics: ActivityMetric[]): void {
+    assertAccountId(args.accountId, "account ID of the alarms");
+    if (!TOPIC_NAME.test(args.topicName)) {
+        throw new Error(`Invalid topic name "${args.topicName}": 1-256 letters, digits, '-' or '_'`);
+    }
+    for (const arn of args.crossAccountRoleArns) {
+        // A quote would end the filter's string early.
+        if (!/^arn:[a-z-]+:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(arn)) throw new Error(`Invalid role ARN "${arn}" for the AssumeRole alarm`);
+    }
+    const threshold = args.accessDeniedThreshold;
+    if (threshold !== undefined && (!Number.isInteger(threshold) || threshold < 1)) {
+        throw new Error(`Invalid accessDeniedThreshold ${threshold}: a positive integer`);
+    }
+    const period = args.periodSeconds;
+    if (period !== undefined && (!Number.isInteger(period) || period < 60 || period % 60 !== 0)) {
+        throw new Error(`Invalid periodSeconds ${period}: a multiple of 60`);
+    }
+    for (const metric of metrics) {
+        if (metric.pattern.length > FILTER_PATTERN_LIMIT) {
+            throw new Error(
+                `The ${metric.key} filter pattern is ${metric.pattern.length} characters, over the CloudWatch Logs limit of `
+                    + `${FILTER_PATTERN_LIMIT}: alarm on fewer roles`,
+            );
+        }
+    }
+}

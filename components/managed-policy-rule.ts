@@ -1,0 +1,72 @@
+// An AWS Config rule that flags IAM roles, users and groups with a blocked managed policy attached
+// (AWS managed rule IAM_POLICY_BLACKLISTED_CHECK; by default AdministratorAccess). It catches what the
+// policy pack cannot: attachments made outside Pulumi. IAM_POLICY_NO_STATEMENTS_WITH_ADMIN_ACCESS
+// would not fit: it only evaluates customer managed policies, and this organization uses inline ones.
+//
+// AWS Config must already record IAM resources in the account (the organization's configuration
+// recorder): without one, creating the rule fails with NoAvailableConfigurationRecorderException.
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { assertIamName, sortedUnique } from "./policy-document";
+
+export interface ManagedPolicyRuleArgs {
+    ruleName: string;
+    /** Defaults to arn:aws:iam::aws:policy/AdministratorAccess. */
+    policyArns?: string[];
+    /** Identities that may keep the policies, by name (e.g. OrganizationAccountAccessRole). */
+    exceptions?: { roles?: string[]; users?: string[]; groups?: string[] };
+    tags?: Record<string, string>;
+}
+
+export const BLOCKED_POLICY_RULE = "IAM_POLICY_BLACKLISTED_CHECK";
+export const ADMINISTRATOR_ACCESS_ARN = "arn:aws:iam::aws:policy/AdministratorAccess";
+const IAM_RESOURCE_TYPES = ["AWS::IAM::Group", "AWS::IAM::Role", "AWS::IAM::User"];
+
+export class ManagedPolicyRule extends pulumi.ComponentResource {
+    readonly rule: aws.cfg.Rule;
+    readonly ruleArn: pulumi.Output<string>;
+
+    constructor(name: string, args: ManagedPolicyRuleArgs, opts?: pulumi.ComponentResourceOptions) {
+        const inputParameters = managedPolicyRuleParameters(args);
+        super("crossaccount:index:ManagedPolicyRule", name, {}, opts);
+
+        this.rule = new aws.cfg.Rule(
+            name,
+            {
+                name: args.ruleName,
+                description: "IAM roles, users and groups must not have the blocked managed policies attached.",
+                source: { owner: "AWS", sourceIdentifier: BLOCKED_POLICY_RULE },
+                scope: { complianceResourceTypes: IAM_RESOURCE_TYPES },
+                inputParameters: JSON.stringify(inputParameters),
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+        this.ruleArn = this.rule.arn;
+        this.registerOutputs({ ruleArn: this.ruleArn });
+    }
+}
+
+/** The rule's parameters: CSV policy ARNs, and exceptions as `roles:[a;b], users:[c]`. */
+export function managedPolicyRuleParameters(args: ManagedPolicyRuleArgs): Record<string, string> {
+    if (!/^[A-Za-z0-9_-]{1,128}$/.test(args.ruleName)) {
+        throw new Error(`Invalid Config rule name "${args.ruleName}": 1-128 letters, digits, '-' or '_'`);
+    }
+    const policyArns = sortedUnique(args.policyArns ?? [ADMINISTRATOR_ACCESS_ARN]);
+    for (const arn of policyArns) {
+        if (!/^arn:[a-z-]+:iam::(aws|\d{12}):policy\/[\w+=,.@/-]+$/.test(arn)) {
+            throw new Error(`Invalid managed policy ARN "${arn}" for Config rule ${args.ruleName}`);
+        }
+    }
+    const exceptions = (["users", "groups", "roles"] as const)
+        .map((kind) => [kind, sortedUnique(args.exceptions?.[kind] ?? [])] as const)
+        .filter(([, names]) => names.length > 0);
+    for (const [kind, names] of exceptions) {
+        // Names only: the rule does not accept ARNs here.
+        for (const identity of names) assertIamName(identity, `${kind.slice(0, -1)} name in the exception list`, 128);
+    }
+    return {
+        policyArns: policyArns.join(","),
+        ...(exceptions.length > 0 ? { exceptionList: exceptions.map(([kind, names]) => `${kind}:[${names.join(";")}]`).join(", ") } : {}),
+    };
+}

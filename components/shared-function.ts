@@ -1,0 +1,143 @@
+// A Lambda function that principals of other accounts may invoke: its log group (created first, so it
+// has a retention), a least-privilege execution role that may only write to that group, the function,
+// and a LambdaInvokeGrant for the invokers.
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import {
+    DEFAULT_PARTITION,
+    assertAccountId,
+    assertLogRetention,
+    lambdaFunctionArn,
+    logGroupArn,
+} from "./policy-document";
+import { CrossAccountRole } from "./cross-account-role";
+import { LambdaInvokeGrant, LambdaServiceInvoker } from "./lambda-invoke-grant";
+
+export interface SharedFunctionArgs {
+    functionName: string;
+    /** The function's account and region: its ARN and its log group's ARN are computed from them. */
+    accountId: string;
+    region: string;
+    description?: string;
+    /** Source of index.js (exports.handler); defaults to a placeholder that acknowledges the event. */
+    handlerSource?: string;
+    /** Defaults to nodejs20.x. */
+    runtime?: string;
+    memorySizeMb?: number;
+    timeoutSeconds?: number;
+    /** Defaults to 90 days. */
+    logRetentionInDays?: number;
+    /** Defaults to <functionName>-execution. */
+    executionRoleName?: string;
+    invokers?: { principalArns?: string[]; services?: LambdaServiceInvoker[] };
+    tags?: Record<string, string>;
+    partition?: string;
+}
+
+export const DEFAULT_HANDLER_SOURCE = [
+    "// Placeholder: the stack manages who may invoke this function; deploy the real code separately.",
+    "exports.handler = async (event) => ({ ok: true, received: event });",
+    "",
+].join("\n");
+const DEFAULT_FUNCTION_LOG_RETENTION_DAYS = 90;
+const LAMBDA_SERVICE = "lambda.amazonaws.com";
+
+export class SharedFunction extends pulumi.ComponentResource {
+    readonly function: aws.lambda.Function;
+    readonly arn: pulumi.Output<string>;
+    readonly functionName: pulumi.Output<string>;
+    readonly logGroup: aws.cloudwatch.LogGroup;
+    readonly executionRole: CrossAccountRole;
+    readonly invokeGrant?: LambdaInvokeGrant;
+
+    constructor(name: string, args: SharedFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
+        validateFunctionArgs(args);
+        super("crossaccount:index:SharedFunction", name, {}, opts);
+        const partition = args.partition ?? DEFAULT_PARTITION;
+        const logGroupName = functionLogGroupName(args.functionName);
+
+        // Lambda would create the group on first use, without a retention; creating it here keeps that in code.
+        this.logGroup = new aws.cloudwatch.LogGroup(
+            `${name}-logs`,
+            { name: logGroupName, retentionInDays: args.logRetentionInDays ?? DEFAULT_FUNCTION_LOG_RETENTION_DAYS, tags: args.tags },
+            { parent: this },
+        );
+        this.executionRole = new CrossAccountRole(
+            `${name}-execution`,
+            {
+                roleName: args.executionRoleName ?? `${args.functionName}-execution`,
+                description: `Execution role of function ${args.functionName}: writes its own logs, nothing else.`,
+                partition,
+                tags: args.tags,
+                trust: { trustedServices: [LAMBDA_SERVICE] },
+                permissions: [
+                    {
+                        sid: "WriteOwnLogs",
+                        actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                        resources: [`${logGroupArn(args.region, args.accountId, logGroupName, partition)}:*`],
+                    },
+                ],
+            },
+            { parent: this },
+        );
+        this.function = new aws.lambda.Function(
+            name,
+            {
+                name: args.functionName,
+                description: args.description,
+                role: this.executionRole.arn,
+                runtime: args.runtime ?? "nodejs20.x",
+                handler: "index.handler",
+                code: new pulumi.asset.AssetArchive({
+                    "index.js": new pulumi.asset.StringAsset(args.handlerSource ?? DEFAULT_HANDLER_SOURCE),
+                }),
+                memorySize: args.memorySizeMb,
+                timeout: args.timeoutSeconds,
+                tags: args.tags,
+            },
+            // The first invocation must find its log group and a role allowed to write to it.
+            { parent: this, dependsOn: [this.logGroup, this.executionRole] },
+        );
+        this.arn = this.function.arn;
+        this.functionName = this.function.name;
+
+        const invokers = args.invokers ?? {};
+        if ((invokers.principalArns?.length ?? 0) + (invokers.services?.length ?? 0) > 0) {
+            this.invokeGrant = new LambdaInvokeGrant(
+                `${name}-invoke`,
+                {
+                    functionName: this.function.name,
+                    functionArn: lambdaFunctionArn(args.region, args.accountId, args.functionName, partition),
+                    principalArns: invokers.principalArns,
+                    services: invokers.services,
+                },
+                { parent: this },
+            );
+        }
+
+        this.registerOutputs({ arn: this.arn, functionName: this.functionName, callerPolicy: this.invokeGrant?.callerPolicy });
+    }
+}
+
+/** Where Lambda writes a function's logs by default. */
+export function functionLogGroupName(functionName: string): string {
+    return `/aws/lambda/${functionName}`;
+}
+
+const FUNCTION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+function validateFunctionArgs(args: SharedFunctionArgs): void {
+    if (!FUNCTION_NAME.test(args.functionName)) {
+        throw new Error(`Invalid function name "${args.functionName}": 1-64 letters, digits, '-' or '_'`);
+    }
+    assertAccountId(args.accountId, `account ID of function ${args.functionName}`);
+    if (args.logRetentionInDays !== undefined) {
+        assertLogRetention(args.logRetentionInDays, `the log group of function ${args.functionName}`);
+    }
+    if (args.memorySizeMb !== undefined && (!Number.isInteger(args.memorySizeMb) || args.memorySizeMb < 128 || args.memorySizeMb > 10240)) {
+        throw new Error(`Invalid memorySizeMb ${args.memorySizeMb} for function ${args.functionName}: 128-10240`);
+    }
+    if (args.timeoutSeconds !== undefined && (!Number.isInteger(args.timeoutSeconds) || args.timeoutSeconds < 1 || args.timeoutSeconds > 900)) {
+        throw new Error(`Invalid timeoutSeconds ${args.timeoutSeconds} for function ${args.functionName}: 1-900`);
+    }
+}
