@@ -3,6 +3,7 @@
 import type { EnforcementLevel, Policies } from "@pulumi/policy";
 import { cloudTrailPolicies } from "./cloudtrail";
 import { identityPolicies } from "./identity";
+import { resourcePolicies } from "./resource-policies";
 import { s3Policies } from "./s3";
 import { tagPolicies } from "./tags";
 import { trustPolicies } from "./trust";
@@ -17,6 +18,7 @@ export const policies: Policies = [
     ...trustPolicies,
     ...identityPolicies,
     ...s3Policies,
+    ...resourcePolicies,
     ...cloudTrailPolicies,
     ...vpcPolicies,
     ...tagPolicies,

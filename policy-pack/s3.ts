@@ -1,10 +1,11 @@
 // Rules for S3: bucket policies (who may do what on a bucket) and the settings every bucket needs.
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { accountOf, allowedAccounts, awsPrincipals, formatAccounts, isCrossAccount, unattributedPrincipal } from "./lib/accounts";
+import { allowedAccounts, awsPrincipals, formatAccounts, isCrossAccount, unattributedPrincipal } from "./lib/accounts";
 import { AllowedAccountsConfig, allowedAccountsConfig } from "./lib/config";
 import { ReadableDocument, at, oversize, quoted } from "./lib/documents";
-import { ActionInfo, expandAction, isEveryAction, isServiceWildcard, serviceOf, wildcardMatch } from "./lib/iam-actions";
-import { Statement, conditionValues, grantsEveryone, hasNarrowingCondition, isAllow, isDeny } from "./lib/iam-document";
+import { PRINCIPAL_SCOPING_KEYS, actionGrants, everyActionOf, grantedAccounts } from "./lib/grants";
+import { ActionInfo, wildcardMatch } from "./lib/iam-actions";
+import { Statement, grantsEveryone, hasNarrowingCondition, isAllow, isDeny } from "./lib/iam-document";
 import { companionsByBucket, nameOf, ofClass } from "./lib/relations";
 import { BUCKET_CLASSES, ENCRYPTION_CLASSES, ResourceClass, aws } from "./lib/resource-types";
 import { StackEntry, StackFinding, documentRule, stackRule } from "./lib/rule-kit";
@@ -12,14 +13,6 @@ import { Value, asBoolean, asRecord, asString, isUnknown, listOf } from "./lib/v
 
 const describeActions = (statement: Statement): string =>
     (statement.action?.values.length ? quoted(statement.action.values) : "access");
-
-/** Conditions that limit who a `"*"` grant reaches: an organization, account, principal, source or network. */
-const PRINCIPAL_SCOPING_KEYS = [
-    "aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:PrincipalAccount", "aws:PrincipalArn", "aws:PrincipalServiceName",
-    "aws:SourceArn", "aws:SourceAccount", "aws:SourceOrgID", "aws:SourceOrgPaths",
-    "aws:SourceVpc", "aws:SourceVpce", "aws:SourceIp", "aws:VpcSourceIp", "aws:userid",
-    "s3:DataAccessPointAccount", "s3:DataAccessPointArn",
-];
 
 export const bucketPolicyNoPublicPrincipal = documentRule({
     name: "s3-bucket-policy-no-public-principal",
@@ -35,21 +28,6 @@ export const bucketPolicyNoPublicPrincipal = documentRule({
             + "Fix: name the principals, e.g. {\"AWS\": \"arn:aws:iam::<account>:root\"} with an aws:PrincipalArn condition, "
             + "or add a condition such as aws:PrincipalOrgID or aws:SourceArn."),
 });
-
-/** The accounts a bucket policy statement grants to, with the principal or condition that names each one. */
-function grantedAccounts(statement: Statement): { source: string; account: string | undefined }[] {
-    const named = awsPrincipals(statement.principal)
-        .filter(({ account }) => account !== "*")
-        .map(({ principal, account }) => ({ source: principal, account }));
-    if (!grantsEveryone(statement.principal)) return named;
-    // A "*" grant narrowed to accounts or principals reaches exactly those accounts.
-    const byAccount = conditionValues(statement, ["aws:PrincipalAccount", "aws:SourceAccount"])
-        .map((account) => ({ source: account, account }));
-    const byArn = conditionValues(statement, ["aws:PrincipalArn", "aws:SourceArn"])
-        .map((arn) => ({ source: arn, account: accountOf(arn) }))
-        .filter(({ account }) => account !== undefined && account !== "*");
-    return [...named, ...byAccount, ...byArn];
-}
 
 export const bucketPolicyAllowedAccounts = documentRule<AllowedAccountsConfig>({
     name: "s3-bucket-policy-allowed-accounts",
@@ -73,7 +51,7 @@ export const bucketPolicyAllowedAccounts = documentRule<AllowedAccountsConfig>({
 const S3_ARN_PREFIX = /^arn:aws[\w-]*:s3:::/;
 
 /** "*" or "s3:*". */
-const everyS3Action = (pattern: string): boolean => isEveryAction(pattern) || (isServiceWildcard(pattern) && serviceOf(pattern) === "s3");
+const everyS3Action = everyActionOf("s3");
 
 /** The bucket and object ARNs a TLS deny must cover; from the bucket name or, when unknown, the resources themselves. */
 function bucketArns(bucketName: string | undefined, resources: string[]): { bucket: string; objects: string }[] {
@@ -127,21 +105,7 @@ const isBucketAdministration = (action: ActionInfo): boolean =>
     action.resourceTypes.includes("bucket") && (action.accessLevel === "Write" || action.accessLevel.includes("Permissions management"));
 
 /** The statement's action patterns that reach bucket administration, each with examples for the message. */
-async function administrationGrants(statement: Statement): Promise<string[]> {
-    const grants: string[] = [];
-    for (const pattern of statement.action?.values ?? []) {
-        if (everyS3Action(pattern)) {
-            grants.push(`"${pattern}"`);
-            continue;
-        }
-        const administrative = (await expandAction(pattern))?.filter(isBucketAdministration) ?? [];
-        if (administrative.length === 0) continue;
-        const exact = administrative.length === 1 && administrative[0].name.toLowerCase() === pattern.toLowerCase();
-        grants.push(exact ? `"${administrative[0].name}"`
-            : `"${pattern}" (includes ${administrative.slice(0, 3).map((action) => action.name).join(", ")}${administrative.length > 3 ? ", ..." : ""})`);
-    }
-    return grants;
-}
+const administrationGrants = (statement: Statement): Promise<string[]> => actionGrants(statement, "s3", isBucketAdministration);
 
 export const crossAccountNoBucketAdministration = documentRule({
     name: "s3-cross-account-no-bucket-admin",

@@ -2,8 +2,8 @@ import { ParsedDocument, Statement, describeStatement, parsePolicyDocument } fro
 import { BUCKET_CLASSES, ResourceClass, aws } from "./resource-types";
 import { ValueRecord, asRecord, asString } from "./values";
 
-/** What a policy document governs: who may assume a role, what an identity may do, who may use a bucket. */
-export type DocumentRole = "trust" | "identity" | "bucket";
+/** What a policy document governs: who may assume a role, what an identity may do, who may use a bucket or repository. */
+export type DocumentRole = "trust" | "identity" | "bucket" | "repository";
 
 export interface LocatedDocument {
     role: DocumentRole;
@@ -18,6 +18,7 @@ export const DOCUMENT_CLASSES: Record<DocumentRole, ResourceClass[]> = {
     trust: [aws.iam.Role],
     identity: [aws.iam.Role, aws.iam.RolePolicy, aws.iam.GroupPolicy, aws.iam.UserPolicy, aws.iam.Policy],
     bucket: [aws.s3.BucketPolicy, ...BUCKET_CLASSES],
+    repository: [aws.ecr.RepositoryPolicy],
 };
 
 /** Every policy document a resource carries, in the shape its resource type uses. */
@@ -45,6 +46,8 @@ export function documentsOf(type: string, props: ValueRecord): LocatedDocument[]
         case aws.s3.Bucket.__pulumiType:
         case aws.s3.BucketV2.__pulumiType:
             return [located("bucket", "policy", props.policy)];
+        case aws.ecr.RepositoryPolicy.__pulumiType:
+            return [located("repository", "policy", props.policy)];
         default:
             return [];
     }

@@ -41,6 +41,18 @@ export const aws = {
     cloudtrail: {
         Trail: resourceClass("aws:cloudtrail/trail:Trail"),
     },
+    lambda: {
+        Permission: resourceClass("aws:lambda/permission:Permission"),
+    },
+    ecr: {
+        RepositoryPolicy: resourceClass("aws:ecr/repositoryPolicy:RepositoryPolicy"),
+    },
+    rds: {
+        Snapshot: resourceClass("aws:rds/snapshot:Snapshot"),
+        SnapshotCopy: resourceClass("aws:rds/snapshotCopy:SnapshotCopy"),
+        ClusterSnapshot: resourceClass("aws:rds/clusterSnapshot:ClusterSnapshot"),
+        ClusterSnapshotCopy: resourceClass("aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy"),
+    },
     ec2: {
         VpcPeeringConnection: resourceClass("aws:ec2/vpcPeeringConnection:VpcPeeringConnection"),
         VpcPeeringConnectionAccepter: resourceClass("aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter"),
@@ -50,6 +62,8 @@ export const aws = {
 } as const;
 
 export const BUCKET_CLASSES = [aws.s3.Bucket, aws.s3.BucketV2];
+/** Resources whose `sharedAccounts` share a DB or cluster snapshot. */
+export const SNAPSHOT_CLASSES = [aws.rds.Snapshot, aws.rds.SnapshotCopy, aws.rds.ClusterSnapshot, aws.rds.ClusterSnapshotCopy];
 export const ENCRYPTION_CLASSES = [aws.s3.BucketServerSideEncryptionConfiguration, aws.s3.BucketServerSideEncryptionConfigurationV2];
 
 export function tokens(classes: ResourceClass[]): string {

@@ -38,6 +38,12 @@ export const T = {
     peeringAccepter: "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter",
     route: "aws:ec2/route:Route",
     routeTable: "aws:ec2/routeTable:RouteTable",
+    lambdaPermission: "aws:lambda/permission:Permission",
+    repositoryPolicy: "aws:ecr/repositoryPolicy:RepositoryPolicy",
+    snapshot: "aws:rds/snapshot:Snapshot",
+    snapshotCopy: "aws:rds/snapshotCopy:SnapshotCopy",
+    clusterSnapshot: "aws:rds/clusterSnapshot:ClusterSnapshot",
+    clusterSnapshotCopy: "aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy",
 } as const;
 
 export const urnOf = (stack: string, type: string, name: string): string => `urn:pulumi:${stack}::crossaccount::${type}::${name}`;
@@ -235,6 +241,28 @@ export function goodResources(): Record<string, PolicyResourceInput> {
         "private": resource(T.routeTable, "private", {
             vpcId: "vpc-dev",
             routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: "nat-1" }, { cidrBlock: "10.1.0.0/16", vpcPeeringConnectionId: "pcx-1" }],
+        }),
+        // A function other accounts invoke: a role of test by name, and test's EventBridge rule.
+        "invoke-from-test": resource(T.lambdaPermission, "invoke-from-test", {
+            action: "lambda:InvokeFunction", function: "notifier", statementId: "invoke-test",
+            principal: `arn:aws:iam::${ACCOUNTS.test}:role/Integration`,
+        }),
+        "invoke-from-events": resource(T.lambdaPermission, "invoke-from-events", {
+            action: "lambda:InvokeFunction", function: "notifier", statementId: "invoke-events", principal: "events.amazonaws.com",
+            sourceAccount: ACCOUNTS.test, sourceArn: `arn:aws:events:us-east-1:${ACCOUNTS.test}:rule/nightly`,
+        }),
+        "images-repository-policy": resource(T.repositoryPolicy, "images-repository-policy", {
+            repository: "images",
+            policy: policyJson({
+                Sid: "TestPull",
+                Effect: "Allow",
+                Principal: { AWS: `arn:aws:iam::${ACCOUNTS.test}:root` },
+                Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
+                Condition: { ArnEquals: { "aws:PrincipalArn": `arn:aws:iam::${ACCOUNTS.test}:role/Integration` } },
+            }),
+        }),
+        "baseline-share": resource(T.snapshotCopy, "baseline-share", {
+            sourceDbSnapshotIdentifier: "appdb-2026-01", targetDbSnapshotIdentifier: "baseline", sharedAccounts: [ACCOUNTS.test],
         }),
     };
 }

