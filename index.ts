@@ -10,7 +10,10 @@ import {
     StackConfiguration,
     accountIdOf,
     bucketArnOf,
+    arnOf,
     bucketName,
+    callerStatements,
+    crossAccountRoleArns,
     decodeRuntimeConfig,
     loadStackConfiguration,
     objectsArnOf,
@@ -22,11 +25,16 @@ import {
     AccountProviders,
     AssumeRoleGrant,
     AuditTrail,
+    CrossAccountActivityAlarms,
     CrossAccountRole,
     CrossAccountRoleArgs,
     CrossAccountVpcPeering,
     EnvironmentNetwork,
+    ManagedPolicyRule,
     SharedBucket,
+    SharedFunction,
+    SharedRepository,
+    SnapshotShare,
 } from "./components";
 
 /**
@@ -111,6 +119,69 @@ function deployEnvironment(organization: Organization, environment: Environment)
         ]),
     );
 
+    // The resource side of the Lambda, ECR and snapshot grants; callers get theirs in roleArgs.
+    const functions = Object.fromEntries(
+        settings.functions.map((fn) => [
+            fn.name,
+            new SharedFunction(
+                fn.name,
+                {
+                    functionName: fn.name,
+                    accountId: environment.accountId,
+                    region: environment.region,
+                    partition: organization.partition,
+                    description: fn.description,
+                    runtime: fn.runtime,
+                    memorySizeMb: fn.memorySizeMb,
+                    timeoutSeconds: fn.timeoutSeconds,
+                    logRetentionInDays: fn.logRetentionDays,
+                    invokers: { principalArns: fn.invokers.map((ref) => roleArnOf(organization, ref)) },
+                    tags: { ...tags, ...fn.tags },
+                },
+                home,
+            ),
+        ]),
+    );
+    const repositories = Object.fromEntries(
+        settings.repositories.map((repository) => [
+            repository.name,
+            new SharedRepository(
+                repository.name,
+                {
+                    repositoryName: repository.name,
+                    accountId: environment.accountId,
+                    region: environment.region,
+                    partition: organization.partition,
+                    forceDelete: repository.forceDelete,
+                    grants: repository.grants.map((grant) => ({
+                        sid: grant.sid,
+                        access: grant.access,
+                        principalArns: grant.principals.map((ref) => roleArnOf(organization, ref)),
+                    })),
+                    tags: { ...tags, ...repository.tags },
+                },
+                home,
+            ),
+        ]),
+    );
+    const snapshots = Object.fromEntries(
+        settings.snapshots.map((snapshot) => [
+            snapshot.key,
+            new SnapshotShare(
+                snapshot.key,
+                {
+                    sourceSnapshotIdentifier: snapshot.source,
+                    snapshotIdentifier: snapshot.key,
+                    sharedAccountIds: snapshot.sharedWith.map((account) => accountIdOf(organization, account)),
+                    organizationAccountIds: Object.values(organization.accounts),
+                    kmsKeyId: snapshot.kmsKeyId,
+                    tags: { ...tags, ...snapshot.tags },
+                },
+                home,
+            ),
+        ]),
+    );
+
     settings.assumeRoleGrants.forEach((grant, index) => {
         const who = [...grant.groups, ...grant.users].join("-");
         new AssumeRoleGrant(
@@ -128,6 +199,39 @@ function deployEnvironment(organization: Organization, environment: Environment)
     });
 
     const audit = settings.audit && deployAuditTrail(organization, environment, stackReferences, tags, home);
+    const alarms =
+        settings.alarms &&
+        new CrossAccountActivityAlarms(
+            "activity-alarms",
+            {
+                // Checked at load time: alarms need the audit trail, which then delivers to this group.
+                logGroupName: audit!.trailLogGroupName!,
+                crossAccountRoleArns: crossAccountRoleArns(organization),
+                accountId: environment.accountId,
+                region: environment.region,
+                partition: organization.partition,
+                topicName: settings.alarms.topicName,
+                accessDeniedThreshold: settings.alarms.accessDeniedThreshold,
+                tags,
+            },
+            home,
+        );
+    const managedPolicyRule =
+        settings.managedPolicyRule &&
+        new ManagedPolicyRule(
+            settings.managedPolicyRule.name,
+            {
+                ruleName: settings.managedPolicyRule.name,
+                policyArns: settings.managedPolicyRule.policyArns,
+                exceptions: {
+                    roles: settings.managedPolicyRule.exceptRoles,
+                    users: settings.managedPolicyRule.exceptUsers,
+                    groups: settings.managedPolicyRule.exceptGroups,
+                },
+                tags,
+            },
+            home,
+        );
     const network = settings.network && deployNetwork(organization, environment, providers, stackReferences, tags, home);
 
     return {
@@ -137,7 +241,12 @@ function deployEnvironment(organization: Organization, environment: Environment)
         roleArns: mapValues(roles, (role) => role.arn),
         bucketNames: mapValues(buckets, (bucket) => bucket.bucketName),
         groupNames: mapValues(groups, (group) => group.name),
-        ...audit,
+        functionArns: mapValues(functions, (fn) => fn.arn),
+        repositoryUrls: mapValues(repositories, (repository) => repository.repositoryUrl),
+        snapshotArns: mapValues(snapshots, (snapshot) => snapshot.snapshotArn),
+        ...(audit && { trailArn: audit.trailArn, ...(audit.auditBucketName && { auditBucketName: audit.auditBucketName }) }),
+        ...(alarms && { alarmTopicArn: alarms.topicArn }),
+        ...(managedPolicyRule && { managedPolicyRuleArn: managedPolicyRule.ruleArn }),
         ...network,
     };
 }
@@ -171,17 +280,21 @@ function roleArgs(organization: Organization, role: RoleSettings, tags: Record<s
             sessionNamePattern: trust.sessionNamePattern,
             trustedServices: trust.services,
         },
-        permissions: role.permissions.map((permission) => ({
-            sid: permission.sid,
-            effect: permission.effect,
-            actions: permission.actions,
-            resources: [
-                ...permission.resources,
-                ...permission.buckets.map((ref) => bucketArnOf(organization, ref)),
-                ...permission.objects.map((ref) => objectsArnOf(organization, ref)),
-            ],
-            conditions: permission.conditions,
-        })),
+        permissions: [
+            ...role.permissions.map((permission) => ({
+                sid: permission.sid,
+                effect: permission.effect,
+                actions: permission.actions,
+                resources: [
+                    ...permission.resources,
+                    ...permission.buckets.map((ref) => bucketArnOf(organization, ref)),
+                    ...permission.objects.map((ref) => objectsArnOf(organization, ref)),
+                ],
+                conditions: permission.conditions,
+            })),
+            // The caller side of the functions, repositories and snapshots other environments share with it.
+            ...callerStatements(role, (ref) => arnOf(organization, ref)),
+        ],
     };
 }
 
@@ -192,18 +305,25 @@ function deployAuditTrail(
     tags: Record<string, string>,
     home: pulumi.ComponentResourceOptions,
 ) {
-    const audit = environment.settings.audit!;
-    const [, owner, key] = BUCKET_REF.exec(audit.bucket)!;
-    const args = { trailName: audit.trailName, s3KeyPrefix: audit.keyPrefix, partition: organization.partition, tags };
+    const { audit, alarms } = environment.settings;
+    const [, owner, key] = BUCKET_REF.exec(audit!.bucket)!;
+    const args = {
+        trailName: audit!.trailName,
+        s3KeyPrefix: audit!.keyPrefix,
+        partition: organization.partition,
+        tags,
+        // With alarms, the trail also delivers to a log group in this account for them to watch.
+        cloudWatchLogs: alarms && { accountId: environment.accountId, region: environment.region, retentionInDays: alarms.logRetentionDays },
+    };
     if (owner !== environment.name) {
         // The central bucket must exist before this trail: reading it from the owner's outputs orders the stacks.
         const bucket = stackReferences.get(owner)!.requireOutput("auditBucketName") as pulumi.Output<string>;
-        const trail = new AuditTrail(audit.trailName, { ...args, bucketName: bucket }, home);
-        return { trailArn: trail.trailArn };
+        const trail = new AuditTrail(audit!.trailName, { ...args, bucketName: bucket }, home);
+        return { trailArn: trail.trailArn, trailLogGroupName: trail.logGroupName };
     }
-    const writers = Object.values(organization.environments).filter((e) => e.settings.audit?.bucket === audit.bucket);
+    const writers = Object.values(organization.environments).filter((e) => e.settings.audit?.bucket === audit!.bucket);
     const trail = new AuditTrail(
-        audit.trailName,
+        audit!.trailName,
         {
             ...args,
             bucketName: bucketName(key, undefined, environment.accountId),
@@ -214,7 +334,7 @@ function deployAuditTrail(
         },
         home,
     );
-    return { trailArn: trail.trailArn, auditBucketName: trail.bucketName };
+    return { trailArn: trail.trailArn, trailLogGroupName: trail.logGroupName, auditBucketName: trail.bucketName };
 }
 
 function deployNetwork(

@@ -7,12 +7,16 @@ import {
     BUCKET_REF,
     CONFIG_NAMESPACE,
     EnvironmentSettings,
+    FUNCTION_REF,
     IDENTITY_REF,
+    REPOSITORY_REF,
     ROLE_REF,
+    SNAPSHOT_REF,
     environmentSchema,
 } from "./schema";
 import { StackFile } from "./stack-files";
 import { bucketNameProblems } from "../components/shared-bucket";
+import { callerStatements } from "./caller-statements";
 import { cidrContains, cidrsOverlap, parseIpv4Cidr } from "../components/cidr";
 
 export class ConfigError extends pulumi.RunError {
@@ -150,6 +154,30 @@ function crossCheck(environment: Environment, organization: Organization, proble
             problem(where, `bucket '${key}' is referenced but not defined in ${target.fileName}`);
         }
     };
+    const checkFunctionRef = (where: string, ref: string) => {
+        const [, env, name] = FUNCTION_REF.exec(ref)!;
+        const target = organization.environments[env];
+        if (!target) return void problem(where, `environment '${env}' is referenced but no stack file defines it`);
+        const fn = target.settings.functions.find((f) => f.name === name);
+        if (!fn) problem(where, `function '${name}' is referenced but not defined in ${target.fileName}`);
+        return fn && { target, fn };
+    };
+    const checkRepositoryRef = (where: string, ref: string) => {
+        const [, env, name] = REPOSITORY_REF.exec(ref)!;
+        const target = organization.environments[env];
+        if (!target) return void problem(where, `environment '${env}' is referenced but no stack file defines it`);
+        const repository = target.settings.repositories.find((r) => r.name === name);
+        if (!repository) problem(where, `repository '${name}' is referenced but not defined in ${target.fileName}`);
+        return repository && { target, repository };
+    };
+    const checkSnapshotRef = (where: string, ref: string) => {
+        const [, env, key] = SNAPSHOT_REF.exec(ref)!;
+        const target = organization.environments[env];
+        if (!target) return void problem(where, `environment '${env}' is referenced but no stack file defines it`);
+        const snapshot = target.settings.snapshots.find((s) => s.key === key);
+        if (!snapshot) problem(where, `snapshot '${key}' is referenced but not defined in ${target.fileName}`);
+        return snapshot && { target, snapshot };
+    };
     const checkAccount = (where: string, value: string) => {
         if (/^\d{12}$/.test(value)) {
             if (!knownAccountIds.has(value)) {
@@ -199,6 +227,36 @@ function crossCheck(environment: Environment, organization: Organization, proble
             permission.buckets.forEach((ref, k) => checkBucketRef(`${where}.permissions[${j}].buckets[${k}]`, ref));
             permission.objects.forEach((ref, k) => checkBucketRef(`${where}.permissions[${j}].objects[${k}]`, ref));
         });
+        // The caller side of a grant is useless (and misleading) unless the owner grants it too.
+        const self = `${environment.name}/role/${role.name}`;
+        role.invoke.forEach((ref, j) => {
+            const found = checkFunctionRef(`${where}.invoke[${j}]`, ref);
+            if (found && !found.fn.invokers.includes(self)) {
+                problem(`${where}.invoke[${j}]`, `function '${found.fn.name}' in ${found.target.fileName} does not list ${self} among its invokers`);
+            }
+        });
+        for (const access of ["pull", "push"] as const) {
+            role[access].forEach((ref, j) => {
+                const found = checkRepositoryRef(`${where}.${access}[${j}]`, ref);
+                const granted = found?.repository.grants.some((g) => g.principals.includes(self) && (access === "pull" || g.access === "push"));
+                if (found && !granted) {
+                    problem(`${where}.${access}[${j}]`, `repository '${found.repository.name}' in ${found.target.fileName} grants ${self} no ${access} access`);
+                }
+            });
+        }
+        role.restore.forEach((ref, j) => {
+            const found = checkSnapshotRef(`${where}.restore[${j}]`, ref);
+            const shared = found?.snapshot.sharedWith.some((account) => accountIdOfSetting(organization, account) === environment.accountId);
+            if (found && !shared) {
+                problem(`${where}.restore[${j}]`, `snapshot '${found.snapshot.key}' in ${found.target.fileName} is not shared with account ${environment.accountId}`);
+            }
+        });
+        const generated = generatedSids(role);
+        role.permissions.forEach((permission, j) => {
+            if (permission.sid && generated.includes(permission.sid)) {
+                problem(`${where}.permissions[${j}].sid`, `'${permission.sid}' is used by the statement generated for invoke/pull/push/restore; choose another`);
+            }
+        });
     });
     // Role names are unique per account, so environments sharing an account share the namespace.
     for (const other of Object.values(organization.environments)) {
@@ -224,6 +282,48 @@ function crossCheck(environment: Environment, organization: Organization, proble
             grant.principals.forEach((ref, k) => checkRoleRef(`${where}.grants[${j}].principals[${k}]`, ref)),
         );
     });
+
+    const seenFunctions = new Set<string>();
+    settings.functions.forEach((fn, i) => {
+        const where = `${ns}:functions[${i}]`;
+        if (seenFunctions.has(fn.name)) problem(`${where}.name`, `duplicate function name '${fn.name}'`);
+        seenFunctions.add(fn.name);
+        fn.invokers.forEach((ref, j) => checkRoleRef(`${where}.invokers[${j}]`, ref));
+        const executionRole = `${fn.name}-execution`;
+        if (executionRole.length > 64) problem(`${where}.name`, `the execution role name '${executionRole}' is over 64 characters; shorten the function name`);
+        if (settings.roles.some((r) => r.name.toLowerCase() === executionRole.toLowerCase())) {
+            problem(`${where}.name`, `the function's execution role '${executionRole}' has the name of a role in ${ns}:roles`);
+        }
+    });
+
+    const seenRepositories = new Set<string>();
+    settings.repositories.forEach((repository, i) => {
+        const where = `${ns}:repositories[${i}]`;
+        if (seenRepositories.has(repository.name)) problem(`${where}.name`, `duplicate repository name '${repository.name}'`);
+        seenRepositories.add(repository.name);
+        repository.grants.forEach((grant, j) =>
+            grant.principals.forEach((ref, k) => checkRoleRef(`${where}.grants[${j}].principals[${k}]`, ref)),
+        );
+    });
+
+    const seenSnapshots = new Set<string>();
+    settings.snapshots.forEach((snapshot, i) => {
+        const where = `${ns}:snapshots[${i}]`;
+        if (seenSnapshots.has(snapshot.key.toLowerCase())) problem(`${where}.key`, `duplicate snapshot key '${snapshot.key}'`);
+        seenSnapshots.add(snapshot.key.toLowerCase());
+        snapshot.sharedWith.forEach((account, j) => {
+            const at = `${where}.sharedWith[${j}]`;
+            if (account.toLowerCase() === "all") return problem(at, "'all' would make the snapshot public; name the accounts to share it with");
+            checkAccount(at, account);
+            if (accountIdOfSetting(organization, account) === environment.accountId) {
+                problem(at, `account '${account}' is this environment's own account; a snapshot is not shared with its owner`);
+            }
+        });
+    });
+
+    if (settings.alarms && !settings.audit) {
+        problem(`${ns}:alarms`, `needs ${ns}:audit: the alarms read the trail's events, which the trail then delivers to CloudWatch Logs`);
+    }
 
     settings.assumeRoleGrants.forEach((grant, i) => {
         const where = `${ns}:assumeRoleGrants[${i}]`;
@@ -274,6 +374,9 @@ function crossCheck(environment: Environment, organization: Organization, proble
             if (value.startsWith("arn:")) continue;
             if (ROLE_REF.test(value)) checkRoleRef(`${where}.${field}`, value);
             else if (BUCKET_REF.test(value)) checkBucketRef(`${where}.${field}`, value);
+            else if (FUNCTION_REF.test(value)) checkFunctionRef(`${where}.${field}`, value);
+            else if (REPOSITORY_REF.test(value)) checkRepositoryRef(`${where}.${field}`, value);
+            else if (SNAPSHOT_REF.test(value)) checkSnapshotRef(`${where}.${field}`, value);
             else if (IDENTITY_REF.test(value)) {
                 const [, env, kind, name] = IDENTITY_REF.exec(value)!;
                 const target = organization.environments[env];
@@ -284,6 +387,16 @@ function crossCheck(environment: Environment, organization: Organization, proble
             } else problem(`${where}.${field}`, `must be an ARN or a reference such as prod/role/UpdateApp (got "${value}")`);
         }
     });
+}
+
+/** An environment name or account ID as an account ID (undefined when it is neither). */
+function accountIdOfSetting(organization: Organization, value: string): string | undefined {
+    return /^\d{12}$/.test(value) ? value : organization.accounts[value];
+}
+
+/** Sids of the statements the program adds to a role for its invoke/pull/push/restore lists. */
+function generatedSids(role: EnvironmentSettings["roles"][number]): string[] {
+    return callerStatements(role, () => "arn:aws:placeholder").map((statement) => statement.sid!);
 }
 
 function sortKeys(record: Record<string, string>): [string, string][] {

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import * as ipaddr from "ipaddr.js";
 import { parseIpv4Cidr } from "../components/cidr";
+import { LOG_RETENTION_DAYS } from "../components/policy-document";
 
 export const CONFIG_NAMESPACE = "crossaccount";
 
@@ -45,6 +46,11 @@ const isoTime = z.iso.datetime({ message: "must be an ISO 8601 time such as 2026
 const actionName = z
     .string()
     .regex(/^[a-z0-9-]+:[A-Za-z0-9*?]+$/, "must be an IAM action such as s3:GetObject");
+const logRetentionDays = z
+    .number()
+    .int()
+    .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), `must be one of ${LOG_RETENTION_DAYS.join(", ")} days`);
+const tagsSchema = z.record(z.string(), z.string()).default({});
 
 /** `<env>/role/<Name>`: a role defined in that environment's stack file. */
 export const ROLE_REF = /^([a-z][a-z0-9-]*)\/role\/([\w+=,.@-]+)$/;
@@ -52,9 +58,18 @@ export const ROLE_REF = /^([a-z][a-z0-9-]*)\/role\/([\w+=,.@-]+)$/;
 export const BUCKET_REF = /^([a-z][a-z0-9-]*)\/bucket\/([a-z0-9][a-z0-9.-]*)(?:\/(.*))?$/;
 /** `<env>/group/<Name>` and `<env>/user/<Name>`: identities in that environment's account. */
 export const IDENTITY_REF = /^([a-z][a-z0-9-]*)\/(group|user)\/([\w+=,.@-]+)$/;
+/** `<env>/function/<name>`: a Lambda function of that environment's crossaccount:functions. */
+export const FUNCTION_REF = /^([a-z][a-z0-9-]*)\/function\/([A-Za-z0-9_-]{1,64})$/;
+/** `<env>/repository/<name>`: an ECR repository of that environment's crossaccount:repositories. */
+export const REPOSITORY_REF = /^([a-z][a-z0-9-]*)\/repository\/([a-z0-9][a-z0-9._/-]*)$/;
+/** `<env>/snapshot/<key>`: a DB snapshot that environment shares (crossaccount:snapshots). */
+export const SNAPSHOT_REF = /^([a-z][a-z0-9-]*)\/snapshot\/([A-Za-z][A-Za-z0-9-]*)$/;
 
 const roleRef = z.string().regex(ROLE_REF, "must reference a role as <environment>/role/<RoleName>");
 const bucketRef = z.string().regex(BUCKET_REF, "must reference a bucket as <environment>/bucket/<key>");
+const functionRef = z.string().regex(FUNCTION_REF, "must reference a function as <environment>/function/<name>");
+const repositoryRef = z.string().regex(REPOSITORY_REF, "must reference a repository as <environment>/repository/<name>");
+const snapshotRef = z.string().regex(SNAPSHOT_REF, "must reference a snapshot as <environment>/snapshot/<key>");
 
 const conditionBlock = z.record(z.string(), z.record(z.string(), z.union([z.string(), z.array(z.string())])));
 
@@ -111,6 +126,13 @@ const roleSchema = z
         permissionsBoundaryArn: z.string().startsWith("arn:").optional(),
         trust: trustSchema,
         permissions: z.array(permissionSchema).default([]),
+        /** Functions of other environments this role invokes; their invokers must name it. */
+        invoke: z.array(functionRef).default([]),
+        /** Repositories of other environments this role pulls from (push: also pushes to); their grants must name it. */
+        pull: z.array(repositoryRef).default([]),
+        push: z.array(repositoryRef).default([]),
+        /** Shared snapshots this role copies or restores; they must be shared with this role's account. */
+        restore: z.array(snapshotRef).default([]),
         tags: z.record(z.string(), z.string()).default({}),
     })
     .strict();
@@ -152,6 +174,78 @@ const auditSchema = z
         /** The central log bucket, as `<env>/bucket/<key>`; the owning environment creates it. */
         bucket: bucketRef,
         keyPrefix: z.string().regex(/^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/).optional(),
+    })
+    .strict();
+
+const functionSchema = z
+    .object({
+        name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 letters, digits, '-' or '_'"),
+        description: z.string().max(256).optional(),
+        runtime: z.string().regex(/^[a-z0-9.]+$/, "must be a Lambda runtime such as nodejs20.x").default("nodejs20.x"),
+        memorySizeMb: z.number().int().min(128).max(10240).optional(),
+        timeoutSeconds: z.number().int().min(1).max(900).optional(),
+        logRetentionDays: logRetentionDays.default(90),
+        /** Roles of other environments that may invoke the function (each named exactly in its permission). */
+        invokers: z.array(roleRef).default([]),
+        tags: tagsSchema,
+    })
+    .strict();
+
+const repositoryGrantSchema = z
+    .object({
+        sid: z.string().regex(/^[A-Za-z0-9]+$/, "must be alphanumeric").optional(),
+        principals: z.array(roleRef).min(1, "must name at least one role"),
+        /** "push" also lets them upload images; never granted unless asked here. */
+        access: z.enum(["pull", "push"]).default("pull"),
+    })
+    .strict();
+
+const repositorySchema = z
+    .object({
+        name: z
+            .string()
+            .regex(/^(?=.{2,256}$)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/, "must be an ECR repository name such as app-images"),
+        grants: z.array(repositoryGrantSchema).default([]),
+        forceDelete: z.boolean().default(false),
+        tags: tagsSchema,
+    })
+    .strict();
+
+const snapshotSchema = z
+    .object({
+        /** Identifier of the shared copy, used in references. */
+        key: z
+            .string()
+            .regex(/^(?!.*--)[A-Za-z][A-Za-z0-9-]{0,254}(?<!-)$/, "must be letters, digits and single hyphens, starting with a letter"),
+        /** An existing DB snapshot of this account (identifier or ARN); a copy of it is shared. */
+        source: z.string().min(1, "must name the snapshot to share"),
+        /** Accounts to share with, by environment name or 12-digit ID. */
+        sharedWith: z.array(z.string()).min(1, "must name at least one account"),
+        /** A customer managed KMS key for an encrypted source; the shared accounts must be allowed to use it. */
+        kmsKeyId: z.string().optional(),
+        tags: tagsSchema,
+    })
+    .strict();
+
+const alarmsSchema = z
+    .object({
+        topicName: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, "must be 1-256 letters, digits, '-' or '_'").default("crossaccount-activity"),
+        /** Retention of the log group the trail delivers to. */
+        logRetentionDays: logRetentionDays.default(365),
+        accessDeniedThreshold: z.number().int().min(1).default(1),
+    })
+    .strict();
+
+const managedPolicyRuleSchema = z
+    .object({
+        name: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, "must be 1-128 letters, digits, '-' or '_'").default("crossaccount-blocked-managed-policies"),
+        policyArns: z
+            .array(z.string().regex(/^arn:[a-z-]+:iam::(aws|\d{12}):policy\/[\w+=,.@/-]+$/, "must be a managed policy ARN"))
+            .default(["arn:aws:iam::aws:policy/AdministratorAccess"]),
+        /** Identities allowed to keep them, by name (e.g. OrganizationAccountAccessRole). */
+        exceptRoles: z.array(roleName).default([]),
+        exceptUsers: z.array(iamName).default([]),
+        exceptGroups: z.array(iamName).default([]),
     })
     .strict();
 
@@ -217,7 +311,14 @@ export const environmentSchema = z
         roles: z.array(roleSchema).default([]),
         buckets: z.array(bucketSchema).default([]),
         assumeRoleGrants: z.array(assumeRoleGrantSchema).default([]),
+        functions: z.array(functionSchema).default([]),
+        repositories: z.array(repositorySchema).default([]),
+        snapshots: z.array(snapshotSchema).default([]),
         audit: auditSchema.optional(),
+        /** Requires audit: the alarms read the trail's events, which it then delivers to CloudWatch Logs. */
+        alarms: alarmsSchema.optional(),
+        /** The AWS Config rule for blocked managed policies; needs the account's configuration recorder. */
+        managedPolicyRule: managedPolicyRuleSchema.optional(),
         network: networkSchema.optional(),
         accessExpectations: z.array(accessExpectationSchema).default([]),
         tags: z.record(z.string(), z.string()).default({}),
@@ -233,6 +334,11 @@ export type BucketSettings = z.infer<typeof bucketSchema>;
 export type BucketGrantSettings = z.infer<typeof bucketGrantSchema>;
 export type AssumeRoleGrantSettings = z.infer<typeof assumeRoleGrantSchema>;
 export type AuditSettings = z.infer<typeof auditSchema>;
+export type FunctionSettings = z.infer<typeof functionSchema>;
+export type RepositorySettings = z.infer<typeof repositorySchema>;
+export type SnapshotSettings = z.infer<typeof snapshotSchema>;
+export type AlarmSettings = z.infer<typeof alarmsSchema>;
+export type ManagedPolicyRuleSettings = z.infer<typeof managedPolicyRuleSchema>;
 export type NetworkSettings = z.infer<typeof networkSchema>;
 export type AccessExpectationSettings = z.infer<typeof accessExpectationSchema>;
 export type AccessContextSettings = z.infer<typeof accessContextSchema>;

@@ -167,6 +167,67 @@ describe("program (index.ts) on the reference organization", () => {
         assert.deepEqual(write.Condition.StringEquals["aws:SourceArn"], [DEV, TEST, PROD].map((a) => `arn:aws:cloudtrail:us-east-1:${a}:trail/crossaccount-audit`));
     });
 
+    it("prod lets dev's CiBuild role invoke release-notifier: one exact permission, and CiBuild's side of it in dev", () => {
+        const fn = find("prod", "aws:lambda/function:Function", "release-notifier");
+        assert.equal(fn.accountId, PROD);
+        assert.equal(fn.inputs.role, `arn:aws:iam::${PROD}:role/release-notifier-execution`);
+        const permissions = stacks.prod.resources.filter((r) => r.type === "aws:lambda/permission:Permission");
+        assert.deepEqual(permissions.map((p) => p.inputs), [
+            { action: "lambda:InvokeFunction", function: "release-notifier", principal: `arn:aws:iam::${DEV}:role/CiBuild`, statementId: "invoke-111111111111-role-CiBuild" },
+        ]);
+        const ci = doc(find("dev", "aws:iam/rolePolicy:RolePolicy", "CiBuild-permissions")).Statement;
+        const images = `arn:aws:ecr:us-east-1:${PROD}:repository/app-images`;
+        assert.deepEqual(ci, [
+            { Sid: "InvokeSharedFunctions", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [`arn:aws:lambda:us-east-1:${PROD}:function:release-notifier`] },
+            { Sid: "PullSharedImages", Effect: "Allow", Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], Resource: [images] },
+            { Sid: "GetEcrAuthorizationToken", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: ["*"] },
+        ]);
+    });
+
+    it("prod's app-images repository lets dev's CiBuild and test's IntegrationTests pull, nothing else", () => {
+        const policy = find("prod", "aws:ecr/repositoryPolicy:RepositoryPolicy", "app-images-grant-policy");
+        assert.equal(policy.accountId, PROD);
+        assert.deepEqual(doc(policy), {
+            Version: "2012-10-17",
+            Statement: [{
+                Sid: "DevTestPull",
+                Effect: "Allow",
+                Principal: { AWS: [`arn:aws:iam::${DEV}:root`, `arn:aws:iam::${TEST}:root`] },
+                Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+                Condition: { ArnEquals: { "aws:PrincipalArn": [`arn:aws:iam::${DEV}:role/CiBuild`, `arn:aws:iam::${TEST}:role/IntegrationTests`] } },
+            }],
+        });
+    });
+
+    it("prod shares a copy of the baseline snapshot with test only, and IntegrationTests may restore or copy it", () => {
+        const copy = find("prod", "aws:rds/snapshotCopy:SnapshotCopy", "appdb-baseline");
+        assert.deepEqual([copy.accountId, copy.inputs.sourceDbSnapshotIdentifier, copy.inputs.targetDbSnapshotIdentifier, copy.inputs.sharedAccounts],
+            [PROD, "appdb-baseline-2026-01", "appdb-baseline", [TEST]]);
+        const statements = doc(find("test", "aws:iam/rolePolicy:RolePolicy", "IntegrationTests-permissions")).Statement;
+        assert.deepEqual(statements.find((s: { Sid: string }) => s.Sid === "RestoreSharedSnapshots"), {
+            Sid: "RestoreSharedSnapshots",
+            Effect: "Allow",
+            Action: ["rds:CopyDBSnapshot", "rds:RestoreDBInstanceFromDBSnapshot"],
+            Resource: [`arn:aws:rds:us-east-1:${PROD}:snapshot:appdb-baseline`],
+        });
+    });
+
+    it("every account alarms on the trail's events in its own CloudWatch Logs; only prod has the Config rule", () => {
+        for (const [stack, account] of [["dev", DEV], ["test", TEST], ["prod", PROD]]) {
+            const trail = find(stack, "aws:cloudtrail/trail:Trail", "crossaccount-audit");
+            assert.equal(trail.inputs.cloudWatchLogsGroupArn, `arn:aws:logs:us-east-1:${account}:log-group:/cloudtrail/crossaccount-audit:*`);
+            assert.equal(trail.inputs.cloudWatchLogsRoleArn, `arn:aws:iam::${account}:role/crossaccount-audit-cloudwatch-logs`);
+            const alarms = stacks[stack].resources.filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm");
+            assert.deepEqual(alarms.map((a) => [a.accountId, a.inputs.metricName, a.inputs.alarmActions]), [
+                "CrossAccountAssumeRole", "AccessDenied", "TrustPolicyChanges", "ResourcePolicyChanges",
+            ].map((metric) => [account, metric, [`arn:aws:sns:us-east-1:${account}:crossaccount-activity`]]));
+            const assume = find(stack, "aws:cloudwatch/logMetricFilter:LogMetricFilter", "activity-alarms-cross-account-assume-role");
+            assert.match(String(assume.inputs.pattern), new RegExp(`roleArn = "arn:aws:iam::${PROD}:role/AppReadOnly"\\) \\|\\| \\(\\$\\.requestParameters\\.roleArn = "arn:aws:iam::${PROD}:role/UpdateApp"`));
+            assert.equal(stacks[stack].resources.filter((r) => r.type === "aws:cfg/rule:Rule").length, stack === "prod" ? 1 : 0);
+        }
+        assert.match(String(find("prod", "aws:cfg/rule:Rule", "crossaccount-blocked-managed-policies").inputs.inputParameters), /roles:\[OrganizationAccountAccessRole\]/);
+    });
+
     it("test peers with dev: requester in test, accepter and return route in dev", () => {
         const requester = find("test", "aws:ec2/vpcPeeringConnection:VpcPeeringConnection", "test-to-dev");
         assert.equal(requester.accountId, TEST);
@@ -200,6 +261,10 @@ describe("program (index.ts) on the reference organization", () => {
         });
         assert.deepEqual(stacks.prod.outputs.bucketNames, { "product-images": `product-images-${PROD}`, productionapp: `productionapp-${PROD}` });
         assert.equal(stacks.prod.outputs.auditBucketName, `audit-logs-${PROD}`);
+        assert.deepEqual(stacks.prod.outputs.functionArns, { "release-notifier": `arn:aws:lambda:us-east-1:${PROD}:function:release-notifier` });
+        assert.deepEqual(stacks.prod.outputs.repositoryUrls, { "app-images": `${PROD}.dkr.ecr.us-east-1.amazonaws.com/app-images` });
+        assert.deepEqual(stacks.prod.outputs.snapshotArns, { "appdb-baseline": `arn:aws:rds:us-east-1:${PROD}:snapshot:appdb-baseline` });
+        assert.equal(stacks.dev.outputs.alarmTopicArn, `arn:aws:sns:us-east-1:${DEV}:crossaccount-activity`);
         assert.match(String(stacks.dev.outputs.vpcId), /^vpc-[0-9a-f]{17}$/);
         assert.match(String((stacks.test.outputs.peeringConnectionIds as Record<string, string>).dev), /^pcx-[0-9a-f]{17}$/);
     });

@@ -65,6 +65,21 @@ describe("offline plan", function () {
                     "test-imagesharing-read-product-images": "Allowed",
                     "dev-imagesharing-write-product-images": "ImplicitlyDenied",
                     "outsider-assume-updateapp": "ImplicitlyDenied",
+                    "dev-ci-invoke-release-notifier": "Allowed",
+                    "dev-other-role-invoke-release-notifier": "ImplicitlyDenied",
+                    "test-invoke-release-notifier": "ImplicitlyDenied",
+                    "dev-ci-update-release-notifier": "ImplicitlyDenied",
+                    "dev-ci-pull-app-images": "Allowed",
+                    "dev-ci-download-app-image-layers": "Allowed",
+                    "test-pull-app-images": "Allowed",
+                    "dev-ci-push-app-images": "ImplicitlyDenied",
+                    "dev-ci-delete-app-images": "ImplicitlyDenied",
+                    "dev-other-role-pull-app-images": "ImplicitlyDenied",
+                    "outsider-pull-app-images": "ImplicitlyDenied",
+                    "test-restore-appdb-baseline": "Allowed",
+                    "test-copy-appdb-baseline": "Allowed",
+                    "test-delete-appdb-baseline": "ImplicitlyDenied",
+                    "dev-restore-appdb-baseline": "ImplicitlyDenied",
                 },
             );
         });
@@ -140,7 +155,7 @@ describe("offline plan", function () {
             const out = fs.mkdtempSync(path.join(os.tmpdir(), "plan-out-"));
             const result = await runCli(["--quiet", "--json", path.join(out, "plan.json"), "--markdown", path.join(out, "plan.md")]);
             assert.equal(result.code, 0, result.stderr);
-            assert.match(result.stdout, /^OK: 3 stack\(s\), 0 mandatory and \d+ advisory violation\(s\), 13\/13 access expectation\(s\) hold/m);
+            assert.match(result.stdout, /^OK: 3 stack\(s\), 0 mandatory and \d+ advisory violation\(s\), 28\/28 access expectation\(s\) hold/m);
             assert.equal(JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8")).ok, true);
             assert.match(fs.readFileSync(path.join(out, "plan.md"), "utf8"), /^## crossaccount offline plan: ✅ OK/);
         });

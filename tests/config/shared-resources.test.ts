@@ -1,0 +1,149 @@
+// Functions, repositories, snapshots, alarms and the Config rule in the stack files: references across
+// files, both sides of every grant, and the problems named with file, key and cause.
+import { strict as assert } from "assert";
+import {
+    ConfigError,
+    arnOf,
+    crossAccountRoleArns,
+    listStacks,
+    loadOrganization,
+    readStackFile,
+    stackDependencies,
+} from "../../config";
+import { referenceProject, roleOf } from "../support/project";
+
+function load(dir: string) {
+    return loadOrganization(listStacks(dir).map((stack) => readStackFile(dir, stack)));
+}
+
+function problemsOf(edits: Parameters<typeof referenceProject>[0]): string[] {
+    try {
+        load(referenceProject(edits));
+    } catch (error) {
+        assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${error}`);
+        return error.problems;
+    }
+    assert.fail("the configuration was accepted");
+}
+
+describe("stack configuration: functions, repositories, snapshots, alarms", () => {
+    it("resolves the new references to the ARNs AWS will use, without new stack dependencies", () => {
+        const organization = load(referenceProject());
+        assert.equal(arnOf(organization, "prod/function/release-notifier"), "arn:aws:lambda:us-east-1:999999999999:function:release-notifier");
+        assert.equal(arnOf(organization, "prod/repository/app-images"), "arn:aws:ecr:us-east-1:999999999999:repository/app-images");
+        assert.equal(arnOf(organization, "prod/snapshot/appdb-baseline"), "arn:aws:rds:us-east-1:999999999999:snapshot:appdb-baseline");
+        assert.deepEqual(stackDependencies(organization, "prod"), []);
+        assert.deepEqual(crossAccountRoleArns(organization), [
+            "arn:aws:iam::999999999999:role/AppReadOnly",
+            "arn:aws:iam::999999999999:role/UpdateApp",
+        ]);
+        const prod = organization.environments.prod.settings;
+        assert.deepEqual(prod.repositories[0].grants[0].access, "pull");
+        assert.deepEqual(prod.alarms, { topicName: "crossaccount-activity", logRetentionDays: 365, accessDeniedThreshold: 1 });
+        assert.deepEqual(prod.managedPolicyRule, {
+            name: "crossaccount-blocked-managed-policies",
+            policyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"],
+            exceptRoles: ["OrganizationAccountAccessRole"],
+            exceptUsers: [],
+            exceptGroups: [],
+        });
+    });
+
+    it("rejects references to functions, repositories and snapshots no stack file defines", () => {
+        const problems = problemsOf({
+            dev: (c) => {
+                roleOf(c, "CiBuild").invoke = ["prod/function/release-notifer"];
+                roleOf(c, "CiBuild").pull = ["prod/repository/app-image", "staging/repository/app-images"];
+            },
+            test: (c) => (roleOf(c, "IntegrationTests").restore = ["prod/snapshot/appdb"]),
+        });
+        assert.deepEqual(problems, [
+            "Pulumi.dev.yaml: crossaccount:roles[1].invoke[0]: function 'release-notifer' is referenced but not defined in Pulumi.prod.yaml",
+            "Pulumi.dev.yaml: crossaccount:roles[1].pull[0]: repository 'app-image' is referenced but not defined in Pulumi.prod.yaml",
+            "Pulumi.dev.yaml: crossaccount:roles[1].pull[1]: environment 'staging' is referenced but no stack file defines it",
+            "Pulumi.test.yaml: crossaccount:roles[1].restore[0]: snapshot 'appdb' is referenced but not defined in Pulumi.prod.yaml",
+        ]);
+    });
+
+    it("rejects a caller side the owner does not grant: invoke, pull, push and restore", () => {
+        const problems = problemsOf({
+            prod: (c) => {
+                c["crossaccount:functions"][0].invokers = [];
+                c["crossaccount:repositories"][0].grants[0].principals = ["test/role/IntegrationTests"];
+            },
+            test: (c) => {
+                roleOf(c, "IntegrationTests").push = ["prod/repository/app-images"];
+                roleOf(c, "ImageSharingRole").restore = ["prod/snapshot/appdb-baseline"];
+            },
+            dev: (c) => {
+                c["crossaccount:roles"].push({ name: "Restorer", trust: { accounts: ["dev"] }, restore: ["prod/snapshot/appdb-baseline"] });
+            },
+        });
+        assert.deepEqual(problems, [
+            "Pulumi.dev.yaml: crossaccount:roles[1].invoke[0]: function 'release-notifier' in Pulumi.prod.yaml does not list dev/role/CiBuild among its invokers",
+            "Pulumi.dev.yaml: crossaccount:roles[1].pull[0]: repository 'app-images' in Pulumi.prod.yaml grants dev/role/CiBuild no pull access",
+            "Pulumi.dev.yaml: crossaccount:roles[2].restore[0]: snapshot 'appdb-baseline' in Pulumi.prod.yaml is not shared with account 111111111111",
+            "Pulumi.test.yaml: crossaccount:roles[1].push[0]: repository 'app-images' in Pulumi.prod.yaml grants test/role/IntegrationTests no push access",
+        ]);
+    });
+
+    it("rejects sharing a snapshot publicly, outside the organization or with its own account", () => {
+        const problems = problemsOf({
+            prod: (c) => (c["crossaccount:snapshots"][0].sharedWith = ["all", "444455556666", "prod", "staging"]),
+        });
+        assert.deepEqual(problems, [
+            "Pulumi.prod.yaml: crossaccount:snapshots[0].sharedWith[0]: 'all' would make the snapshot public; name the accounts to share it with",
+            "Pulumi.prod.yaml: crossaccount:snapshots[0].sharedWith[1]: account 444455556666 is not in the organization's account list (crossaccount:organization.accounts)",
+            "Pulumi.prod.yaml: crossaccount:snapshots[0].sharedWith[2]: account 'prod' is this environment's own account; a snapshot is not shared with its owner",
+            "Pulumi.prod.yaml: crossaccount:snapshots[0].sharedWith[3]: account 'staging' is not in the organization's account list (crossaccount:organization.accounts)",
+            // test's caller side no longer matches.
+            "Pulumi.test.yaml: crossaccount:roles[1].restore[0]: snapshot 'appdb-baseline' in Pulumi.prod.yaml is not shared with account 222222222222",
+        ]);
+    });
+
+    it("rejects alarms without the audit trail, bad retention and names, and Sids the program generates", () => {
+        const problems = problemsOf({
+            dev: (c) => {
+                delete c["crossaccount:audit"];
+                roleOf(c, "CiBuild").permissions = [{ sid: "PullSharedImages", actions: ["ecr:DescribeImages"], resources: ["*"] }];
+            },
+            prod: (c) => {
+                c["crossaccount:alarms"].logRetentionDays = 100;
+                c["crossaccount:repositories"][0].name = "App_Images";
+                c["crossaccount:snapshots"][0].key = "appdb--baseline";
+            },
+        });
+        assert.deepEqual(problems, [
+            "Pulumi.prod.yaml: crossaccount:repositories[0].name: must be an ECR repository name such as app-images (got \"App_Images\")",
+            "Pulumi.prod.yaml: crossaccount:snapshots[0].key: must be letters, digits and single hyphens, starting with a letter (got \"appdb--baseline\")",
+            "Pulumi.prod.yaml: crossaccount:alarms.logRetentionDays: must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 days (got 100)",
+        ]);
+        // Schema problems stop the load first; the cross-checks run on a file that parses.
+        assert.deepEqual(
+            problemsOf({
+                dev: (c) => {
+                    delete c["crossaccount:audit"];
+                    roleOf(c, "CiBuild").permissions = [{ sid: "PullSharedImages", actions: ["ecr:DescribeImages"], resources: ["*"] }];
+                },
+            }),
+            [
+                "Pulumi.dev.yaml: crossaccount:roles[1].permissions[0].sid: 'PullSharedImages' is used by the statement generated for invoke/pull/push/restore; choose another",
+                "Pulumi.dev.yaml: crossaccount:alarms: needs crossaccount:audit: the alarms read the trail's events, which the trail then delivers to CloudWatch Logs",
+            ],
+        );
+    });
+
+    it("rejects duplicate functions and a function whose execution role clashes with a role", () => {
+        const problems = problemsOf({
+            prod: (c) => {
+                c["crossaccount:functions"].push({ ...c["crossaccount:functions"][0] });
+                c["crossaccount:roles"].push({ name: "release-notifier-execution", trust: { accounts: ["prod"] } });
+            },
+        });
+        assert.deepEqual(problems, [
+            "Pulumi.prod.yaml: crossaccount:functions[0].name: the function's execution role 'release-notifier-execution' has the name of a role in crossaccount:roles",
+            "Pulumi.prod.yaml: crossaccount:functions[1].name: duplicate function name 'release-notifier'",
+            "Pulumi.prod.yaml: crossaccount:functions[1].name: the function's execution role 'release-notifier-execution' has the name of a role in crossaccount:roles",
+        ]);
+    });
+});
