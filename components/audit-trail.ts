@@ -108,7 +108,7 @@ export class AuditTrail extends pulumi.ComponentResource {
             this.deliveryRole = new CrossAccountRole(
                 `${name}-cloudwatch-logs`,
                 {
-                    roleName: logs.roleName ?? `${args.trailName}-cloudwatch-logs`,
+                    roleName: logs.roleName ?? deliveryRoleName(args.trailName),
                     description: `Lets trail ${args.trailName} deliver its events to ${logGroupName}.`,
                     partition: args.partition,
                     tags: args.tags,
@@ -149,6 +149,10 @@ export class AuditTrail extends pulumi.ComponentResource {
 
         this.registerOutputs({ trailArn: this.trailArn, bucketName: this.bucketName, logGroupName: this.logGroupName });
     }
+}
+
+export function deliveryRoleName(trailName: string): string {
+    return `${trailName}-cloudwatch-logs`;
 }
 
 export function defaultTrailLogGroupName(trailName: string): string {

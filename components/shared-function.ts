@@ -65,7 +65,7 @@ export class SharedFunction extends pulumi.ComponentResource {
         this.executionRole = new CrossAccountRole(
             `${name}-execution`,
             {
-                roleName: args.executionRoleName ?? `${args.functionName}-execution`,
+                roleName: args.executionRoleName ?? executionRoleName(args.functionName),
                 description: `Execution role of function ${args.functionName}: writes its own logs, nothing else.`,
                 partition,
                 tags: args.tags,
@@ -117,6 +117,10 @@ export class SharedFunction extends pulumi.ComponentResource {
 
         this.registerOutputs({ arn: this.arn, functionName: this.functionName, callerPolicy: this.invokeGrant?.callerPolicy });
     }
+}
+
+export function executionRoleName(functionName: string): string {
+    return `${functionName}-execution`;
 }
 
 /** Where Lambda writes a function's logs by default. */

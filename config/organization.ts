@@ -17,6 +17,8 @@ import {
 import { StackFile } from "./stack-files";
 import { bucketNameProblems } from "../components/shared-bucket";
 import { callerStatements } from "./caller-statements";
+import { deliveryRoleName } from "../components/audit-trail";
+import { executionRoleName } from "../components/shared-function";
 import { cidrContains, cidrsOverlap, parseIpv4Cidr } from "../components/cidr";
 
 export class ConfigError extends pulumi.RunError {
@@ -289,7 +291,7 @@ function crossCheck(environment: Environment, organization: Organization, proble
         if (seenFunctions.has(fn.name)) problem(`${where}.name`, `duplicate function name '${fn.name}'`);
         seenFunctions.add(fn.name);
         fn.invokers.forEach((ref, j) => checkRoleRef(`${where}.invokers[${j}]`, ref));
-        const executionRole = `${fn.name}-execution`;
+        const executionRole = executionRoleName(fn.name);
         if (executionRole.length > 64) problem(`${where}.name`, `the execution role name '${executionRole}' is over 64 characters; shorten the function name`);
         if (settings.roles.some((r) => r.name.toLowerCase() === executionRole.toLowerCase())) {
             problem(`${where}.name`, `the function's execution role '${executionRole}' has the name of a role in ${ns}:roles`);
@@ -323,6 +325,13 @@ function crossCheck(environment: Environment, organization: Organization, proble
 
     if (settings.alarms && !settings.audit) {
         problem(`${ns}:alarms`, `needs ${ns}:audit: the alarms read the trail's events, which the trail then delivers to CloudWatch Logs`);
+    }
+    if (settings.alarms && settings.audit) {
+        const role = deliveryRoleName(settings.audit.trailName);
+        if (role.length > 64) problem(`${ns}:audit.trailName`, `with ${ns}:alarms the trail's delivery role '${role}' is over 64 characters; shorten the trail name`);
+        if (settings.roles.some((r) => r.name.toLowerCase() === role.toLowerCase())) {
+            problem(`${ns}:audit.trailName`, `the trail's delivery role '${role}' has the name of a role in ${ns}:roles`);
+        }
     }
 
     settings.assumeRoleGrants.forEach((grant, i) => {

@@ -133,17 +133,19 @@ describe("stack configuration: functions, repositories, snapshots, alarms", () =
         );
     });
 
-    it("rejects duplicate functions and a function whose execution role clashes with a role", () => {
+    it("rejects duplicate functions, and derived role names that clash with a role or exceed 64 characters", () => {
         const problems = problemsOf({
             prod: (c) => {
                 c["crossaccount:functions"].push({ ...c["crossaccount:functions"][0] });
                 c["crossaccount:roles"].push({ name: "release-notifier-execution", trust: { accounts: ["prod"] } });
             },
+            test: (c) => (c["crossaccount:audit"].trailName = `crossaccount-audit-${"x".repeat(40)}`),
         });
         assert.deepEqual(problems, [
             "Pulumi.prod.yaml: crossaccount:functions[0].name: the function's execution role 'release-notifier-execution' has the name of a role in crossaccount:roles",
             "Pulumi.prod.yaml: crossaccount:functions[1].name: duplicate function name 'release-notifier'",
             "Pulumi.prod.yaml: crossaccount:functions[1].name: the function's execution role 'release-notifier-execution' has the name of a role in crossaccount:roles",
+            `Pulumi.test.yaml: crossaccount:audit.trailName: with crossaccount:alarms the trail's delivery role 'crossaccount-audit-${"x".repeat(40)}-cloudwatch-logs' is over 64 characters; shorten the trail name`,
         ]);
     });
 });
