@@ -4,7 +4,18 @@ import { redact } from "../offline/report";
 import { ChangeCounts, GateEntry, PolicyFinding, ReleaseResult, StackResult } from "./types";
 
 /** The outputs worth a line in the summary: what other accounts and people use. */
-export const KEY_OUTPUTS = ["roleArns", "bucketNames", "auditBucketName", "trailArn", "vpcId", "peeringConnectionIds"];
+export const KEY_OUTPUTS = [
+    "roleArns",
+    "bucketNames",
+    "functionArns",
+    "repositoryUrls",
+    "snapshotArns",
+    "auditBucketName",
+    "trailArn",
+    "alarmTopicArn",
+    "vpcId",
+    "peeringConnectionIds",
+];
 
 export const OFFLINE_BANNER = "OFFLINE: nothing was deployed. The plan engine stood in for the Pulumi CLI; \"updated\" means planned and its outputs recorded for the stacks that read it.";
 

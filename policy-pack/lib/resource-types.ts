@@ -42,10 +42,22 @@ export const aws = {
         Trail: resourceClass("aws:cloudtrail/trail:Trail"),
     },
     lambda: {
+        Function: resourceClass("aws:lambda/function:Function"),
         Permission: resourceClass("aws:lambda/permission:Permission"),
     },
     ecr: {
+        Repository: resourceClass("aws:ecr/repository:Repository"),
         RepositoryPolicy: resourceClass("aws:ecr/repositoryPolicy:RepositoryPolicy"),
+    },
+    sns: {
+        Topic: resourceClass("aws:sns/topic:Topic"),
+    },
+    cloudwatch: {
+        LogGroup: resourceClass("aws:cloudwatch/logGroup:LogGroup"),
+        MetricAlarm: resourceClass("aws:cloudwatch/metricAlarm:MetricAlarm"),
+    },
+    cfg: {
+        Rule: resourceClass("aws:cfg/rule:Rule"),
     },
     rds: {
         Snapshot: resourceClass("aws:rds/snapshot:Snapshot"),
@@ -54,6 +66,8 @@ export const aws = {
         ClusterSnapshotCopy: resourceClass("aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy"),
     },
     ec2: {
+        Vpc: resourceClass("aws:ec2/vpc:Vpc"),
+        Subnet: resourceClass("aws:ec2/subnet:Subnet"),
         VpcPeeringConnection: resourceClass("aws:ec2/vpcPeeringConnection:VpcPeeringConnection"),
         VpcPeeringConnectionAccepter: resourceClass("aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter"),
         Route: resourceClass("aws:ec2/route:Route"),

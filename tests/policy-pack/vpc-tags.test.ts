@@ -93,6 +93,6 @@ describe("required-tags", () => {
         assert.deepStrictEqual(result, []);
         const config = { ...REFERENCE_CONFIG, "required-tags": { requiredTags: ["Owner"] } };
         const owners = await rowsFor(() => undefined, config);
-        assert.deepStrictEqual(owners.map(([, name]) => name), ["ci-deployer", "inventory", "alice", "images-dev", "trail-logs-dev", "org-trail", "to-test", "private"]);
+        assert.deepStrictEqual(owners.map(([, name]) => name), ["ci-deployer", "inventory", "alice", "images-dev", "trail-logs-dev", "org-trail", "to-test", "private", "baseline-share"]);
     });
 });
