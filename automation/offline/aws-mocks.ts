@@ -151,11 +151,6 @@ export class AwsMocks implements pulumi.runtime.Mocks {
         }
     }
 
-    /** Custom resources only (what a deployment would create), in registration order. */
-    customResources(): MockedResource[] {
-        return this.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:"));
-    }
-
     private unwrapSecrets(value: unknown): unknown {
         if (Array.isArray(value)) return value.map((item) => this.unwrapSecrets(item));
         if (value !== null && typeof value === "object") {
@@ -169,6 +164,11 @@ export class AwsMocks implements pulumi.runtime.Mocks {
         }
         return value;
     }
+}
+
+/** What a deployment would hold in its state: custom resources and providers, not components or stack references. */
+export function isDeployed(resource: MockedResource): boolean {
+    return resource.custom && !resource.type.startsWith("pulumi:pulumi:");
 }
 
 function providerId(reference: string): string {

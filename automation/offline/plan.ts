@@ -7,7 +7,7 @@ import * as path from "path";
 import { Environment, Organization, StackFile, arnOf, listStacks, loadOrganization, readStackFile } from "../../config";
 import { orderStacks, organizationGraph } from "../stack-graph";
 import { Program, SynthesizedStack, synthesizeStack } from "./synthesize";
-import { MockedResource } from "./aws-mocks";
+import { MockedResource, isDeployed } from "./aws-mocks";
 import { PolicyResourceInput, PolicyViolation, runPolicyPack } from "../../policy-pack/engine";
 import { analyzeAccess } from "../access";
 import { AccessEdge, AccessExpectation, AccessResult, PlannedResource } from "../access/types";
@@ -220,7 +220,7 @@ function toPlannedStack(organization: Organization, synthesized: SynthesizedStac
 export function policyInputs(resources: MockedResource[]): PolicyResourceInput[] {
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
     return resources
-        .filter((r) => r.custom && !r.type.startsWith("pulumi:pulumi:"))
+        .filter(isDeployed)
         .map((r) => {
             const providerUrn = r.provider?.slice(0, r.provider.lastIndexOf("::"));
             const provider = providerUrn ? byUrn.get(providerUrn) : undefined;

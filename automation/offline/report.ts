@@ -1,6 +1,7 @@
 // Renders a plan for people (terminal, pull-request Markdown) and machines (JSON).
 // Every rendering goes through `redact`: secret values (external IDs) never leave as plain text.
 import { SECURE_PLACEHOLDER } from "../../config";
+import { isDeployed } from "./aws-mocks";
 import { PlanResult, PlannedStack } from "./plan";
 
 export const REDACTED = "[secret]";
@@ -30,7 +31,7 @@ export function planToJson(plan: PlanResult) {
                 accountId: stack.accountId,
                 region: stack.region,
                 resources: stack.resources
-                    .filter((r) => r.custom && !r.type.startsWith("pulumi:pulumi:"))
+                    .filter(isDeployed)
                     .map((r) => ({ urn: r.urn, type: r.type, name: r.name, accountId: r.accountId ?? null, inputs: r.inputs })),
                 outputs: stack.outputs,
             })),
