@@ -5,6 +5,7 @@ import * as aws from "@pulumi/aws";
 import {
     BUCKET_REF,
     Environment,
+    FUNCTION_REF,
     Organization,
     RoleSettings,
     StackConfiguration,
@@ -15,6 +16,7 @@ import {
     callerStatements,
     crossAccountRoleArns,
     decodeRuntimeConfig,
+    functionArnOf,
     loadStackConfiguration,
     objectsArnOf,
     roleArnOf,
@@ -30,6 +32,7 @@ import {
     CrossAccountRoleArgs,
     CrossAccountVpcPeering,
     EnvironmentNetwork,
+    LambdaInvokeGrant,
     ManagedPolicyRule,
     SharedBucket,
     SharedFunction,
@@ -62,10 +65,12 @@ function deployEnvironment(organization: Organization, environment: Environment)
     const tags = { ...settings.tags, Environment: environment.name, ManagedBy: "crossaccount" };
     const dependencies = stackDependencies(organization, environment.name);
 
-    // Providers only for the accounts this stack touches: its own, and peers whose side of a peering it manages.
+    // Providers only for the accounts this stack touches: its own, peers whose side of a peering it manages,
+    // and the owners of the functions its roles invoke, whose permissions it manages.
     const peers = settings.network?.peerings.map((p) => p.peer) ?? [];
+    const functionOwners = settings.roles.flatMap((role) => role.invoke.map((ref) => FUNCTION_REF.exec(ref)![1]));
     const providers = new AccountProviders({
-        accounts: [environment.name, ...peers].map((name) => ({
+        accounts: [...new Set([environment.name, ...peers, ...functionOwners])].map((name) => ({
             name,
             accountId: organization.environments[name].accountId,
             region: organization.environments[name].region,
@@ -119,7 +124,8 @@ function deployEnvironment(organization: Organization, environment: Environment)
         ]),
     );
 
-    // The resource side of the Lambda, ECR and snapshot grants; callers get theirs in roleArgs.
+    // The resource side of the ECR and snapshot grants (callers get theirs in roleArgs), and the shared
+    // functions, whose permissions the callers' stacks add (deployInvokeGrants).
     const functions = Object.fromEntries(
         settings.functions.map((fn) => [
             fn.name,
@@ -135,7 +141,6 @@ function deployEnvironment(organization: Organization, environment: Environment)
                     memorySizeMb: fn.memorySizeMb,
                     timeoutSeconds: fn.timeoutSeconds,
                     logRetentionInDays: fn.logRetentionDays,
-                    invokers: { principalArns: fn.invokers.map((ref) => roleArnOf(organization, ref)) },
                     tags: { ...tags, ...fn.tags },
                 },
                 home,
@@ -181,6 +186,8 @@ function deployEnvironment(organization: Organization, environment: Environment)
             ),
         ]),
     );
+
+    deployInvokeGrants(organization, environment, roles, functions, providers, home);
 
     settings.assumeRoleGrants.forEach((grant, index) => {
         const who = [...grant.groups, ...grant.users].join("-");
@@ -292,10 +299,49 @@ function roleArgs(organization: Organization, role: RoleSettings, tags: Record<s
                 ],
                 conditions: permission.conditions,
             })),
-            // The caller side of the functions, repositories and snapshots other environments share with it.
+            // The caller side of the repositories and snapshots other environments share with it (functions: deployInvokeGrants).
             ...callerStatements(role, (ref) => arnOf(organization, ref)),
         ],
     };
+}
+
+/**
+ * Both sides of every function this stack's roles invoke, one grant per function: the permission in the
+ * function's account through that account's provider (as test manages dev's side of the peering), after
+ * the role exists, and the role's identity policy here.
+ */
+function deployInvokeGrants(
+    organization: Organization,
+    environment: Environment,
+    roles: Record<string, CrossAccountRole>,
+    functions: Record<string, SharedFunction>,
+    providers: AccountProviders,
+    home: pulumi.ComponentResourceOptions,
+): void {
+    const callers = new Map<string, RoleSettings[]>();
+    for (const role of environment.settings.roles) {
+        for (const ref of role.invoke) callers.set(ref, [...(callers.get(ref) ?? []), role]);
+    }
+    for (const [ref, roleSettings] of callers) {
+        const [, owner, name] = FUNCTION_REF.exec(ref)!;
+        new LambdaInvokeGrant(
+            `invoke-${owner}-${name}`,
+            {
+                function: {
+                    // Computed: the owner's stack, which the StackReference orders first, created it. A function
+                    // of this stack is named through its resource so the permission waits for it.
+                    name: owner === environment.name ? functions[name].functionName : name,
+                    arn: functionArnOf(organization, ref),
+                    provider: providers.forAccount(owner),
+                },
+                callers: roleSettings.map((role) => ({
+                    roleArn: roleArnOf(organization, `${environment.name}/role/${role.name}`),
+                    role: roles[role.name].role,
+                })),
+            },
+            home,
+        );
+    }
 }
 
 function deployAuditTrail(

@@ -1,10 +1,12 @@
-// Lets named principals of other accounts invoke a Lambda function. The function's side is one
-// aws.lambda.Permission per principal (together they are the function's resource policy), created in
-// the function's account. The callers also need an identity policy in their own accounts:
-// lambdaInvokerStatement builds it there, and callerPolicy shows the same document here.
+// Lets roles of this account invoke a Lambda function of another account. Created in the callers'
+// stack, which manages both sides like CrossAccountVpcPeering does: the function's side, one
+// aws.lambda.Permission per caller (together they are the function's resource policy), in the
+// function's account with `function.provider`; each caller role's identity policy here, with the
+// provider this component was given (opts).
 //
 // Lambda permissions take no aws:PrincipalArn condition, so a role is named exactly, and Lambda checks
-// that it exists when the permission is added (unlike the trust-the-root pattern of roles and buckets).
+// that it exists when the permission is added (unlike the trust-the-root pattern of roles and buckets):
+// each permission waits for its caller role, which the function's stack, deployed first, could not do.
 // SourceAccount/SourceArn only apply to service principals: on a direct call by a role the
 // AWS:SourceAccount key is absent, so a role grant scoped that way would never match.
 import * as pulumi from "@pulumi/pulumi";
@@ -21,6 +23,26 @@ import { PermissionStatement, permissionPolicyDocument } from "./cross-account-r
 
 export const LAMBDA_INVOKE_ACTION = "lambda:InvokeFunction";
 
+/** The function the grant is on, in another account (or this one). */
+export interface InvokedFunction {
+    /** The function's name as AddPermission takes it; an Output of the function makes every permission wait for it. */
+    name: pulumi.Input<string>;
+    /** The function's ARN, computable from config; the callers' policy names it. */
+    arn: string;
+    /** An alias or version: the grant then covers only <arn>:<qualifier>. */
+    qualifier?: string;
+    /** A provider for the function's account (its allowedAccountIds should be the account in arn). */
+    provider: aws.Provider;
+}
+
+/** A role of this account that may invoke the function. */
+export interface LambdaCaller {
+    /** The role's exact ARN, computed from config: the principal of its permission (wildcards and account roots are refused). */
+    roleArn: string;
+    /** The role: its identity policy is attached to it, and its permission waits for it to exist. */
+    role: aws.iam.Role;
+}
+
 /** An AWS service (an EventBridge rule, an SNS topic) that invokes the function for one account. */
 export interface LambdaServiceInvoker {
     /** e.g. "events.amazonaws.com". */
@@ -32,53 +54,57 @@ export interface LambdaServiceInvoker {
 }
 
 export interface LambdaInvokeGrantArgs {
-    /** The function's name; an Output of the function makes every permission wait for it. */
-    functionName: pulumi.Input<string>;
-    /** The function's ARN, computable from config; the callers' policy names it. */
-    functionArn: string;
-    /** Exact IAM role or user ARNs that may invoke (account roots and wildcards are refused). */
-    principalArns?: string[];
+    function: InvokedFunction;
+    callers?: LambdaCaller[];
     services?: LambdaServiceInvoker[];
-    /** An alias or version: the grant then covers only <functionArn>:<qualifier>. */
-    qualifier?: string;
 }
 
 export class LambdaInvokeGrant extends pulumi.ComponentResource {
+    /** In the function's account: one per caller, then one per service. */
     readonly permissions: aws.lambda.Permission[];
-    /** The identity policy every principal in principalArns needs in its own account. */
+    /** In this account: one inline policy per caller role. */
+    readonly callerPolicies: aws.iam.RolePolicy[];
+    /** The identity policy each caller gets. */
     readonly callerPolicy?: pulumi.Output<string>;
 
     constructor(name: string, args: LambdaInvokeGrantArgs, opts?: pulumi.ComponentResourceOptions) {
         validateInvokeGrant(name, args);
         super("crossaccount:index:LambdaInvokeGrant", name, {}, opts);
+        const fn = args.function;
+        const callers = [...(args.callers ?? [])].sort((a, b) => a.roleArn.localeCompare(b.roleArn));
 
-        const principals = sortedUnique(args.principalArns ?? []).map((principal) => ({
-            statementId: invokeStatementId(principal),
-            principal,
-        }));
-        const services = (args.services ?? []).map((invoker) => ({
-            statementId: invokeStatementId(invoker.service, invoker.sourceAccount),
-            principal: invoker.service,
-            sourceAccount: invoker.sourceAccount,
-            sourceArn: invoker.sourceArn,
-        }));
-        this.permissions = [...principals, ...services].map(
-            (permission) =>
-                new aws.lambda.Permission(
-                    `${name}-${permission.statementId}`,
-                    {
-                        action: LAMBDA_INVOKE_ACTION,
-                        function: args.functionName,
-                        qualifier: args.qualifier,
-                        ...permission,
-                    },
+        // In the function's account; each caller's permission waits for its role (Lambda resolves it when adding).
+        const permissions: { principal: string; sourceAccount?: string; sourceArn?: string; waitFor: pulumi.Resource[] }[] = [
+            ...callers.map((caller) => ({ principal: caller.roleArn, waitFor: [caller.role] })),
+            ...(args.services ?? []).map((invoker) => ({
+                principal: invoker.service,
+                sourceAccount: invoker.sourceAccount,
+                sourceArn: invoker.sourceArn,
+                waitFor: [],
+            })),
+        ];
+        this.permissions = permissions.map(({ waitFor, ...permission }) => {
+            const statementId = invokeStatementId(permission.principal, permission.sourceAccount);
+            return new aws.lambda.Permission(
+                `${name}-${statementId}`,
+                { action: LAMBDA_INVOKE_ACTION, function: fn.name, qualifier: fn.qualifier, statementId, ...permission },
+                { parent: this, provider: fn.provider, dependsOn: waitFor },
+            );
+        });
+
+        if (callers.length > 0) {
+            this.callerPolicy = serializePolicy(permissionPolicyDocument([lambdaInvokerStatement([invokedArn(fn)])]));
+        }
+        // In this account, with the component's provider.
+        const policyName = invokePolicyName(fn.arn, fn.qualifier);
+        this.callerPolicies = callers.map(
+            (caller) =>
+                new aws.iam.RolePolicy(
+                    `${name}-${roleNameOf(caller.roleArn)}`,
+                    { name: policyName, role: caller.role.name, policy: this.callerPolicy! },
                     { parent: this },
                 ),
         );
-
-        if (principals.length > 0) {
-            this.callerPolicy = serializePolicy(permissionPolicyDocument([lambdaInvokerStatement([invokedArn(args)])]));
-        }
         this.registerOutputs({ callerPolicy: this.callerPolicy });
     }
 }
@@ -88,8 +114,8 @@ export function lambdaInvokerStatement(functionArns: string[]): PermissionStatem
     return { sid: "InvokeSharedFunctions", actions: [LAMBDA_INVOKE_ACTION], resources: sortedUnique(functionArns) };
 }
 
-function invokedArn(args: LambdaInvokeGrantArgs): string {
-    return args.qualifier === undefined ? args.functionArn : `${args.functionArn}:${args.qualifier}`;
+function invokedArn(fn: InvokedFunction): string {
+    return fn.qualifier === undefined ? fn.arn : `${fn.arn}:${fn.qualifier}`;
 }
 
 /** Stable per principal: `invoke-111111111111-role-CiBuild`, `invoke-events-222222222222`. */
@@ -105,29 +131,49 @@ export function invokeStatementId(principal: string, sourceAccount?: string): st
     return raw.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 100);
 }
 
+/**
+ * The caller role's inline policy for one function: `invoke-999999999999-us-east-1-release-notifier`.
+ * Account and region keep it unique when a role invokes same-named functions of several environments.
+ */
+export function invokePolicyName(functionArn: string, qualifier?: string): string {
+    const [, , , region, accountId, , functionName] = functionArn.split(":");
+    const raw = `invoke-${accountId}-${region}-${functionName}${qualifier === undefined ? "" : `-${qualifier}`}`;
+    // Inline policy names accept [\w+=,.@-], at most 128 characters.
+    return raw.replace(/[^\w+=,.@-]/g, "_").slice(0, 128);
+}
+
+function roleNameOf(roleArn: string): string {
+    return roleArn.split("/").pop()!;
+}
+
 const FUNCTION_ARN = /^arn:[a-z-]+:lambda:[a-z0-9-]+:(\d{12}):function:[A-Za-z0-9_-]{1,64}$/;
 const QUALIFIER = /^(\$LATEST|[A-Za-z0-9_-]{1,128})$/;
 
 function validateInvokeGrant(name: string, args: LambdaInvokeGrantArgs): void {
-    if (!FUNCTION_ARN.test(args.functionArn)) {
-        throw new Error(`Invalid function ARN "${args.functionArn}" in LambdaInvokeGrant ${name}: expected arn:<partition>:lambda:<region>:<account>:function:<name>`);
+    const fn = args.function;
+    if (!FUNCTION_ARN.test(fn.arn)) {
+        throw new Error(`Invalid function ARN "${fn.arn}" in LambdaInvokeGrant ${name}: expected arn:<partition>:lambda:<region>:<account>:function:<name>`);
     }
-    if (args.qualifier !== undefined && !QUALIFIER.test(args.qualifier)) {
-        throw new Error(`Invalid qualifier "${args.qualifier}" in LambdaInvokeGrant ${name}: an alias or version`);
+    if (fn.qualifier !== undefined && !QUALIFIER.test(fn.qualifier)) {
+        throw new Error(`Invalid qualifier "${fn.qualifier}" in LambdaInvokeGrant ${name}: an alias or version`);
     }
-    const principals = args.principalArns ?? [];
+    if (!fn.provider) {
+        // Without it the permissions would be created in this (the callers') account, where the function is not.
+        throw new Error(`LambdaInvokeGrant ${name} needs a provider for the function's account (function.provider)`);
+    }
+    const callers = args.callers ?? [];
     const services = args.services ?? [];
-    if (principals.length + services.length === 0) {
-        throw new Error(`LambdaInvokeGrant ${name} names no principal or service that may invoke`);
+    if (callers.length + services.length === 0) {
+        throw new Error(`LambdaInvokeGrant ${name} names no caller or service that may invoke`);
     }
-    for (const principal of principals) {
-        if (principal === "*" || hasWildcard(principal)) {
-            throw new Error(`Refusing to let "${principal}" invoke in LambdaInvokeGrant ${name}: name exact role or user ARNs`);
+    for (const { roleArn } of callers) {
+        if (roleArn === "*" || hasWildcard(roleArn)) {
+            throw new Error(`Refusing to let "${roleArn}" invoke in LambdaInvokeGrant ${name}: name exact role ARNs`);
         }
-        const { resource } = parsePrincipalArn(principal);
-        if (!/^(role|user)\//.test(resource)) {
+        const { resource } = parsePrincipalArn(roleArn);
+        if (!resource.startsWith("role/")) {
             throw new Error(
-                `Refusing principal "${principal}" in LambdaInvokeGrant ${name}: name the role or user; `
+                `Refusing principal "${roleArn}" in LambdaInvokeGrant ${name}: name the caller role; `
                     + "an account would let every identity its own policies allow invoke the function",
             );
         }
@@ -140,7 +186,7 @@ function validateInvokeGrant(name: string, args: LambdaInvokeGrantArgs): void {
         assertAccountId(invoker.sourceAccount, `source account of ${invoker.service}`);
     }
     const ids = [
-        ...principals.map((principal) => invokeStatementId(principal)),
+        ...callers.map((caller) => invokeStatementId(caller.roleArn)),
         ...services.map((invoker) => invokeStatementId(invoker.service, invoker.sourceAccount)),
     ];
     const duplicate = ids.find((id, index) => ids.indexOf(id) !== index);

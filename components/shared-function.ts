@@ -1,21 +1,15 @@
 // A Lambda function that principals of other accounts may invoke: its log group (created first, so it
-// has a retention), a least-privilege execution role that may only write to that group, the function,
-// and a LambdaInvokeGrant for the invokers.
+// has a retention), a least-privilege execution role that may only write to that group, and the function.
+// Who may invoke it is a LambdaInvokeGrant in each caller's stack: Lambda checks that a role principal
+// exists when its permission is added, and the callers' roles are created after this function's stack.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import {
-    DEFAULT_PARTITION,
-    assertAccountId,
-    assertLogRetention,
-    lambdaFunctionArn,
-    logGroupArn,
-} from "./policy-document";
+import { DEFAULT_PARTITION, assertAccountId, assertLogRetention, logGroupArn } from "./policy-document";
 import { CrossAccountRole } from "./cross-account-role";
-import { LambdaInvokeGrant, LambdaServiceInvoker } from "./lambda-invoke-grant";
 
 export interface SharedFunctionArgs {
     functionName: string;
-    /** The function's account and region: its ARN and its log group's ARN are computed from them. */
+    /** The function's account and region: its log group's ARN is computed from them. */
     accountId: string;
     region: string;
     description?: string;
@@ -29,13 +23,12 @@ export interface SharedFunctionArgs {
     logRetentionInDays?: number;
     /** Defaults to <functionName>-execution. */
     executionRoleName?: string;
-    invokers?: { principalArns?: string[]; services?: LambdaServiceInvoker[] };
     tags?: Record<string, string>;
     partition?: string;
 }
 
 export const DEFAULT_HANDLER_SOURCE = [
-    "// Placeholder: the stack manages who may invoke this function; deploy the real code separately.",
+    "// Placeholder: the callers' stacks manage who may invoke this function; deploy the real code separately.",
     "exports.handler = async (event) => ({ ok: true, received: event });",
     "",
 ].join("\n");
@@ -48,7 +41,6 @@ export class SharedFunction extends pulumi.ComponentResource {
     readonly functionName: pulumi.Output<string>;
     readonly logGroup: aws.cloudwatch.LogGroup;
     readonly executionRole: CrossAccountRole;
-    readonly invokeGrant?: LambdaInvokeGrant;
 
     constructor(name: string, args: SharedFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
         validateFunctionArgs(args);
@@ -101,21 +93,7 @@ export class SharedFunction extends pulumi.ComponentResource {
         this.arn = this.function.arn;
         this.functionName = this.function.name;
 
-        const invokers = args.invokers ?? {};
-        if ((invokers.principalArns?.length ?? 0) + (invokers.services?.length ?? 0) > 0) {
-            this.invokeGrant = new LambdaInvokeGrant(
-                `${name}-invoke`,
-                {
-                    functionName: this.function.name,
-                    functionArn: lambdaFunctionArn(args.region, args.accountId, args.functionName, partition),
-                    principalArns: invokers.principalArns,
-                    services: invokers.services,
-                },
-                { parent: this },
-            );
-        }
-
-        this.registerOutputs({ arn: this.arn, functionName: this.functionName, callerPolicy: this.invokeGrant?.callerPolicy });
+        this.registerOutputs({ arn: this.arn, functionName: this.functionName });
     }
 }
 

@@ -256,7 +256,7 @@ function crossCheck(environment: Environment, organization: Organization, proble
         const generated = generatedSids(role);
         role.permissions.forEach((permission, j) => {
             if (permission.sid && generated.includes(permission.sid)) {
-                problem(`${where}.permissions[${j}].sid`, `'${permission.sid}' is used by the statement generated for invoke/pull/push/restore; choose another`);
+                problem(`${where}.permissions[${j}].sid`, `'${permission.sid}' is used by the statement generated for pull/push/restore; choose another`);
             }
         });
     });
@@ -290,7 +290,17 @@ function crossCheck(environment: Environment, organization: Organization, proble
         const where = `${ns}:functions[${i}]`;
         if (seenFunctions.has(fn.name)) problem(`${where}.name`, `duplicate function name '${fn.name}'`);
         seenFunctions.add(fn.name);
-        fn.invokers.forEach((ref, j) => checkRoleRef(`${where}.invokers[${j}]`, ref));
+        fn.invokers.forEach((ref, j) => {
+            checkRoleRef(`${where}.invokers[${j}]`, ref);
+            // The invoker's stack creates the permission: without its invoke entry the grant would silently not exist.
+            const [, env, roleName] = ROLE_REF.exec(ref)!;
+            const caller = organization.environments[env];
+            const self = `${environment.name}/function/${fn.name}`;
+            const role = caller?.settings.roles.find((r) => r.name === roleName);
+            if (role && !role.invoke.includes(self)) {
+                problem(`${where}.invokers[${j}]`, `role '${roleName}' in ${caller.fileName} does not invoke ${self}; its stack creates the permission, so add it to that role's invoke`);
+            }
+        });
         const executionRole = executionRoleName(fn.name);
         if (executionRole.length > 64) problem(`${where}.name`, `the execution role name '${executionRole}' is over 64 characters; shorten the function name`);
         if (settings.roles.some((r) => r.name.toLowerCase() === executionRole.toLowerCase())) {
@@ -403,7 +413,7 @@ function accountIdOfSetting(organization: Organization, value: string): string |
     return /^\d{12}$/.test(value) ? value : organization.accounts[value];
 }
 
-/** Sids of the statements the program adds to a role for its invoke/pull/push/restore lists. */
+/** Sids of the statements the program adds to a role's permission policy for its pull/push/restore lists. */
 function generatedSids(role: EnvironmentSettings["roles"][number]): string[] {
     return callerStatements(role, () => "arn:aws:placeholder").map((statement) => statement.sid!);
 }

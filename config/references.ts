@@ -97,7 +97,10 @@ export function crossAccountRoleArns(organization: Organization): string[] {
     return arns.sort();
 }
 
-/** The environments whose stack outputs this environment reads (through StackReference). */
+/**
+ * The environments whose stacks this environment's stack references (StackReference) and so follows: it reads
+ * their outputs, or adds permissions to their functions.
+ */
 export function stackDependencies(organization: Organization, env: string): string[] {
     const { settings } = organization.environments[env];
     const dependencies = new Set<string>();
@@ -105,6 +108,13 @@ export function stackDependencies(organization: Organization, env: string): stri
     if (settings.audit) {
         const owner = BUCKET_REF.exec(settings.audit.bucket)![1];
         if (owner !== env) dependencies.add(owner);
+    }
+    // A caller's stack adds its permission to the function, which the owner's stack must have created.
+    for (const role of settings.roles) {
+        for (const ref of role.invoke) {
+            const owner = FUNCTION_REF.exec(ref)![1];
+            if (owner !== env) dependencies.add(owner);
+        }
     }
     return [...dependencies].sort();
 }

@@ -126,7 +126,7 @@ const roleSchema = z
         permissionsBoundaryArn: z.string().startsWith("arn:").optional(),
         trust: trustSchema,
         permissions: z.array(permissionSchema).default([]),
-        /** Functions of other environments this role invokes; their invokers must name it. */
+        /** Functions of other environments this role invokes; their invokers must name it, and this role's stack adds the permissions. */
         invoke: z.array(functionRef).default([]),
         /** Repositories of other environments this role pulls from (push: also pushes to); their grants must name it. */
         pull: z.array(repositoryRef).default([]),
@@ -185,7 +185,7 @@ const functionSchema = z
         memorySizeMb: z.number().int().min(128).max(10240).optional(),
         timeoutSeconds: z.number().int().min(1).max(900).optional(),
         logRetentionDays: logRetentionDays.default(90),
-        /** Roles of other environments that may invoke the function (each named exactly in its permission). */
+        /** Roles of other environments that may invoke the function; each one's stack adds its permission, naming the role exactly. */
         invokers: z.array(roleRef).default([]),
         tags: tagsSchema,
     })

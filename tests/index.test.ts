@@ -30,14 +30,23 @@ describe("program (index.ts) on the reference organization", () => {
     const doc = (resource: MockedResource, field = "policy") => JSON.parse(resource.inputs[field] as string);
 
     it("creates every AWS resource through an explicit provider pinned to one account", () => {
-        for (const [stack, account] of [["dev", DEV], ["test", TEST], ["prod", PROD]]) {
+        // Besides its own: test manages dev's side of the peering, dev the permission on prod's function.
+        const accountsTouched: Record<string, [string, string][]> = {
+            dev: [["aws-dev", DEV], ["aws-prod", PROD]],
+            test: [["aws-test", TEST], ["aws-dev", DEV]],
+            prod: [["aws-prod", PROD]],
+        };
+        for (const stack of ["dev", "test", "prod"]) {
             const providers = stacks[stack].resources.filter((r) => r.type === "pulumi:providers:aws");
-            const own = providers.find((p) => p.name === `aws-${stack}`)!;
-            assert.equal(own.inputs.allowedAccountIds, JSON.stringify([account]));
-            assert.equal(
-                own.inputs.assumeRoles,
-                JSON.stringify([{ roleArn: `arn:aws:iam::${account}:role/OrganizationAccountAccessRole`, sessionName: `crossaccount-${stack}` }]),
-            );
+            assert.deepEqual(providers.map((p) => [p.name, p.inputs.allowedAccountIds]), accountsTouched[stack].map(([name, account]) => [name, JSON.stringify([account])]));
+            for (const provider of providers) {
+                const [, target] = accountsTouched[stack].find(([name]) => name === provider.name)!;
+                // Every provider of a stack assumes the deployment role in its own account, under the stack's session name.
+                assert.equal(
+                    provider.inputs.assumeRoles,
+                    JSON.stringify([{ roleArn: `arn:aws:iam::${target}:role/OrganizationAccountAccessRole`, sessionName: `crossaccount-${stack}` }]),
+                );
+            }
             for (const resource of stacks[stack].resources.filter((r) => r.custom && r.type.startsWith("aws:"))) {
                 assert.ok(resource.provider, `${resource.type} ${resource.name} uses the default provider`);
             }
@@ -167,18 +176,34 @@ describe("program (index.ts) on the reference organization", () => {
         assert.deepEqual(write.Condition.StringEquals["aws:SourceArn"], [DEV, TEST, PROD].map((a) => `arn:aws:cloudtrail:us-east-1:${a}:trail/crossaccount-audit`));
     });
 
-    it("prod lets dev's CiBuild role invoke release-notifier: one exact permission, and CiBuild's side of it in dev", () => {
+    it("prod creates release-notifier and no permission; dev's stack adds CiBuild's in prod, through prod's provider, after CiBuild", () => {
         const fn = find("prod", "aws:lambda/function:Function", "release-notifier");
         assert.equal(fn.accountId, PROD);
         assert.equal(fn.inputs.role, `arn:aws:iam::${PROD}:role/release-notifier-execution`);
-        const permissions = stacks.prod.resources.filter((r) => r.type === "aws:lambda/permission:Permission");
-        assert.deepEqual(permissions.map((p) => p.inputs), [
+        assert.deepEqual(stacks.prod.resources.filter((r) => r.type === "aws:lambda/permission:Permission"), []);
+
+        // Like test's side of the peering in dev: dev's stack holds the permission, prod's provider creates it.
+        const permissions = stacks.dev.resources.filter((r) => r.type === "aws:lambda/permission:Permission");
+        assert.deepEqual(permissions.map((p) => [p.name, p.accountId, p.inputs]), [[
+            "invoke-prod-release-notifier-invoke-111111111111-role-CiBuild",
+            PROD,
             { action: "lambda:InvokeFunction", function: "release-notifier", principal: `arn:aws:iam::${DEV}:role/CiBuild`, statementId: "invoke-111111111111-role-CiBuild" },
-        ]);
-        const ci = doc(find("dev", "aws:iam/rolePolicy:RolePolicy", "CiBuild-permissions")).Statement;
+        ]]);
+        const prodProvider = find("dev", "pulumi:providers:aws", "aws-prod");
+        assert.ok(permissions[0].provider!.startsWith(`${prodProvider.urn}::`), "through dev's provider for prod");
+        // Lambda resolves the role when the permission is added: CiBuild must exist first.
+        const ciBuild = find("dev", "aws:iam/role:Role", "CiBuild");
+        assert.ok(permissions[0].dependencies.includes(ciBuild.urn), "the permission waits for CiBuild");
+
+        const notifier = `arn:aws:lambda:us-east-1:${PROD}:function:release-notifier`;
+        const invoke = find("dev", "aws:iam/rolePolicy:RolePolicy", "invoke-prod-release-notifier-CiBuild");
+        assert.deepEqual([invoke.accountId, invoke.inputs.name, invoke.inputs.role], [DEV, `invoke-${PROD}-us-east-1-release-notifier`, "CiBuild"]);
+        assert.deepEqual(doc(invoke), {
+            Version: "2012-10-17",
+            Statement: [{ Sid: "InvokeSharedFunctions", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [notifier] }],
+        });
         const images = `arn:aws:ecr:us-east-1:${PROD}:repository/app-images`;
-        assert.deepEqual(ci, [
-            { Sid: "InvokeSharedFunctions", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [`arn:aws:lambda:us-east-1:${PROD}:function:release-notifier`] },
+        assert.deepEqual(doc(find("dev", "aws:iam/rolePolicy:RolePolicy", "CiBuild-permissions")).Statement, [
             { Sid: "PullSharedImages", Effect: "Allow", Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], Resource: [images] },
             { Sid: "GetEcrAuthorizationToken", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: ["*"] },
         ]);

@@ -360,7 +360,11 @@ export class AccessModel {
     }, "resource");
   }
 
-  /** The function a permission's `function` input names: a name, `name:qualifier`, a partial or a full ARN. */
+  /**
+   * The function a permission's `function` input names: a name, `name:qualifier`, a partial or a full ARN.
+   * A name is resolved in the account of the permission's provider, not of the stack holding it: a caller's
+   * stack adds its permission to a function of another account through that account's provider.
+   */
   private lambdaTarget(r: PlannedResource, ref: string): { node: ResourceNode; resource: string } | undefined {
     const partition = r.partition ?? "aws";
     const full = ref.startsWith("arn:") ? ref

@@ -1,13 +1,15 @@
 import * as assert from "assert";
-import type { AwsMocks } from "../../automation/offline/aws-mocks";
+import * as aws from "@pulumi/aws";
+import type { AwsMocks, MockedResource } from "../../automation/offline/aws-mocks";
 import { EcrPullGrant, ecrCallerStatements, ecrRepositoryPolicyDocument } from "../../components/ecr-pull-grant";
 import { SharedRepository } from "../../components/shared-repository";
-import { LambdaInvokeGrant, invokeStatementId } from "../../components/lambda-invoke-grant";
+import { LambdaInvokeGrant, invokePolicyName, invokeStatementId } from "../../components/lambda-invoke-grant";
 import { SharedFunction } from "../../components/shared-function";
 import { SnapshotShare } from "../../components/snapshot-share";
 import { DEV, PROD, TEST, accountProvider, childrenOf, installMocks, parsedJson, promiseOf, recorded, settle } from "./support";
 
 const ciBuild = `arn:aws:iam::${DEV}:role/CiBuild`;
+const releaserArn = `arn:aws:iam::${DEV}:role/ci/Releaser`;
 const integration = `arn:aws:iam::${TEST}:role/ci/IntegrationTests`;
 const notifier = `arn:aws:lambda:us-east-1:${PROD}:function:release-notifier`;
 const images = `arn:aws:ecr:us-east-1:${PROD}:repository/team/app-images`;
@@ -19,28 +21,14 @@ describe("Lambda, ECR and snapshot grants", () => {
     });
 
     describe("SharedFunction and LambdaInvokeGrant", () => {
-        it("creates the log group, a logs-only execution role, the function, and one exact permission per invoker", async () => {
+        it("creates the log group, a logs-only execution role and the function, and no permission: the callers' stacks add those", async () => {
             const prod = accountProvider("prod-for-function", PROD);
             const fn = new SharedFunction(
                 "notifier",
-                {
-                    functionName: "release-notifier",
-                    accountId: PROD,
-                    region: "us-east-1",
-                    timeoutSeconds: 10,
-                    invokers: {
-                        principalArns: [integration, ciBuild],
-                        services: [{ service: "events.amazonaws.com", sourceAccount: PROD, sourceArn: `arn:aws:events:us-east-1:${PROD}:rule/nightly` }],
-                    },
-                    tags: { env: "prod" },
-                },
+                { functionName: "release-notifier", accountId: PROD, region: "us-east-1", timeoutSeconds: 10, tags: { env: "prod" } },
                 { provider: prod },
             );
             assert.strictEqual(await promiseOf(fn.arn), notifier);
-            assert.deepStrictEqual(await parsedJson(fn.invokeGrant!.callerPolicy!), {
-                Version: "2012-10-17",
-                Statement: [{ Sid: "InvokeSharedFunctions", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [notifier] }],
-            });
             assert.deepStrictEqual(await parsedJson(fn.executionRole.trustPolicy), {
                 Version: "2012-10-17",
                 Statement: [{ Sid: "TrustedServices", Effect: "Allow", Principal: { Service: ["lambda.amazonaws.com"] }, Action: "sts:AssumeRole" }],
@@ -57,7 +45,13 @@ describe("Lambda, ECR and snapshot grants", () => {
             await settle();
 
             const component = recorded(mocks, "crossaccount:index:SharedFunction", "notifier");
-            for (const child of childrenOf(mocks, component.urn).filter((r) => r.custom)) assert.strictEqual(child.accountId, PROD, child.name);
+            const children = childrenOf(mocks, component.urn).filter((r) => r.custom);
+            assert.deepStrictEqual(children.map((r) => [r.type, r.name, r.accountId]).sort(), [
+                ["aws:cloudwatch/logGroup:LogGroup", "notifier-logs", PROD],
+                ["aws:iam/role:Role", "notifier-execution", PROD],
+                ["aws:iam/rolePolicy:RolePolicy", "notifier-execution-permissions", PROD],
+                ["aws:lambda/function:Function", "notifier", PROD],
+            ]);
             assert.deepStrictEqual(recorded(mocks, "aws:cloudwatch/logGroup:LogGroup", "notifier-logs").inputs, {
                 name: "/aws/lambda/release-notifier", retentionInDays: 90, tags: { env: "prod" },
             });
@@ -75,45 +69,106 @@ describe("Lambda, ECR and snapshot grants", () => {
             for (const dependency of ["notifier-logs", "notifier-execution-permissions"]) {
                 assert.ok(lambda.dependencies.includes(mocks.resources.find((r) => r.name === dependency)!.urn), `function waits for ${dependency}`);
             }
-            const permissions = mocks.resources.filter((r) => r.type === "aws:lambda/permission:Permission" && r.parent?.endsWith("::notifier-invoke"));
-            // No sourceAccount on role principals: AWS:SourceAccount is absent on a direct call, so it would never match.
-            assert.deepStrictEqual(permissions.map((p) => p.inputs), [
-                { action: "lambda:InvokeFunction", function: "release-notifier", principal: ciBuild, statementId: "invoke-111111111111-role-CiBuild" },
-                { action: "lambda:InvokeFunction", function: "release-notifier", principal: integration, statementId: "invoke-222222222222-role-IntegrationTests" },
-                {
-                    action: "lambda:InvokeFunction", function: "release-notifier", principal: "events.amazonaws.com", statementId: "invoke-events-333333333333",
-                    sourceAccount: PROD, sourceArn: `arn:aws:events:us-east-1:${PROD}:rule/nightly`,
-                },
-            ]);
-            assert.ok(permissions.every((p) => p.dependencies.includes(lambda.urn)), "permissions wait for the function");
         });
 
-        it("scopes a grant to an alias: the permission's qualifier and the callers' resource", async () => {
+        it("from the callers' stack: permissions in the function's account after the roles, the roles' policies in theirs", async () => {
+            const dev = accountProvider("dev-for-grant", DEV);
+            const prod = accountProvider("prod-for-grant", PROD);
+            const role = (roleName: string, path = "/") => new aws.iam.Role(roleName, { name: roleName, path, assumeRolePolicy: "{}" }, { provider: dev });
+            const releaserResource = role("Releaser", "/ci/");
+            const ciBuildResource = role("CiBuild");
+            const nightly = `arn:aws:events:us-east-1:${DEV}:rule/nightly`;
+            const grant = new LambdaInvokeGrant(
+                "invoke-prod-notifier",
+                {
+                    function: { name: "release-notifier", arn: notifier, provider: prod },
+                    callers: [{ roleArn: releaserArn, role: releaserResource }, { roleArn: ciBuild, role: ciBuildResource }],
+                    services: [{ service: "events.amazonaws.com", sourceAccount: DEV, sourceArn: nightly }],
+                },
+                { provider: dev },
+            );
+            const callerPolicy = {
+                Version: "2012-10-17",
+                Statement: [{ Sid: "InvokeSharedFunctions", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [notifier] }],
+            };
+            assert.deepStrictEqual(await parsedJson(grant.callerPolicy!), callerPolicy);
+            await settle();
+
+            const component = recorded(mocks, "crossaccount:index:LambdaInvokeGrant", "invoke-prod-notifier");
+            const children = mocks.resources.filter((r) => r.parent === component.urn);
+            const [ciBuildRole, releaserRole] = ["CiBuild", "Releaser"].map((name) => recorded(mocks, "aws:iam/role:Role", name));
+            // No sourceAccount on role principals: AWS:SourceAccount is absent on a direct call, so it would never match.
+            const expected: [string, string, string, Record<string, unknown>, MockedResource[]][] = [
+                ["aws:lambda/permission:Permission", "invoke-prod-notifier-invoke-111111111111-role-CiBuild", PROD, {
+                    action: "lambda:InvokeFunction", function: "release-notifier", principal: ciBuild, statementId: "invoke-111111111111-role-CiBuild",
+                }, [ciBuildRole]],
+                ["aws:lambda/permission:Permission", "invoke-prod-notifier-invoke-111111111111-role-Releaser", PROD, {
+                    action: "lambda:InvokeFunction", function: "release-notifier", principal: releaserArn, statementId: "invoke-111111111111-role-Releaser",
+                }, [releaserRole]],
+                ["aws:lambda/permission:Permission", "invoke-prod-notifier-invoke-events-111111111111", PROD, {
+                    action: "lambda:InvokeFunction", function: "release-notifier", principal: "events.amazonaws.com", statementId: "invoke-events-111111111111",
+                    sourceAccount: DEV, sourceArn: nightly,
+                }, []],
+                ["aws:iam/rolePolicy:RolePolicy", "invoke-prod-notifier-CiBuild", DEV, {
+                    name: `invoke-${PROD}-us-east-1-release-notifier`, role: "CiBuild", policy: JSON.stringify(callerPolicy),
+                }, [ciBuildRole]],
+                ["aws:iam/rolePolicy:RolePolicy", "invoke-prod-notifier-Releaser", DEV, {
+                    name: `invoke-${PROD}-us-east-1-release-notifier`, role: "Releaser", policy: JSON.stringify(callerPolicy),
+                }, [releaserRole]],
+            ];
+            // By name: a permission registers only once its role has, so the order of registration varies.
+            const byName = (rows: unknown[][]) => rows.sort((a, b) => String(a[1]).localeCompare(String(b[1])));
+            assert.deepStrictEqual(
+                byName(children.map((r) => [r.type, r.name, r.accountId, r.inputs])),
+                byName(expected.map(([type, name, account, inputs]) => [type, name, account, inputs])),
+            );
+            for (const [, name, , , roles] of expected) {
+                const child = children.find((r) => r.name === name)!;
+                // The permission must wait for its role: Lambda resolves a role principal when the permission is added.
+                assert.deepStrictEqual([ciBuildRole, releaserRole].filter((r) => child.dependencies.includes(r.urn)), roles, `${name} waits for ${roles.map((r) => r.name)}`);
+            }
+        });
+
+        it("scopes a grant to an alias, and a permission on a function of the same stack waits for it", async () => {
+            const prod = accountProvider("prod-for-alias", PROD);
+            const fn = new SharedFunction("same-stack", { functionName: "release-notifier", accountId: PROD, region: "us-east-1" }, { provider: prod });
             const grant = new LambdaInvokeGrant(
                 "alias-grant",
-                { functionName: "release-notifier", functionArn: notifier, principalArns: [ciBuild], qualifier: "live" },
-                { provider: accountProvider("prod-for-alias", PROD) },
+                {
+                    function: { name: fn.functionName, arn: notifier, qualifier: "live", provider: prod },
+                    callers: [{ roleArn: ciBuild, role: new aws.iam.Role("alias-caller", { name: "CiBuild", assumeRolePolicy: "{}" }, { provider: prod }) }],
+                },
+                { provider: prod },
             );
             assert.deepStrictEqual((await parsedJson(grant.callerPolicy!) as { Statement: { Resource: string[] }[] }).Statement[0].Resource, [`${notifier}:live`]);
             await settle();
-            assert.strictEqual(recorded(mocks, "aws:lambda/permission:Permission", "alias-grant-invoke-111111111111-role-CiBuild").inputs.qualifier, "live");
+            const permission = recorded(mocks, "aws:lambda/permission:Permission", "alias-grant-invoke-111111111111-role-CiBuild");
+            assert.strictEqual(permission.inputs.qualifier, "live");
+            assert.ok(permission.dependencies.includes(recorded(mocks, "aws:lambda/function:Function", "same-stack").urn), "the permission waits for the function");
+            assert.strictEqual(recorded(mocks, "aws:iam/rolePolicy:RolePolicy", "alias-grant-CiBuild").inputs.name, `invoke-${PROD}-us-east-1-release-notifier-live`);
         });
 
-        it("refuses accounts, wildcards, unscoped services and duplicates", () => {
-            const base = { functionName: "f", functionArn: notifier };
+        it("refuses accounts, users, wildcards, unscoped services, duplicates and a missing function provider", () => {
+            const role = {} as never;
+            const fn = { name: "f", arn: notifier, provider: accountProvider("prod-for-refusals", PROD) };
             const cases: [string, Record<string, unknown>, RegExp][] = [
-                ["an account root", { principalArns: [`arn:aws:iam::${DEV}:root`] }, /Refusing principal "arn:aws:iam::111111111111:root" .*name the role or user/],
-                ["a wildcard", { principalArns: [`arn:aws:iam::${DEV}:role/ci-*`] }, /name exact role or user ARNs/],
-                ["everyone", { principalArns: ["*"] }, /Refusing to let "\*" invoke/],
+                ["an account root", { callers: [{ roleArn: `arn:aws:iam::${DEV}:root`, role }] }, /Refusing principal "arn:aws:iam::111111111111:root" .*name the caller role/],
+                ["a user", { callers: [{ roleArn: `arn:aws:iam::${DEV}:user/ci`, role }] }, /Refusing principal "arn:aws:iam::111111111111:user\/ci" .*name the caller role/],
+                ["a wildcard", { callers: [{ roleArn: `arn:aws:iam::${DEV}:role/ci-*`, role }] }, /name exact role ARNs/],
+                ["everyone", { callers: [{ roleArn: "*", role }] }, /Refusing to let "\*" invoke/],
                 ["a service without its account", { services: [{ service: "sns.amazonaws.com", sourceAccount: "" }] }, /Invalid source account of sns.amazonaws.com ""/],
-                ["nobody", {}, /names no principal or service/],
-                ["the same role twice", { principalArns: [ciBuild, ciBuild] }, /names the same invoker twice \(statement invoke-111111111111-role-CiBuild\)/],
-                ["a bad function ARN", { functionArn: "release-notifier", principalArns: [ciBuild] }, /Invalid function ARN "release-notifier"/],
+                ["nobody", {}, /names no caller or service/],
+                ["the same role twice", { callers: [{ roleArn: ciBuild, role }, { roleArn: ciBuild, role }] }, /names the same invoker twice \(statement invoke-111111111111-role-CiBuild\)/],
+                ["a bad function ARN", { function: { ...fn, arn: "release-notifier" }, callers: [{ roleArn: ciBuild, role }] }, /Invalid function ARN "release-notifier"/],
+                ["no function provider", { function: { ...fn, provider: undefined }, callers: [{ roleArn: ciBuild, role }] }, /needs a provider for the function's account/],
             ];
+            const before = mocks.resources.length;
             for (const [label, args, message] of cases) {
-                assert.throws(() => new LambdaInvokeGrant(`bad-${label.replace(/\W+/g, "-")}`, { ...base, ...args } as never), message, label);
+                assert.throws(() => new LambdaInvokeGrant(`bad-${label.replace(/\W+/g, "-")}`, { function: fn, ...args } as never), message, label);
             }
+            assert.strictEqual(mocks.resources.length, before, "nothing is registered");
             assert.strictEqual(invokeStatementId(`arn:aws:iam::${DEV}:user/ci+bot@example`), "invoke-111111111111-user-ci_bot_example");
+            assert.strictEqual(invokePolicyName(notifier, "$LATEST"), `invoke-${PROD}-us-east-1-release-notifier-_LATEST`);
         });
     });
 

@@ -61,6 +61,8 @@ describe("stack configuration: functions, repositories, snapshots, alarms", () =
             "Pulumi.dev.yaml: crossaccount:roles[1].invoke[0]: function 'release-notifer' is referenced but not defined in Pulumi.prod.yaml",
             "Pulumi.dev.yaml: crossaccount:roles[1].pull[0]: repository 'app-image' is referenced but not defined in Pulumi.prod.yaml",
             "Pulumi.dev.yaml: crossaccount:roles[1].pull[1]: environment 'staging' is referenced but no stack file defines it",
+            // prod's invoker no longer asks for the function, so nothing would create its permission.
+            "Pulumi.prod.yaml: crossaccount:functions[0].invokers[0]: role 'CiBuild' in Pulumi.dev.yaml does not invoke prod/function/release-notifier; its stack creates the permission, so add it to that role's invoke",
             "Pulumi.test.yaml: crossaccount:roles[1].restore[0]: snapshot 'appdb' is referenced but not defined in Pulumi.prod.yaml",
         ]);
     });
@@ -85,6 +87,44 @@ describe("stack configuration: functions, repositories, snapshots, alarms", () =
             "Pulumi.dev.yaml: crossaccount:roles[2].restore[0]: snapshot 'appdb-baseline' in Pulumi.prod.yaml is not shared with account 111111111111",
             "Pulumi.test.yaml: crossaccount:roles[1].push[0]: repository 'app-images' in Pulumi.prod.yaml grants test/role/IntegrationTests no push access",
         ]);
+    });
+
+    it("rejects an invoker whose own stack file does not invoke the function: that stack creates the permission", () => {
+        const problems = problemsOf({
+            prod: (c) => c["crossaccount:functions"][0].invokers.push("test/role/IntegrationTests"),
+            dev: (c) => (roleOf(c, "CiBuild").invoke = []),
+        });
+        assert.deepEqual(problems, [
+            "Pulumi.prod.yaml: crossaccount:functions[0].invokers[0]: role 'CiBuild' in Pulumi.dev.yaml does not invoke prod/function/release-notifier; its stack creates the permission, so add it to that role's invoke",
+            "Pulumi.prod.yaml: crossaccount:functions[0].invokers[1]: role 'IntegrationTests' in Pulumi.test.yaml does not invoke prod/function/release-notifier; its stack creates the permission, so add it to that role's invoke",
+        ]);
+    });
+
+    it("orders a caller's stack after the owner of every function its roles invoke", () => {
+        // Without its trail, dev reads prod's outputs for nothing else: the dependency comes from CiBuild's invoke alone.
+        const withoutTrail = (c: Record<string, any>) => {
+            delete c["crossaccount:audit"];
+            delete c["crossaccount:alarms"];
+        };
+        assert.deepEqual(stackDependencies(load(referenceProject({ dev: withoutTrail })), "dev"), ["prod"]);
+        const withoutInvoke = load(referenceProject({
+            dev: (c) => {
+                withoutTrail(c);
+                roleOf(c, "CiBuild").invoke = [];
+            },
+            prod: (c) => (c["crossaccount:functions"][0].invokers = []),
+        }));
+        assert.deepEqual(stackDependencies(withoutInvoke, "dev"), []);
+        // A role invoking a function of its own environment adds no dependency.
+        const ownFunction = load(referenceProject({
+            dev: (c) => {
+                withoutTrail(c);
+                roleOf(c, "CiBuild").invoke = ["dev/function/local-hook"];
+                c["crossaccount:functions"] = [{ name: "local-hook", invokers: ["dev/role/CiBuild"] }];
+            },
+            prod: (c) => (c["crossaccount:functions"][0].invokers = []),
+        }));
+        assert.deepEqual(stackDependencies(ownFunction, "dev"), []);
     });
 
     it("rejects sharing a snapshot publicly, outside the organization or with its own account", () => {
@@ -127,7 +167,7 @@ describe("stack configuration: functions, repositories, snapshots, alarms", () =
                 },
             }),
             [
-                "Pulumi.dev.yaml: crossaccount:roles[1].permissions[0].sid: 'PullSharedImages' is used by the statement generated for invoke/pull/push/restore; choose another",
+                "Pulumi.dev.yaml: crossaccount:roles[1].permissions[0].sid: 'PullSharedImages' is used by the statement generated for pull/push/restore; choose another",
                 "Pulumi.dev.yaml: crossaccount:alarms: needs crossaccount:audit: the alarms read the trail's events, which the trail then delivers to CloudWatch Logs",
             ],
         );

@@ -68,6 +68,26 @@ describe("Lambda, ECR and RDS snapshot rules", () => {
             });
             assert.deepStrictEqual(result, []);
         });
+
+        it("checks a permission added from the caller's stack against the function's account, which its provider names", async () => {
+            const ciBuild = `arn:aws:iam::${ACCOUNTS.dev}:role/CiBuild`;
+            // dev's stack adds CiBuild's permission on prod's function through prod's provider, next to one for a prod role.
+            const fromDev = (r: Resources) => {
+                r.fromDev = resource(T.lambdaPermission, "from-dev", { action: "lambda:InvokeFunction", function: "release-notifier", principal: ciBuild },
+                    { stack: "dev", account: ACCOUNTS.prod });
+                r.local = resource(T.lambdaPermission, "local", {
+                    action: "lambda:InvokeFunction", function: "release-notifier", principal: `arn:aws:iam::${ACCOUNTS.prod}:role/Local`,
+                }, { stack: "dev", account: ACCOUNTS.prod });
+            };
+            const ours = (rows: Awaited<ReturnType<typeof rowsFor>>) => rows.filter(([, name]) => name === "from-dev" || name === "local");
+            // Only the resource's own account allowed: dev's role is foreign to prod's function, prod's role is not.
+            const ownOnly = { ...REFERENCE_CONFIG, "lambda-permission-allowed-accounts": { allowedAccountIds: [] } };
+            assert.deepStrictEqual(ours(await rowsFor(fromDev, ownOnly)), [
+                ["lambda-permission-allowed-accounts", "from-dev", "mandatory",
+                    `principal "${ciBuild}" is in account ${ACCOUNTS.dev}, which is not an allowed account [${ACCOUNTS.prod}]. ${ALLOWED_FIX}`],
+            ]);
+            assert.deepStrictEqual(ours(await rowsFor(fromDev)), []);
+        });
     });
 
     describe("lambda-permission-service-source-scoped", () => {

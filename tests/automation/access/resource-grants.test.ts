@@ -60,6 +60,23 @@ describe("access analysis: Lambda, ECR and snapshot grants", () => {
     assert.equal(await decide(roleArn(TEST, "Integration"), "lambda:InvokeFunction", NOTIFIER), "ImplicitlyDenied");
   });
 
+  it("matches a permission to its function by the account of its provider, whichever stack holds it", async () => {
+    // dev's stack adds CiBuild's permission through prod's provider: planned in stack dev, in account PROD.
+    const inDevStack = (r: PlannedResource): PlannedResource => ({ ...r, stack: "dev", urn: r.urn.replace("urn:pulumi:prod::", "urn:pulumi:dev::") });
+    const fromCaller = grants().map((r) => (r.name === "invoke-ci" ? inDevStack(r) : r));
+    assert.equal(fromCaller.find((r) => r.name === "invoke-ci")!.stack, "dev");
+    assert.equal(await decide(roleArn(DEV, "CiBuild"), "lambda:InvokeFunction", NOTIFIER, fromCaller), "Allowed");
+    const model = new AccessModel(fromCaller);
+    assert.equal(model.resource(NOTIFIER)!.stack, "prod");
+    assert.deepEqual((model.resource(NOTIFIER)!.policy!.doc.Statement as unknown[])[0],
+      { Sid: "invoke-ci", Effect: "Allow", Principal: { AWS: roleArn(DEV, "CiBuild") }, Action: "lambda:InvokeFunction", Resource: NOTIFIER });
+    // Through dev's own provider, the name would be a function of dev's account: prod's function does not get the statement.
+    const misplaced = grants().map((r) => (r.name === "invoke-ci" ? lambdaPermission(DEV, "invoke-ci", { function: "notifier", principal: roleArn(DEV, "CiBuild") }) : r));
+    assert.equal(await decide(roleArn(DEV, "CiBuild"), "lambda:InvokeFunction", NOTIFIER, misplaced), "ImplicitlyDenied");
+    const elsewhere = new AccessModel(misplaced).resource(functionArn(DEV, "notifier"))!;
+    assert.deepEqual([elsewhere.accountId, elsewhere.external], [DEV, true]);
+  });
+
   it("an account principal admits any identity its account allows; a source account on a role makes the grant dead", async () => {
     const withAccount = [...grants(), lambdaPermission(PROD, "invoke-dev", { function: "notifier", principal: DEV })];
     assert.equal(await decide(unknownRole(DEV), "lambda:InvokeFunction", NOTIFIER, withAccount), "Allowed");

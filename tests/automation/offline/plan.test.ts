@@ -92,6 +92,16 @@ describe("offline plan", function () {
             assert.deepEqual(reads.map((e) => e.principal).sort(), ["arn:aws:iam::111111111111:role/ImageSharingRole", "arn:aws:iam::222222222222:role/ImageSharingRole"]);
         });
 
+        it("finds the function's permission in dev's stack and evaluates it as prod's function policy", () => {
+            const notifier = "arn:aws:lambda:us-east-1:999999999999:function:release-notifier";
+            const permissions = plan.stacks.flatMap((s) => s.resources.filter((r) => r.type === "aws:lambda/permission:Permission").map((r) => [s.name, r.accountId]));
+            assert.deepEqual(permissions, [["dev", "999999999999"]]);
+            assert.deepEqual(plan.edges.filter((e) => e.target === notifier).map((e) => [e.principal, e.sourceAccountId, e.targetAccountId, e.via]), [[
+                "arn:aws:iam::111111111111:role/CiBuild", "111111111111", "999999999999",
+                "identity-policy:CiBuild/invoke-999999999999-us-east-1-release-notifier, lambda-permission",
+            ]]);
+        });
+
         it("exports the documented JSON shape", () => {
             const json = planToJson(plan);
             assert.deepEqual(Object.keys(json).sort(), ["access", "edges", "ok", "order", "skippedExpectations", "stacks", "violations"]);
