@@ -14,30 +14,51 @@ export { renderCondition } from "./conditions";
 
 /** The expectation's context as reported: external IDs are secrets and never echoed. */
 function reportedContext(ctx: AccessContext): AccessContext {
-  return ctx.externalId === undefined ? { ...ctx } : { ...ctx, externalId: SECRET };
+    return ctx.externalId === undefined ? { ...ctx } : { ...ctx, externalId: SECRET };
 }
 
 export async function evaluateExpectation(model: AccessModel, exp: AccessExpectation, now: Date): Promise<AccessResult> {
-  const ctx = exp.context ?? {};
-  const base = { id: exp.id, principal: exp.principal, action: exp.action, resource: exp.resource, context: reportedContext(ctx), expected: exp.expect };
-  const target = resolveTarget(model, exp.resource, exp.action);
-  if (!target) {
-    return { ...base, result: "ImplicitlyDenied", pass: exp.expect === "deny", explanation: `ImplicitlyDenied: resource ${exp.resource} is not in the plan (no account or policy known for it)` };
-  }
-  const req = resolveRequester(model, exp.principal, ctx.sessionName);
-  const ev = await evaluate(req, exp.action, target, "Strict", requestContext(req, ctx, now));
-  return { ...base, result: ev.decision, pass: (ev.decision === "Allowed") === (exp.expect === "allow"), explanation: explain(req, exp.action, target, ev) };
+    const ctx = exp.context ?? {};
+    const base = {
+        id: exp.id,
+        principal: exp.principal,
+        action: exp.action,
+        resource: exp.resource,
+        context: reportedContext(ctx),
+        expected: exp.expect,
+    };
+    const target = resolveTarget(model, exp.resource, exp.action);
+    if (!target) {
+        return {
+            ...base,
+            result: "ImplicitlyDenied",
+            pass: exp.expect === "deny",
+            explanation: `ImplicitlyDenied: resource ${exp.resource} is not in the plan (no account or policy known for it)`,
+        };
+    }
+    const req = resolveRequester(model, exp.principal, ctx.sessionName);
+    const ev = await evaluate(req, exp.action, target, "Strict", requestContext(req, ctx, now));
+    return {
+        ...base,
+        result: ev.decision,
+        pass: (ev.decision === "Allowed") === (exp.expect === "allow"),
+        explanation: explain(req, exp.action, target, ev),
+    };
 }
 
 /**
  * Evaluates every expectation and builds the cross-account edges from the resources of all stacks.
  * Async because the simulator is. Results keep the order of `expectations`; edges are sorted.
  */
-export async function analyzeAccess(resources: PlannedResource[], expectations: AccessExpectation[], options: AnalyzeOptions = {}): Promise<AccessAnalysis> {
-  const model = new AccessModel(resources);
-  const now = options.now ?? new Date();
-  const results: AccessResult[] = [];
-  for (const exp of expectations) results.push(await evaluateExpectation(model, exp, now));
-  const edges = await buildEdges(model);
-  return { results, edges, warnings: [...model.warnings] };
+export async function analyzeAccess(
+    resources: PlannedResource[],
+    expectations: AccessExpectation[],
+    options: AnalyzeOptions = {},
+): Promise<AccessAnalysis> {
+    const model = new AccessModel(resources);
+    const now = options.now ?? new Date();
+    const results: AccessResult[] = [];
+    for (const exp of expectations) results.push(await evaluateExpectation(model, exp, now));
+    const edges = await buildEdges(model);
+    return { results, edges, warnings: [...model.warnings] };
 }
