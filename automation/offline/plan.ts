@@ -73,6 +73,10 @@ export function readPolicyConfig(file: string): Record<string, unknown> {
 }
 
 export async function planOrganization(options: PlanOptions): Promise<PlanResult> {
+    return options.keepStackTraces ? plan(options) : withoutStackTraces(() => plan(options));
+}
+
+async function plan(options: PlanOptions): Promise<PlanResult> {
     const progress = options.onProgress ?? (() => undefined);
     const { files, organization } = loadProject(options.projectDir);
     const known = new Set(files.map((f) => f.stack));
@@ -86,34 +90,31 @@ export async function planOrganization(options: PlanOptions): Promise<PlanResult
     const secretValues = configuredSecrets(organization);
 
     const synthesisStart = Date.now();
-    const synthesizeWaves = async () => {
-        for (const wave of graph.waves) {
-            const results = await Promise.all(
-                wave.map(async (stack) => {
-                    const started = Date.now();
-                    progress(`synthesizing ${stack}...`);
-                    const synthesized = await synthesizeStack({
-                        projectDir: options.projectDir,
-                        file: fileOf.get(stack)!,
-                        stackOutputs: outputs,
-                        program: options.program,
-                        validated: { organization, environment: environmentOfStack(organization, stack) },
-                    });
-                    return toPlannedStack(organization, synthesized, (Date.now() - started) / 1000);
-                }),
-            );
-            for (const result of results) {
-                outputs.set(result.stack.name, result.stack.outputs);
-                // A secret inside a serialized document makes the whole document secret; redact the
-                // configured values inside it (above) rather than hiding the document.
-                result.secrets.forEach((s) => isJsonDocument(s) || secretValues.add(s));
-                planned.push(result.stack);
-                progress(`synthesized ${result.stack.name}: ${result.stack.resources.length} resources in ${result.stack.seconds.toFixed(2)} s`);
-                options.onStackSynthesized?.(result.stack);
-            }
+    for (const wave of graph.waves) {
+        const results = await Promise.all(
+            wave.map(async (stack) => {
+                const started = Date.now();
+                progress(`synthesizing ${stack}...`);
+                const synthesized = await synthesizeStack({
+                    projectDir: options.projectDir,
+                    file: fileOf.get(stack)!,
+                    stackOutputs: outputs,
+                    program: options.program,
+                    validated: { organization, environment: environmentOfStack(organization, stack) },
+                });
+                return toPlannedStack(organization, synthesized, (Date.now() - started) / 1000);
+            }),
+        );
+        for (const result of results) {
+            outputs.set(result.stack.name, result.stack.outputs);
+            // A secret inside a serialized document makes the whole document secret; redact the
+            // configured values inside it (above) rather than hiding the document.
+            result.secrets.forEach((s) => isJsonDocument(s) || secretValues.add(s));
+            planned.push(result.stack);
+            progress(`synthesized ${result.stack.name}: ${result.stack.resources.length} resources in ${result.stack.seconds.toFixed(2)} s`);
+            options.onStackSynthesized?.(result.stack);
         }
-    };
-    await (options.keepStackTraces ? synthesizeWaves() : withoutStackTraces(synthesizeWaves));
+    }
     const synthesis = (Date.now() - synthesisStart) / 1000;
 
     const policiesStart = Date.now();
@@ -168,8 +169,9 @@ export async function planOrganization(options: PlanOptions): Promise<PlanResult
 export class UsageError extends Error {}
 
 /**
- * The Pulumi runtime records `new Error().stack` on every promise it creates, only to print it if a
- * promise leaks; mapping those traces through source maps was over half of the plan's time.
+ * The Pulumi runtime (and the policy engine, which wraps props like it) records `new Error().stack`
+ * on every promise it creates, only to print it if a promise leaks; mapping those traces through
+ * source maps was over half of the plan's time.
  */
 async function withoutStackTraces<T>(work: () => Promise<T>): Promise<T> {
     const limit = Error.stackTraceLimit;
