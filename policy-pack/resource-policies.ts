@@ -4,7 +4,7 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { accountOf, allowedAccounts, awsPrincipals, formatAccounts, isCrossAccount, unattributedPrincipal } from "./lib/accounts";
 import { AllowedAccountsConfig, allowedAccountsConfig } from "./lib/config";
 import { at, quoted } from "./lib/documents";
-import { PRINCIPAL_SCOPING_KEYS, actionGrants, grantedAccounts } from "./lib/grants";
+import { PRINCIPAL_SCOPING_KEYS, actionGrants, grantsOutsideAllowedAccounts } from "./lib/grants";
 import { ActionInfo } from "./lib/iam-actions";
 import { grantsEveryone, hasNarrowingCondition, isAllow } from "./lib/iam-document";
 import { SNAPSHOT_CLASSES, aws } from "./lib/resource-types";
@@ -113,17 +113,7 @@ export const repositoryPolicyAllowedAccounts = documentRule<AllowedAccountsConfi
         + "IAM Access Analyzer external access for ECR repositories.",
     documents: ["repository"],
     config: allowedAccountsConfig,
-    check: (located, context) => {
-        const allowed = allowedAccounts(context.config.allowedAccountIds, context.ownAccounts);
-        if (allowed.size === 0) return [];
-        return located.document.statements.filter(isAllow).flatMap((statement) => grantedAccounts(statement)
-            .filter(({ account }) => account === undefined || !allowed.has(account))
-            .map(({ source, account }) => account === undefined
-                ? unattributedPrincipal(at(located, statement), source)
-                : `${at(located, statement)}: grants access to account ${account} ("${source}"), which is not an allowed account `
-                    + `${formatAccounts(allowed)}. Fix: grant only the organization's accounts, or add the account to allowedAccountIds `
-                    + "in the policy pack config."));
-    },
+    check: grantsOutsideAllowedAccounts,
 });
 
 /** Uploading images: what pushAllowedAccounts may be granted. Everything else that writes deletes or administers. */

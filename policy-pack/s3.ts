@@ -1,9 +1,9 @@
 // Rules for S3: bucket policies (who may do what on a bucket) and the settings every bucket needs.
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { allowedAccounts, awsPrincipals, formatAccounts, isCrossAccount, unattributedPrincipal } from "./lib/accounts";
+import { awsPrincipals, isCrossAccount } from "./lib/accounts";
 import { AllowedAccountsConfig, allowedAccountsConfig } from "./lib/config";
 import { ReadableDocument, at, oversize, quoted } from "./lib/documents";
-import { PRINCIPAL_SCOPING_KEYS, actionGrants, everyActionOf, grantedAccounts } from "./lib/grants";
+import { PRINCIPAL_SCOPING_KEYS, actionGrants, grantsOutsideAllowedAccounts, everyActionOf } from "./lib/grants";
 import { ActionInfo, wildcardMatch } from "./lib/iam-actions";
 import { Statement, grantsEveryone, hasNarrowingCondition, isAllow, isDeny } from "./lib/iam-document";
 import { companionsByBucket, nameOf, ofClass } from "./lib/relations";
@@ -35,17 +35,7 @@ export const bucketPolicyAllowedAccounts = documentRule<AllowedAccountsConfig>({
         + "AWS Config S3_BUCKET_POLICY_GRANTEE_CHECK.",
     documents: ["bucket"],
     config: allowedAccountsConfig,
-    check: (located, context) => {
-        const allowed = allowedAccounts(context.config.allowedAccountIds, context.ownAccounts);
-        if (allowed.size === 0) return [];
-        return located.document.statements.filter(isAllow).flatMap((statement) => grantedAccounts(statement)
-            .filter(({ account }) => account === undefined || !allowed.has(account))
-            .map(({ source, account }) => account === undefined
-                ? unattributedPrincipal(at(located, statement), source)
-                : `${at(located, statement)}: grants access to account ${account} ("${source}"), which is not an allowed account `
-                    + `${formatAccounts(allowed)}. Fix: grant only the organization's accounts, or add the account to allowedAccountIds `
-                    + "in the policy pack config."));
-    },
+    check: grantsOutsideAllowedAccounts,
 });
 
 const S3_ARN_PREFIX = /^arn:aws[\w-]*:s3:::/;

@@ -1,6 +1,9 @@
-import { accountOf, awsPrincipals } from "./accounts";
+import { accountOf, allowedAccounts, awsPrincipals, formatAccounts, unattributedPrincipal } from "./accounts";
+import { AllowedAccountsConfig } from "./config";
+import { ReadableDocument, at } from "./documents";
+import type { ResourceContext } from "./rule-kit";
 import { ActionInfo, expandAction, isEveryAction, isServiceWildcard, serviceOf } from "./iam-actions";
-import { Statement, conditionValues, grantsEveryone } from "./iam-document";
+import { Statement, conditionValues, grantsEveryone, isAllow } from "./iam-document";
 
 /** Conditions that limit who a `"*"` grant reaches: an organization, account, principal, source or network. */
 export const PRINCIPAL_SCOPING_KEYS = [
@@ -47,4 +50,17 @@ export async function actionGrants(statement: Statement, service: string, matche
             : `"${pattern}" (includes ${matched.slice(0, 3).map((action) => action.name).join(", ")}${matched.length > 3 ? ", ..." : ""})`);
     }
     return grants;
+}
+
+/** Findings for Allow statements of a resource policy (bucket, repository) that reach accounts outside the allowed ones. */
+export function grantsOutsideAllowedAccounts(located: ReadableDocument, context: ResourceContext<AllowedAccountsConfig>): string[] {
+    const allowed = allowedAccounts(context.config.allowedAccountIds, context.ownAccounts);
+    if (allowed.size === 0) return [];
+    return located.document.statements.filter(isAllow).flatMap((statement) => grantedAccounts(statement)
+        .filter(({ account }) => account === undefined || !allowed.has(account))
+        .map(({ source, account }) => account === undefined
+            ? unattributedPrincipal(at(located, statement), source)
+            : `${at(located, statement)}: grants access to account ${account} ("${source}"), which is not an allowed account `
+                + `${formatAccounts(allowed)}. Fix: grant only the organization's accounts, or add the account to allowedAccountIds `
+                + "in the policy pack config."));
 }
