@@ -1,25 +1,10 @@
 import { strict as assert } from "assert";
-import { ConfigError, StackFileError, loadOrganization, listStacks, readStackFile, stackDependencies } from "../../config";
-import { referenceProject, roleOf } from "../support/project";
-
-function load(dir: string) {
-    return loadOrganization(listStacks(dir).map((stack) => readStackFile(dir, stack)));
-}
-
-/** Loads an edited copy of the reference organization and returns the problems it reports. */
-function problemsOf(edits: Parameters<typeof referenceProject>[0]): string[] {
-    try {
-        load(referenceProject(edits));
-    } catch (error) {
-        assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${error}`);
-        return error.problems;
-    }
-    assert.fail("the configuration was accepted");
-}
+import { StackFileError, stackDependencies } from "../../config";
+import { configProblems, loadStackFiles, referenceProject, roleOf } from "../support/project";
 
 describe("stack configuration", () => {
     it("accepts the reference organization and resolves its stack dependencies", () => {
-        const organization = load(referenceProject());
+        const organization = loadStackFiles(referenceProject());
         assert.deepEqual(Object.keys(organization.environments).sort(), ["dev", "prod", "test"]);
         assert.equal(organization.environments.prod.accountId, "999999999999");
         assert.deepEqual(stackDependencies(organization, "prod"), []);
@@ -28,14 +13,14 @@ describe("stack configuration", () => {
     });
 
     it("rejects an account ID that is not 12 digits, naming the file and key", () => {
-        const problems = problemsOf({ dev: (c) => (c["crossaccount:organization"].accounts.test = "22222222222") });
+        const problems = configProblems({ dev: (c) => (c["crossaccount:organization"].accounts.test = "22222222222") });
         assert.deepEqual(problems, [
             'Pulumi.dev.yaml: crossaccount:organization.accounts.test: must be a 12-digit AWS account ID (got "22222222222")',
         ]);
     });
 
     it("rejects a reference to an environment no stack file defines", () => {
-        const problems = problemsOf({
+        const problems = configProblems({
             dev: (c) => c["crossaccount:assumeRoleGrants"][0].roles.push("staging/role/UpdateApp"),
         });
         assert.deepEqual(problems, [
@@ -44,14 +29,14 @@ describe("stack configuration", () => {
     });
 
     it("rejects a reference to a role the other environment does not define", () => {
-        const problems = problemsOf({ dev: (c) => (c["crossaccount:assumeRoleGrants"][2].roles = ["prod/role/UpdateAp"]) });
+        const problems = configProblems({ dev: (c) => (c["crossaccount:assumeRoleGrants"][2].roles = ["prod/role/UpdateAp"]) });
         assert.deepEqual(problems, [
             "Pulumi.dev.yaml: crossaccount:assumeRoleGrants[2].roles[0]: role 'UpdateAp' is referenced but not defined in Pulumi.prod.yaml",
         ]);
     });
 
     it("rejects duplicate role names case-insensitively", () => {
-        const problems = problemsOf({
+        const problems = configProblems({
             prod: (c) => c["crossaccount:roles"].push({ ...roleOf(c, "AppReadOnly"), name: "updateapp" }),
         });
         assert.deepEqual(problems, [
@@ -61,7 +46,7 @@ describe("stack configuration", () => {
 
     it("rejects role names over 64 characters or with invalid characters", () => {
         const long = "R".repeat(65);
-        const problems = problemsOf({
+        const problems = configProblems({
             prod: (c) => {
                 roleOf(c, "AppReadOnly").name = long;
                 roleOf(c, "ImageSharingRole").name = "Image Sharing";
@@ -74,14 +59,14 @@ describe("stack configuration", () => {
     });
 
     it("rejects a maximum session duration outside 3600-43200 seconds", () => {
-        const problems = problemsOf({ prod: (c) => (roleOf(c, "UpdateApp").maxSessionDurationSeconds = 86400) });
+        const problems = configProblems({ prod: (c) => (roleOf(c, "UpdateApp").maxSessionDurationSeconds = 86400) });
         assert.deepEqual(problems, [
             "Pulumi.prod.yaml: crossaccount:roles[1].maxSessionDurationSeconds: must be between 3600 and 43200 seconds (got 86400)",
         ]);
     });
 
     it("rejects bucket names AWS would refuse", () => {
-        const problems = problemsOf({
+        const problems = configProblems({
             prod: (c) => {
                 c["crossaccount:buckets"][0].key = "product-images-for-the-whole-organization-and-partners";
                 c["crossaccount:buckets"][1].name = "xn--productionapp";
@@ -96,7 +81,7 @@ describe("stack configuration", () => {
     });
 
     it("rejects overlapping VPC CIDRs in a peering", () => {
-        const problems = problemsOf({
+        const problems = configProblems({
             test: (c) => {
                 c["crossaccount:network"].cidr = "10.10.0.0/16";
                 c["crossaccount:network"].subnets = ["10.10.1.0/24"];
@@ -108,27 +93,27 @@ describe("stack configuration", () => {
     });
 
     it("rejects external IDs of the wrong shape", () => {
-        const problems = problemsOf({ prod: (c) => (roleOf(c, "UpdateApp").trust.externalId = "not allowed!") });
+        const problems = configProblems({ prod: (c) => (roleOf(c, "UpdateApp").trust.externalId = "not allowed!") });
         assert.deepEqual(problems, [
             'Pulumi.prod.yaml: crossaccount:roles[1].trust.externalId: may only contain letters, digits and + = , . @ : / _ - (got "not allowed!")',
         ]);
     });
 
     it("rejects trusting an account outside the organization", () => {
-        const problems = problemsOf({ prod: (c) => roleOf(c, "AppReadOnly").trust.accounts.push("444455556666") });
+        const problems = configProblems({ prod: (c) => roleOf(c, "AppReadOnly").trust.accounts.push("444455556666") });
         assert.deepEqual(problems, [
             "Pulumi.prod.yaml: crossaccount:roles[2].trust.accounts[2]: account 444455556666 is not in the organization's account list (crossaccount:organization.accounts)",
         ]);
     });
 
     it("rejects misspelled settings instead of ignoring them", () => {
-        const problems = problemsOf({ prod: (c) => (roleOf(c, "UpdateApp").trust.requireMFA = true) });
+        const problems = configProblems({ prod: (c) => (roleOf(c, "UpdateApp").trust.requireMFA = true) });
         assert.deepEqual(problems, ["Pulumi.prod.yaml: crossaccount:roles[1].trust.requireMFA: is not a known setting (check the spelling)"]);
     });
 
     it("reports a stack file that is not YAML", () => {
         const dir = referenceProject();
         require("fs").writeFileSync(`${dir}/Pulumi.dev.yaml`, "config: [unclosed");
-        assert.throws(() => load(dir), (error: unknown) => error instanceof StackFileError && /^Pulumi\.dev\.yaml: is not valid YAML/.test((error as Error).message));
+        assert.throws(() => loadStackFiles(dir), (error: unknown) => error instanceof StackFileError && /^Pulumi\.dev\.yaml: is not valid YAML/.test((error as Error).message));
     });
 });

@@ -1,34 +1,12 @@
 // Functions, repositories, snapshots, alarms and the Config rule in the stack files: references across
 // files, both sides of every grant, and the problems named with file, key and cause.
 import { strict as assert } from "assert";
-import {
-    ConfigError,
-    arnOf,
-    crossAccountRoleArns,
-    listStacks,
-    loadOrganization,
-    readStackFile,
-    stackDependencies,
-} from "../../config";
-import { referenceProject, roleOf } from "../support/project";
-
-function load(dir: string) {
-    return loadOrganization(listStacks(dir).map((stack) => readStackFile(dir, stack)));
-}
-
-function problemsOf(edits: Parameters<typeof referenceProject>[0]): string[] {
-    try {
-        load(referenceProject(edits));
-    } catch (error) {
-        assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${error}`);
-        return error.problems;
-    }
-    assert.fail("the configuration was accepted");
-}
+import { arnOf, crossAccountRoleArns, stackDependencies } from "../../config";
+import { configProblems, loadStackFiles, referenceProject, roleOf } from "../support/project";
 
 describe("stack configuration: functions, repositories, snapshots, alarms", () => {
     it("resolves the new references to the ARNs AWS will use, without new stack dependencies", () => {
-        const organization = load(referenceProject());
+        const organization = loadStackFiles(referenceProject());
         assert.equal(arnOf(organization, "prod/function/release-notifier"), "arn:aws:lambda:us-east-1:999999999999:function:release-notifier");
         assert.equal(arnOf(organization, "prod/repository/app-images"), "arn:aws:ecr:us-east-1:999999999999:repository/app-images");
         assert.equal(arnOf(organization, "prod/snapshot/appdb-baseline"), "arn:aws:rds:us-east-1:999999999999:snapshot:appdb-baseline");
@@ -50,7 +28,7 @@ describe("stack configuration: functions, repositories, snapshots, alarms", () =
     });
 
     it("rejects references to functions, repositories and snapshots no stack file defines", () => {
-        const problems = problemsOf({
+        const problems = configProblems({
             dev: (c) => {
                 roleOf(c, "CiBuild").invoke = ["prod/function/release-notifer"];
                 roleOf(c, "CiBuild").pull = ["prod/repository/app-image", "staging/repository/app-images"];
@@ -68,7 +46,7 @@ describe("stack configuration: functions, repositories, snapshots, alarms", () =
     });
 
     it("rejects a caller side the owner does not grant: invoke, pull, push and restore", () => {
-        const problems = problemsOf({
+        const problems = configProblems({
             prod: (c) => {
                 c["crossaccount:functions"][0].invokers = [];
                 c["crossaccount:repositories"][0].grants[0].principals = ["test/role/IntegrationTests"];
@@ -90,7 +68,7 @@ describe("stack configuration: functions, repositories, snapshots, alarms", () =
     });
 
     it("rejects an invoker whose own stack file does not invoke the function: that stack creates the permission", () => {
-        const problems = problemsOf({
+        const problems = configProblems({
             prod: (c) => c["crossaccount:functions"][0].invokers.push("test/role/IntegrationTests"),
             dev: (c) => (roleOf(c, "CiBuild").invoke = []),
         });
@@ -106,8 +84,8 @@ describe("stack configuration: functions, repositories, snapshots, alarms", () =
             delete c["crossaccount:audit"];
             delete c["crossaccount:alarms"];
         };
-        assert.deepEqual(stackDependencies(load(referenceProject({ dev: withoutTrail })), "dev"), ["prod"]);
-        const withoutInvoke = load(referenceProject({
+        assert.deepEqual(stackDependencies(loadStackFiles(referenceProject({ dev: withoutTrail })), "dev"), ["prod"]);
+        const withoutInvoke = loadStackFiles(referenceProject({
             dev: (c) => {
                 withoutTrail(c);
                 roleOf(c, "CiBuild").invoke = [];
@@ -116,7 +94,7 @@ describe("stack configuration: functions, repositories, snapshots, alarms", () =
         }));
         assert.deepEqual(stackDependencies(withoutInvoke, "dev"), []);
         // A role invoking a function of its own environment adds no dependency.
-        const ownFunction = load(referenceProject({
+        const ownFunction = loadStackFiles(referenceProject({
             dev: (c) => {
                 withoutTrail(c);
                 roleOf(c, "CiBuild").invoke = ["dev/function/local-hook"];
@@ -128,7 +106,7 @@ describe("stack configuration: functions, repositories, snapshots, alarms", () =
     });
 
     it("rejects sharing a snapshot publicly, outside the organization or with its own account", () => {
-        const problems = problemsOf({
+        const problems = configProblems({
             prod: (c) => (c["crossaccount:snapshots"][0].sharedWith = ["all", "444455556666", "prod", "staging"]),
         });
         assert.deepEqual(problems, [
@@ -142,7 +120,7 @@ describe("stack configuration: functions, repositories, snapshots, alarms", () =
     });
 
     it("rejects alarms without the audit trail, bad retention and names, and Sids the program generates", () => {
-        const problems = problemsOf({
+        const problems = configProblems({
             dev: (c) => {
                 delete c["crossaccount:audit"];
                 roleOf(c, "CiBuild").permissions = [{ sid: "PullSharedImages", actions: ["ecr:DescribeImages"], resources: ["*"] }];
@@ -160,7 +138,7 @@ describe("stack configuration: functions, repositories, snapshots, alarms", () =
         ]);
         // Schema problems stop the load first; the cross-checks run on a file that parses.
         assert.deepEqual(
-            problemsOf({
+            configProblems({
                 dev: (c) => {
                     delete c["crossaccount:audit"];
                     roleOf(c, "CiBuild").permissions = [{ sid: "PullSharedImages", actions: ["ecr:DescribeImages"], resources: ["*"] }];
@@ -174,7 +152,7 @@ describe("stack configuration: functions, repositories, snapshots, alarms", () =
     });
 
     it("rejects duplicate functions, and derived role names that clash with a role or exceed 64 characters", () => {
-        const problems = problemsOf({
+        const problems = configProblems({
             prod: (c) => {
                 c["crossaccount:functions"].push({ ...c["crossaccount:functions"][0] });
                 c["crossaccount:roles"].push({ name: "release-notifier-execution", trust: { accounts: ["prod"] } });

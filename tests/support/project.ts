@@ -2,7 +2,9 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { strict as assert } from "assert";
 import { parseDocument } from "yaml";
+import { ConfigError, Organization, listStacks, loadOrganization, readStackFile } from "../../config";
 
 export const REPO_DIR = path.resolve(__dirname, "..", "..");
 export const STACKS = ["dev", "test", "prod"] as const;
@@ -36,4 +38,20 @@ export function roleOf(config: Record<string, any>, name: string): Record<string
     const role = (config["crossaccount:roles"] as Record<string, any>[]).find((r) => r.name === name);
     if (!role) throw new Error(`no role ${name} in the test's stack file`);
     return role;
+}
+
+/** Validates every stack file of `dir` together, as the program and the plan do. */
+export function loadStackFiles(dir: string): Organization {
+    return loadOrganization(listStacks(dir).map((stack) => readStackFile(dir, stack)));
+}
+
+/** Loads an edited copy of the reference organization and returns the problems it reports. */
+export function configProblems(edits: Partial<Record<string, ConfigEdit | null>>): string[] {
+    try {
+        loadStackFiles(referenceProject(edits));
+    } catch (error) {
+        assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${error}`);
+        return error.problems;
+    }
+    assert.fail("the configuration was accepted");
 }
