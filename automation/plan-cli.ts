@@ -43,6 +43,7 @@ export async function main(argv: string[], io: PlanIo = { stdout: process.stdout
             stacks: options.stack,
             policyConfig: readPolicyConfig(options.policyConfig),
             keepStackTraces: options.debug,
+            exclusiveRuntime: true,
             onProgress: options.quiet ? undefined : (message) => io.stderr.write(`plan: ${message}\n`),
         });
         human.write(`${renderText(plan)}\n`);

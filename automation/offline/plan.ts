@@ -24,6 +24,11 @@ export interface PlanOptions {
     onStackSynthesized?: (stack: PlannedStack) => void;
     /** Outputs of stacks outside the selection, for stacks that read them. */
     knownOutputs?: ReadonlyMap<string, Record<string, unknown>>;
+    /**
+     * Nothing else runs a Pulumi program in this process during the plan (the plan command): stacks
+     * synthesized alone in their wave may share the runtime state. Concurrent stacks are always isolated.
+     */
+    exclusiveRuntime?: boolean;
     /** Keep full stack traces while synthesizing (slower; for debugging the program). */
     keepStackTraces?: boolean;
 }
@@ -101,6 +106,7 @@ async function plan(options: PlanOptions): Promise<PlanResult> {
                     stackOutputs: outputs,
                     program: options.program,
                     validated: { organization, environment: environmentOfStack(organization, stack) },
+                    isolated: !options.exclusiveRuntime || wave.length > 1,
                 });
                 return toPlannedStack(organization, synthesized, (Date.now() - started) / 1000);
             }),

@@ -10,6 +10,7 @@ import { StackConfiguration, StackFile, encodeRuntimeConfig } from "../../config
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const runtimeState = require("@pulumi/pulumi/runtime/state") as {
     withLocalStorage<T>(callback: () => Promise<T>): Promise<T>;
+    setStackResource(stack: undefined): void;
 };
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const runtimeSettings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
@@ -28,6 +29,12 @@ export interface SynthesisOptions {
     program?: Program;
     /** The configuration already validated for this stack; without it the program loads its own. */
     validated?: StackConfiguration;
+    /**
+     * Run in a runtime state of its own (default). Only a caller that knows no other program runs in
+     * this process meanwhile may pass false: the shared state then saves tracking the async context
+     * of every promise (~7% of a reference plan).
+     */
+    isolated?: boolean;
     defaultAccountId?: string;
 }
 
@@ -51,7 +58,7 @@ export async function synthesizeStack(options: SynthesisOptions): Promise<Synthe
         defaultRegion: typeof file.values["aws:region"] === "string" ? (file.values["aws:region"] as string) : undefined,
         stackOutputs: (qualifiedName) => options.stackOutputs.get(qualifiedName.split("/").pop()!),
     });
-    return runtimeState.withLocalStorage(async () => {
+    const run = async (): Promise<SynthesizedStack> => {
         await mocks.install(PROJECT, file.stack, ORGANIZATION);
         pulumi.runtime.setAllConfig(encodeRuntimeConfig(file.values), file.secretKeys);
         const outputs = await pulumi.runtime.runInPulumiStack(async () => program(options.projectDir, options.validated));
@@ -59,5 +66,12 @@ export async function synthesizeStack(options: SynthesisOptions): Promise<Synthe
         const unresolved = mocks.resources.find((r) => r.urn === "" && !r.type.startsWith("pulumi:pulumi:"));
         if (unresolved) throw new Error(`${file.stack}: resource ${unresolved.type} '${unresolved.name}' was never registered`);
         return { stack: file.stack, resources: mocks.resources, outputs: outputs ?? {}, secretValues: mocks.secretValues };
-    });
+    };
+    if (options.isolated !== false) return runtimeState.withLocalStorage(run);
+    try {
+        return await run();
+    } finally {
+        // Whatever runs next in the shared state must not find this stack as its root.
+        runtimeState.setStackResource(undefined);
+    }
 }
