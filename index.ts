@@ -251,7 +251,10 @@ function deployEnvironment(organization: Organization, environment: Environment)
         functionArns: mapValues(functions, (fn) => fn.arn),
         repositoryUrls: mapValues(repositories, (repository) => repository.repositoryUrl),
         snapshotArns: mapValues(snapshots, (snapshot) => snapshot.snapshotArn),
-        ...(audit && { trailArn: audit.trailArn, ...(audit.auditBucketName && { auditBucketName: audit.auditBucketName }) }),
+        ...(audit && {
+            trailArn: audit.trailArn,
+            ...(audit.auditBucketName && { auditBucketName: audit.auditBucketName, auditKmsKeyArn: audit.auditKmsKeyArn }),
+        }),
         ...(alarms && { alarmTopicArn: alarms.topicArn }),
         ...(managedPolicyRule && { managedPolicyRuleArn: managedPolicyRule.ruleArn }),
         ...network,
@@ -363,8 +366,11 @@ function deployAuditTrail(
     };
     if (owner !== environment.name) {
         // The central bucket must exist before this trail: reading it from the owner's outputs orders the stacks.
-        const bucket = stackReferences.get(owner)!.requireOutput("auditBucketName") as pulumi.Output<string>;
-        const trail = new AuditTrail(audit!.trailName, { ...args, bucketName: bucket }, home);
+        // So must the log key, whose ARN holds a random key id.
+        const ownerStack = stackReferences.get(owner)!;
+        const bucket = ownerStack.requireOutput("auditBucketName") as pulumi.Output<string>;
+        const kmsKeyArn = ownerStack.requireOutput("auditKmsKeyArn") as pulumi.Output<string>;
+        const trail = new AuditTrail(audit!.trailName, { ...args, bucketName: bucket, kmsKeyArn }, home);
         return { trailArn: trail.trailArn, trailLogGroupName: trail.logGroupName };
     }
     const writers = Object.values(organization.environments).filter((e) => e.settings.audit?.bucket === audit!.bucket);
@@ -374,13 +380,19 @@ function deployAuditTrail(
             ...args,
             bucketName: bucketName(key, undefined, environment.accountId),
             ownedBucket: {
+                accountId: environment.accountId,
                 writerTrailArns: writers.map((e) => trailArnOf(organization, e.name)!).sort(),
                 writerAccountIds: [...new Set(writers.map((e) => e.accountId))].sort(),
             },
         },
         home,
     );
-    return { trailArn: trail.trailArn, trailLogGroupName: trail.logGroupName, auditBucketName: trail.bucketName };
+    return {
+        trailArn: trail.trailArn,
+        trailLogGroupName: trail.logGroupName,
+        auditBucketName: trail.bucketName,
+        auditKmsKeyArn: trail.kmsKeyArn,
+    };
 }
 
 function deployNetwork(

@@ -1,17 +1,23 @@
 // A multi-region CloudTrail trail writing to a central log bucket. The stack that owns that bucket
 // also creates it here (as a SharedBucket) with the policy CloudTrail needs for every writer trail.
+// It also creates the customer managed KMS key every writer trail encrypts its log files with.
 // Optionally the trail also delivers to a CloudWatch Logs group in its own account, so alarms can
 // react to events within minutes (CrossAccountActivityAlarms reads that group).
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import {
     DEFAULT_PARTITION,
+    PolicyDocument,
     PolicyStatement,
+    accountRootArn,
     assertAccountId,
     assertLogRetention,
     bucketArn,
+    checkPolicySize,
     logGroupArn,
     objectsArn,
+    policyDocument,
+    serializePolicy,
     sortedUnique,
     trailArn,
 } from "./policy-document";
@@ -19,10 +25,14 @@ import { CrossAccountRole, PermissionStatement } from "./cross-account-role";
 import { SharedBucket, assertValidBucketName } from "./shared-bucket";
 
 export interface OwnedTrailBucket {
+    /** The bucket's account: the log key is created there too, and its root administers the key. */
+    accountId: string;
     /** ARNs of every trail (in any account) that writes to the bucket; scopes aws:SourceArn. */
     writerTrailArns: string[];
     /** Accounts whose logs land under AWSLogs/<account>/. */
     writerAccountIds: string[];
+    /** The log key's alias; defaults to alias/<trailName>. */
+    keyAlias?: string;
     forceDestroy?: boolean;
 }
 
@@ -46,6 +56,7 @@ export interface AuditTrailArgs {
     /** Set when this stack owns the central bucket; bucketName must then be a plain string. */
     ownedBucket?: OwnedTrailBucket;
     s3KeyPrefix?: string;
+    /** The key the trail encrypts log files with; the owner of the bucket uses the key it creates instead. */
     kmsKeyArn?: pulumi.Input<string>;
     /** Deliver to a log group created here; excludes cloudWatchLogsGroupArn/RoleArn. */
     cloudWatchLogs?: TrailCloudWatchLogs;
@@ -58,12 +69,18 @@ export interface AuditTrailArgs {
 
 export const CLOUDTRAIL_SERVICE = "cloudtrail.amazonaws.com";
 const DEFAULT_TRAIL_LOG_RETENTION_DAYS = 365;
+const KEY_POLICY_LIMIT = 32 * 1024;
 
 export class AuditTrail extends pulumi.ComponentResource {
     readonly trail: aws.cloudtrail.Trail;
     readonly trailArn: pulumi.Output<string>;
     readonly bucket?: SharedBucket;
     readonly bucketName: pulumi.Output<string>;
+    readonly logKey?: aws.kms.Key;
+    readonly logKeyAlias?: aws.kms.Alias;
+    readonly keyPolicy?: pulumi.Output<string>;
+    /** The key the trail encrypts its log files with, when it has one. */
+    readonly kmsKeyArn?: pulumi.Output<string>;
     readonly logGroup?: aws.cloudwatch.LogGroup;
     readonly logGroupName?: pulumi.Output<string>;
     readonly deliveryRole?: CrossAccountRole;
@@ -74,6 +91,28 @@ export class AuditTrail extends pulumi.ComponentResource {
 
         if (args.ownedBucket) {
             const bucketName = args.bucketName as string; // checked by validateTrailArgs
+            this.keyPolicy = checkPolicySize(
+                serializePolicy(cloudTrailKeyPolicyDocument(args.ownedBucket, args.partition)),
+                KEY_POLICY_LIMIT,
+                `Key policy of the log key of trail ${args.trailName}`,
+            );
+            this.logKey = new aws.kms.Key(
+                `${name}-key`,
+                {
+                    description: `Encrypts the CloudTrail log files delivered to ${bucketName}.`,
+                    enableKeyRotation: true,
+                    policy: this.keyPolicy,
+                    tags: args.tags,
+                },
+                { parent: this },
+            );
+            this.logKeyAlias = new aws.kms.Alias(
+                `${name}-key-alias`,
+                { name: args.ownedBucket.keyAlias ?? `alias/${args.trailName}`, targetKeyId: this.logKey.keyId },
+                { parent: this },
+            );
+            // The bucket's default stays SSE-S3: CloudTrail asks for the trail's key on every log file it writes
+            // (digest files are SSE-S3 by design), and the key policy admits only CloudTrail's encryption context.
             this.bucket = new SharedBucket(
                 `${name}-bucket`,
                 {
@@ -87,6 +126,8 @@ export class AuditTrail extends pulumi.ComponentResource {
             );
         }
         this.bucketName = this.bucket ? this.bucket.bucketName : pulumi.output(args.bucketName);
+        const kmsKeyArn = this.logKey ? this.logKey.arn : args.kmsKeyArn;
+        this.kmsKeyArn = kmsKeyArn === undefined ? undefined : pulumi.output(kmsKeyArn);
 
         let cloudWatchLogsGroupArn = args.cloudWatchLogsGroupArn;
         let cloudWatchLogsRoleArn = args.cloudWatchLogsRoleArn;
@@ -137,7 +178,7 @@ export class AuditTrail extends pulumi.ComponentResource {
                 // IAM and STS events are global: without these, AssumeRole calls go unrecorded.
                 includeGlobalServiceEvents: true,
                 enableLogFileValidation: true,
-                kmsKeyId: args.kmsKeyArn,
+                kmsKeyId: kmsKeyArn,
                 cloudWatchLogsGroupArn,
                 cloudWatchLogsRoleArn,
                 tags: args.tags,
@@ -147,7 +188,12 @@ export class AuditTrail extends pulumi.ComponentResource {
         );
         this.trailArn = this.trail.arn;
 
-        this.registerOutputs({ trailArn: this.trailArn, bucketName: this.bucketName, logGroupName: this.logGroupName });
+        this.registerOutputs({
+            trailArn: this.trailArn,
+            bucketName: this.bucketName,
+            kmsKeyArn: this.kmsKeyArn,
+            logGroupName: this.logGroupName,
+        });
     }
 }
 
@@ -205,8 +251,49 @@ export function cloudTrailBucketStatements(
     ];
 }
 
+/**
+ * The log key's policy, after AWS's "KMS key policy for CloudTrail": the account may administer the key
+ * (without this statement nobody could, not even to fix the policy), and CloudTrail may encrypt and describe
+ * it for the writer trails only.
+ */
+export function cloudTrailKeyPolicyDocument(
+    owner: Pick<OwnedTrailBucket, "accountId" | "writerTrailArns">,
+    partition = DEFAULT_PARTITION,
+): PolicyDocument {
+    const sourceArns = sortedUnique(owner.writerTrailArns);
+    return policyDocument([
+        {
+            Sid: "EnableIamUserPermissions",
+            Effect: "Allow",
+            Principal: { AWS: accountRootArn(owner.accountId, partition) },
+            Action: "kms:*",
+            Resource: "*",
+        },
+        {
+            Sid: "AllowCloudTrailEncryptLogs",
+            Effect: "Allow",
+            Principal: { Service: CLOUDTRAIL_SERVICE },
+            Action: "kms:GenerateDataKey*",
+            Resource: "*",
+            Condition: {
+                StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": sourceArns },
+                StringEquals: { "aws:SourceArn": sourceArns },
+            },
+        },
+        {
+            Sid: "AllowCloudTrailDescribeKey",
+            Effect: "Allow",
+            Principal: { Service: CLOUDTRAIL_SERVICE },
+            Action: "kms:DescribeKey",
+            Resource: "*",
+            Condition: { StringEquals: { "aws:SourceArn": sourceArns } },
+        },
+    ]);
+}
+
 const TRAIL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$/;
 const LOG_GROUP_NAME = /^(?!aws\/)[\w\-/.#]{1,512}$/;
+const KEY_ALIAS = /^alias\/(?!aws\/)[A-Za-z0-9/_-]{1,250}$/;
 const TRAIL_ARN = /^arn:[a-z-]+:cloudtrail:[a-z0-9-]+:(\d{12}):trail\/[A-Za-z0-9._-]+$/;
 
 function validateTrailArgs(args: AuditTrailArgs): void {
@@ -238,6 +325,13 @@ function validateTrailArgs(args: AuditTrailArgs): void {
         throw new Error(`Trail ${args.trailName}: bucketName must be a plain string when this stack owns the bucket`);
     }
     assertValidBucketName(args.bucketName);
+    assertAccountId(owned.accountId, "audit bucket account ID");
+    if (args.kmsKeyArn !== undefined) {
+        throw new Error(`Trail ${args.trailName}: the owner of the bucket encrypts with the key it creates; do not give kmsKeyArn`);
+    }
+    if (owned.keyAlias !== undefined && !KEY_ALIAS.test(owned.keyAlias)) {
+        throw new Error(`Invalid key alias "${owned.keyAlias}": alias/ then 1-250 letters, digits, '/', '_' or '-', not alias/aws/`);
+    }
     if (owned.writerTrailArns.length === 0 || owned.writerAccountIds.length === 0) {
         throw new Error(`Trail ${args.trailName}: the owned bucket needs at least one writer trail ARN and one writer account`);
     }

@@ -13,7 +13,7 @@ const TAGGABLE = [
     aws.iam.Role, aws.iam.Policy, aws.iam.User, ...BUCKET_CLASSES, aws.cloudtrail.Trail,
     aws.ec2.Vpc, aws.ec2.Subnet, aws.ec2.RouteTable, aws.ec2.VpcPeeringConnection, aws.ec2.VpcPeeringConnectionAccepter,
     aws.lambda.Function, aws.ecr.Repository, aws.rds.SnapshotCopy, aws.sns.Topic, aws.cloudwatch.LogGroup,
-    aws.cloudwatch.MetricAlarm, aws.cfg.Rule,
+    aws.cloudwatch.MetricAlarm, aws.cfg.Rule, aws.kms.Key,
 ];
 
 /** Tag keys a resource ends up with: its own tags, the provider's defaultTags, and tagsAll in state. */

@@ -176,6 +176,28 @@ describe("program (index.ts) on the reference organization", () => {
         assert.deepEqual(write.Condition.StringEquals["aws:SourceArn"], [DEV, TEST, PROD].map((a) => `arn:aws:cloudtrail:us-east-1:${a}:trail/crossaccount-audit`));
     });
 
+    it("every trail encrypts with prod's log key, which dev and test read from prod's outputs", () => {
+        const keys = Object.values(stacks).flatMap((s) => s.resources.filter((r) => r.type === "aws:kms/key:Key"));
+        assert.deepEqual(keys.map((k) => [k.name, k.accountId]), [["crossaccount-audit-key", PROD]]);
+        const keyArn = `arn:aws:kms:us-east-1:${PROD}:key/${keys[0].id}`;
+        assert.match(keys[0].id!, /^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/);
+        assert.equal(stacks.prod.outputs.auditKmsKeyArn, keyArn);
+        for (const stack of ["dev", "test", "prod"]) {
+            assert.equal(find(stack, "aws:cloudtrail/trail:Trail", "crossaccount-audit").inputs.kmsKeyId, keyArn, stack);
+        }
+        assert.equal(stacks.dev.outputs.auditKmsKeyArn, undefined);
+        const alias = find("prod", "aws:kms/alias:Alias", "crossaccount-audit-key-alias");
+        assert.deepEqual([alias.accountId, alias.inputs.name, alias.inputs.targetKeyId], [PROD, "alias/crossaccount-audit", keys[0].id]);
+        const key = keys[0];
+        assert.equal(key.inputs.enableKeyRotation, true);
+        const trails = [DEV, TEST, PROD].map((a) => `arn:aws:cloudtrail:us-east-1:${a}:trail/crossaccount-audit`);
+        assert.deepEqual(doc(key).Statement.map((s: { Sid: string; Condition?: unknown }) => [s.Sid, s.Condition]), [
+            ["EnableIamUserPermissions", undefined],
+            ["AllowCloudTrailEncryptLogs", { StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": trails }, StringEquals: { "aws:SourceArn": trails } }],
+            ["AllowCloudTrailDescribeKey", { StringEquals: { "aws:SourceArn": trails } }],
+        ]);
+    });
+
     it("prod creates release-notifier and no permission; dev's stack adds CiBuild's in prod, through prod's provider, after CiBuild", () => {
         const fn = find("prod", "aws:lambda/function:Function", "release-notifier");
         assert.equal(fn.accountId, PROD);
@@ -286,6 +308,7 @@ describe("program (index.ts) on the reference organization", () => {
         });
         assert.deepEqual(stacks.prod.outputs.bucketNames, { "product-images": `product-images-${PROD}`, productionapp: `productionapp-${PROD}` });
         assert.equal(stacks.prod.outputs.auditBucketName, `audit-logs-${PROD}`);
+        assert.match(String(stacks.prod.outputs.auditKmsKeyArn), new RegExp(`^arn:aws:kms:us-east-1:${PROD}:key/[0-9a-f-]{36}$`));
         assert.deepEqual(stacks.prod.outputs.functionArns, { "release-notifier": `arn:aws:lambda:us-east-1:${PROD}:function:release-notifier` });
         assert.deepEqual(stacks.prod.outputs.repositoryUrls, { "app-images": `${PROD}.dkr.ecr.us-east-1.amazonaws.com/app-images` });
         assert.deepEqual(stacks.prod.outputs.snapshotArns, { "appdb-baseline": `arn:aws:rds:us-east-1:${PROD}:snapshot:appdb-baseline` });

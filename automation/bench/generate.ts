@@ -37,7 +37,8 @@ const CIDR_BLOCKS = 256 + 16;
  * The hub's audit bucket policy lists every writer trail twice (aws:SourceArn of both CloudTrail
  * statements) and every writer account's log prefix once: 182 characters per account against S3's
  * 20,480-character limit, so 108 accounts fit (109 do not; measured). With the reference's longer
- * names (trail crossaccount-audit) about 95 would.
+ * names (trail crossaccount-audit) about 95 would. The log key's policy lists each trail three times
+ * against KMS's 32,768-character limit, so it is not the bound.
  */
 export const MAX_ACCOUNTS = 108;
 
@@ -324,16 +325,16 @@ function readRepoPolicyConfig(): Record<string, unknown> {
  * (Role, RolePolicy); an assume-role grant 1 GroupPolicy per group; a trail 1; a network 6 (Vpc,
  * 2 Subnets, RouteTable, 2 RouteTableAssociations); a peering 6 (VpcPeeringConnection, Accepter,
  * 2 PeeringConnectionOptions, a Route on each side).
- * Hub: 3 buckets (product-images, productionapp, audit) + 3 roles + trail + network = 18+6+1+6 = 31.
+ * Hub: 3 buckets (product-images, productionapp, audit) + 3 roles + the log key and its alias + trail + network = 18+6+2+1+6 = 33.
  * Other: 2 groups + 3 GroupPolicies + 1 role (2) + team bucket (6) + trail + network = 20, plus 6 with a peering.
  */
 export function expectedResourceCounts(n: number): Record<string, number> {
-    const counts: Record<string, number> = { [environmentName(0)]: 31 };
+    const counts: Record<string, number> = { [environmentName(0)]: 33 };
     for (let index = 1; index < n; index++) counts[environmentName(index)] = 20 + (index >= 2 ? 6 : 0);
     return counts;
 }
 
-/** Total custom resources of an n-account organization: 31 + 20 + 26 (n - 2) = 26 n - 1 for n >= 2. */
+/** Total custom resources of an n-account organization: 33 + 20 + 26 (n - 2) = 26 n + 1 for n >= 2. */
 export function expectedTotalResources(n: number): number {
     return Object.values(expectedResourceCounts(n)).reduce((sum, count) => sum + count, 0);
 }

@@ -233,6 +233,7 @@ const AUTO_NAMED: Record<string, string> = {
     "aws:cloudwatch/metricAlarm:MetricAlarm": "name",
     "aws:cloudwatch/logMetricFilter:LogMetricFilter": "name",
     "aws:cfg/rule:Rule": "name",
+    "aws:kms/alias:Alias": "name",
 };
 
 /** The id prefix EC2 gives each kind of resource. */
@@ -259,7 +260,8 @@ export function awsState(
     const nameProperty = AUTO_NAMED[type];
     if (nameProperty && (state[nameProperty] === undefined || state[nameProperty] === "")) {
         const autoName = `${name}-${digest.slice(0, 7)}`;
-        state[nameProperty] = type === "aws:s3/bucket:Bucket" ? autoName.toLowerCase() : autoName;
+        state[nameProperty] =
+            type === "aws:s3/bucket:Bucket" ? autoName.toLowerCase() : type === "aws:kms/alias:Alias" ? `alias/${autoName}` : autoName;
     }
     const resourceName = nameProperty ? String(state[nameProperty]) : name;
     const iamPath = typeof state.path === "string" ? state.path : "/";
@@ -354,6 +356,18 @@ export function awsState(
         case "aws:cfg/rule:Rule":
             state.ruleId = `config-rule-${digest.slice(0, 6)}`;
             state.arn = `arn:${partition}:config:${region}:${accountId}:config-rule/${state.ruleId}`;
+            break;
+        case "aws:kms/key:Key": {
+            // KMS gives keys a random UUID: the reason other stacks read the ARN from the owner's outputs.
+            const uuid = hash(`${digest}|key`, 32);
+            id = [uuid.slice(0, 8), uuid.slice(8, 12), uuid.slice(12, 16), uuid.slice(16, 20), uuid.slice(20)].join("-");
+            state.keyId = id;
+            state.arn = `arn:${partition}:kms:${region}:${accountId}:key/${id}`;
+            break;
+        }
+        case "aws:kms/alias:Alias":
+            // Alias names include their "alias/" prefix.
+            state.arn = `arn:${partition}:kms:${region}:${accountId}:${resourceName}`;
             break;
         case "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter":
             id = String(state.vpcPeeringConnectionId);

@@ -11,6 +11,7 @@ export const KEY_OUTPUTS = [
     "repositoryUrls",
     "snapshotArns",
     "auditBucketName",
+    "auditKmsKeyArn",
     "trailArn",
     "alarmTopicArn",
     "vpcId",

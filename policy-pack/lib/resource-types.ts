@@ -59,6 +59,9 @@ export const aws = {
     cfg: {
         Rule: resourceClass("aws:cfg/rule:Rule"),
     },
+    kms: {
+        Key: resourceClass("aws:kms/key:Key"),
+    },
     rds: {
         Snapshot: resourceClass("aws:rds/snapshot:Snapshot"),
         SnapshotCopy: resourceClass("aws:rds/snapshotCopy:SnapshotCopy"),

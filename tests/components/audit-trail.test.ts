@@ -5,7 +5,7 @@ import { AuditTrail, AuditTrailArgs } from "../../components/audit-trail";
 import { DEV, PROD, TEST, accountProvider, installMocks, parsedJson, promiseOf, recorded, settle } from "./support";
 
 const trailOf = (account: string) => `arn:aws:cloudtrail:us-east-1:${account}:trail/org-audit`;
-const writers = { writerTrailArns: [trailOf(PROD), trailOf(DEV)], writerAccountIds: [PROD, DEV] };
+const writers = { accountId: PROD, writerTrailArns: [trailOf(PROD), trailOf(DEV)], writerAccountIds: [PROD, DEV] };
 
 describe("AuditTrail", () => {
     let mocks: AwsMocks;
@@ -62,6 +62,26 @@ describe("AuditTrail", () => {
         const bucketComponent = recorded(mocks, "crossaccount:index:SharedBucket", "audit-bucket");
         assert.strictEqual(bucketComponent.parent, component.urn);
         assert.strictEqual(recorded(mocks, "aws:s3/bucket:Bucket", "audit-bucket").accountId, PROD);
+        // CloudTrail names the trail's key on each log file: the bucket's default stays SSE-S3.
+        assert.deepStrictEqual(recorded(mocks, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "audit-bucket-encryption").inputs.rules, [
+            { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
+        ]);
+
+        const key = recorded(mocks, "aws:kms/key:Key", "audit-key");
+        assert.strictEqual(key.accountId, PROD);
+        assert.strictEqual(key.parent, component.urn);
+        const keyArn = `arn:aws:kms:us-east-1:${PROD}:key/${key.id}`;
+        assert.strictEqual(await promiseOf(audit.kmsKeyArn!), keyArn);
+        assert.deepStrictEqual(key.inputs, {
+            description: "Encrypts the CloudTrail log files delivered to central-audit-logs.",
+            enableKeyRotation: true,
+            policy: await promiseOf(audit.keyPolicy!),
+            tags: { env: "prod" },
+        });
+        const alias = recorded(mocks, "aws:kms/alias:Alias", "audit-key-alias");
+        assert.strictEqual(alias.accountId, PROD);
+        assert.strictEqual(alias.parent, component.urn);
+        assert.deepStrictEqual(alias.inputs, { name: "alias/org-audit", targetKeyId: key.id });
 
         const trail = recorded(mocks, "aws:cloudtrail/trail:Trail", "audit");
         assert.strictEqual(trail.accountId, PROD);
@@ -73,17 +93,61 @@ describe("AuditTrail", () => {
             isMultiRegionTrail: true,
             includeGlobalServiceEvents: true,
             enableLogFileValidation: true,
+            kmsKeyId: keyArn,
             tags: { env: "prod" },
         });
+        assert.ok(trail.dependencies.includes(key.urn), "the trail waits for its key");
         const bucketPolicy = recorded(mocks, "aws:s3/bucketPolicy:BucketPolicy", "audit-bucket-policy");
         assert.ok(trail.dependencies.includes(bucketPolicy.urn), "the trail depends on the bucket policy");
+    });
+
+    it("lets its account administer the log key and CloudTrail use it for the writer trails only", async () => {
+        const audit = new AuditTrail(
+            "keyed",
+            { trailName: "org-audit", bucketName: "keyed-audit-logs", ownedBucket: { ...writers, keyAlias: "alias/org/audit-logs" } },
+            { provider: accountProvider("prod-for-key", PROD) },
+        );
+        const sourceArns = [trailOf(DEV), trailOf(PROD)];
+        assert.deepStrictEqual(await parsedJson(audit.keyPolicy!), {
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Sid: "EnableIamUserPermissions",
+                    Effect: "Allow",
+                    Principal: { AWS: `arn:aws:iam::${PROD}:root` },
+                    Action: "kms:*",
+                    Resource: "*",
+                },
+                {
+                    Sid: "AllowCloudTrailEncryptLogs",
+                    Effect: "Allow",
+                    Principal: { Service: "cloudtrail.amazonaws.com" },
+                    Action: "kms:GenerateDataKey*",
+                    Resource: "*",
+                    Condition: {
+                        StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": sourceArns },
+                        StringEquals: { "aws:SourceArn": sourceArns },
+                    },
+                },
+                {
+                    Sid: "AllowCloudTrailDescribeKey",
+                    Effect: "Allow",
+                    Principal: { Service: "cloudtrail.amazonaws.com" },
+                    Action: "kms:DescribeKey",
+                    Resource: "*",
+                    Condition: { StringEquals: { "aws:SourceArn": sourceArns } },
+                },
+            ],
+        });
+        await settle();
+        assert.strictEqual(recorded(mocks, "aws:kms/alias:Alias", "keyed-key-alias").inputs.name, "alias/org/audit-logs");
     });
 
     it("writes without a prefix straight under AWSLogs/<account>/", async () => {
         const audit = new AuditTrail("no-prefix", {
             trailName: "org-audit",
             bucketName: "audit-no-prefix",
-            ownedBucket: { writerTrailArns: [trailOf(TEST)], writerAccountIds: [TEST] },
+            ownedBucket: { accountId: TEST, writerTrailArns: [trailOf(TEST)], writerAccountIds: [TEST] },
         });
         const policy = (await parsedJson(audit.bucket!.policy)) as { Statement: { Sid: string; Resource: unknown }[] };
         assert.deepStrictEqual(policy.Statement.find((s) => s.Sid === "AWSCloudTrailWrite")!.Resource, [
@@ -105,6 +169,7 @@ describe("AuditTrail", () => {
             { provider: dev },
         );
         assert.strictEqual(audit.bucket, undefined);
+        assert.strictEqual(audit.logKey, undefined);
         assert.strictEqual(await promiseOf(audit.trailArn), trailOf(DEV));
         await settle();
         const component = recorded(mocks, "crossaccount:index:AuditTrail", "dev-audit");
@@ -175,18 +240,25 @@ describe("AuditTrail", () => {
             ["a prefix with slashes", { ...base, s3KeyPrefix: "/logs/" }, /Invalid s3KeyPrefix "\/logs\/"/],
             ["only one CloudWatch setting", { ...base, cloudWatchLogsGroupArn: "arn:aws:logs:us-east-1:111111111111:log-group:x:*" }, /must be given together/],
             ["an Output bucket name for an owned bucket", { ...base, bucketName: pulumi.output("audit-logs") }, /bucketName must be a plain string/],
-            ["an owned bucket without writers", { ...base, ownedBucket: { writerTrailArns: [], writerAccountIds: [] } }, /at least one writer trail ARN/],
+            ["an owned bucket without writers", { ...base, ownedBucket: { ...writers, writerTrailArns: [], writerAccountIds: [] } }, /at least one writer trail ARN/],
             [
                 "a malformed writer trail ARN",
-                { ...base, ownedBucket: { writerTrailArns: ["arn:aws:s3:::x"], writerAccountIds: [DEV] } },
+                { ...base, ownedBucket: { ...writers, writerTrailArns: ["arn:aws:s3:::x"], writerAccountIds: [DEV] } },
                 /Invalid writer trail ARN "arn:aws:s3:::x"/,
             ],
             [
                 "a writer trail outside the writer accounts",
-                { ...base, ownedBucket: { writerTrailArns: [trailOf(TEST)], writerAccountIds: [DEV] } },
+                { ...base, ownedBucket: { ...writers, writerTrailArns: [trailOf(TEST)], writerAccountIds: [DEV] } },
                 /Writer trail .* is in account 222222222222, which is not among writerAccountIds/,
             ],
             ["an invalid owned bucket name", { ...base, bucketName: "Audit_Logs" }, /Invalid S3 bucket name "Audit_Logs"/],
+            ["a malformed owner account", { ...base, ownedBucket: { ...writers, accountId: "9999" } }, /Invalid audit bucket account ID "9999"/],
+            [
+                "a key of its own and a key given",
+                { ...base, kmsKeyArn: `arn:aws:kms:us-east-1:${PROD}:key/abc` },
+                /the owner of the bucket encrypts with the key it creates; do not give kmsKeyArn/,
+            ],
+            ["an AWS-reserved key alias", { ...base, ownedBucket: { ...writers, keyAlias: "alias/aws/cloudtrail" } }, /Invalid key alias "alias\/aws\/cloudtrail"/],
             [
                 "a log group of its own and one managed elsewhere",
                 { ...base, cloudWatchLogs: logs, cloudWatchLogsGroupArn: "arn:aws:logs:us-east-1:111111111111:log-group:x:*", cloudWatchLogsRoleArn: "arn:aws:iam::111111111111:role/x" },

@@ -44,6 +44,7 @@ export const T = {
     snapshotCopy: "aws:rds/snapshotCopy:SnapshotCopy",
     clusterSnapshot: "aws:rds/clusterSnapshot:ClusterSnapshot",
     clusterSnapshotCopy: "aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy",
+    kmsKey: "aws:kms/key:Key",
 } as const;
 
 export const urnOf = (stack: string, type: string, name: string): string => `urn:pulumi:${stack}::crossaccount::${type}::${name}`;

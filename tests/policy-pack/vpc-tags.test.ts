@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { ACCOUNTS, REFERENCE_CONFIG, T, UNKNOWN_OBJECT, UNKNOWN_STRING, awsProvider, patch, resource, rowsFor } from "./fixtures";
+import { ACCOUNTS, REFERENCE_CONFIG, T, UNKNOWN_OBJECT, UNKNOWN_STRING, awsProvider, patch, policyJson, resource, rowsFor } from "./fixtures";
 
 describe("VPC peering rules", () => {
     describe("vpc-peering-no-auto-accept-cross-account", () => {
@@ -94,5 +94,16 @@ describe("required-tags", () => {
         const config = { ...REFERENCE_CONFIG, "required-tags": { requiredTags: ["Owner"] } };
         const owners = await rowsFor(() => undefined, config);
         assert.deepStrictEqual(owners.map(([, name]) => name), ["ci-deployer", "inventory", "alice", "images-dev", "trail-logs-dev", "org-trail", "to-test", "private", "baseline-share"]);
+    });
+
+    it("covers KMS keys, and no rule reads their key policy as an identity or resource policy", async () => {
+        const noDefaultTags = { ...awsProvider(ACCOUNTS.prod), props: { allowedAccountIds: [ACCOUNTS.prod] } };
+        // kms:* on "*" is the standard administration statement of a key policy, not a wildcard grant.
+        const keyPolicy = policyJson({ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNTS.prod}:root` }, Action: "kms:*", Resource: "*" });
+        const result = await rowsFor((r) => {
+            r.tagged = resource(T.kmsKey, "tagged-key", { policy: keyPolicy, tags: { Environment: "prod", Project: "x" } }, { account: ACCOUNTS.prod });
+            r.untagged = { ...resource(T.kmsKey, "untagged-key", { policy: keyPolicy }, { account: ACCOUNTS.prod }), provider: noDefaultTags };
+        });
+        assert.deepStrictEqual(result, [["required-tags", "untagged-key", "advisory", message("\"Environment\", \"Project\"")]]);
     });
 });

@@ -59,6 +59,18 @@ describe("AWS mocks", () => {
             assert.match(String(awsState("aws:cfg/rule:Rule", "r", { name: "rule" }, placement).state.arn), /^arn:aws:config:eu-west-1:111111111111:config-rule\/config-rule-[0-9a-f]{6}$/);
         });
 
+        it("gives KMS keys a UUID-like key id in their ARN, and aliases their name", () => {
+            const key = awsState("aws:kms/key:Key", "audit-key", { description: "logs" }, placement);
+            assert.match(key.id, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+            assert.equal(key.state.keyId, key.id);
+            assert.equal(key.state.arn, `arn:aws:kms:eu-west-1:111111111111:key/${key.id}`);
+            assert.notEqual(awsState("aws:kms/key:Key", "audit-key", {}, { ...placement, accountId: "222222222222" }).id, key.id);
+            const alias = awsState("aws:kms/alias:Alias", "audit-key-alias", { name: "alias/audit", targetKeyId: key.id }, placement);
+            assert.equal(alias.id, "alias/audit");
+            assert.equal(alias.state.arn, "arn:aws:kms:eu-west-1:111111111111:alias/audit");
+            assert.match(String(awsState("aws:kms/alias:Alias", "logs", {}, placement).state.name), /^alias\/logs-[0-9a-f]{7}$/);
+        });
+
         it("gives EC2 ids with the right prefixes", () => {
             assert.match(awsState("aws:ec2/vpc:Vpc", "v", {}, placement).id, /^vpc-[0-9a-f]{17}$/);
             assert.match(awsState("aws:ec2/vpcPeeringConnection:VpcPeeringConnection", "p", {}, placement).id, /^pcx-[0-9a-f]{17}$/);
