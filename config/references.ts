@@ -2,21 +2,17 @@
 // config alone, so stacks never need each other's outputs for a name or an ARN.
 import { BUCKET_REF, FUNCTION_REF, IDENTITY_REF, REPOSITORY_REF, ROLE_REF, SNAPSHOT_REF } from "./schema";
 import { Organization, bucketName } from "./organization";
-import { ecrRepositoryArn, lambdaFunctionArn, rdsSnapshotArn } from "../components/policy-document";
+import { bucketArn, ecrRepositoryArn, lambdaFunctionArn, rdsSnapshotArn, roleArn, trailArn } from "../components/policy-document";
 
 export function accountIdOf(organization: Organization, accountOrEnvironment: string): string {
     return /^\d{12}$/.test(accountOrEnvironment) ? accountOrEnvironment : organization.accounts[accountOrEnvironment];
-}
-
-export function accountRootArn(organization: Organization, accountId: string): string {
-    return `arn:${organization.partition}:iam::${accountId}:root`;
 }
 
 export function roleArnOf(organization: Organization, ref: string): string {
     const [, env, name] = ROLE_REF.exec(ref)!;
     const environment = organization.environments[env];
     const path = environment.settings.roles.find((r) => r.name === name)?.path ?? "/";
-    return `arn:${organization.partition}:iam::${environment.accountId}:role${path}${name}`;
+    return roleArn(environment.accountId, name, path, organization.partition);
 }
 
 export function bucketNameOf(organization: Organization, ref: string): string {
@@ -27,7 +23,7 @@ export function bucketNameOf(organization: Organization, ref: string): string {
 }
 
 export function bucketArnOf(organization: Organization, ref: string): string {
-    return `arn:${organization.partition}:s3:::${bucketNameOf(organization, ref)}`;
+    return bucketArn(bucketNameOf(organization, ref), organization.partition);
 }
 
 /** `<env>/bucket/<key>` means every object; `<env>/bucket/<key>/<pattern>` the objects matching it. */
@@ -73,7 +69,7 @@ export function trailArnOf(organization: Organization, env: string): string | un
     const environment = organization.environments[env];
     const trailName = environment.settings.audit?.trailName;
     if (!trailName) return undefined;
-    return `arn:${organization.partition}:cloudtrail:${environment.region}:${environment.accountId}:trail/${trailName}`;
+    return trailArn(environment.region, environment.accountId, trailName, organization.partition);
 }
 
 /**

@@ -166,6 +166,15 @@ export class AwsMocks implements pulumi.runtime.Mocks {
     }
 }
 
+// Internal but exported by the runtime; it is what `pulumi up` awaits before disconnecting.
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const runtimeSettings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+
+/** Waits until every resource registration started so far has been answered by the mocks. */
+export function waitForRegistrations(): Promise<void> {
+    return runtimeSettings.waitForRPCs();
+}
+
 /** What a deployment would hold in its state: custom resources and providers, not components or stack references. */
 export function isDeployed(resource: MockedResource): boolean {
     return resource.custom && !resource.type.startsWith("pulumi:pulumi:");

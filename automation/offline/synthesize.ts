@@ -3,7 +3,7 @@
 // so independent stacks can be synthesized concurrently in one process.
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { AwsMocks, MockedResource } from "./aws-mocks";
+import { AwsMocks, MockedResource, waitForRegistrations } from "./aws-mocks";
 import { StackConfiguration, StackFile, encodeRuntimeConfig } from "../../config";
 
 // Internal runtime entry points: per-run state and "wait until every registration is answered".
@@ -12,8 +12,6 @@ const runtimeState = require("@pulumi/pulumi/runtime/state") as {
     withLocalStorage<T>(callback: () => Promise<T>): Promise<T>;
     setStackResource(stack: undefined): void;
 };
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const runtimeSettings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
 
 export const PROJECT = "crossaccount";
 export const ORGANIZATION = "organization";
@@ -62,7 +60,7 @@ export async function synthesizeStack(options: SynthesisOptions): Promise<Synthe
         await mocks.install(PROJECT, file.stack, ORGANIZATION);
         pulumi.runtime.setAllConfig(encodeRuntimeConfig(file.values), file.secretKeys);
         const outputs = await pulumi.runtime.runInPulumiStack(async () => program(options.projectDir, options.validated));
-        await runtimeSettings.waitForRPCs();
+        await waitForRegistrations();
         const unresolved = mocks.resources.find((r) => r.urn === "" && !r.type.startsWith("pulumi:pulumi:"));
         if (unresolved) throw new Error(`${file.stack}: resource ${unresolved.type} '${unresolved.name}' was never registered`);
         return { stack: file.stack, resources: mocks.resources, outputs: outputs ?? {}, secretValues: mocks.secretValues };

@@ -2,7 +2,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { AwsMocks, MockedResource } from "../../automation/offline/aws-mocks";
+import { AwsMocks, MockedResource, waitForRegistrations } from "../../automation/offline/aws-mocks";
 
 export const DEV = "111111111111";
 export const TEST = "222222222222";
@@ -27,11 +27,7 @@ export async function parsedJson(output: pulumi.Output<string>): Promise<unknown
 }
 
 /** Waits until every resource registration started so far has finished. */
-export async function settle(): Promise<void> {
-    // Internal but exported by the runtime; it is what `pulumi up` uses before disconnecting.
-    const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
-    await settings.waitForRPCs();
-}
+export const settle = waitForRegistrations;
 
 export function accountProvider(name: string, accountId: string): aws.Provider {
     return new aws.Provider(name, { region: "us-east-1", allowedAccountIds: [accountId] });

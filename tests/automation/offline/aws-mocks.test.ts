@@ -2,10 +2,7 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { AwsMocks, awsState } from "../../../automation/offline/aws-mocks";
-
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+import { AwsMocks, awsState, waitForRegistrations } from "../../../automation/offline/aws-mocks";
 
 const placement = { accountId: "111111111111", region: "eu-west-1", partition: "aws" };
 
@@ -93,7 +90,7 @@ describe("AWS mocks", () => {
             new aws.iam.Group("group", {});
             const reference = new pulumi.StackReference("prod", { name: "organization/crossaccount/prod" });
             reference.requireOutput("auditBucketName").apply((name) => (referenced = name as string));
-            await waitForRPCs();
+            await waitForRegistrations();
         });
 
         it("records the account and region of the resource's provider", () => {
