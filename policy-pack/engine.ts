@@ -1,5 +1,5 @@
 // Runs the pack's rules over a list of resources the way the Pulumi analyzer does, without the Pulumi CLI:
-// used by scripts/policy-check.ts (stack exports, preview JSON), the offline plan and the tests.
+// used by cli/policy.ts (stack exports, preview JSON), the offline plan and the tests.
 import type {
     EnforcementLevel, Policies, PolicyProviderResource, PolicyResource, PolicyResourceOptions, ReportViolation,
     ResourceValidation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy,

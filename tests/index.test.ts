@@ -2,8 +2,8 @@
 // reference organization, checked on the exact documents and on the account each resource lands in.
 import { strict as assert } from "assert";
 import { readStackFile } from "../config";
-import { MockedResource } from "../automation/offline/aws-mocks";
-import { SynthesizedStack, synthesizeStack } from "../automation/offline/synthesize";
+import { MockedResource } from "../plan/aws-mocks";
+import { SynthesizedStack, synthesizeStack } from "../plan/synthesize";
 import { REPO_DIR } from "./support/project";
 
 const DEV = "111111111111";

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import type { AwsMocks } from "../../automation/offline/aws-mocks";
+import type { AwsMocks } from "../../plan/aws-mocks";
 import { AccountProviders } from "../../components/account-providers";
 import { DEV, PROD, TEST, installMocks, promiseOf, recorded, settle } from "./support";
 

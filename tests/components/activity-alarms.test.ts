@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import type { AwsMocks } from "../../automation/offline/aws-mocks";
+import type { AwsMocks } from "../../plan/aws-mocks";
 import { CrossAccountActivityAlarms, activityMetrics, alarmTopicPolicyDocument } from "../../components/activity-alarms";
 import { ManagedPolicyRule, managedPolicyRuleParameters } from "../../components/managed-policy-rule";
 import { PROD, accountProvider, installMocks, promiseOf, recorded, settle } from "./support";

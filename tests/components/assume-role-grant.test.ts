@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import type { AwsMocks } from "../../automation/offline/aws-mocks";
+import type { AwsMocks } from "../../plan/aws-mocks";
 import { AssumeRoleGrant, AssumeRoleGrantArgs } from "../../components/assume-role-grant";
 import { DEV, PROD, TEST, accountProvider, installMocks, parsedJson, promiseOf, recorded, settle } from "./support";
 

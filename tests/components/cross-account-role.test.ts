@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import type { AwsMocks } from "../../automation/offline/aws-mocks";
+import type { AwsMocks } from "../../plan/aws-mocks";
 import { CrossAccountRole, CrossAccountRoleArgs, RoleTrust, trustPolicyDocument } from "../../components/cross-account-role";
 import { serializePolicy } from "../../components/policy-document";
 import { DEV, PROD, TEST, accountProvider, installMocks, parsedJson, promiseOf, recorded, settle } from "./support";

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import type { AwsMocks } from "../../automation/offline/aws-mocks";
+import type { AwsMocks } from "../../plan/aws-mocks";
 import { EnvironmentNetwork, planSubnets } from "../../components/network";
 import { TEST, accountProvider, installMocks, promiseOf, recorded, settle } from "./support";
 

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as aws from "@pulumi/aws";
-import type { AwsMocks, MockedResource } from "../../automation/offline/aws-mocks";
+import type { AwsMocks, MockedResource } from "../../plan/aws-mocks";
 import { EcrPullGrant, ecrCallerStatements, ecrRepositoryPolicyDocument } from "../../components/ecr-pull-grant";
 import { SharedRepository } from "../../components/shared-repository";
 import { LambdaInvokeGrant, invokePolicyName, invokeStatementId } from "../../components/lambda-invoke-grant";

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import type { AwsMocks } from "../../automation/offline/aws-mocks";
+import type { AwsMocks } from "../../plan/aws-mocks";
 import { SharedBucket, SharedBucketArgs, bucketNameProblems } from "../../components/shared-bucket";
 import { DEFAULT_ACCOUNT, DEV, PROD, TEST, accountProvider, installMocks, parsedJson, promiseOf, recorded, settle } from "./support";
 

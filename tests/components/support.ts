@@ -2,7 +2,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { AwsMocks, MockedResource, waitForRegistrations } from "../../automation/offline/aws-mocks";
+import { AwsMocks, MockedResource, waitForRegistrations } from "../../plan/aws-mocks";
 
 export const DEV = "111111111111";
 export const TEST = "222222222222";

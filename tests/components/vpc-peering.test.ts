@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import type { AwsMocks, MockedResource } from "../../automation/offline/aws-mocks";
+import type { AwsMocks, MockedResource } from "../../plan/aws-mocks";
 import { CrossAccountVpcPeering, CrossAccountVpcPeeringArgs, PeerSide } from "../../components/vpc-peering";
 import { DEV, PROD, TEST, accountProvider, installMocks, promiseOf, recorded, settle } from "./support";
 

@@ -3,7 +3,7 @@ import { spawnSync } from "child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { main } from "../../scripts/policy-check";
+import { main } from "../../cli/policy";
 import { REFERENCE_CONFIG } from "./fixtures";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -124,7 +124,7 @@ describe("policy-check command", () => {
 
     it("sets the process exit code and reads stdin when run as a script", function () {
         this.timeout(20000);
-        const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/policy-check.ts", "-", "--json"], {
+        const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "cli/policy.ts", "-", "--json"], {
             cwd: ROOT, input: readFileSync(STACK_EXPORT), encoding: "utf8",
         });
         assert.strictEqual(result.status, 1, result.stderr);

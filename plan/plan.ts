@@ -1,0 +1,264 @@
+// The offline plan: what a reviewer checks before a release, with no AWS account and no Pulumi CLI.
+// Synthesizes every stack with the real program under mocks (in dependency order, independent stacks
+// concurrently), runs the policy pack over each stack, and evaluates cross-account access against the
+// organization's stated expectations.
+import * as fs from "fs";
+import * as path from "path";
+import { Environment, Organization, StackFile, arnOf, listStacks, loadOrganization, readStackFile } from "../config";
+import { orderStacks, organizationGraph } from "./stack-graph";
+import { Program, SynthesizedStack, synthesizeStack } from "./synthesize";
+import { MockedResource, isDeployed } from "./aws-mocks";
+import { PolicyResourceInput, PolicyViolation, runPolicyPack } from "../policy-pack/engine";
+import { analyzeAccess } from "../analysis/access";
+import { AccessEdge, AccessExpectation, AccessResult, PlannedResource } from "../analysis/access/types";
+
+export interface PlanOptions {
+    projectDir: string;
+    /** Stacks to plan; the stacks they read are planned too. Default: every Pulumi.<stack>.yaml. */
+    stacks?: string[];
+    /** Content of policy-pack/config.json (or another pack config). */
+    policyConfig?: Record<string, unknown>;
+    program?: Program;
+    onProgress?: (message: string) => void;
+    /** Called with each stack's synthesis before the next wave starts (the release runner records outputs). */
+    onStackSynthesized?: (stack: PlannedStack) => void;
+    /** Outputs of stacks outside the selection, for stacks that read them. */
+    knownOutputs?: ReadonlyMap<string, Record<string, unknown>>;
+    /**
+     * Nothing else runs a Pulumi program in this process during the plan (the plan command): stacks
+     * synthesized alone in their wave may share the runtime state. Concurrent stacks are always isolated.
+     */
+    exclusiveRuntime?: boolean;
+    /** Keep full stack traces while synthesizing (slower; for debugging the program). */
+    keepStackTraces?: boolean;
+}
+
+export interface PlannedStack {
+    name: string;
+    environment: string;
+    accountId: string;
+    region: string;
+    resources: MockedResource[];
+    outputs: Record<string, unknown>;
+    seconds: number;
+}
+
+export interface PlanViolation extends PolicyViolation {
+    stack: string;
+}
+
+export interface PlanTimings {
+    synthesis: number;
+    policies: number;
+    access: number;
+}
+
+export interface PlanResult {
+    ok: boolean;
+    order: string[][];
+    stacks: PlannedStack[];
+    violations: PlanViolation[];
+    access: AccessResult[];
+    /** Expectations not evaluated because a stack they name was not planned. */
+    skippedExpectations: string[];
+    edges: AccessEdge[];
+    /** Secret strings seen anywhere; every output replaces them with [secret]. */
+    secretValues: Set<string>;
+    timings: PlanTimings;
+}
+
+/** Reads and validates every stack file of the project (throws ConfigError / StackFileError). */
+export function loadProject(projectDir: string): { files: StackFile[]; organization: Organization } {
+    const files = listStacks(projectDir).map((stack) => readStackFile(projectDir, stack));
+    return { files, organization: loadOrganization(files) };
+}
+
+export function readPolicyConfig(file: string): Record<string, unknown> {
+    return JSON.parse(fs.readFileSync(path.resolve(file), "utf8")) as Record<string, unknown>;
+}
+
+export async function planOrganization(options: PlanOptions): Promise<PlanResult> {
+    return options.keepStackTraces ? plan(options) : withoutStackTraces(() => plan(options));
+}
+
+async function plan(options: PlanOptions): Promise<PlanResult> {
+    const progress = options.onProgress ?? (() => undefined);
+    const { files, organization } = loadProject(options.projectDir);
+    const known = new Set(files.map((f) => f.stack));
+    for (const stack of options.stacks ?? []) {
+        if (!known.has(stack)) throw new UsageError(`no stack file Pulumi.${stack}.yaml in ${options.projectDir}`);
+    }
+    const graph = orderStacks(organizationGraph(organization), options.stacks, options.knownOutputs === undefined);
+    const fileOf = new Map(files.map((f) => [f.stack, f]));
+    const outputs = new Map<string, Record<string, unknown>>(options.knownOutputs ?? []);
+    const planned: PlannedStack[] = [];
+    const secretValues = configuredSecrets(organization);
+
+    const synthesisStart = Date.now();
+    for (const wave of graph.waves) {
+        const results = await Promise.all(
+            wave.map(async (stack) => {
+                const started = Date.now();
+                progress(`synthesizing ${stack}...`);
+                const synthesized = await synthesizeStack({
+                    projectDir: options.projectDir,
+                    file: fileOf.get(stack)!,
+                    stackOutputs: outputs,
+                    program: options.program,
+                    validated: { organization, environment: environmentOfStack(organization, stack) },
+                    isolated: !options.exclusiveRuntime || wave.length > 1,
+                });
+                return toPlannedStack(organization, synthesized, (Date.now() - started) / 1000);
+            }),
+        );
+        for (const result of results) {
+            outputs.set(result.stack.name, result.stack.outputs);
+            // A secret inside a serialized document makes the whole document secret; redact the
+            // configured values inside it (above) rather than hiding the document.
+            result.secrets.forEach((s) => isJsonDocument(s) || secretValues.add(s));
+            planned.push(result.stack);
+            progress(`synthesized ${result.stack.name}: ${result.stack.resources.length} resources in ${result.stack.seconds.toFixed(2)} s`);
+            options.onStackSynthesized?.(result.stack);
+        }
+    }
+    const synthesis = (Date.now() - synthesisStart) / 1000;
+
+    const policiesStart = Date.now();
+    const violations: PlanViolation[] = [];
+    for (const stack of planned) {
+        const found = await runPolicyPack(policyInputs(stack.resources), { config: options.policyConfig, stackName: stack.name });
+        violations.push(...found.map((v) => ({ ...v, stack: stack.name })));
+    }
+    progress(`policy pack: ${violations.length} violation(s) over ${planned.length} stack(s)`);
+    const policies = (Date.now() - policiesStart) / 1000;
+
+    const accessStart = Date.now();
+    const plannedEnvironments = new Set(planned.map((s) => s.environment));
+    const expectations: AccessExpectation[] = [];
+    const skippedExpectations: string[] = [];
+    for (const stack of planned) {
+        for (const expectation of organization.environments[stack.environment].settings.accessExpectations) {
+            const named = [expectation.principal, expectation.resource].map((ref) => ref.split("/")[0]).filter((e) => !e.startsWith("arn:"));
+            if (!named.every((env) => plannedEnvironments.has(env))) {
+                skippedExpectations.push(expectation.id);
+                continue;
+            }
+            expectations.push({
+                id: expectation.id,
+                description: expectation.description,
+                principal: arnOf(organization, expectation.principal),
+                action: expectation.action,
+                resource: arnOf(organization, expectation.resource),
+                context: expectation.context,
+                expect: expectation.expect,
+            });
+        }
+    }
+    const analysis = await analyzeAccess(accessInputs(organization, planned), expectations);
+    progress(`access analysis: ${analysis.results.length} expectation(s), ${analysis.edges.length} cross-account edge(s)`);
+    const access = (Date.now() - accessStart) / 1000;
+
+    const ok = violations.every((v) => v.enforcementLevel !== "mandatory") && analysis.results.every((r) => r.pass);
+    return {
+        ok,
+        order: graph.waves,
+        stacks: planned,
+        violations,
+        access: analysis.results,
+        skippedExpectations,
+        edges: analysis.edges,
+        secretValues,
+        timings: { synthesis, policies, access },
+    };
+}
+
+export class UsageError extends Error {}
+
+/**
+ * The Pulumi runtime (and the policy engine, which wraps props like it) records `new Error().stack`
+ * on every promise it creates, only to print it if a promise leaks; mapping those traces through
+ * source maps was over half of the plan's time.
+ */
+async function withoutStackTraces<T>(work: () => Promise<T>): Promise<T> {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+        return await work();
+    } finally {
+        Error.stackTraceLimit = limit;
+    }
+}
+
+/** The secret values the stack files configure (external IDs), wherever they are used. */
+function configuredSecrets(organization: Organization): Set<string> {
+    const secrets = new Set<string>();
+    for (const environment of Object.values(organization.environments)) {
+        for (const role of environment.settings.roles) if (role.trust.externalId) secrets.add(role.trust.externalId);
+    }
+    return secrets;
+}
+
+function isJsonDocument(text: string): boolean {
+    try {
+        return typeof JSON.parse(text) === "object";
+    } catch {
+        return false;
+    }
+}
+
+function environmentOfStack(organization: Organization, stack: string): Environment {
+    return Object.values(organization.environments).find((e) => e.stack === stack)!;
+}
+
+function toPlannedStack(organization: Organization, synthesized: SynthesizedStack, seconds: number) {
+    const environment = environmentOfStack(organization, synthesized.stack);
+    const stack: PlannedStack = {
+        name: synthesized.stack,
+        environment: environment.name,
+        accountId: environment.accountId,
+        region: environment.region,
+        resources: synthesized.resources,
+        outputs: synthesized.outputs,
+        seconds,
+    };
+    return { stack, secrets: synthesized.secretValues };
+}
+
+/** Resources as the policy analyzer sees them: inputs as props, the provider resource alongside. */
+export function policyInputs(resources: MockedResource[]): PolicyResourceInput[] {
+    const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    return resources
+        .filter(isDeployed)
+        .map((r) => {
+            const providerUrn = r.provider?.slice(0, r.provider.lastIndexOf("::"));
+            const provider = providerUrn ? byUrn.get(providerUrn) : undefined;
+            return {
+                urn: r.urn,
+                type: r.type,
+                name: r.name,
+                props: r.inputs,
+                provider: provider && { urn: provider.urn, type: provider.type, name: provider.name, props: provider.inputs },
+                parent: r.parent,
+                dependencies: r.dependencies,
+                propertyDependencies: r.propertyDependencies,
+            };
+        });
+}
+
+function accessInputs(organization: Organization, stacks: PlannedStack[]): PlannedResource[] {
+    return stacks.flatMap((stack) =>
+        stack.resources
+            .filter((r) => r.custom && r.accountId !== undefined)
+            .map((r) => ({
+                urn: r.urn,
+                type: r.type,
+                name: r.name,
+                stack: stack.name,
+                accountId: r.accountId!,
+                region: r.region ?? stack.region,
+                partition: organization.partition,
+                inputs: r.inputs,
+                outputs: r.outputs,
+            })),
+    );
+}

@@ -1,0 +1,340 @@
+// A synthetic organization of N accounts for the benchmark (cli/bench.ts), shaped like the
+// reference organization (Pulumi.dev/test/prod.yaml):
+//
+// - one hub, `env000`, like prod: the product-images and productionapp buckets, the ImageSharingRole,
+//   UpdateApp and AppReadOnly roles, and the organization's central audit bucket;
+// - every other environment `envNNN` like dev: groups Developers and Testers, an ImageSharingRole,
+//   assume-role grants (Developers allow UpdateApp, Testers allow AppReadOnly and are denied
+//   UpdateApp), a trail into the hub's audit bucket, a VPC with its own /16, and a peering with its
+//   predecessor (env i peers with env i-1, the way test peers with dev);
+// - each non-hub environment also owns a `team-assets` bucket that its neighbours' ImageSharingRoles
+//   may read, so cross-account grants grow with the organization without piling onto the hub.
+//
+// Size limits: the hub's UpdateApp/AppReadOnly trust policies (2,048 characters) and its
+// product-images bucket policy (20 KB) cannot name every account of a large organization, so the hub
+// trusts and grants only its first HUB_PARTNERS environments ("partners"); the others reach the hub
+// only through its audit bucket. The audit bucket policy names every writer trail (that is how
+// components/audit-trail.ts scopes aws:SourceArn), which is what bounds the organization's size; the
+// trail and bucket names are kept short enough for MAX_ACCOUNTS (checked in generateOrganization).
+//
+// N=3 is deliberately not a byte-for-byte copy of the reference organization: every non-hub
+// environment has the same shape here (the reference's test has no Developers group and no bucket),
+// so resource counts are exactly linear in N (see expectedResourceCounts). The benchmark times the
+// reference organization itself separately.
+import * as fs from "fs";
+import * as path from "path";
+import { stringify } from "yaml";
+
+export const REPO_DIR = path.resolve(__dirname, "..", "..");
+
+/** The hub uses the reference prod account, so policy config overrides keyed by it apply unchanged. */
+export const HUB_ACCOUNT_ID = "999999999999";
+/** How many non-hub environments the hub trusts (UpdateApp, AppReadOnly) and grants product-images to. */
+export const HUB_PARTNERS = 32;
+/** 10.0.0.0/8 holds 256 disjoint /16 blocks, 172.16.0.0/12 another 16. */
+const CIDR_BLOCKS = 256 + 16;
+/**
+ * The hub's audit bucket policy lists every writer trail twice (aws:SourceArn of both CloudTrail
+ * statements) and every writer account's log prefix once: 182 characters per account against S3's
+ * 20,480-character limit, so 108 accounts fit (109 do not; measured). With the reference's longer
+ * names (trail crossaccount-audit) about 95 would. The log key's policy lists each trail three times
+ * against KMS's 32,768-character limit, so it is not the bound.
+ */
+export const MAX_ACCOUNTS = 108;
+
+export const REGION = "us-east-1";
+export const ORG_ID = "o-a1b2c3d4e5";
+export const TRAIL_NAME = "org-audit";
+export const AUDIT_BUCKET_KEY = "audit-logs";
+export const TEAM_BUCKET_KEY = "team-assets";
+export const POLICY_CONFIG_FILE = "policy-config.json";
+
+export function environmentName(index: number): string {
+    return `env${String(index).padStart(3, "0")}`;
+}
+
+/** 12 digits, unique: the hub is 999999999999, env i (i >= 1) 1000000000ii. */
+export function accountIdOf(index: number): string {
+    return index === 0 ? HUB_ACCOUNT_ID : String(100000000000 + index);
+}
+
+/** A /16 per environment, pairwise disjoint: 10.i.0.0/16, then 172.16.0.0/16 upwards. */
+export function vpcCidr(index: number): string {
+    if (index < 256) return `10.${index}.0.0/16`;
+    if (index < CIDR_BLOCKS) return `172.${16 + index - 256}.0.0/16`;
+    throw new Error(`no private /16 left for environment ${index} (at most ${CIDR_BLOCKS})`);
+}
+
+function subnets(cidr: string): string[] {
+    const [a, b] = cidr.split(".");
+    return [`${a}.${b}.1.0/24`, `${a}.${b}.2.0/24`];
+}
+
+export interface GeneratedOrganization {
+    dir: string;
+    accounts: number;
+    /** Environment (= stack) names, hub first. */
+    environments: string[];
+    hub: string;
+    partners: string[];
+    accountIds: Record<string, string>;
+    /** The policy pack config for this organization (written to POLICY_CONFIG_FILE in dir). */
+    policyConfig: Record<string, unknown>;
+    policyConfigFile: string;
+    expectations: number;
+    /** Custom resources per stack as the report counts them (custom, type not pulumi:*). */
+    expectedResources: Record<string, number>;
+}
+
+type Config = Record<string, unknown>;
+
+export interface GenerateOptions {
+    /** How many environments the hub trusts and grants to (default HUB_PARTNERS); smaller values exercise non-partners in small organizations. */
+    partners?: number;
+}
+
+/** Writes Pulumi.yaml, Pulumi.env000.yaml ... and policy-config.json into `dir` (created if missing). */
+export function generateOrganization(n: number, dir: string, options: GenerateOptions = {}): GeneratedOrganization {
+    const partnerCount = options.partners ?? HUB_PARTNERS;
+    if (!Number.isInteger(partnerCount) || partnerCount < 1 || partnerCount > HUB_PARTNERS) {
+        throw new Error(`partners must be between 1 and ${HUB_PARTNERS} (the hub's trust policies must stay within 2,048 characters), got ${partnerCount}`);
+    }
+    if (!Number.isInteger(n) || n < 2) throw new Error(`an organization needs at least 2 accounts (a hub and one environment), got ${n}`);
+    if (n > MAX_ACCOUNTS) {
+        throw new Error(`at most ${MAX_ACCOUNTS} accounts: the hub's audit bucket policy names every writer trail and would exceed S3's 20 KB limit`);
+    }
+    fs.mkdirSync(dir, { recursive: true });
+    fs.copyFileSync(path.join(REPO_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+
+    const environments = Array.from({ length: n }, (_, i) => environmentName(i));
+    const accountIds = Object.fromEntries(environments.map((name, i) => [name, accountIdOf(i)]));
+    const hub = environments[0];
+    const partners = environments.slice(1, 1 + partnerCount);
+    const isPartner = (index: number) => index >= 1 && index <= partnerCount;
+    const neighbours = (index: number) => [index - 1, index + 1].filter((j) => j >= 1 && j < n).map(environmentName);
+
+    const common = (): Config => ({
+        "aws:region": REGION,
+        "crossaccount:organization": { accounts: accountIds, orgId: ORG_ID, deploymentRoleName: "OrganizationAccountAccessRole" },
+        "crossaccount:tags": { Owner: "platform-team", Project: "crossaccount" },
+        // Every environment's trail writes to the hub's bucket; the hub creates it.
+        "crossaccount:audit": { trailName: TRAIL_NAME, bucket: `${hub}/bucket/${AUDIT_BUCKET_KEY}` },
+    });
+
+    let expectations = 0;
+    const files: [string, Config, string][] = [];
+
+    // The hub, like prod.
+    const hubExpectations = hubAccessExpectations(hub, environments, isPartner);
+    expectations += hubExpectations.length;
+    files.push([
+        hub,
+        {
+            ...common(),
+            "crossaccount:buckets": [
+                {
+                    key: "product-images",
+                    grants: [{ sid: "ImageSharingRolesRead", principals: partners.map((e) => `${e}/role/ImageSharingRole`), access: "read" }],
+                },
+                { key: "productionapp" },
+            ],
+            "crossaccount:roles": [
+                imageSharingRole(hub, [hub], "Reads the product images of this account."),
+                {
+                    name: "UpdateApp",
+                    description: "Lets partner Developers update the productionapp bucket's objects (MFA required).",
+                    maxSessionDurationSeconds: 3600,
+                    trust: { accounts: partners, requireMfa: true, maxMfaAgeSeconds: 3600 },
+                    permissions: [
+                        { sid: "ListAllMyBuckets", actions: ["s3:ListAllMyBuckets"], resources: ["*"] },
+                        { sid: "ListProductionApp", actions: ["s3:ListBucket", "s3:GetBucketLocation"], buckets: [`${hub}/bucket/productionapp`] },
+                        {
+                            sid: "ReadWriteProductionAppObjects",
+                            actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+                            objects: [`${hub}/bucket/productionapp`],
+                        },
+                    ],
+                },
+                {
+                    name: "AppReadOnly",
+                    description: "Read-only access to the productionapp bucket's objects for partner testers (MFA required).",
+                    trust: { accounts: partners, requireMfa: true },
+                    permissions: [
+                        { sid: "ListProductionApp", actions: ["s3:ListBucket"], buckets: [`${hub}/bucket/productionapp`] },
+                        { sid: "ReadProductionAppObjects", actions: ["s3:GetObject"], objects: [`${hub}/bucket/productionapp`] },
+                    ],
+                },
+            ],
+            "crossaccount:network": { cidr: vpcCidr(0), subnets: subnets(vpcCidr(0)) },
+            "crossaccount:accessExpectations": hubExpectations,
+        },
+        "Hub account (like the reference prod): shared buckets, the roles partners assume, the central audit bucket.",
+    ]);
+
+    // Every other environment, like dev (and test: peering with its predecessor).
+    for (let index = 1; index < n; index++) {
+        const name = environments[index];
+        const around = neighbours(index);
+        const partner = isPartner(index);
+        const readable = [...(partner ? [`${hub}/bucket/product-images`] : []), ...around.map((e) => `${e}/bucket/${TEAM_BUCKET_KEY}`)];
+        const ownExpectations = around.length === 0 ? [] : environmentAccessExpectations(name, around[0]);
+        expectations += ownExpectations.length;
+        files.push([
+            name,
+            {
+                ...common(),
+                "crossaccount:groups": ["Developers", "Testers"],
+                "crossaccount:roles": [
+                    {
+                        ...imageSharingRole(name, [name], "Reads the product images and assets shared with this account."),
+                        permissions:
+                            readable.length === 0
+                                ? []
+                                : [
+                                      { sid: "ListSharedBuckets", actions: ["s3:ListBucket"], buckets: readable },
+                                      { sid: "ReadSharedObjects", actions: ["s3:GetObject", "s3:GetObjectVersion"], objects: readable },
+                                  ],
+                    },
+                ],
+                "crossaccount:buckets": [
+                    {
+                        key: TEAM_BUCKET_KEY,
+                        ...(around.length === 0
+                            ? {}
+                            : { grants: [{ sid: "NeighboursRead", principals: around.map((e) => `${e}/role/ImageSharingRole`), access: "read" }] }),
+                    },
+                ],
+                "crossaccount:assumeRoleGrants": [
+                    { effect: "Allow", groups: ["Developers"], roles: [...(partner ? [`${hub}/role/UpdateApp`] : []), `${name}/role/ImageSharingRole`] },
+                    { effect: "Allow", groups: ["Testers"], roles: [...(partner ? [`${hub}/role/AppReadOnly`] : []), `${name}/role/ImageSharingRole`] },
+                    { effect: "Deny", groups: ["Testers"], roles: [`${hub}/role/UpdateApp`] },
+                ],
+                "crossaccount:network": {
+                    cidr: vpcCidr(index),
+                    subnets: subnets(vpcCidr(index)),
+                    ...(index >= 2 ? { peerings: [{ peer: environments[index - 1] }] } : {}),
+                },
+                ...(ownExpectations.length > 0 ? { "crossaccount:accessExpectations": ownExpectations } : {}),
+            },
+            `Environment ${index} (like the reference dev${index >= 2 ? `, peering with ${environments[index - 1]} like test` : ""})` +
+                `${partner ? "; a hub partner" : "; not trusted by the hub"}.`,
+        ]);
+    }
+
+    for (const [name, config, comment] of files) {
+        const text = `# Generated by tools/bench/generate.ts (${n} accounts). ${comment}\n${stringify({ config }, { lineWidth: 0, aliasDuplicateObjects: false })}`;
+        fs.writeFileSync(path.join(dir, `Pulumi.${name}.yaml`), text);
+    }
+    const policyConfig = benchPolicyConfig(Object.values(accountIds));
+    const policyConfigFile = path.join(dir, POLICY_CONFIG_FILE);
+    fs.writeFileSync(policyConfigFile, `${JSON.stringify(policyConfig, null, 2)}\n`);
+
+    return {
+        dir,
+        accounts: n,
+        environments,
+        hub,
+        partners,
+        accountIds,
+        policyConfig,
+        policyConfigFile,
+        expectations,
+        expectedResources: expectedResourceCounts(n),
+    };
+}
+
+function imageSharingRole(env: string, trusted: string[], description: string) {
+    return {
+        name: "ImageSharingRole",
+        description,
+        trust: { accounts: trusted },
+        permissions: [
+            { sid: "ListProductImages", actions: ["s3:ListBucket"], buckets: [`${env}/bucket/product-images`] },
+            { sid: "ReadProductImages", actions: ["s3:GetObject", "s3:GetObjectVersion"], objects: [`${env}/bucket/product-images`] },
+        ],
+    };
+}
+
+/** The reference prod's expectations, for a few partners, one non-partner and the hub's own roles. */
+function hubAccessExpectations(hub: string, environments: string[], isPartner: (index: number) => boolean) {
+    const partnerIndexes = environments.map((_, i) => i).filter(isPartner);
+    const sample = [...new Set([partnerIndexes[0], partnerIndexes[1], partnerIndexes[partnerIndexes.length - 1]])].filter((i) => i !== undefined);
+    const mfa = { mfa: true, mfaAgeSeconds: 300 };
+    const list: Record<string, unknown>[] = [];
+    for (const index of sample) {
+        const e = environments[index];
+        list.push(
+            { id: `${e}-developers-assume-updateapp`, principal: `${e}/group/Developers`, action: "sts:AssumeRole", resource: `${hub}/role/UpdateApp`, context: mfa, expect: "allow" },
+            { id: `${e}-developers-assume-updateapp-without-mfa`, principal: `${e}/group/Developers`, action: "sts:AssumeRole", resource: `${hub}/role/UpdateApp`, context: { mfa: false }, expect: "deny" },
+            { id: `${e}-testers-assume-updateapp`, principal: `${e}/group/Testers`, action: "sts:AssumeRole", resource: `${hub}/role/UpdateApp`, context: mfa, expect: "deny" },
+            { id: `${e}-testers-assume-appreadonly`, principal: `${e}/group/Testers`, action: "sts:AssumeRole", resource: `${hub}/role/AppReadOnly`, context: { mfa: true }, expect: "allow" },
+            { id: `${e}-imagesharing-read-product-images`, principal: `${e}/role/ImageSharingRole`, action: "s3:GetObject", resource: `${hub}/bucket/product-images/catalog/shoe.jpg`, expect: "allow" },
+            { id: `${e}-imagesharing-write-product-images`, principal: `${e}/role/ImageSharingRole`, action: "s3:PutObject", resource: `${hub}/bucket/product-images/catalog/shoe.jpg`, expect: "deny" },
+        );
+    }
+    const outsider = environments.findIndex((_, i) => i >= 1 && !isPartner(i));
+    if (outsider > 0) {
+        const e = environments[outsider];
+        list.push(
+            { id: `${e}-developers-assume-updateapp`, description: "Not a hub partner: the hub does not trust this account.", principal: `${e}/group/Developers`, action: "sts:AssumeRole", resource: `${hub}/role/UpdateApp`, context: mfa, expect: "deny" },
+            { id: `${e}-imagesharing-read-product-images`, principal: `${e}/role/ImageSharingRole`, action: "s3:GetObject", resource: `${hub}/bucket/product-images/catalog/shoe.jpg`, expect: "deny" },
+        );
+    }
+    list.push(
+        { id: "updateapp-write-productionapp", principal: `${hub}/role/UpdateApp`, action: "s3:PutObject", resource: `${hub}/bucket/productionapp/releases/app.zip`, expect: "allow" },
+        { id: "updateapp-delete-productionapp-bucket", principal: `${hub}/role/UpdateApp`, action: "s3:DeleteBucket", resource: `${hub}/bucket/productionapp`, expect: "deny" },
+        { id: "updateapp-change-productionapp-policy", principal: `${hub}/role/UpdateApp`, action: "s3:PutBucketPolicy", resource: `${hub}/bucket/productionapp`, expect: "deny" },
+        { id: "appreadonly-write-productionapp", principal: `${hub}/role/AppReadOnly`, action: "s3:PutObject", resource: `${hub}/bucket/productionapp/releases/app.zip`, expect: "deny" },
+        { id: "outsider-assume-updateapp", principal: "arn:aws:iam::444455556666:role/Intruder", action: "sts:AssumeRole", resource: `${hub}/role/UpdateApp`, context: mfa, expect: "deny" },
+    );
+    return list;
+}
+
+/** Each environment states what its ImageSharingRole may do in a neighbour's team bucket. */
+function environmentAccessExpectations(env: string, neighbour: string) {
+    const object = `${neighbour}/bucket/${TEAM_BUCKET_KEY}/assets/logo.png`;
+    return [
+        { id: `${env}-imagesharing-read-${neighbour}-assets`, principal: `${env}/role/ImageSharingRole`, action: "s3:GetObject", resource: object, expect: "allow" },
+        { id: `${env}-imagesharing-write-${neighbour}-assets`, principal: `${env}/role/ImageSharingRole`, action: "s3:PutObject", resource: object, expect: "deny" },
+    ];
+}
+
+/**
+ * The repository's policy pack config with every allowedAccountIds list replaced by the generated
+ * accounts; overrides keyed by 999999999999 (the reference prod) apply to the hub.
+ */
+export function benchPolicyConfig(accountIds: string[], base = readRepoPolicyConfig()): Record<string, unknown> {
+    const replace = (value: unknown): unknown => {
+        if (Array.isArray(value)) return value.map(replace);
+        if (value === null || typeof value !== "object") return value;
+        return Object.fromEntries(
+            Object.entries(value as Record<string, unknown>).map(([key, entry]) => [key, key === "allowedAccountIds" ? [...accountIds] : replace(entry)]),
+        );
+    };
+    return replace(base) as Record<string, unknown>;
+}
+
+function readRepoPolicyConfig(): Record<string, unknown> {
+    return JSON.parse(fs.readFileSync(path.join(REPO_DIR, "policy-pack", "config.json"), "utf8")) as Record<string, unknown>;
+}
+
+/**
+ * Custom resources per stack, from the shape (types as components/ create them):
+ * a SharedBucket is 6 (Bucket, BucketPublicAccessBlock, BucketOwnershipControls,
+ * BucketServerSideEncryptionConfiguration, BucketVersioning, BucketPolicy); a CrossAccountRole 2
+ * (Role, RolePolicy); an assume-role grant 1 GroupPolicy per group; a trail 1; a network 6 (Vpc,
+ * 2 Subnets, RouteTable, 2 RouteTableAssociations); a peering 6 (VpcPeeringConnection, Accepter,
+ * 2 PeeringConnectionOptions, a Route on each side).
+ * Hub: 3 buckets (product-images, productionapp, audit) + 3 roles + the log key and its alias + trail + network = 18+6+2+1+6 = 33.
+ * Other: 2 groups + 3 GroupPolicies + 1 role (2) + team bucket (6) + trail + network = 20, plus 6 with a peering.
+ */
+export function expectedResourceCounts(n: number): Record<string, number> {
+    const counts: Record<string, number> = { [environmentName(0)]: 33 };
+    for (let index = 1; index < n; index++) counts[environmentName(index)] = 20 + (index >= 2 ? 6 : 0);
+    return counts;
+}
+
+/** Total custom resources of an n-account organization: 33 + 20 + 26 (n - 2) = 26 n + 1 for n >= 2. */
+export function expectedTotalResources(n: number): number {
+    return Object.values(expectedResourceCounts(n)).reduce((sum, count) => sum + count, 0);
+}
