@@ -1,7 +1,7 @@
 // Rules for CloudTrail: every stack records API activity, completely and tamper-evidently.
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { LocatedDocument, at, documentsOf } from "./lib/documents";
-import { hasNarrowingCondition, isAllow } from "./lib/iam-document";
+import { hasNarrowingCondition, isAllow } from "./lib/iam";
 import { companionsByBucket, groupByOwner, nameOf, ofClass } from "./lib/relations";
 import { BUCKET_CLASSES, aws } from "./lib/resource-types";
 import { StackEntry, StackFinding, resourceRule, stackRule } from "./lib/rule-kit";

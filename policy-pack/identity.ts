@@ -1,7 +1,7 @@
 // Rules for identity policies: role inline policies, role/group/user policies, managed policies and attachments.
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { at, documentsOf, isReadable, oversize, quoted } from "./lib/documents";
-import { Statement, isAllow, parsePolicyDocument } from "./lib/iam-document";
+import { Statement, isAllow, parsePolicyDocument } from "./lib/iam";
 import {
     wildcardMatch, actionsOfService, closestAction, expandAction, isEveryAction,
     isServiceWildcard, serviceOf,

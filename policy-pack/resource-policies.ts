@@ -6,19 +6,17 @@ import { AllowedAccountsConfig, allowedAccountsConfig } from "./lib/config";
 import { at, quoted } from "./lib/documents";
 import { PRINCIPAL_SCOPING_KEYS, actionGrants, grantsOutsideAllowedAccounts } from "./lib/grants";
 import { ActionInfo } from "./lib/iam-actions";
-import { grantsEveryone, hasNarrowingCondition, isAllow } from "./lib/iam-document";
+import { grantsEveryone, hasNarrowingCondition, isAllow, isServicePrincipal } from "./lib/iam";
 import { SNAPSHOT_CLASSES, aws } from "./lib/resource-types";
 import { documentRule, resourceRule } from "./lib/rule-kit";
 import { ValueRecord, asString, isUnknown, listOf } from "./lib/values";
-
-const SERVICE_PRINCIPAL = /^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/;
 
 /** A Lambda permission's principal, source and organization, as known strings (undefined when unset or unknown). */
 function lambdaPermission(props: ValueRecord) {
     const principal = asString(props.principal);
     return {
         principal,
-        isService: principal !== undefined && SERVICE_PRINCIPAL.test(principal),
+        isService: principal !== undefined && isServicePrincipal(principal),
         sourceAccount: asString(props.sourceAccount),
         sourceArn: asString(props.sourceArn),
         principalOrgId: asString(props.principalOrgId),

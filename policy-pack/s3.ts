@@ -5,7 +5,7 @@ import { AllowedAccountsConfig, allowedAccountsConfig } from "./lib/config";
 import { ReadableDocument, at, oversize, quoted } from "./lib/documents";
 import { PRINCIPAL_SCOPING_KEYS, actionGrants, grantsOutsideAllowedAccounts, everyActionOf } from "./lib/grants";
 import { ActionInfo, wildcardMatch } from "./lib/iam-actions";
-import { Statement, grantsEveryone, hasNarrowingCondition, isAllow, isDeny } from "./lib/iam-document";
+import { Statement, grantsEveryone, hasNarrowingCondition, isAllow, isDeny } from "./lib/iam";
 import { companionsByBucket, nameOf, ofClass } from "./lib/relations";
 import { BUCKET_CLASSES, ENCRYPTION_CLASSES, ResourceClass, aws } from "./lib/resource-types";
 import { StackEntry, StackFinding, documentRule, stackRule } from "./lib/rule-kit";

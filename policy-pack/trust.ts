@@ -3,7 +3,7 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { accountOf, allowedAccounts, awsPrincipals, formatAccounts, isCrossAccount, unattributedPrincipal } from "./lib/accounts";
 import { AllowedAccountsConfig, allowedAccountsConfig } from "./lib/config";
 import { at, oversize, quoted } from "./lib/documents";
-import { Statement, grantsEveryone, hasNarrowingCondition, isAllow, requiresMfa } from "./lib/iam-document";
+import { Statement, grantsEveryone, hasNarrowingCondition, isAllow, requiresMfa } from "./lib/iam";
 import { aws } from "./lib/resource-types";
 import { documentRule, resourceRule } from "./lib/rule-kit";
 import { asNumber } from "./lib/values";

@@ -1,18 +1,16 @@
-import { PrincipalSet } from "./iam-document";
+import { ACCOUNT_ID, PrincipalSet, principalAccount } from "./iam";
 import { Value, asRecord, asString, decodeJsonValue, listOf, stringList } from "./values";
 
-export const ACCOUNT_ID = /^\d{12}$/;
+export { ACCOUNT_ID };
 
 /**
- * The account an AWS principal or ARN belongs to: "*" for every account, undefined when it cannot be
- * attributed (a unique id such as AROA..., or something malformed).
+ * The account an AWS principal or ARN belongs to, as the rules compare it: "*" for every account,
+ * undefined when it cannot be attributed to one account (a unique id such as AROA..., a wildcard
+ * pattern, something malformed). See PrincipalAccount for the typed answer.
  */
 export function accountOf(principalOrArn: string): string | undefined {
-    if (ACCOUNT_ID.test(principalOrArn)) return principalOrArn;
-    if (principalOrArn === "*") return "*";
-    const arn = /^arn:aws[\w-]*:[\w-]+:[\w-]*:(\d{12}|\*|aws)?:/.exec(principalOrArn);
-    if (!arn) return undefined;
-    return arn[1] === "aws" ? undefined : arn[1];
+    const account = principalAccount(principalOrArn);
+    return account.kind === "account" ? account.id : account.kind === "any" ? "*" : undefined;
 }
 
 export interface AccountPrincipal {

@@ -1,4 +1,4 @@
-import { ParsedDocument, Statement, describeStatement, parsePolicyDocument } from "./iam-document";
+import { ParsedDocument, Statement, describeStatement, parsePolicyDocument } from "./iam";
 import { BUCKET_CLASSES, ResourceClass, aws } from "./resource-types";
 import { ValueRecord, asRecord, asString } from "./values";
 

@@ -3,7 +3,7 @@ import { AllowedAccountsConfig } from "./config";
 import { ReadableDocument, at } from "./documents";
 import type { ResourceContext } from "./rule-kit";
 import { ActionInfo, expandAction, isEveryAction, isServiceWildcard, serviceOf } from "./iam-actions";
-import { Statement, conditionValues, grantsEveryone, isAllow } from "./iam-document";
+import { Statement, conditionValues, grantsEveryone, isAllow } from "./iam";
 
 /** Conditions that limit who a `"*"` grant reaches: an organization, account, principal, source or network. */
 export const PRINCIPAL_SCOPING_KEYS = [

