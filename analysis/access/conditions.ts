@@ -3,6 +3,7 @@
  * External IDs are shared secrets: their values are never rendered.
  */
 import type { AllowedConditionExpression } from "@cloud-copilot/iam-simulate";
+import { parseOperator, type Statement } from "../../policy-pack/lib/iam";
 
 export const SECRET = "[secret]";
 const SECRET_KEYS = new Set(["sts:externalid"]);
@@ -43,14 +44,9 @@ const OPERATORS: Record<string, string> = {
 
 /** One condition, e.g. `aws:MultiFactorAuthPresent = true`, `sts:ExternalId = [secret]`. */
 export function renderCondition(op: string, key: string, values: string[]): string {
-    const set = /^(ForAnyValue|ForAllValues):/i.exec(op)?.[1];
-    const ifExists = /IfExists$/i.test(op);
-    const base = op
-        .replace(/^(ForAnyValue|ForAllValues):/i, "")
-        .replace(/IfExists$/i, "")
-        .toLowerCase();
+    const { baseOperator: base, ifExists, setQualifier } = parseOperator(op);
     const suffix = ifExists ? " (if present)" : "";
-    const prefix = set ? `${set.toLowerCase() === "foranyvalue" ? "any of" : "all of"} ` : "";
+    const prefix = setQualifier ? `${setQualifier === "foranyvalue" ? "any of" : "all of"} ` : "";
     if (base === "null") {
         const absent = values.map((v) => v.toLowerCase()).includes("true");
         return `${prefix}${key} is ${absent ? "absent" : "present"}`;
@@ -63,16 +59,9 @@ export function renderCondition(op: string, key: string, values: string[]): stri
     return `${prefix}${key} ${symbol} ${rendered}${suffix}`;
 }
 
-/** Conditions of a raw policy statement's Condition block. */
-export function renderConditionBlock(condition: Record<string, Record<string, unknown>>): string[] {
-    const out: string[] = [];
-    for (const [op, block] of Object.entries(condition)) {
-        for (const [key, value] of Object.entries(block ?? {})) {
-            const values = Array.isArray(value) ? value.map(String) : [String(value)];
-            out.push(renderCondition(op, key, values));
-        }
-    }
-    return out;
+/** The conditions of a statement, as parsed by the IAM document model. */
+export function renderStatementConditions(statement: Statement): string[] {
+    return statement.conditions.map((condition) => renderCondition(condition.operator, condition.key, condition.values));
 }
 
 /**

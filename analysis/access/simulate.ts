@@ -2,7 +2,6 @@
  * Wraps @cloud-copilot/iam-simulate: turns plan principals/resources into simulator requests and
  * the simulator's analysis into decisions, explanations and "allowed if" conditions.
  */
-import { createValidatedPolicy, validateIdentityPolicy } from "@cloud-copilot/iam-policy";
 import {
     runSimulation,
     type AllowedConditionExpression,
@@ -10,8 +9,8 @@ import {
     type RequestAnalysis,
     type Simulation,
 } from "@cloud-copilot/iam-simulate";
-import { RESOURCE_POLICY_LABEL, type AccessModel, type IdentityNode, type ModelPolicy } from "./model";
-import { parseArn, statementsOf } from "./policyDoc";
+import { ACCOUNT_ID, isServicePrincipal, parseArn, rootArn } from "../../policy-pack/lib/iam";
+import { RESOURCE_POLICY_LABEL, modelPolicy, type AccessModel, type IdentityNode, type ModelPolicy } from "./model";
 import type { AccessContext, AccessDecision } from "./types";
 
 const DEFAULT_SESSION = "access-analysis";
@@ -19,10 +18,9 @@ const DEFAULT_SESSION = "access-analysis";
 /** Identity side of a principal we know nothing about: its own account is assumed to allow everything. */
 const ALLOW_ALL_DOC = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
 export const ALLOW_ALL: ModelPolicy = {
+    ...modelPolicy("assumed-allow-all", ALLOW_ALL_DOC, "identity", [])!,
+    // The name explanations show; the simulator reports the validated policy's own name.
     name: "assumed: the principal's own account allows everything",
-    doc: ALLOW_ALL_DOC,
-    statements: statementsOf(ALLOW_ALL_DOC),
-    validated: createValidatedPolicy(ALLOW_ALL_DOC, validateIdentityPolicy, { name: "assumed-allow-all" }),
 };
 
 export type RequesterKind = "role-session" | "user" | "group-member" | "root" | "outside" | "service";
@@ -53,10 +51,11 @@ export interface Target {
 }
 
 export function resolveRequester(model: AccessModel, principal: string, sessionName = DEFAULT_SESSION): Requester {
-    if (/^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/i.test(principal)) {
+    // Case-insensitive as the simulator's principal matching is.
+    if (isServicePrincipal(principal.toLowerCase())) {
         return { kind: "service", requestPrincipal: principal, identity: [], unresolved: [], label: `service ${principal}` };
     }
-    const text = /^\d{12}$/.test(principal) ? `arn:aws:iam::${principal}:root` : principal;
+    const text = ACCOUNT_ID.test(principal) ? rootArn(principal) : principal;
     const arn = parseArn(text);
     const outside = (label: string, extra: Partial<Requester> = {}): Requester => ({
         kind: "outside",

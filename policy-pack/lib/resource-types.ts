@@ -25,6 +25,8 @@ export const aws = {
         UserPolicy: resourceClass("aws:iam/userPolicy:UserPolicy"),
         UserPolicyAttachment: resourceClass("aws:iam/userPolicyAttachment:UserPolicyAttachment"),
         PolicyAttachment: resourceClass("aws:iam/policyAttachment:PolicyAttachment"),
+        UserGroupMembership: resourceClass("aws:iam/userGroupMembership:UserGroupMembership"),
+        GroupMembership: resourceClass("aws:iam/groupMembership:GroupMembership"),
     },
     s3: {
         Bucket: resourceClass("aws:s3/bucket:Bucket"),

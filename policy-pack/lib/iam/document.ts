@@ -3,6 +3,7 @@
 import { Value, ValueRecord, asRecord, containsUnknown, isRecord, isUnknown, listOf, plain } from "../values";
 import { isUnknownSentinel } from "../pulumi-runtime";
 import { parseOperator } from "./conditions";
+import { wildcardMatch } from "./glob";
 
 /** A string-or-array field of a statement: the known strings, and whether some entries are unknown. */
 export interface StringSet {
@@ -51,7 +52,13 @@ export type ParsedDocument =
     | { state: "absent" }
     | { state: "unknown" }
     | { state: "invalid"; reason: string }
-    | { state: "parsed"; statements: Statement[]; size?: number };
+    | {
+          state: "parsed";
+          statements: Statement[];
+          size?: number;
+          /** The document as JSON data, for an evaluator that reads it whole (the analysis' simulator). */
+          document: ValueRecord;
+      };
 
 const PRINCIPAL_TYPES: PrincipalType[] = ["AWS", "Service", "Federated", "CanonicalUser"];
 
@@ -84,7 +91,7 @@ export function parsePolicyDocument(input: Value): ParsedDocument {
         const statement = asRecord(raw);
         if (statement) statements.push(normaliseStatement(statement, index + 1));
     });
-    return { state: "parsed", statements, size };
+    return { state: "parsed", statements, size, document: record };
 }
 
 /** IAM quotas count characters without whitespace. */
@@ -184,4 +191,19 @@ export const isDeny = (statement: Statement): boolean => statement.effect === "D
 export function grantsEveryone(principal: PrincipalSet | undefined): boolean {
     if (!principal) return false;
     return principal.everyone || principal.byType.AWS.values.some((value) => value === "*" || /^arn:aws[\w-]*:iam::\*:/.test(value));
+}
+
+/** Could this statement apply to `action`? (Action or NotAction; no action element: no.) */
+export function coversAction(statement: Statement, action: string): boolean {
+    if (statement.action) return statement.action.values.some((pattern) => wildcardMatch(pattern, action));
+    if (statement.notAction) return !statement.notAction.values.some((pattern) => wildcardMatch(pattern, action));
+    return false;
+}
+
+/**
+ * Could this statement apply to `arn`? NotResource, and no resource element at all (trust policies,
+ * ECR repository policies), count as "may apply": the evaluator decides.
+ */
+export function mayCoverResource(statement: Statement, arn: string): boolean {
+    return statement.resource ? statement.resource.values.some((pattern) => wildcardMatch(pattern, arn)) : true;
 }

@@ -109,7 +109,7 @@ describe("access analysis: Lambda, ECR and snapshot grants", () => {
         assert.equal(await decide(roleArn(DEV, "CiBuild"), "lambda:InvokeFunction", NOTIFIER, fromCaller), "Allowed");
         const model = new AccessModel(fromCaller);
         assert.equal(model.resource(NOTIFIER)!.stack, "prod");
-        assert.deepEqual((model.resource(NOTIFIER)!.policy!.doc.Statement as unknown[])[0], {
+        assert.deepEqual((model.resource(NOTIFIER)!.policy!.validated.policyDocument.Statement as unknown[])[0], {
             Sid: "invoke-ci",
             Effect: "Allow",
             Principal: { AWS: roleArn(DEV, "CiBuild") },
@@ -136,7 +136,7 @@ describe("access analysis: Lambda, ECR and snapshot grants", () => {
         );
         assert.equal(await decide(roleArn(DEV, "CiBuild"), "lambda:InvokeFunction", NOTIFIER, scopedRole), "ImplicitlyDenied");
         const model = new AccessModel(scopedRole);
-        assert.deepEqual(model.resource(NOTIFIER)!.policy!.doc.Statement, [
+        assert.deepEqual(model.resource(NOTIFIER)!.policy!.validated.policyDocument.Statement, [
             {
                 Sid: "invoke-ci",
                 Effect: "Allow",

@@ -1,0 +1,42 @@
+/** ECR repositories and their repository policies. */
+import { aws } from "../../../policy-pack/lib/resource-types";
+import type { AccessModel, ResourceNode } from "../model";
+import type { PlannedResource } from "../types";
+import { str, type ResourceKindModule } from "./kind";
+
+function addRepository(model: AccessModel, r: PlannedResource, outputArn: string | undefined, name: string | undefined, external = false): ResourceNode {
+    const partition = r.partition ?? "aws";
+    const resourceName = name ?? r.name;
+    return model.addResource(
+        { kind: "repository", name: resourceName, accountId: r.accountId, partition, urn: r.urn, stack: r.stack, external },
+        outputArn,
+        `arn:${partition}:ecr:${r.region}:${r.accountId}:repository/${resourceName}`,
+    );
+}
+
+function addRepositoryPolicy(model: AccessModel, r: PlannedResource): void {
+    const ref = str(r.inputs.repository);
+    if (!ref) return;
+    const node =
+        model.resources.find((n) => n.kind === "repository" && n.accountId === r.accountId && (n.name === ref || n.arn === ref)) ??
+        addRepository(
+            model,
+            r,
+            ref.startsWith("arn:") ? ref : undefined,
+            ref.startsWith("arn:") ? ref.split("/").slice(1).join("/") : ref,
+            true,
+        );
+    const p = model.makePolicy(`${node.arn} repository policy`, r.inputs.policy, "resource");
+    if (!p) return;
+    if (node.policy) model.warnings.push(`repository ${node.name} has several repository policies; the last one (${r.urn}) is used`);
+    node.policy = p;
+}
+
+export const ecr: ResourceKindModule = {
+    name: "ecr",
+    indexes: {
+        [aws.ecr.Repository.__pulumiType]: (model, r) =>
+            addRepository(model, r, str(r.outputs.arn), str(r.outputs.name) ?? str(r.inputs.name)),
+    },
+    attaches: { [aws.ecr.RepositoryPolicy.__pulumiType]: addRepositoryPolicy },
+};
