@@ -51,7 +51,8 @@ export interface IdentityNode {
     external?: boolean;
 }
 
-export interface BucketNode {
+/** A bucket, function, repository or snapshot: where it lives, and the resource policy AWS evaluates for it. */
+interface PolicyHolder {
     name: string;
     arn: string;
     accountId: string;
@@ -61,6 +62,8 @@ export interface BucketNode {
     policy?: ModelPolicy;
 }
 
+export type BucketNode = PolicyHolder;
+
 export type ResourceKind = "function" | "repository" | "snapshot";
 
 /**
@@ -68,15 +71,8 @@ export type ResourceKind = "function" | "repository" | "snapshot";
  * policy is built from its aws.lambda.Permission resources the way AddPermission builds it; a
  * snapshot has no policy, its sharing (the restore attribute) is modelled as one.
  */
-export interface ResourceNode {
+export interface ResourceNode extends PolicyHolder {
     kind: ResourceKind;
-    name: string;
-    arn: string;
-    accountId: string;
-    partition: string;
-    urn: string;
-    stack: string;
-    policy?: ModelPolicy;
     /** Not created by the plan, only named by a permission or policy of the plan. */
     external?: boolean;
 }
@@ -248,20 +244,30 @@ export class AccessModel {
     }
 
     /**
-     * Adds a function, repository or snapshot node; its ARN is the output ARN, else `computed`. A second
-     * declaration of one ARN keeps the first (and warns, unless the node is only named by a policy).
+     * Adds a function, repository or snapshot node named `name` (else the resource's name), in the
+     * resource's account; its ARN is the output ARN, else the one `arnOf` builds. A second declaration of
+     * one ARN keeps the first (and warns, unless the node is only named by a policy).
      */
-    addResource(node: Omit<ResourceNode, "arn">, outputArn: string | undefined, computed: string): ResourceNode {
-        const arn = outputArn && outputArn.startsWith("arn:") ? outputArn : computed;
+    addResource(
+        kind: ResourceKind,
+        r: PlannedResource,
+        outputArn: string | undefined,
+        name: string | undefined,
+        arnOf: (partition: string, name: string) => string,
+        external = false,
+    ): ResourceNode {
+        const partition = r.partition ?? "aws";
+        const resourceName = name ?? r.name;
+        const arn = outputArn && outputArn.startsWith("arn:") ? outputArn : arnOf(partition, resourceName);
         const existing = this.resourcesByArn.get(arn);
         if (existing) {
-            if (!node.external) this.warnings.push(`${node.kind} ${arn} is declared twice (${node.urn}); the first one is used`);
+            if (!external) this.warnings.push(`${kind} ${arn} is declared twice (${r.urn}); the first one is used`);
             return existing;
         }
-        const added: ResourceNode = { kind: node.kind, name: node.name, arn, accountId: node.accountId, partition: node.partition,
-            urn: node.urn, stack: node.stack, ...(node.external ? { external: true } : {}) };
-        this.resourcesByArn.set(arn, added);
-        this.resources.push(added);
-        return added;
+        const node: ResourceNode = { kind, name: resourceName, arn, accountId: r.accountId, partition, urn: r.urn, stack: r.stack,
+            ...(external ? { external } : {}) };
+        this.resourcesByArn.set(arn, node);
+        this.resources.push(node);
+        return node;
     }
 }

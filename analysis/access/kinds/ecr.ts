@@ -5,13 +5,8 @@ import type { PlannedResource } from "../types";
 import { str, type ResourceKindModule } from "./kind";
 
 function addRepository(model: AccessModel, r: PlannedResource, outputArn: string | undefined, name: string | undefined, external = false): ResourceNode {
-    const partition = r.partition ?? "aws";
-    const resourceName = name ?? r.name;
-    return model.addResource(
-        { kind: "repository", name: resourceName, accountId: r.accountId, partition, urn: r.urn, stack: r.stack, external },
-        outputArn,
-        `arn:${partition}:ecr:${r.region}:${r.accountId}:repository/${resourceName}`,
-    );
+    return model.addResource("repository", r, outputArn, name,
+        (partition, repository) => `arn:${partition}:ecr:${r.region}:${r.accountId}:repository/${repository}`, external);
 }
 
 function addRepositoryPolicy(model: AccessModel, r: PlannedResource): void {

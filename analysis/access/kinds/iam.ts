@@ -14,6 +14,12 @@ function listOf(model: AccessModel, kind: IdentityKind): IdentityNode[] {
     return kind === "role" ? model.roles : kind === "user" ? model.users : model.groups;
 }
 
+/** A role, user or group of the resource's account, with no policies yet. */
+function identityNode(kind: IdentityKind, r: PlannedResource, name: string, path: string, arn: string): IdentityNode {
+    const partition = r.partition ?? "aws";
+    return { kind, name, path, arn, accountId: r.accountId, partition, urn: r.urn, stack: r.stack, inline: [], managedArns: [], groups: [] };
+}
+
 function addIdentity(kind: IdentityKind, model: AccessModel, r: PlannedResource): void {
     const partition = r.partition ?? "aws";
     const name = str(r.outputs.name) ?? str(r.inputs.name) ?? r.name;
@@ -22,17 +28,7 @@ function addIdentity(kind: IdentityKind, model: AccessModel, r: PlannedResource)
     const computed = `arn:${partition}:iam::${r.accountId}:${kind}${path}${name}`;
     const arn = outArn && outArn.startsWith("arn:") ? outArn : computed;
     const node: IdentityNode = {
-        kind,
-        name,
-        path,
-        arn,
-        accountId: r.accountId,
-        partition,
-        urn: r.urn,
-        stack: r.stack,
-        inline: [],
-        managedArns: [],
-        groups: [],
+        ...identityNode(kind, r, name, path, arn),
         boundaryArn: kind === "group" ? undefined : str(r.inputs.permissionsBoundary),
     };
     if (model.identityKeys.has(key(kind, r.accountId, name))) {
@@ -87,17 +83,7 @@ function need(model: AccessModel, kind: IdentityKind, r: PlannedResource, ref: u
     const partition = r.partition ?? "aws";
     const name = arn ? arn.resource.split("/").pop()! : s;
     const node: IdentityNode = {
-        kind,
-        name,
-        path: "/",
-        arn: arn ? s : `arn:${partition}:iam::${r.accountId}:${kind}/${name}`,
-        accountId: r.accountId,
-        partition,
-        urn: r.urn,
-        stack: r.stack,
-        inline: [],
-        managedArns: [],
-        groups: [],
+        ...identityNode(kind, r, name, "/", arn ? s : `arn:${partition}:iam::${r.accountId}:${kind}/${name}`),
         external: true,
     };
     model.identityKeys.set(key(kind, r.accountId, name), node);

@@ -15,13 +15,8 @@ type Json = Record<string, unknown>;
 const pending = new WeakMap<AccessModel, Map<string, Json[]>>();
 
 function addFunction(model: AccessModel, r: PlannedResource, outputArn: string | undefined, name: string | undefined, external = false): ResourceNode {
-    const partition = r.partition ?? "aws";
-    const resourceName = name ?? r.name;
-    return model.addResource(
-        { kind: "function", name: resourceName, accountId: r.accountId, partition, urn: r.urn, stack: r.stack, external },
-        outputArn,
-        `arn:${partition}:lambda:${r.region}:${r.accountId}:function:${resourceName}`,
-    );
+    return model.addResource("function", r, outputArn, name,
+        (partition, fn) => `arn:${partition}:lambda:${r.region}:${r.accountId}:function:${fn}`, external);
 }
 
 /**

@@ -13,13 +13,8 @@ export const SNAPSHOT_SHARE_ACTIONS = ["rds:CopyDBSnapshot", "rds:RestoreDBInsta
 
 function addSnapshot(model: AccessModel, r: PlannedResource): void {
     const identifier = str(r.outputs.id) ?? str(r.inputs.targetDbSnapshotIdentifier) ?? str(r.inputs.dbSnapshotIdentifier);
-    const partition = r.partition ?? "aws";
-    const name = identifier ?? r.name;
-    const node = model.addResource(
-        { kind: "snapshot", name, accountId: r.accountId, partition, urn: r.urn, stack: r.stack },
-        str(r.outputs.dbSnapshotArn),
-        `arn:${partition}:rds:${r.region}:${r.accountId}:snapshot:${name}`,
-    );
+    const node = model.addResource("snapshot", r, str(r.outputs.dbSnapshotArn), identifier,
+        (partition, name) => `arn:${partition}:rds:${r.region}:${r.accountId}:snapshot:${name}`);
     const shared = strings(r.inputs.sharedAccounts ?? r.outputs.sharedAccounts);
     if (shared.length === 0) return;
     const everyone = shared.some((account) => account.toLowerCase() === "all");
