@@ -1,7 +1,7 @@
 // Rules for the resource policies beyond S3: Lambda permissions (a function's policy, one statement per
 // aws.lambda.Permission), ECR repository policies and RDS snapshot sharing.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { accountOf, allowedAccounts, awsPrincipals, formatAccounts, isCrossAccount, unattributedPrincipal } from "./lib/accounts";
+import { ACCOUNT_ID, accountOf, allowedAccounts, awsPrincipals, formatAccounts, isCrossAccount, unattributedPrincipal } from "./lib/accounts";
 import { AllowedAccountsConfig, allowedAccountsConfig } from "./lib/config";
 import { at, quoted } from "./lib/documents";
 import { PRINCIPAL_SCOPING_KEYS, actionGrants, grantsOutsideAllowedAccounts } from "./lib/grants";
@@ -192,7 +192,7 @@ export const snapshotSharedAllowedAccounts = resourceRule<AllowedAccountsConfig>
         return (sharedAccounts(props) ?? [])
             .filter((account) => account.toLowerCase() !== "all")
             .flatMap((account) => {
-                if (!/^\d{12}$/.test(account)) {
+                if (!ACCOUNT_ID.test(account)) {
                     return [`sharedAccounts entry "${account}" is not a 12-digit account ID. Fix: list account IDs such as "222222222222".`];
                 }
                 if (allowed.size === 0 || allowed.has(account)) return [];
