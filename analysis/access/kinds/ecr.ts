@@ -2,7 +2,7 @@
 import { aws } from "../../../policy-pack/lib/resource-types";
 import type { AccessModel, ResourceNode } from "../model";
 import type { PlannedResource } from "../types";
-import { str, type ResourceKindModule } from "./kind";
+import { namedResourceKind, str } from "./kind";
 
 function addRepository(model: AccessModel, r: PlannedResource, outputArn: string | undefined, name: string | undefined, external = false): ResourceNode {
     return model.addResource("repository", r, outputArn, name,
@@ -27,11 +27,8 @@ function addRepositoryPolicy(model: AccessModel, r: PlannedResource): void {
     node.policy = p;
 }
 
-export const ecr: ResourceKindModule = {
-    name: "ecr",
-    indexes: {
-        [aws.ecr.Repository.__pulumiType]: (model, r) =>
-            addRepository(model, r, str(r.outputs.arn), str(r.outputs.name) ?? str(r.inputs.name)),
-    },
-    attaches: { [aws.ecr.RepositoryPolicy.__pulumiType]: addRepositoryPolicy },
-};
+export const ecr = namedResourceKind(
+    "ecr",
+    { type: aws.ecr.Repository, add: addRepository },
+    { type: aws.ecr.RepositoryPolicy, attach: addRepositoryPolicy },
+);

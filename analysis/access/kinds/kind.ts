@@ -2,7 +2,8 @@
  * What a resource kind module tells the access model: which resource types it indexes as nodes, and
  * which resource types attach policies, permissions or memberships to those nodes.
  */
-import type { AccessModel } from "../model";
+import type { ResourceClass } from "../../../policy-pack/lib/resource-types";
+import type { AccessModel, ResourceNode } from "../model";
 import type { PlannedResource } from "../types";
 
 export type Handler = (model: AccessModel, r: PlannedResource) => void;
@@ -31,4 +32,22 @@ export function strings(value: unknown): string[] {
 export function normPath(p: unknown): string {
     const s = str(p) ?? "/";
     return (s.startsWith("/") ? "" : "/") + s + (s.endsWith("/") ? "" : "/");
+}
+
+/**
+ * A kind with one resource type that becomes a node, found by its `arn` and `name` outputs (else its
+ * `name` input), and one resource type that attaches to such nodes.
+ */
+export function namedResourceKind(
+    name: string,
+    node: { type: ResourceClass; add(model: AccessModel, r: PlannedResource, outputArn?: string, name?: string): ResourceNode },
+    attached: { type: ResourceClass; attach: Handler },
+    finish?: (model: AccessModel) => void,
+): ResourceKindModule {
+    return {
+        name,
+        indexes: { [node.type.__pulumiType]: (model, r) => node.add(model, r, str(r.outputs.arn), str(r.outputs.name) ?? str(r.inputs.name)) },
+        attaches: { [attached.type.__pulumiType]: attached.attach },
+        ...(finish ? { finish } : {}),
+    };
 }

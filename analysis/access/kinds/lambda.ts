@@ -7,7 +7,7 @@ import { ACCOUNT_ID, isServicePrincipal, rootArn } from "../../../policy-pack/li
 import { aws } from "../../../policy-pack/lib/resource-types";
 import type { AccessModel, ResourceNode } from "../model";
 import type { PlannedResource } from "../types";
-import { str, type ResourceKindModule } from "./kind";
+import { namedResourceKind, str } from "./kind";
 
 type Json = Record<string, unknown>;
 
@@ -94,12 +94,9 @@ function finish(model: AccessModel): void {
     pending.delete(model);
 }
 
-export const lambda: ResourceKindModule = {
-    name: "lambda",
-    indexes: {
-        [aws.lambda.Function.__pulumiType]: (model, r) =>
-            addFunction(model, r, str(r.outputs.arn), str(r.outputs.name) ?? str(r.inputs.name)),
-    },
-    attaches: { [aws.lambda.Permission.__pulumiType]: addLambdaPermission },
+export const lambda = namedResourceKind(
+    "lambda",
+    { type: aws.lambda.Function, add: addFunction },
+    { type: aws.lambda.Permission, attach: addLambdaPermission },
     finish,
-};
+);

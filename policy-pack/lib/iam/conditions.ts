@@ -51,18 +51,20 @@ export function requiresMfa(statement: Statement): boolean {
 
 /** Known values a statement's conditions give for any of `keys` under a positive operator. */
 export function conditionValues(statement: Statement, keys: string[]): string[] {
-    const wanted = new Set(keys.map((key) => key.toLowerCase()));
-    return statement.conditions
-        .filter((condition) => wanted.has(condition.keyLower) && NARROWING_OPERATORS.has(condition.baseOperator))
-        .flatMap((condition) => condition.values);
+    return conditionValuesFor(statement, keys, NARROWING_OPERATORS) ?? [];
 }
 
 /**
- * Values a statement's conditions give for `key` under any of `baseOperators` (lower-case, qualifier and
+ * Values a statement's conditions give for `keys` under any of `baseOperators` (lower-case, qualifier and
  * IfExists ignored); undefined when no such condition exists.
  */
-export function conditionValuesFor(statement: Statement, key: string, baseOperators: string[]): string[] | undefined {
-    const found = statement.conditions.filter(
-        (condition) => condition.keyLower === key.toLowerCase() && baseOperators.includes(condition.baseOperator));
+export function conditionValuesFor(
+    statement: Statement,
+    keys: string | string[],
+    baseOperators: Iterable<string>,
+): string[] | undefined {
+    const wanted = new Set((typeof keys === "string" ? [keys] : keys).map((key) => key.toLowerCase()));
+    const operators = new Set(baseOperators);
+    const found = statement.conditions.filter((condition) => wanted.has(condition.keyLower) && operators.has(condition.baseOperator));
     return found.length === 0 ? undefined : found.flatMap((condition) => condition.values);
 }
