@@ -5,7 +5,8 @@
 import { SECRET } from "./conditions";
 import { buildEdges } from "./edges";
 import { AccessModel } from "./model";
-import { evaluate, explain, requestContext, resolveRequester, resolveTarget } from "./simulate";
+import { explain } from "./explain";
+import { evaluate, requestContext, resolveRequester, resolveTarget } from "./simulate";
 import type { AccessAnalysis, AccessContext, AccessExpectation, AccessResult, AnalyzeOptions, PlannedResource } from "./types";
 
 export * from "./types";

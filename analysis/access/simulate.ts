@@ -311,73 +311,8 @@ export async function evaluate(
     return { decision: out.overallResult, analysis, conditions: analysis?.conditions };
 }
 
-type Analysis = NonNullable<RequestAnalysis["identityAnalysis"]>;
-type Stmt = Analysis["allowStatements"][number];
-
-function stmtLabel(s: Stmt, policy: string | undefined): string {
-    return `${policy ?? s.policyId ?? "policy"}#${s.explain.identifier}`;
-}
-
-/** Keys of conditions that failed in statements that otherwise applied (values omitted: they may be secrets). */
-function failedConditionKeys(statements: Stmt[]): string[] {
-    const keys = new Set<string>();
-    for (const s of statements) {
-        // A Deny whose condition does not hold is the good case; only report Allows that missed.
-        if (
-            s.explain.effect !== "Allow" ||
-            !s.actionMatch ||
-            !s.resourceMatch ||
-            s.principalMatch === "NoMatch" ||
-            s.conditionMatch === "Match"
-        )
-            continue;
-        for (const c of s.explain.conditions ?? []) if (!c.matches) keys.add(c.conditionKeyValue);
-    }
-    return [...keys];
-}
-
 /** Policy names (inline "Owner/Name" or managed ARN) of identity statements that allowed the request. */
 export function grantingIdentityPolicies(ev: Evaluation): string[] {
     const names = (ev.analysis?.identityAnalysis?.allowStatements ?? []).map((s) => s.policyId);
     return [...new Set(names.filter((n) => n && n !== "assumed-allow-all" && n !== ALLOW_ALL.name))].sort();
-}
-
-export function explain(req: Requester, action: string, target: Target, ev: Evaluation): string {
-    const parts: string[] = [`${req.label} → ${action} on ${target.label}`];
-    if (ev.error) {
-        parts.push(`simulation failed: ${ev.error}`);
-        return `${ev.decision}: ${parts.join("; ")}`;
-    }
-    const a = ev.analysis;
-    if (!a) return `${ev.decision}: ${parts.join("; ")}`;
-    parts.push(
-        a.sameAccount ? "same account: identity OR resource policy may allow" : "cross-account: identity AND resource policy must allow",
-    );
-    const side = (
-        name: string,
-        an: { result: string; allowStatements: Stmt[]; denyStatements: Stmt[]; unmatchedStatements: Stmt[] } | undefined,
-        policyLabel?: string,
-    ) => {
-        if (!an) return;
-        if (an.denyStatements.length)
-            parts.push(`${name}: denied by ${an.denyStatements.map((s) => stmtLabel(s, policyLabel)).join(", ")}`);
-        else if (an.allowStatements.length) {
-            const by = an.allowStatements.map((s) => stmtLabel(s, policyLabel)).join(", ");
-            parts.push(
-                an.result === "AllowedForAccount"
-                    ? `${name}: ${by} allows the principal's account (its identity policies must allow too)`
-                    : `${name}: allowed by ${by}`,
-            );
-        } else if (an.result !== "NotApplicable") parts.push(`${name}: no statement allows`);
-        const failed = failedConditionKeys([...an.unmatchedStatements]);
-        if (failed.length) parts.push(`${name}: conditions not met: ${failed.join(", ")}`);
-    };
-    if (req.kind === "outside" || req.kind === "root") parts.push("identity side assumed to allow");
-    else side("identity policies", a.identityAnalysis);
-    if (target.resourcePolicy) side(target.resourcePolicyLabel ?? "resource policy", a.resourceAnalysis, target.resourcePolicyLabel);
-    else parts.push("no resource policy");
-    side("permissions boundary", a.permissionBoundaryAnalysis);
-    if (a.blockedBy?.length) parts.push(`blocked by: ${a.blockedBy.join(", ")}`);
-    if (req.unresolved.length) parts.push(`not modelled (managed policies outside the plan): ${req.unresolved.join(", ")}`);
-    return `${ev.decision}: ${parts.join("; ")}`;
 }
