@@ -2,7 +2,7 @@
 // so a misconfigured credential chain fails instead of creating resources in the wrong account.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { DEFAULT_PARTITION, assertAccountId, roleArn } from "./policy-document";
+import { DEFAULT_PARTITION, assertAccountId, roleArn } from "../aws";
 
 export interface AccountRef {
     name: string;

@@ -6,12 +6,14 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import {
     DEFAULT_PARTITION,
+    FILTER_PATTERN_LIMIT,
+    RESOURCE_POLICY_LIMITS,
     assertAccountId,
     checkPolicySize,
     policyDocument,
     serializePolicy,
     sortedUnique,
-} from "./policy-document";
+} from "../aws";
 
 export interface CrossAccountActivityAlarmsArgs {
     /** The log group receiving the audit trail's events. */
@@ -97,8 +99,6 @@ export function activityMetrics(crossAccountRoleArns: string[]): ActivityMetric[
 
 export const CLOUDWATCH_SERVICE = "cloudwatch.amazonaws.com";
 const DEFAULT_NAMESPACE = "CrossAccount/Activity";
-const FILTER_PATTERN_LIMIT = 1024;
-const TOPIC_POLICY_LIMIT = 30720;
 
 export class CrossAccountActivityAlarms extends pulumi.ComponentResource {
     readonly topic: aws.sns.Topic;
@@ -123,7 +123,7 @@ export class CrossAccountActivityAlarms extends pulumi.ComponentResource {
                 arn: this.topic.arn,
                 policy: checkPolicySize(
                     serializePolicy(alarmTopicPolicyDocument(args.accountId, args.region, args.topicName, partition)),
-                    TOPIC_POLICY_LIMIT,
+                    RESOURCE_POLICY_LIMITS.snsTopic,
                     `Topic policy of ${args.topicName}`,
                 ),
             },

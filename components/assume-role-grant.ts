@@ -5,13 +5,14 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import {
     ASSUME_ROLE_ACTION,
+    IAM_LIMITS,
     PolicyEffect,
     assertIamName,
     checkPolicySize,
     hasWildcard,
     policyDocument,
     serializePolicy,
-} from "./policy-document";
+} from "../aws";
 
 export interface AssumeRoleGrantArgs {
     /** Exact role ARNs; wildcards are refused for Allow because they would grant roles not yet named. */
@@ -23,9 +24,6 @@ export interface AssumeRoleGrantArgs {
     policyName?: string;
 }
 
-// Aggregate inline-policy quotas per identity (IAM and STS quotas).
-const USER_INLINE_LIMIT = 2048;
-const GROUP_INLINE_LIMIT = 5120;
 
 export class AssumeRoleGrant extends pulumi.ComponentResource {
     readonly policy: pulumi.Output<string>;
@@ -51,7 +49,7 @@ export class AssumeRoleGrant extends pulumi.ComponentResource {
             ]),
         );
 
-        const groupPolicy = checkPolicySize(this.policy, GROUP_INLINE_LIMIT, `Group policy ${policyName}`);
+        const groupPolicy = checkPolicySize(this.policy, IAM_LIMITS.groupInlinePolicies, `Group policy ${policyName}`);
         this.groupPolicies = (args.groupNames ?? []).map(
             (group, index) =>
                 new aws.iam.GroupPolicy(
@@ -60,7 +58,7 @@ export class AssumeRoleGrant extends pulumi.ComponentResource {
                     { parent: this },
                 ),
         );
-        const userPolicy = checkPolicySize(this.policy, USER_INLINE_LIMIT, `User policy ${policyName}`);
+        const userPolicy = checkPolicySize(this.policy, IAM_LIMITS.userInlinePolicies, `User policy ${policyName}`);
         this.userPolicies = (args.userNames ?? []).map(
             (user, index) =>
                 new aws.iam.UserPolicy(
@@ -95,7 +93,7 @@ function validateGrantArgs(name: string, args: AssumeRoleGrantArgs, policyName: 
     if (groups.length + users.length === 0) {
         throw new Error(`AssumeRoleGrant ${name} names no groups or users to attach the policy to`);
     }
-    assertIamName(policyName, "policy name", 128);
+    assertIamName(policyName, "policy name", IAM_LIMITS.name);
     for (const arn of args.roleArns) {
         if (typeof arn !== "string") continue;
         if (args.effect === "Allow") {
@@ -107,7 +105,7 @@ function validateGrantArgs(name: string, args: AssumeRoleGrantArgs, policyName: 
     }
     for (const identity of [...groups, ...users]) {
         if (typeof identity === "string") {
-            assertIamName(identity, "group or user name", 128);
+            assertIamName(identity, "group or user name", IAM_LIMITS.name);
         }
     }
     for (const list of [groups, users]) {

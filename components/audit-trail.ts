@@ -9,9 +9,11 @@ import {
     DEFAULT_PARTITION,
     PolicyDocument,
     PolicyStatement,
+    RESOURCE_POLICY_LIMITS,
     accountRootArn,
     assertAccountId,
     assertLogRetention,
+    assertValidBucketName,
     bucketArn,
     checkPolicySize,
     logGroupArn,
@@ -20,9 +22,9 @@ import {
     serializePolicy,
     sortedUnique,
     trailArn,
-} from "./policy-document";
+} from "../aws";
 import { CrossAccountRole, PermissionStatement } from "./cross-account-role";
-import { SharedBucket, assertValidBucketName } from "./shared-bucket";
+import { SharedBucket } from "./shared-bucket";
 
 export interface OwnedTrailBucket {
     /** The bucket's account: the log key is created there too, and its root administers the key. */
@@ -69,7 +71,6 @@ export interface AuditTrailArgs {
 
 export const CLOUDTRAIL_SERVICE = "cloudtrail.amazonaws.com";
 const DEFAULT_TRAIL_LOG_RETENTION_DAYS = 365;
-const KEY_POLICY_LIMIT = 32 * 1024;
 
 export class AuditTrail extends pulumi.ComponentResource {
     readonly trail: aws.cloudtrail.Trail;
@@ -93,7 +94,7 @@ export class AuditTrail extends pulumi.ComponentResource {
             const bucketName = args.bucketName as string; // checked by validateTrailArgs
             this.keyPolicy = checkPolicySize(
                 serializePolicy(cloudTrailKeyPolicyDocument(args.ownedBucket, args.partition)),
-                KEY_POLICY_LIMIT,
+                RESOURCE_POLICY_LIMITS.kmsKey,
                 `Key policy of the log key of trail ${args.trailName}`,
             );
             this.logKey = new aws.kms.Key(

@@ -8,6 +8,7 @@ import {
     ASSUME_ROLE_ACTION,
     ConditionBlock,
     DEFAULT_PARTITION,
+    IAM_LIMITS,
     PolicyDocument,
     PolicyEffect,
     PolicyStatement,
@@ -16,13 +17,14 @@ import {
     assertIamName,
     assertIamPath,
     checkPolicySize,
+    isServicePrincipal,
     mergeConditions,
     parsePrincipalArn,
     policyDocument,
     principalArnCondition,
     serializePolicy,
     sortedUnique,
-} from "./policy-document";
+} from "../aws";
 
 export interface RoleTrust {
     /** Principal AWS = the account root ARN. */
@@ -77,9 +79,6 @@ export interface CrossAccountRoleArgs {
 }
 
 export const PERMISSION_POLICY_NAME = "permissions";
-// The default trust-policy quota; accounts can raise it, so exceeding it only warns.
-const DEFAULT_TRUST_POLICY_LIMIT = 2048;
-const INLINE_ROLE_POLICY_LIMIT = 10240;
 
 export class CrossAccountRole extends pulumi.ComponentResource {
     readonly role: aws.iam.Role;
@@ -96,7 +95,7 @@ export class CrossAccountRole extends pulumi.ComponentResource {
         const trustPolicyName = `Trust policy of role ${args.roleName}`;
         this.trustPolicy = checkPolicySize(
             serializePolicy(trustPolicyDocument(args.trust, args.partition)),
-            DEFAULT_TRUST_POLICY_LIMIT,
+            IAM_LIMITS.trustPolicy,
             trustPolicyName,
             "warn",
         );
@@ -120,7 +119,7 @@ export class CrossAccountRole extends pulumi.ComponentResource {
         if (args.permissions.length > 0) {
             this.permissionPolicy = checkPolicySize(
                 serializePolicy(permissionPolicyDocument(args.permissions)),
-                INLINE_ROLE_POLICY_LIMIT,
+                IAM_LIMITS.roleInlinePolicies,
                 `Permission policy of role ${args.roleName}`,
             );
             this.rolePolicy = new aws.iam.RolePolicy(
@@ -213,13 +212,12 @@ function trustConditions(trust: RoleTrust): ConditionBlock | undefined {
 const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 const ORG_ID = /^o-[a-z0-9]{10,32}$/;
 const SESSION_NAME_PATTERN = /^[\w+=,.@*?-]{1,64}$/;
-const SERVICE_PRINCIPAL = /^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/;
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 // Account in an aws:PrincipalArn pattern, when it is spelled out (no wildcard in that field).
 const PATTERN_ACCOUNT = /^arn:[^:]+:(?:iam|sts)::(\d{12}):/;
 
 function validateRoleArgs(args: CrossAccountRoleArgs): void {
-    assertIamName(args.roleName, "role name", 64);
+    assertIamName(args.roleName, "role name", IAM_LIMITS.roleName);
     if (args.path !== undefined) {
         assertIamPath(args.path);
     }
@@ -264,7 +262,7 @@ function validateTrust(trust: RoleTrust): void {
         throw new Error("the trust names no principal: give trustedAccountIds, trustedPrincipalArns or trustedServices");
     }
     for (const service of services) {
-        if (!SERVICE_PRINCIPAL.test(service)) {
+        if (!isServicePrincipal(service)) {
             throw new Error(`Invalid service principal "${service}": expected <service>.amazonaws.com`);
         }
     }

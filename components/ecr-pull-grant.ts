@@ -9,6 +9,7 @@ import {
     DEFAULT_PARTITION,
     PolicyDocument,
     PolicyStatement,
+    RESOURCE_POLICY_LIMITS,
     accountRootArn,
     assertValidSid,
     checkPolicySize,
@@ -18,7 +19,7 @@ import {
     principalArnCondition,
     serializePolicy,
     sortedUnique,
-} from "./policy-document";
+} from "../aws";
 import { PermissionStatement, permissionPolicyDocument } from "./cross-account-role";
 
 export const ECR_PULL_ACTIONS = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"];
@@ -45,7 +46,6 @@ export interface EcrPullGrantArgs {
     partition?: string;
 }
 
-const REPOSITORY_POLICY_LIMIT = 10240;
 
 export class EcrPullGrant extends pulumi.ComponentResource {
     readonly policy: pulumi.Output<string>;
@@ -60,7 +60,7 @@ export class EcrPullGrant extends pulumi.ComponentResource {
         const document = ecrRepositoryPolicyDocument(args.grants, args.partition);
         super("crossaccount:index:EcrPullGrant", name, {}, opts);
 
-        this.policy = checkPolicySize(serializePolicy(document), REPOSITORY_POLICY_LIMIT, `Repository policy of ${args.repositoryArn}`);
+        this.policy = checkPolicySize(serializePolicy(document), RESOURCE_POLICY_LIMITS.ecrRepository, `Repository policy of ${args.repositoryArn}`);
         this.repositoryPolicy = new aws.ecr.RepositoryPolicy(
             `${name}-policy`,
             { repository: args.repositoryName, policy: this.policy },

@@ -12,13 +12,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import {
+    IAM_LIMITS,
     assertAccountId,
     hasWildcard,
     isServicePrincipal,
     parsePrincipalArn,
     serializePolicy,
     sortedUnique,
-} from "./policy-document";
+} from "../aws";
 import { PermissionStatement, permissionPolicyDocument } from "./cross-account-role";
 
 export const LAMBDA_INVOKE_ACTION = "lambda:InvokeFunction";
@@ -139,7 +140,7 @@ export function invokePolicyName(functionArn: string, qualifier?: string): strin
     const [, , , region, accountId, , functionName] = functionArn.split(":");
     const raw = `invoke-${accountId}-${region}-${functionName}${qualifier === undefined ? "" : `-${qualifier}`}`;
     // Inline policy names accept [\w+=,.@-], at most 128 characters.
-    return raw.replace(/[^\w+=,.@-]/g, "_").slice(0, 128);
+    return raw.replace(/[^\w+=,.@-]/g, "_").slice(0, IAM_LIMITS.name);
 }
 
 function roleNameOf(roleArn: string): string {

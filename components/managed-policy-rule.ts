@@ -7,7 +7,7 @@
 // recorder): without one, creating the rule fails with NoAvailableConfigurationRecorderException.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { assertIamName, sortedUnique } from "./policy-document";
+import { IAM_LIMITS, assertIamName, sortedUnique } from "../aws";
 
 export interface ManagedPolicyRuleArgs {
     ruleName: string;
@@ -63,7 +63,7 @@ export function managedPolicyRuleParameters(args: ManagedPolicyRuleArgs): Record
         .filter(([, names]) => names.length > 0);
     for (const [kind, names] of exceptions) {
         // Names only: the rule does not accept ARNs here.
-        for (const identity of names) assertIamName(identity, `${kind.slice(0, -1)} name in the exception list`, 128);
+        for (const identity of names) assertIamName(identity, `${kind.slice(0, -1)} name in the exception list`, IAM_LIMITS.name);
     }
     return {
         policyArns: policyArns.join(","),

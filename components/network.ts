@@ -2,7 +2,7 @@
 // peering (and anything else) can add aws.ec2.Route resources without fighting over the table.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { Ipv4Cidr, carveSubnets, cidrContains, cidrsOverlap, parseIpv4Cidr } from "./cidr";
+import { Ipv4Cidr, carveSubnets, cidrContains, cidrsOverlap, parseIpv4Cidr } from "../aws";
 
 export interface EnvironmentNetworkArgs {
     cidrBlock: string;

@@ -6,7 +6,9 @@ import {
     DEFAULT_PARTITION,
     PolicyDocument,
     PolicyStatement,
+    RESOURCE_POLICY_LIMITS,
     accountRootArn,
+    assertValidBucketName,
     bucketArn,
     checkPolicySize,
     mergeConditions,
@@ -16,7 +18,7 @@ import {
     principalArnCondition,
     serializePolicy,
     sortedUnique,
-} from "./policy-document";
+} from "../aws";
 
 export type BucketAccess = "read" | "read-write";
 
@@ -47,7 +49,6 @@ export interface SharedBucketArgs {
 
 export const READ_ACTIONS = ["s3:GetObject", "s3:GetObjectVersion"];
 export const WRITE_ACTIONS = ["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"];
-const BUCKET_POLICY_LIMIT = 20 * 1024;
 
 export class SharedBucket extends pulumi.ComponentResource {
     readonly bucket: aws.s3.Bucket;
@@ -114,7 +115,7 @@ export class SharedBucket extends pulumi.ComponentResource {
             );
         }
 
-        this.policy = checkPolicySize(serializePolicy(document), BUCKET_POLICY_LIMIT, `Bucket policy of ${args.bucketName}`);
+        this.policy = checkPolicySize(serializePolicy(document), RESOURCE_POLICY_LIMITS.s3Bucket, `Bucket policy of ${args.bucketName}`);
         // The public access block and ownership controls go first, so the bucket is never briefly
         // governed by a policy without them.
         this.bucketPolicy = new aws.s3.BucketPolicy(
@@ -204,31 +205,3 @@ function validateGrant(grant: BucketGrant, sid: string): void {
     }
 }
 
-const BUCKET_NAME_CHARACTERS = /^[a-z0-9.-]+$/;
-const IP_ADDRESS_SHAPE = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
-const RESERVED_PREFIXES = ["xn--", "sthree-", "amzn-s3-demo-"];
-const RESERVED_SUFFIXES = ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"];
-
-/** Every S3 naming rule the name breaks (empty when valid). */
-export function bucketNameProblems(name: string): string[] {
-    const problems: string[] = [];
-    if (name.length < 3 || name.length > 63) problems.push(`must be 3-63 characters long (it has ${name.length})`);
-    if (!BUCKET_NAME_CHARACTERS.test(name)) problems.push("may only contain lowercase letters, digits, '.' and '-'");
-    if (!/^[a-z0-9]/.test(name) || !/[a-z0-9]$/.test(name)) problems.push("must start and end with a letter or digit");
-    if (name.includes("..")) problems.push("must not contain '..'");
-    if (IP_ADDRESS_SHAPE.test(name)) problems.push("must not be formatted as an IP address");
-    for (const prefix of RESERVED_PREFIXES) {
-        if (name.startsWith(prefix)) problems.push(`must not start with the reserved prefix '${prefix}'`);
-    }
-    for (const suffix of RESERVED_SUFFIXES) {
-        if (name.endsWith(suffix)) problems.push(`must not end with the reserved suffix '${suffix}'`);
-    }
-    return problems;
-}
-
-export function assertValidBucketName(name: string): void {
-    const problems = bucketNameProblems(name);
-    if (problems.length > 0) {
-        throw new Error(`Invalid S3 bucket name "${name}": ${problems.join("; ")}`);
-    }
-}

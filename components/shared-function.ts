@@ -4,7 +4,7 @@
 // exists when its permission is added, and the callers' roles are created after this function's stack.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { DEFAULT_PARTITION, assertAccountId, assertLogRetention, logGroupArn } from "./policy-document";
+import { DEFAULT_PARTITION, LAMBDA_LIMITS, assertAccountId, assertLogRetention, logGroupArn } from "../aws";
 import { CrossAccountRole } from "./cross-account-role";
 
 export interface SharedFunctionArgs {
@@ -116,10 +116,10 @@ function validateFunctionArgs(args: SharedFunctionArgs): void {
     if (args.logRetentionInDays !== undefined) {
         assertLogRetention(args.logRetentionInDays, `the log group of function ${args.functionName}`);
     }
-    if (args.memorySizeMb !== undefined && (!Number.isInteger(args.memorySizeMb) || args.memorySizeMb < 128 || args.memorySizeMb > 10240)) {
+    if (args.memorySizeMb !== undefined && (!Number.isInteger(args.memorySizeMb) || args.memorySizeMb < LAMBDA_LIMITS.minMemoryMb || args.memorySizeMb > LAMBDA_LIMITS.maxMemoryMb)) {
         throw new Error(`Invalid memorySizeMb ${args.memorySizeMb} for function ${args.functionName}: 128-10240`);
     }
-    if (args.timeoutSeconds !== undefined && (!Number.isInteger(args.timeoutSeconds) || args.timeoutSeconds < 1 || args.timeoutSeconds > 900)) {
+    if (args.timeoutSeconds !== undefined && (!Number.isInteger(args.timeoutSeconds) || args.timeoutSeconds < 1 || args.timeoutSeconds > LAMBDA_LIMITS.maxTimeoutSeconds)) {
         throw new Error(`Invalid timeoutSeconds ${args.timeoutSeconds} for function ${args.functionName}: 1-900`);
     }
 }

@@ -2,7 +2,7 @@
 // never changes under them), scanned on push, encrypted, and an EcrPullGrant for the callers.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { DEFAULT_PARTITION, assertAccountId, ecrRepositoryArn } from "./policy-document";
+import { DEFAULT_PARTITION, assertAccountId, ecrRepositoryArn } from "../aws";
 import { EcrPullGrant, RepositoryGrant } from "./ecr-pull-grant";
 
 export interface SharedRepositoryArgs {

@@ -6,7 +6,7 @@
 // snapshotRestoreStatement builds it there, callerPolicy shows it here.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { assertAccountId, serializePolicy, sortedUnique } from "./policy-document";
+import { assertAccountId, serializePolicy, sortedUnique } from "../aws";
 import { PermissionStatement, permissionPolicyDocument } from "./cross-account-role";
 
 export interface SnapshotShareArgs {

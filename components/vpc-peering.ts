@@ -3,8 +3,8 @@
 // was given (opts), the acceptance and the peer's routes with `peer.provider`.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { assertAccountId } from "./policy-document";
-import { cidrsOverlap, parseIpv4Cidr } from "./cidr";
+import { assertAccountId } from "../aws";
+import { cidrsOverlap, parseIpv4Cidr } from "../aws";
 
 export interface PeerSide {
     accountId: string;

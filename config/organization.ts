@@ -15,11 +15,10 @@ import {
     environmentSchema,
 } from "./schema";
 import { StackFile } from "./stack-files";
-import { bucketNameProblems } from "../components/shared-bucket";
 import { callerStatements } from "./caller-statements";
 import { deliveryRoleName } from "../components/audit-trail";
 import { executionRoleName } from "../components/shared-function";
-import { cidrContains, cidrsOverlap, parseIpv4Cidr } from "../components/cidr";
+import { bucketNameProblems, cidrContains, cidrsOverlap, parseIpv4Cidr } from "../aws";
 
 export class ConfigError extends pulumi.RunError {
     constructor(readonly problems: string[]) {

@@ -2,7 +2,7 @@
 // config alone, so stacks never need each other's outputs for a name or an ARN.
 import { BUCKET_REF, FUNCTION_REF, IDENTITY_REF, REPOSITORY_REF, ROLE_REF, SNAPSHOT_REF } from "./schema";
 import { Organization, bucketName } from "./organization";
-import { bucketArn, ecrRepositoryArn, lambdaFunctionArn, rdsSnapshotArn, roleArn, trailArn } from "../components/policy-document";
+import { bucketArn, ecrRepositoryArn, lambdaFunctionArn, rdsSnapshotArn, roleArn, trailArn } from "../aws";
 
 export function accountIdOf(organization: Organization, accountOrEnvironment: string): string {
     return /^\d{12}$/.test(accountOrEnvironment) ? accountOrEnvironment : organization.accounts[accountOrEnvironment];

@@ -2,8 +2,7 @@
 // Everything a stack file may say is described here, once; the program never reads raw config.
 import { z } from "zod";
 import * as ipaddr from "ipaddr.js";
-import { parseIpv4Cidr } from "../components/cidr";
-import { LOG_RETENTION_DAYS } from "../components/policy-document";
+import { IAM_LIMITS, LAMBDA_LIMITS, LOG_RETENTION_DAYS, SERVICE_PRINCIPAL, parseIpv4Cidr } from "../aws";
 
 export const CONFIG_NAMESPACE = "crossaccount";
 
@@ -14,11 +13,11 @@ const environmentName = z
 export const roleName = z
     .string()
     .min(1, "must not be empty")
-    .max(64, "must be at most 64 characters (IAM limit)")
+    .max(IAM_LIMITS.roleName, `must be at most ${IAM_LIMITS.roleName} characters (IAM limit)`)
     .regex(/^[\w+=,.@-]+$/, "may only contain letters, digits and + = , . @ _ -");
 const rolePath = z
     .string()
-    .max(512, "must be at most 512 characters")
+    .max(IAM_LIMITS.path, `must be at most ${IAM_LIMITS.path} characters`)
     .regex(/^\/(?:[\x21-\x7E]+\/)?$/, "must start and end with '/' (for example /crossaccount/)");
 // sts:ExternalId: 2-1,224 characters of [\w+=,.@:/-] (AWS STS API reference).
 export const externalId = z
@@ -90,7 +89,7 @@ const trustSchema = z
         notBefore: isoTime.optional(),
         notAfter: isoTime.optional(),
         sessionNamePattern: z.string().min(2).max(64).optional(),
-        services: z.array(z.string().regex(/^[a-z0-9.-]+\.amazonaws\.com$/, "must be a service principal")).default([]),
+        services: z.array(z.string().regex(SERVICE_PRINCIPAL, "must be a service principal")).default([]),
     })
     .strict();
 
@@ -182,8 +181,8 @@ const functionSchema = z
         name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 letters, digits, '-' or '_'"),
         description: z.string().max(256).optional(),
         runtime: z.string().regex(/^[a-z0-9.]+$/, "must be a Lambda runtime such as nodejs20.x").default("nodejs20.x"),
-        memorySizeMb: z.number().int().min(128).max(10240).optional(),
-        timeoutSeconds: z.number().int().min(1).max(900).optional(),
+        memorySizeMb: z.number().int().min(LAMBDA_LIMITS.minMemoryMb).max(LAMBDA_LIMITS.maxMemoryMb).optional(),
+        timeoutSeconds: z.number().int().min(1).max(LAMBDA_LIMITS.maxTimeoutSeconds).optional(),
         logRetentionDays: logRetentionDays.default(90),
         /** Roles of other environments that may invoke the function; each one's stack adds its permission, naming the role exactly. */
         invokers: z.array(roleRef).default([]),

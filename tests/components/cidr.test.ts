@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as fc from "fast-check";
-import { carveSubnets, cidrContains, cidrsOverlap, formatCidr, parseIpv4Cidr } from "../../components/cidr";
+import { carveSubnets, cidrContains, cidrsOverlap, formatCidr, parseIpv4Cidr } from "../../aws";
 
 describe("cidr", () => {
     it("parses IPv4 CIDR blocks to network and prefix", () => {

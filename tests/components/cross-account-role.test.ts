@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import type { AwsMocks } from "../../plan/aws-mocks";
 import { CrossAccountRole, CrossAccountRoleArgs, RoleTrust, trustPolicyDocument } from "../../components/cross-account-role";
-import { serializePolicy } from "../../components/policy-document";
+import { serializePolicy } from "../../aws";
 import { DEV, PROD, TEST, accountProvider, installMocks, parsedJson, promiseOf, recorded, settle } from "./support";
 
 const devRoot = `arn:aws:iam::${DEV}:root`;

@@ -13,7 +13,7 @@ import {
     serializePolicy,
     sortedUnique,
     trailArn,
-} from "../../components/policy-document";
+} from "../../aws";
 import { DEV, installMocks, parsedJson, promiseOf } from "./support";
 
 describe("policy-document", () => {

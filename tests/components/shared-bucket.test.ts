@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import type { AwsMocks } from "../../plan/aws-mocks";
-import { SharedBucket, SharedBucketArgs, bucketNameProblems } from "../../components/shared-bucket";
+import { SharedBucket, SharedBucketArgs } from "../../components/shared-bucket";
+import { bucketNameProblems } from "../../aws";
 import { DEFAULT_ACCOUNT, DEV, PROD, TEST, accountProvider, installMocks, parsedJson, promiseOf, recorded, settle } from "./support";
 
 const testReader = `arn:aws:iam::${TEST}:role/ReadReports`;

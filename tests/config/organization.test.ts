@@ -12,6 +12,17 @@ describe("stack configuration", () => {
         assert.deepEqual(stackDependencies(organization, "test"), ["dev", "prod"]);
     });
 
+    it("accepts China-region service principals in a role's trust (the aws-cn partition's .amazonaws.com.cn)", () => {
+        const edit = (c: Record<string, any>) => (roleOf(c, "AppReadOnly").trust.services = ["ec2.amazonaws.com.cn"]);
+        const organization = loadStackFiles(referenceProject({ prod: edit }));
+        const role = organization.environments.prod.settings.roles.find((r) => r.name === "AppReadOnly")!;
+        assert.deepEqual(role.trust.services, ["ec2.amazonaws.com.cn"]);
+        const problems = configProblems({ prod: (c) => (roleOf(c, "AppReadOnly").trust.services = ["ec2.amazonaws.cn"]) });
+        assert.deepEqual(problems, [
+            'Pulumi.prod.yaml: crossaccount:roles[2].trust.services[0]: must be a service principal (got "ec2.amazonaws.cn")',
+        ]);
+    });
+
     it("rejects an account ID that is not 12 digits, naming the file and key", () => {
         const problems = configProblems({ dev: (c) => (c["crossaccount:organization"].accounts.test = "22222222222") });
         assert.deepEqual(problems, [

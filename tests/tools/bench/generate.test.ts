@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { BUCKET_REF, listStacks, loadOrganization, readStackFile } from "../../../config";
-import { cidrsOverlap, parseIpv4Cidr } from "../../../components/cidr";
+import { cidrsOverlap, parseIpv4Cidr } from "../../../aws";
 import { PlanResult, planOrganization, readPolicyConfig } from "../../../plan/plan";
 import { countedResources } from "../../../tools/bench/phases";
 import {

@@ -1,0 +1,72 @@
+// ARN builders and parsers. Every ARN the program names is built here, from the account, region and
+// partition it belongs to, so no ARN is assembled by hand elsewhere.
+import { assertAccountId, assertIamName, assertIamPath } from "./names";
+import { IAM_LIMITS } from "./limits";
+
+export const DEFAULT_PARTITION = "aws";
+
+export function accountRootArn(accountId: string, partition = DEFAULT_PARTITION): string {
+    assertAccountId(accountId);
+    return `arn:${partition}:iam::${accountId}:root`;
+}
+
+export function roleArn(accountId: string, roleName: string, path = "/", partition = DEFAULT_PARTITION): string {
+    assertAccountId(accountId);
+    assertIamPath(path);
+    assertIamName(roleName, "role name", IAM_LIMITS.roleName);
+    return `arn:${partition}:iam::${accountId}:role${path}${roleName}`;
+}
+
+export function bucketArn(bucketName: string, partition = DEFAULT_PARTITION): string {
+    return `arn:${partition}:s3:::${bucketName}`;
+}
+
+/** Objects under `prefix` (every object when no prefix): `arn:aws:s3:::bucket/prefix*`. */
+export function objectsArn(bucketName: string, prefix = "", partition = DEFAULT_PARTITION): string {
+    return `${bucketArn(bucketName, partition)}/${prefix}*`;
+}
+
+export function trailArn(region: string, accountId: string, trailName: string, partition = DEFAULT_PARTITION): string {
+    assertAccountId(accountId);
+    return `arn:${partition}:cloudtrail:${region}:${accountId}:trail/${trailName}`;
+}
+
+export function lambdaFunctionArn(region: string, accountId: string, functionName: string, partition = DEFAULT_PARTITION): string {
+    assertAccountId(accountId);
+    return `arn:${partition}:lambda:${region}:${accountId}:function:${functionName}`;
+}
+
+export function ecrRepositoryArn(region: string, accountId: string, repositoryName: string, partition = DEFAULT_PARTITION): string {
+    assertAccountId(accountId);
+    return `arn:${partition}:ecr:${region}:${accountId}:repository/${repositoryName}`;
+}
+
+export function rdsSnapshotArn(region: string, accountId: string, snapshotIdentifier: string, partition = DEFAULT_PARTITION): string {
+    assertAccountId(accountId);
+    return `arn:${partition}:rds:${region}:${accountId}:snapshot:${snapshotIdentifier}`;
+}
+
+/** Without the `:*` suffix, as the provider reports log group ARNs. */
+export function logGroupArn(region: string, accountId: string, logGroupName: string, partition = DEFAULT_PARTITION): string {
+    assertAccountId(accountId);
+    return `arn:${partition}:logs:${region}:${accountId}:log-group:${logGroupName}`;
+}
+
+const IAM_PRINCIPAL_ARN = /^arn:([a-z-]+):(?:iam|sts)::(\d{12}):(root|(?:role|user|assumed-role|federated-user)\/.+)$/;
+
+export interface ParsedPrincipalArn {
+    partition: string;
+    accountId: string;
+    resource: string;
+}
+
+/** Parses an IAM/STS principal ARN; throws when it is not one (the account is needed for trust). */
+export function parsePrincipalArn(arn: string): ParsedPrincipalArn {
+    const match = IAM_PRINCIPAL_ARN.exec(arn);
+    if (!match) {
+        throw new Error(
+            `Invalid principal ARN "${arn}": expected arn:<partition>:iam::<12-digit account>:role/<name> (or user/, root)`,
+        );
+    }
+    return { partition: match[1], accountId: match[2], resource: match[3] };
+}

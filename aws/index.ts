@@ -1,0 +1,9 @@
+// The AWS domain library: ARN builders and parsers, AWS's limits and naming rules, the typed IAM
+// policy-document builder and IPv4 CIDR arithmetic. Components and config import these facts from
+// here. The service-principal pattern lives in the policy pack, which the Pulumi CLI loads on its own.
+export * from "./arn";
+export * from "./cidr";
+export * from "./limits";
+export * from "./names";
+export * from "./policy-document";
+export { SERVICE_PRINCIPAL, isServicePrincipal } from "../policy-pack/lib/iam/principals";

@@ -1,0 +1,39 @@
+// AWS's published limits, named once. Sources: IAM User Guide, "IAM and AWS STS quotas" (names, paths,
+// policy sizes); Amazon S3 User Guide, "Bucket policy" size; Amazon ECR quotas (repository policy);
+// AWS KMS Developer Guide, "Key policies" (size); Amazon SNS API reference (topic policy); CloudWatch
+// Logs API reference, PutRetentionPolicy and PutMetricFilter; AWS Lambda quotas (memory, timeout).
+// Policy sizes are characters of compact JSON, which is what IAM counts.
+
+export const IAM_LIMITS = {
+    roleName: 64,
+    /** Users, groups and policies. */
+    name: 128,
+    path: 512,
+    /** The default trust-policy quota; accounts can raise it (to 4,096), so exceeding it only warns. */
+    trustPolicy: 2048,
+    /** Aggregate inline policies per identity. */
+    roleInlinePolicies: 10240,
+    userInlinePolicies: 2048,
+    groupInlinePolicies: 5120,
+} as const;
+
+export const RESOURCE_POLICY_LIMITS = {
+    s3Bucket: 20 * 1024,
+    ecrRepository: 10240,
+    kmsKey: 32 * 1024,
+    snsTopic: 30720,
+} as const;
+
+/** A CloudWatch Logs metric filter pattern. */
+export const FILTER_PATTERN_LIMIT = 1024;
+
+export const LAMBDA_LIMITS = {
+    minMemoryMb: 128,
+    maxMemoryMb: 10240,
+    maxTimeoutSeconds: 900,
+} as const;
+
+/** The retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
+export const LOG_RETENTION_DAYS = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
