@@ -3,9 +3,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import {
-    BUCKET_REF,
     Environment,
-    FUNCTION_REF,
+    FunctionRef,
     Organization,
     RoleSettings,
     StackConfiguration,
@@ -19,6 +18,7 @@ import {
     functionArnOf,
     loadStackConfiguration,
     objectsArnOf,
+    refText,
     roleArnOf,
     stackDependencies,
     trailArnOf,
@@ -68,7 +68,7 @@ function deployEnvironment(organization: Organization, environment: Environment)
     // Providers only for the accounts this stack touches: its own, peers whose side of a peering it manages,
     // and the owners of the functions its roles invoke, whose permissions it manages.
     const peers = settings.network?.peerings.map((p) => p.peer) ?? [];
-    const functionOwners = settings.roles.flatMap((role) => role.invoke.map((ref) => FUNCTION_REF.exec(ref)![1]));
+    const functionOwners = settings.roles.flatMap((role) => role.invoke.map((ref) => ref.env));
     const providers = new AccountProviders({
         accounts: [...new Set([environment.name, ...peers, ...functionOwners])].map((name) => ({
             name,
@@ -321,12 +321,15 @@ function deployInvokeGrants(
     providers: AccountProviders,
     home: pulumi.ComponentResourceOptions,
 ): void {
-    const callers = new Map<string, RoleSettings[]>();
+    const callers = new Map<string, { ref: FunctionRef; roles: RoleSettings[] }>();
     for (const role of environment.settings.roles) {
-        for (const ref of role.invoke) callers.set(ref, [...(callers.get(ref) ?? []), role]);
+        for (const ref of role.invoke) {
+            const entry = callers.get(refText(ref)) ?? { ref, roles: [] };
+            callers.set(refText(ref), { ref, roles: [...entry.roles, role] });
+        }
     }
-    for (const [ref, roleSettings] of callers) {
-        const [, owner, name] = FUNCTION_REF.exec(ref)!;
+    for (const { ref, roles: roleSettings } of callers.values()) {
+        const { env: owner, name } = ref;
         new LambdaInvokeGrant(
             `invoke-${owner}-${name}`,
             {
@@ -338,7 +341,7 @@ function deployInvokeGrants(
                     provider: providers.forAccount(owner),
                 },
                 callers: roleSettings.map((role) => ({
-                    roleArn: roleArnOf(organization, `${environment.name}/role/${role.name}`),
+                    roleArn: roleArnOf(organization, { kind: "role", env: environment.name, name: role.name }),
                     role: roles[role.name].role,
                 })),
             },
@@ -355,7 +358,7 @@ function deployAuditTrail(
     home: pulumi.ComponentResourceOptions,
 ) {
     const { audit, alarms } = environment.settings;
-    const [, owner, key] = BUCKET_REF.exec(audit!.bucket)!;
+    const { env: owner, bucket: key } = audit!.bucket;
     const args = {
         trailName: audit!.trailName,
         s3KeyPrefix: audit!.keyPrefix,
@@ -373,7 +376,7 @@ function deployAuditTrail(
         const trail = new AuditTrail(audit!.trailName, { ...args, bucketName: bucket, kmsKeyArn }, home);
         return { trailArn: trail.trailArn, trailLogGroupName: trail.logGroupName };
     }
-    const writers = Object.values(organization.environments).filter((e) => e.settings.audit?.bucket === audit!.bucket);
+    const writers = Object.values(organization.environments).filter((e) => e.settings.audit !== undefined && refText(e.settings.audit.bucket) === refText(audit!.bucket));
     const trail = new AuditTrail(
         audit!.trailName,
         {

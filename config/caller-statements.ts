@@ -5,9 +5,10 @@ import { PermissionStatement } from "../components/cross-account-role";
 import { ecrCallerStatements } from "../components/ecr-pull-grant";
 import { snapshotRestoreStatement } from "../components/snapshot-share";
 import { RoleSettings } from "./schema";
+import { RepositoryRef, SnapshotRef } from "./refs";
 
 /** `arnOf` resolves a repository or snapshot reference to its ARN. */
-export function callerStatements(role: Pick<RoleSettings, "pull" | "push" | "restore">, arnOf: (ref: string) => string): PermissionStatement[] {
+export function callerStatements(role: Pick<RoleSettings, "pull" | "push" | "restore">, arnOf: (ref: RepositoryRef | SnapshotRef) => string): PermissionStatement[] {
     return [
         ...(role.pull.length + role.push.length > 0 ? ecrCallerStatements(role.pull.map(arnOf), role.push.map(arnOf)) : []),
         ...(role.restore.length > 0 ? [snapshotRestoreStatement(role.restore.map(arnOf))] : []),

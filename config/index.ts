@@ -7,6 +7,7 @@ export * from "./organization";
 export * from "./references";
 export * from "./stack-files";
 export * from "./schema";
+export * from "./refs";
 export * from "./caller-statements";
 
 export interface StackConfiguration {

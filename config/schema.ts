@@ -2,6 +2,14 @@
 // Everything a stack file may say is described here, once; the program never reads raw config.
 import { z } from "zod";
 import * as ipaddr from "ipaddr.js";
+import {
+    parseBucketRef,
+    parseFunctionRef,
+    parseRepositoryRef,
+    parseRoleRef,
+    parseSnapshotRef,
+    referenceSchema,
+} from "./refs";
 import { IAM_LIMITS, LAMBDA_LIMITS, LOG_RETENTION_DAYS, SERVICE_PRINCIPAL, parseIpv4Cidr } from "../aws";
 
 export const CONFIG_NAMESPACE = "crossaccount";
@@ -51,24 +59,11 @@ const logRetentionDays = z
     .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), `must be one of ${LOG_RETENTION_DAYS.join(", ")} days`);
 const tagsSchema = z.record(z.string(), z.string()).default({});
 
-/** `<env>/role/<Name>`: a role defined in that environment's stack file. */
-export const ROLE_REF = /^([a-z][a-z0-9-]*)\/role\/([\w+=,.@-]+)$/;
-/** `<env>/bucket/<key>`, optionally followed by `/<object key or prefix pattern>`. */
-export const BUCKET_REF = /^([a-z][a-z0-9-]*)\/bucket\/([a-z0-9][a-z0-9.-]*)(?:\/(.*))?$/;
-/** `<env>/group/<Name>` and `<env>/user/<Name>`: identities in that environment's account. */
-export const IDENTITY_REF = /^([a-z][a-z0-9-]*)\/(group|user)\/([\w+=,.@-]+)$/;
-/** `<env>/function/<name>`: a Lambda function of that environment's crossaccount:functions. */
-export const FUNCTION_REF = /^([a-z][a-z0-9-]*)\/function\/([A-Za-z0-9_-]{1,64})$/;
-/** `<env>/repository/<name>`: an ECR repository of that environment's crossaccount:repositories. */
-export const REPOSITORY_REF = /^([a-z][a-z0-9-]*)\/repository\/([a-z0-9][a-z0-9._/-]*)$/;
-/** `<env>/snapshot/<key>`: a DB snapshot that environment shares (crossaccount:snapshots). */
-export const SNAPSHOT_REF = /^([a-z][a-z0-9-]*)\/snapshot\/([A-Za-z][A-Za-z0-9-]*)$/;
-
-const roleRef = z.string().regex(ROLE_REF, "must reference a role as <environment>/role/<RoleName>");
-const bucketRef = z.string().regex(BUCKET_REF, "must reference a bucket as <environment>/bucket/<key>");
-const functionRef = z.string().regex(FUNCTION_REF, "must reference a function as <environment>/function/<name>");
-const repositoryRef = z.string().regex(REPOSITORY_REF, "must reference a repository as <environment>/repository/<name>");
-const snapshotRef = z.string().regex(SNAPSHOT_REF, "must reference a snapshot as <environment>/snapshot/<key>");
+const roleRef = referenceSchema(parseRoleRef, "must reference a role as <environment>/role/<RoleName>");
+const bucketRef = referenceSchema(parseBucketRef, "must reference a bucket as <environment>/bucket/<key>");
+const functionRef = referenceSchema(parseFunctionRef, "must reference a function as <environment>/function/<name>");
+const repositoryRef = referenceSchema(parseRepositoryRef, "must reference a repository as <environment>/repository/<name>");
+const snapshotRef = referenceSchema(parseSnapshotRef, "must reference a snapshot as <environment>/snapshot/<key>");
 
 const conditionBlock = z.record(z.string(), z.record(z.string(), z.union([z.string(), z.array(z.string())])));
 

@@ -5,7 +5,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { BUCKET_REF, listStacks, loadOrganization, readStackFile } from "../../../config";
+import { listStacks, refText, loadOrganization, readStackFile } from "../../../config";
 import { cidrsOverlap, parseIpv4Cidr } from "../../../aws";
 import { PlanResult, planOrganization, readPolicyConfig } from "../../../plan/plan";
 import { countedResources } from "../../../tools/bench/phases";
@@ -79,13 +79,13 @@ describe("bench: generated organizations", function () {
 
             // The hub owns the audit bucket; everyone else writes to it and peers with its predecessor.
             const hub = organization.environments[generated.hub].settings;
-            assert.equal(hub.audit!.bucket, `${generated.hub}/bucket/audit-logs`);
+            assert.equal(refText(hub.audit!.bucket), `${generated.hub}/bucket/audit-logs`);
             assert.deepEqual(hub.buckets.map((b) => b.key), ["product-images", "productionapp"]);
             assert.deepEqual(hub.roles.map((r) => r.name), ["ImageSharingRole", "UpdateApp", "AppReadOnly"]);
             for (const [index, name] of names.entries()) {
                 if (index === 0) continue;
                 const settings = organization.environments[name].settings;
-                assert.equal(BUCKET_REF.exec(settings.audit!.bucket)![1], generated.hub);
+                assert.equal(settings.audit!.bucket.env, generated.hub);
                 assert.deepEqual(settings.groups, ["Developers", "Testers"]);
                 assert.deepEqual(settings.network!.peerings.map((p) => p.peer), index >= 2 ? [names[index - 1]] : []);
             }

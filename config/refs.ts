@@ -1,0 +1,134 @@
+// References between stack files (`prod/role/UpdateApp`, `prod/bucket/productionapp/releases/*`), parsed once
+// at the edge by the schema's zod transforms into a typed union; nothing downstream re-parses the text.
+import { z } from "zod";
+
+/** `<env>/role/<Name>`: a role defined in that environment's stack file. */
+export const ROLE_REF = /^([a-z][a-z0-9-]*)\/role\/([\w+=,.@-]+)$/;
+/** `<env>/bucket/<key>`, optionally followed by `/<object key or prefix pattern>`. */
+export const BUCKET_REF = /^([a-z][a-z0-9-]*)\/bucket\/([a-z0-9][a-z0-9.-]*)(?:\/(.*))?$/;
+/** `<env>/group/<Name>` and `<env>/user/<Name>`: identities in that environment's account. */
+export const IDENTITY_REF = /^([a-z][a-z0-9-]*)\/(group|user)\/([\w+=,.@-]+)$/;
+/** `<env>/function/<name>`: a Lambda function of that environment's crossaccount:functions. */
+export const FUNCTION_REF = /^([a-z][a-z0-9-]*)\/function\/([A-Za-z0-9_-]{1,64})$/;
+/** `<env>/repository/<name>`: an ECR repository of that environment's crossaccount:repositories. */
+export const REPOSITORY_REF = /^([a-z][a-z0-9-]*)\/repository\/([a-z0-9][a-z0-9._/-]*)$/;
+/** `<env>/snapshot/<key>`: a DB snapshot that environment shares (crossaccount:snapshots). */
+export const SNAPSHOT_REF = /^([a-z][a-z0-9-]*)\/snapshot\/([A-Za-z][A-Za-z0-9-]*)$/;
+
+export interface RoleRef {
+    kind: "role";
+    env: string;
+    name: string;
+}
+/** `<env>/bucket/<key>`: the bucket itself (or, where objects are meant, every object). */
+export interface BucketRef {
+    kind: "bucket";
+    env: string;
+    bucket: string;
+}
+/** `<env>/bucket/<key>/<pattern>`: the objects matching the pattern. */
+export interface ObjectsRef {
+    kind: "objects";
+    env: string;
+    bucket: string;
+    pattern: string;
+}
+export interface IdentityRef {
+    kind: "group" | "user";
+    env: string;
+    name: string;
+}
+export interface FunctionRef {
+    kind: "function";
+    env: string;
+    name: string;
+}
+export interface RepositoryRef {
+    kind: "repository";
+    env: string;
+    name: string;
+}
+export interface SnapshotRef {
+    kind: "snapshot";
+    env: string;
+    key: string;
+}
+/** A raw ARN where an access expectation may also name a reference. */
+export interface ArnTarget {
+    kind: "arn";
+    arn: string;
+}
+export type Reference = RoleRef | BucketRef | ObjectsRef | IdentityRef | FunctionRef | RepositoryRef | SnapshotRef;
+export type Target = Reference | ArnTarget;
+
+export function parseRoleRef(text: string): RoleRef | undefined {
+    const match = ROLE_REF.exec(text);
+    return match ? { kind: "role", env: match[1], name: match[2] } : undefined;
+}
+
+export function parseBucketRef(text: string): BucketRef | ObjectsRef | undefined {
+    const match = BUCKET_REF.exec(text);
+    if (!match) return undefined;
+    const [, env, bucket, pattern] = match;
+    return pattern === undefined ? { kind: "bucket", env, bucket } : { kind: "objects", env, bucket, pattern };
+}
+
+export function parseIdentityRef(text: string): IdentityRef | undefined {
+    const match = IDENTITY_REF.exec(text);
+    return match ? { kind: match[2] as IdentityRef["kind"], env: match[1], name: match[3] } : undefined;
+}
+
+export function parseFunctionRef(text: string): FunctionRef | undefined {
+    const match = FUNCTION_REF.exec(text);
+    return match ? { kind: "function", env: match[1], name: match[2] } : undefined;
+}
+
+export function parseRepositoryRef(text: string): RepositoryRef | undefined {
+    const match = REPOSITORY_REF.exec(text);
+    return match ? { kind: "repository", env: match[1], name: match[2] } : undefined;
+}
+
+export function parseSnapshotRef(text: string): SnapshotRef | undefined {
+    const match = SNAPSHOT_REF.exec(text);
+    return match ? { kind: "snapshot", env: match[1], key: match[2] } : undefined;
+}
+
+const REFERENCE_PARSERS = [parseRoleRef, parseBucketRef, parseFunctionRef, parseRepositoryRef, parseSnapshotRef, parseIdentityRef];
+
+/** A raw ARN or any reference; undefined when the text is neither. */
+export function parseTarget(text: string): Target | undefined {
+    if (text.startsWith("arn:")) return { kind: "arn", arn: text };
+    for (const parse of REFERENCE_PARSERS) {
+        const ref = parse(text);
+        if (ref) return ref;
+    }
+    return undefined;
+}
+
+/** The reference as a stack file spells it (the parse is exact, so this round-trips). */
+export function refText(ref: Target): string {
+    switch (ref.kind) {
+        case "arn":
+            return ref.arn;
+        case "objects":
+            return `${ref.env}/bucket/${ref.bucket}/${ref.pattern}`;
+        case "bucket":
+            return `${ref.env}/bucket/${ref.bucket}`;
+        case "snapshot":
+            return `${ref.env}/snapshot/${ref.key}`;
+        default:
+            return `${ref.env}/${ref.kind}/${ref.name}`;
+    }
+}
+
+/** A zod string parsed into a reference; `message` (the problem, without the value) when it is not one. */
+export function referenceSchema<T>(parse: (text: string) => T | undefined, message: string) {
+    return z.string().transform((text, context): T => {
+        const ref = parse(text);
+        if (ref === undefined) {
+            context.addIssue({ code: "custom", message });
+            return z.NEVER;
+        }
+        return ref;
+    });
+}

@@ -1,0 +1,89 @@
+// What every section validator shares: the environment being checked, the organization, one error list
+// (through `problem`) and the reference checks, so a reference is resolved the same way in every section.
+import { CONFIG_NAMESPACE, EnvironmentSettings } from "../schema";
+import { BucketRef, FunctionRef, IdentityRef, ObjectsRef, RepositoryRef, RoleRef, SnapshotRef } from "../refs";
+import type { Environment, Organization } from "../organization";
+
+export type Problem = (where: string, message: string) => void;
+
+export interface ValidationContext {
+    environment: Environment;
+    settings: EnvironmentSettings;
+    organization: Organization;
+    /** The config namespace, `crossaccount`. */
+    ns: string;
+    problem: Problem;
+    helpers: ValidationHelpers;
+}
+
+export type ValidationHelpers = ReturnType<typeof validationHelpers>;
+
+/** The environment, or a problem when no stack file defines it. */
+function targetOf(organization: Organization, problem: Problem, where: string, env: string): Environment | undefined {
+    const target = organization.environments[env];
+    if (!target) problem(where, `environment '${env}' is referenced but no stack file defines it`);
+    return target;
+}
+
+export function validationHelpers(organization: Organization, problem: Problem) {
+    const knownAccountIds = new Set(Object.values(organization.accounts));
+    return {
+        checkRoleRef(where: string, ref: RoleRef): void {
+            const target = targetOf(organization, problem, where, ref.env);
+            if (target && !target.settings.roles.some((r) => r.name === ref.name)) {
+                problem(where, `role '${ref.name}' is referenced but not defined in ${target.fileName}`);
+            }
+        },
+        checkBucketRef(where: string, ref: BucketRef | ObjectsRef): void {
+            const target = targetOf(organization, problem, where, ref.env);
+            if (!target) return;
+            const auditBucket = target.settings.audit?.bucket;
+            const ownsAuditBucket = auditBucket && auditBucket.env === ref.env && auditBucket.bucket === ref.bucket;
+            if (!target.settings.buckets.some((b) => b.key === ref.bucket) && !ownsAuditBucket) {
+                problem(where, `bucket '${ref.bucket}' is referenced but not defined in ${target.fileName}`);
+            }
+        },
+        checkFunctionRef(where: string, ref: FunctionRef) {
+            const target = targetOf(organization, problem, where, ref.env);
+            const fn = target?.settings.functions.find((f) => f.name === ref.name);
+            if (target && !fn) problem(where, `function '${ref.name}' is referenced but not defined in ${target.fileName}`);
+            return target && fn && { target, fn };
+        },
+        checkRepositoryRef(where: string, ref: RepositoryRef) {
+            const target = targetOf(organization, problem, where, ref.env);
+            const repository = target?.settings.repositories.find((r) => r.name === ref.name);
+            if (target && !repository) problem(where, `repository '${ref.name}' is referenced but not defined in ${target.fileName}`);
+            return target && repository && { target, repository };
+        },
+        checkSnapshotRef(where: string, ref: SnapshotRef) {
+            const target = targetOf(organization, problem, where, ref.env);
+            const snapshot = target?.settings.snapshots.find((s) => s.key === ref.key);
+            if (target && !snapshot) problem(where, `snapshot '${ref.key}' is referenced but not defined in ${target.fileName}`);
+            return target && snapshot && { target, snapshot };
+        },
+        /** Users need only their environment; groups must be in its crossaccount:groups. */
+        checkIdentityRef(where: string, ref: IdentityRef): void {
+            const target = targetOf(organization, problem, where, ref.env);
+            if (target && ref.kind === "group" && !target.settings.groups.includes(ref.name)) {
+                problem(where, `group '${ref.name}' is referenced but not defined in ${target.fileName}`);
+            }
+        },
+        checkAccount(where: string, value: string): void {
+            if (/^\d{12}$/.test(value)) {
+                if (!knownAccountIds.has(value)) {
+                    problem(where, `account ${value} is not in the organization's account list (${CONFIG_NAMESPACE}:organization.accounts)`);
+                }
+            } else if (organization.accounts[value] === undefined) {
+                problem(where, `account '${value}' is not in the organization's account list (${CONFIG_NAMESPACE}:organization.accounts)`);
+            }
+        },
+        /** An environment name or account ID as an account ID (undefined when it is neither). */
+        accountIdOfSetting(value: string): string | undefined {
+            return /^\d{12}$/.test(value) ? value : organization.accounts[value];
+        },
+        /** Role names are unique per account (case-insensitively). */
+        definesRoleNamed(settings: EnvironmentSettings, name: string): boolean {
+            return settings.roles.some((r) => r.name.toLowerCase() === name.toLowerCase());
+        },
+    };
+}

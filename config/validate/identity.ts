@@ -1,0 +1,106 @@
+// Cross-checks of the identity sections: roles (trust, permissions, the caller side of grants) and the
+// assume-role grants of groups and users.
+import { RoleSettings } from "../schema";
+import { refText } from "../refs";
+import { callerStatements } from "../caller-statements";
+import { ValidationContext } from "./helpers";
+
+export function validateRoles({ environment, settings, organization, ns, problem, helpers }: ValidationContext): void {
+    const seenRoles = new Map<string, string>();
+    settings.roles.forEach((role, i) => {
+        const where = `${ns}:roles[${i}]`;
+        const lower = role.name.toLowerCase();
+        if (seenRoles.has(lower)) problem(`${where}.name`, `duplicate role name '${role.name}' (IAM role names are case-insensitive; also used by ${seenRoles.get(lower)})`);
+        seenRoles.set(lower, `${where}.name`);
+        role.trust.accounts.forEach((account, j) => helpers.checkAccount(`${where}.trust.accounts[${j}]`, account));
+        role.trust.roles.forEach((ref, j) => helpers.checkRoleRef(`${where}.trust.roles[${j}]`, ref));
+        role.trust.principalArns.forEach((arn, j) => {
+            const account = /^arn:[\w-]+:(?:iam|sts)::(\d{12}):/.exec(arn)?.[1];
+            if (!account) problem(`${where}.trust.principalArns[${j}]`, `must be an IAM or STS principal ARN (got "${arn}")`);
+            else helpers.checkAccount(`${where}.trust.principalArns[${j}]`, account);
+        });
+        const t = role.trust;
+        // One trust statement: aws:PrincipalArn narrowing applies to every trusted account.
+        const narrowedAccounts = new Set([
+            ...t.roles.map((ref) => organization.environments[ref.env]?.accountId),
+            ...t.principalArns.map((arn) => arn.split(":")[4]),
+        ]);
+        if (narrowedAccounts.size > 0) {
+            t.accounts.forEach((account, j) => {
+                const id = helpers.accountIdOfSetting(account);
+                if (id && !narrowedAccounts.has(id)) {
+                    problem(`${where}.trust.accounts[${j}]`, `account '${account}' would be narrowed to nothing by trust.roles/principalArns; name its principals there instead`);
+                }
+            });
+        }
+        if (t.accounts.length + t.roles.length + t.services.length === 0) {
+            problem(`${where}.trust`, "must trust at least one account, role or service");
+        }
+        if (t.requireOrganization && !organization.orgId) {
+            problem(`${where}.trust.requireOrganization`, `needs ${ns}:organization.orgId`);
+        }
+        if (t.notBefore && t.notAfter && t.notBefore >= t.notAfter) {
+            problem(`${where}.trust.notAfter`, "must be later than notBefore");
+        }
+        role.permissions.forEach((permission, j) => {
+            permission.buckets.forEach((ref, k) => helpers.checkBucketRef(`${where}.permissions[${j}].buckets[${k}]`, ref));
+            permission.objects.forEach((ref, k) => helpers.checkBucketRef(`${where}.permissions[${j}].objects[${k}]`, ref));
+        });
+        // The caller side of a grant is useless (and misleading) unless the owner grants it too.
+        const self = `${environment.name}/role/${role.name}`;
+        role.invoke.forEach((ref, j) => {
+            const found = helpers.checkFunctionRef(`${where}.invoke[${j}]`, ref);
+            if (found && !found.fn.invokers.some((invoker) => refText(invoker) === self)) {
+                problem(`${where}.invoke[${j}]`, `function '${found.fn.name}' in ${found.target.fileName} does not list ${self} among its invokers`);
+            }
+        });
+        for (const access of ["pull", "push"] as const) {
+            role[access].forEach((ref, j) => {
+                const found = helpers.checkRepositoryRef(`${where}.${access}[${j}]`, ref);
+                const granted = found?.repository.grants.some(
+                    (g) => g.principals.some((principal) => refText(principal) === self) && (access === "pull" || g.access === "push"),
+                );
+                if (found && !granted) {
+                    problem(`${where}.${access}[${j}]`, `repository '${found.repository.name}' in ${found.target.fileName} grants ${self} no ${access} access`);
+                }
+            });
+        }
+        role.restore.forEach((ref, j) => {
+            const found = helpers.checkSnapshotRef(`${where}.restore[${j}]`, ref);
+            const shared = found?.snapshot.sharedWith.some((account) => helpers.accountIdOfSetting(account) === environment.accountId);
+            if (found && !shared) {
+                problem(`${where}.restore[${j}]`, `snapshot '${found.snapshot.key}' in ${found.target.fileName} is not shared with account ${environment.accountId}`);
+            }
+        });
+        const generated = generatedSids(role);
+        role.permissions.forEach((permission, j) => {
+            if (permission.sid && generated.includes(permission.sid)) {
+                problem(`${where}.permissions[${j}].sid`, `'${permission.sid}' is used by the statement generated for pull/push/restore; choose another`);
+            }
+        });
+    });
+    // Role names are unique per account, so environments sharing an account share the namespace.
+    for (const other of Object.values(organization.environments)) {
+        if (other === environment || other.accountId !== environment.accountId || other.name > environment.name) continue;
+        settings.roles.forEach((role, i) => {
+            if (helpers.definesRoleNamed(other.settings, role.name)) {
+                problem(`${ns}:roles[${i}].name`, `duplicate role name '${role.name}' in account ${environment.accountId} (also defined in ${other.fileName})`);
+            }
+        });
+    }
+}
+
+export function validateAssumeRoleGrants({ settings, ns, problem, helpers }: ValidationContext): void {
+    settings.assumeRoleGrants.forEach((grant, i) => {
+        const where = `${ns}:assumeRoleGrants[${i}]`;
+        grant.roles.forEach((ref, j) => helpers.checkRoleRef(`${where}.roles[${j}]`, ref));
+        grant.groups.forEach((group, j) => {
+            if (!settings.groups.includes(group)) problem(`${where}.groups[${j}]`, `group '${group}' is referenced but not defined in ${ns}:groups`);
+        });
+    });
+}
+
+/** Sids of the statements the program adds to a role's permission policy for its pull/push/restore lists. */
+function generatedSids(role: RoleSettings): string[] {
+    return callerStatements(role, () => "arn:aws:placeholder").map((statement) => statement.sid!);
+}
