@@ -2,9 +2,10 @@
 // (external IDs) never leave as plain text.
 import { redact } from "../plan/report";
 import { ChangeCounts, GateEntry, PolicyFinding, ReleaseResult, StackResult } from "./types";
+import type { StackOutputs } from "../program/outputs";
 
 /** The outputs worth a line in the summary: what other accounts and people use. */
-export const KEY_OUTPUTS = [
+export const KEY_OUTPUTS: readonly (keyof StackOutputs)[] = [
     "roleArns",
     "bucketNames",
     "functionArns",

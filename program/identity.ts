@@ -1,0 +1,87 @@
+// Identity: this environment's groups, its cross-account roles (trust and permissions) and the
+// assume-role grants that let its groups and users assume roles of other environments.
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { RoleSettings, accountIdOf, arnOf, bucketArnOf, callerStatements, objectsArnOf, roleArnOf } from "../config";
+import { AssumeRoleGrant, CrossAccountRole, CrossAccountRoleArgs } from "../components";
+import { StackContext } from "./context";
+
+export interface Identities {
+    groups: Record<string, aws.iam.Group>;
+    roles: Record<string, CrossAccountRole>;
+}
+
+export function deployIdentities(context: StackContext): Identities {
+    const { settings, home } = context;
+    const groups = Object.fromEntries(settings.groups.map((name) => [name, new aws.iam.Group(name, { name }, home)]));
+    const roles = Object.fromEntries(
+        settings.roles.map((role) => [role.name, new CrossAccountRole(role.name, roleArgs(context, role), home)]),
+    );
+    return { groups, roles };
+}
+
+export function deployAssumeRoleGrants(context: StackContext, groups: Identities["groups"]): void {
+    const { organization, settings, home } = context;
+    settings.assumeRoleGrants.forEach((grant, index) => {
+        const who = [...grant.groups, ...grant.users].join("-");
+        new AssumeRoleGrant(
+            `${grant.effect.toLowerCase()}-assume-${who}-${index}`,
+            {
+                effect: grant.effect,
+                roleArns: grant.roles.map((ref) => roleArnOf(organization, ref)),
+                // Through the group resource, so the policy waits for the group to exist.
+                groupNames: grant.groups.map((name) => groups[name].name),
+                userNames: grant.users,
+                policyName: `${grant.effect === "Allow" ? "allow" : "deny"}-assume-cross-account-roles-${index}`,
+            },
+            home,
+        );
+    });
+}
+
+function roleArgs({ organization, tags }: StackContext, role: RoleSettings): CrossAccountRoleArgs {
+    const { trust } = role;
+    const trustedRoleArns = trust.roles.map((ref) => roleArnOf(organization, ref));
+    const trustedAccountIds = [
+        ...trust.accounts.map((account) => accountIdOf(organization, account)),
+        // A role that does not exist yet cannot be a Principal ("Invalid principal in policy"):
+        // trust its account and narrow to the role with aws:PrincipalArn instead.
+        ...trustedRoleArns.map((arn) => arn.split(":")[4]),
+    ];
+    return {
+        roleName: role.name,
+        path: role.path,
+        description: role.description,
+        maxSessionDurationSeconds: role.maxSessionDurationSeconds,
+        permissionsBoundaryArn: role.permissionsBoundaryArn,
+        tags: { ...tags, ...role.tags },
+        trust: {
+            trustedAccountIds: [...new Set(trustedAccountIds)],
+            principalArnPatterns: [...trustedRoleArns, ...trust.principalArns],
+            externalId: trust.externalId === undefined ? undefined : pulumi.secret(trust.externalId),
+            requireMfa: trust.requireMfa,
+            maxMfaAgeSeconds: trust.maxMfaAgeSeconds,
+            principalOrgId: trust.requireOrganization ? organization.orgId : undefined,
+            sourceIpRanges: trust.sourceIpRanges,
+            notBefore: trust.notBefore,
+            notAfter: trust.notAfter,
+            sessionNamePattern: trust.sessionNamePattern,
+            trustedServices: trust.services,
+        },
+        permissions: [
+            ...role.permissions.map((permission) => ({
+                sid: permission.sid,
+                effect: permission.effect,
+                actions: permission.actions,
+                resources: [
+                    ...permission.resources,
+                    ...permission.buckets.map((ref) => bucketArnOf(organization, ref)),
+                    ...permission.objects.map((ref) => objectsArnOf(organization, ref)),
+                ],
+                conditions: permission.conditions,
+            })),
+            // The caller side of the repositories and snapshots other environments share with it (functions: deployInvokeGrants).
+            ...callerStatements(role, (ref) => arnOf(organization, ref)),
+        ],
+    };
+}

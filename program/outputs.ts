@@ -1,0 +1,52 @@
+// The stack's outputs, typed once: the program produces them (program/index.ts), other stacks read them
+// through StackReference (StackOutputReader) and the release summarizes them (release/summary.ts).
+import * as pulumi from "@pulumi/pulumi";
+
+type Named = Record<string, pulumi.Output<string>>;
+
+export interface StackOutputs {
+    environment: string;
+    accountId: string;
+    region: string;
+    roleArns: Named;
+    bucketNames: Named;
+    groupNames: Named;
+    functionArns: Named;
+    repositoryUrls: Named;
+    snapshotArns: Named;
+    /** With crossaccount:audit. */
+    trailArn?: pulumi.Output<string>;
+    /** When this stack owns the central audit bucket; the other trails read both. */
+    auditBucketName?: pulumi.Output<string>;
+    auditKmsKeyArn?: pulumi.Output<string>;
+    alarmTopicArn?: pulumi.Output<string>;
+    managedPolicyRuleArn?: pulumi.Output<string>;
+    /** With crossaccount:network; peers read the VPC and its route table. */
+    vpcId?: pulumi.Output<string>;
+    vpcCidr?: string;
+    routeTableId?: pulumi.Output<string>;
+    peeringConnectionIds?: Named;
+}
+
+/** The outputs another stack reads: single strings. */
+export type ReadableOutput = {
+    [K in keyof StackOutputs]-?: NonNullable<StackOutputs[K]> extends pulumi.Output<string> ? K : never;
+}[keyof StackOutputs];
+
+/** Another environment's stack, read by output name with the type its program gives it. */
+export class StackOutputReader {
+    readonly reference: pulumi.StackReference;
+
+    constructor(resourceName: string, stackName: string) {
+        this.reference = new pulumi.StackReference(resourceName, { name: stackName });
+    }
+
+    /** Fails the update when the other stack does not have the output (it must be deployed first). */
+    require(name: ReadableOutput): pulumi.Output<string> {
+        return this.reference.requireOutput(name) as pulumi.Output<string>;
+    }
+}
+
+export function mapValues<T, U>(record: Record<string, T>, map: (value: T) => U): Record<string, U> {
+    return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, map(value)]));
+}

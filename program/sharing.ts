@@ -1,0 +1,142 @@
+// Sharing: the resources this environment shares with roles of other environments (buckets, functions,
+// repositories, snapshots) and both sides of the function grants its own roles ask for.
+import { FunctionRef, RoleRef, RoleSettings, accountIdOf, bucketName, functionArnOf, refText, roleArnOf } from "../config";
+import { CrossAccountRole, LambdaInvokeGrant, SharedBucket, SharedFunction, SharedRepository, SnapshotShare } from "../components";
+import { StackContext } from "./context";
+
+export interface SharedResources {
+    buckets: Record<string, SharedBucket>;
+    functions: Record<string, SharedFunction>;
+    repositories: Record<string, SharedRepository>;
+    snapshots: Record<string, SnapshotShare>;
+}
+
+/**
+ * The resource side of the bucket, ECR and snapshot grants (callers get theirs in their roles), and the
+ * shared functions, whose permissions the callers' stacks add (deployInvokeGrants).
+ */
+export function deploySharedResources(context: StackContext): SharedResources {
+    const { organization, environment, settings, home } = context;
+    const principalArns = (refs: RoleRef[]) => refs.map((ref) => roleArnOf(organization, ref));
+    const buckets = byName(settings.buckets, (bucket) => bucket.key, (bucket) =>
+        new SharedBucket(
+            bucket.key,
+            {
+                bucketName: bucketName(bucket.key, bucket.name, environment.accountId),
+                versioning: bucket.versioning,
+                forceDestroy: bucket.forceDestroy,
+                partition: organization.partition,
+                tags: tagsOf(context, bucket.tags),
+                grants: bucket.grants.map((grant) => ({
+                    sid: grant.sid,
+                    access: grant.access,
+                    prefix: grant.prefix,
+                    principalArns: principalArns(grant.principals),
+                })),
+            },
+            home,
+        ),
+    );
+    const functions = byName(settings.functions, (fn) => fn.name, (fn) =>
+        new SharedFunction(
+            fn.name,
+            {
+                ...homeAccount(context),
+                functionName: fn.name,
+                description: fn.description,
+                runtime: fn.runtime,
+                memorySizeMb: fn.memorySizeMb,
+                timeoutSeconds: fn.timeoutSeconds,
+                logRetentionInDays: fn.logRetentionDays,
+                tags: tagsOf(context, fn.tags),
+            },
+            home,
+        ),
+    );
+    const repositories = byName(settings.repositories, (repository) => repository.name, (repository) =>
+        new SharedRepository(
+            repository.name,
+            {
+                ...homeAccount(context),
+                repositoryName: repository.name,
+                forceDelete: repository.forceDelete,
+                grants: repository.grants.map((grant) => ({
+                    sid: grant.sid,
+                    access: grant.access,
+                    principalArns: principalArns(grant.principals),
+                })),
+                tags: tagsOf(context, repository.tags),
+            },
+            home,
+        ),
+    );
+    const snapshots = byName(settings.snapshots, (snapshot) => snapshot.key, (snapshot) =>
+        new SnapshotShare(
+            snapshot.key,
+            {
+                sourceSnapshotIdentifier: snapshot.source,
+                snapshotIdentifier: snapshot.key,
+                sharedAccountIds: snapshot.sharedWith.map((account) => accountIdOf(organization, account)),
+                organizationAccountIds: Object.values(organization.accounts),
+                kmsKeyId: snapshot.kmsKeyId,
+                tags: tagsOf(context, snapshot.tags),
+            },
+            home,
+        ),
+    );
+    return { buckets, functions, repositories, snapshots };
+}
+
+/**
+ * Both sides of every function this stack's roles invoke, one grant per function: the permission in the
+ * function's account through that account's provider (as test manages dev's side of the peering), after
+ * the role exists, and the role's identity policy here.
+ */
+export function deployInvokeGrants(
+    context: StackContext,
+    roles: Record<string, CrossAccountRole>,
+    functions: Record<string, SharedFunction>,
+): void {
+    const { organization, environment, providers, home } = context;
+    const callers = new Map<string, { ref: FunctionRef; roles: RoleSettings[] }>();
+    for (const role of environment.settings.roles) {
+        for (const ref of role.invoke) {
+            const entry = callers.get(refText(ref)) ?? { ref, roles: [] };
+            callers.set(refText(ref), { ref, roles: [...entry.roles, role] });
+        }
+    }
+    for (const { ref, roles: callerRoles } of callers.values()) {
+        const { env: owner, name } = ref;
+        new LambdaInvokeGrant(
+            `invoke-${owner}-${name}`,
+            {
+                function: {
+                    // Computed: the owner's stack, which the StackReference orders first, created it. A function
+                    // of this stack is named through its resource so the permission waits for it.
+                    name: owner === environment.name ? functions[name].functionName : name,
+                    arn: functionArnOf(organization, ref),
+                    provider: providers.forAccount(owner),
+                },
+                callers: callerRoles.map((role) => ({
+                    roleArn: roleArnOf(organization, { kind: "role", env: environment.name, name: role.name }),
+                    role: roles[role.name].role,
+                })),
+            },
+            home,
+        );
+    }
+}
+
+/** The account, region and partition of this environment, which the components build ARNs from. */
+function homeAccount({ environment, organization }: StackContext) {
+    return { accountId: environment.accountId, region: environment.region, partition: organization.partition };
+}
+
+/** The stack's tags, then the resource's own. */
+export function tagsOf({ tags }: StackContext, own: Record<string, string> = {}): Record<string, string> {
+    return { ...tags, ...own };
+}
+
+function byName<S, R>(settings: S[], name: (setting: S) => string, deploy: (setting: S) => R): Record<string, R> {
+    return Object.fromEntries(settings.map((setting) => [name(setting), deploy(setting)]));
+}
