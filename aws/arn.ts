@@ -26,30 +26,31 @@ export function objectsArn(bucketName: string, prefix = "", partition = DEFAULT_
     return `${bucketArn(bucketName, partition)}/${prefix}*`;
 }
 
-export function trailArn(region: string, accountId: string, trailName: string, partition = DEFAULT_PARTITION): string {
+/** `arn:<partition>:<service>:<region>:<account>:<resource>`, for services whose resources live in a region and an account. */
+export function regionalArn(service: string, region: string, accountId: string, resource: string, partition = DEFAULT_PARTITION): string {
     assertAccountId(accountId);
-    return `arn:${partition}:cloudtrail:${region}:${accountId}:trail/${trailName}`;
+    return `arn:${partition}:${service}:${region}:${accountId}:${resource}`;
+}
+
+export function trailArn(region: string, accountId: string, trailName: string, partition = DEFAULT_PARTITION): string {
+    return regionalArn("cloudtrail", region, accountId, `trail/${trailName}`, partition);
 }
 
 export function lambdaFunctionArn(region: string, accountId: string, functionName: string, partition = DEFAULT_PARTITION): string {
-    assertAccountId(accountId);
-    return `arn:${partition}:lambda:${region}:${accountId}:function:${functionName}`;
+    return regionalArn("lambda", region, accountId, `function:${functionName}`, partition);
 }
 
 export function ecrRepositoryArn(region: string, accountId: string, repositoryName: string, partition = DEFAULT_PARTITION): string {
-    assertAccountId(accountId);
-    return `arn:${partition}:ecr:${region}:${accountId}:repository/${repositoryName}`;
+    return regionalArn("ecr", region, accountId, `repository/${repositoryName}`, partition);
 }
 
 export function rdsSnapshotArn(region: string, accountId: string, snapshotIdentifier: string, partition = DEFAULT_PARTITION): string {
-    assertAccountId(accountId);
-    return `arn:${partition}:rds:${region}:${accountId}:snapshot:${snapshotIdentifier}`;
+    return regionalArn("rds", region, accountId, `snapshot:${snapshotIdentifier}`, partition);
 }
 
 /** Without the `:*` suffix, as the provider reports log group ARNs. */
 export function logGroupArn(region: string, accountId: string, logGroupName: string, partition = DEFAULT_PARTITION): string {
-    assertAccountId(accountId);
-    return `arn:${partition}:logs:${region}:${accountId}:log-group:${logGroupName}`;
+    return regionalArn("logs", region, accountId, `log-group:${logGroupName}`, partition);
 }
 
 const IAM_PRINCIPAL_ARN = /^arn:([a-z-]+):(?:iam|sts)::(\d{12}):(root|(?:role|user|assumed-role|federated-user)\/.+)$/;

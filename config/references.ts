@@ -1,7 +1,7 @@
 // Turns parsed references into the names and ARNs AWS will use. Everything here is computed from
 // config alone, so stacks never need each other's outputs for a name or an ARN.
 import { Organization, bucketName } from "./organization";
-import { BucketRef, FunctionRef, ObjectsRef, RepositoryRef, RoleRef, SnapshotRef, Target, parseTarget } from "./refs";
+import { BucketRef, FunctionRef, IdentityRef, ObjectsRef, RepositoryRef, RoleRef, SnapshotRef, Target, parseTarget } from "./refs";
 import { bucketArn, ecrRepositoryArn, lambdaFunctionArn, rdsSnapshotArn, roleArn, trailArn } from "../aws";
 
 export function accountIdOf(organization: Organization, accountOrEnvironment: string): string {
@@ -49,28 +49,32 @@ export function snapshotArnOf(organization: Organization, ref: SnapshotRef): str
  * ARN of any reference an access expectation may use; raw ARNs pass through. Text (an expectation's
  * principal or resource, which the loader has checked) is parsed here.
  */
+type ArnResolvers = { [K in Target["kind"]]: (organization: Organization, target: Extract<Target, { kind: K }>) => string };
+
+const ARN_OF: ArnResolvers = {
+    arn: (_organization, target) => target.arn,
+    role: roleArnOf,
+    bucket: bucketArnOf,
+    objects: objectsArnOf,
+    function: functionArnOf,
+    repository: repositoryArnOf,
+    snapshot: snapshotArnOf,
+    group: identityArnOf,
+    user: identityArnOf,
+};
+
+function identityArnOf(organization: Organization, ref: IdentityRef): string {
+    return `arn:${organization.partition}:iam::${organization.environments[ref.env].accountId}:${ref.kind}/${ref.name}`;
+}
+
+/**
+ * ARN of any reference an access expectation may use; raw ARNs pass through. Text (an expectation's
+ * principal or resource, which the loader has checked) is parsed here.
+ */
 export function arnOf(organization: Organization, target: Target | string): string {
-    const ref = typeof target === "string" ? parseTarget(target) : target;
-    if (!ref) throw new Error(`not an ARN or a reference: "${String(target)}"`);
-    switch (ref.kind) {
-        case "arn":
-            return ref.arn;
-        case "role":
-            return roleArnOf(organization, ref);
-        case "function":
-            return functionArnOf(organization, ref);
-        case "repository":
-            return repositoryArnOf(organization, ref);
-        case "snapshot":
-            return snapshotArnOf(organization, ref);
-        case "bucket":
-            return bucketArnOf(organization, ref);
-        case "objects":
-            return objectsArnOf(organization, ref);
-        case "group":
-        case "user":
-            return `arn:${organization.partition}:iam::${organization.environments[ref.env].accountId}:${ref.kind}/${ref.name}`;
-    }
+    const parsed = typeof target === "string" ? parseTarget(target) : target;
+    if (!parsed) throw new Error(`not an ARN or a reference: "${String(target)}"`);
+    return (ARN_OF[parsed.kind] as (organization: Organization, target: Target) => string)(organization, parsed);
 }
 
 export function trailArnOf(organization: Organization, env: string): string | undefined {

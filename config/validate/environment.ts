@@ -79,30 +79,7 @@ export function validateAccessExpectations({ settings, ns, problem, helpers }: V
                 problem(at, `must be an ARN or a reference such as prod/role/UpdateApp (got "${value}")`);
                 continue;
             }
-            switch (target.kind) {
-                case "arn":
-                    break;
-                case "role":
-                    helpers.checkRoleRef(at, target);
-                    break;
-                case "bucket":
-                case "objects":
-                    helpers.checkBucketRef(at, target);
-                    break;
-                case "function":
-                    helpers.checkFunctionRef(at, target);
-                    break;
-                case "repository":
-                    helpers.checkRepositoryRef(at, target);
-                    break;
-                case "snapshot":
-                    helpers.checkSnapshotRef(at, target);
-                    break;
-                case "group":
-                case "user":
-                    helpers.checkIdentityRef(at, target);
-                    break;
-            }
+            if (target.kind !== "arn") helpers.checkReference(at, target);
         }
     });
 }

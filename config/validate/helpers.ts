@@ -1,7 +1,7 @@
 // What every section validator shares: the environment being checked, the organization, one error list
 // (through `problem`) and the reference checks, so a reference is resolved the same way in every section.
 import { CONFIG_NAMESPACE, EnvironmentSettings } from "../schema";
-import { BucketRef, FunctionRef, IdentityRef, ObjectsRef, RepositoryRef, RoleRef, SnapshotRef } from "../refs";
+import { BucketRef, FunctionRef, IdentityRef, ObjectsRef, Reference, RepositoryRef, RoleRef, SnapshotRef } from "../refs";
 import type { Environment, Organization } from "../organization";
 
 export type Problem = (where: string, message: string) => void;
@@ -25,9 +25,11 @@ function targetOf(organization: Organization, problem: Problem, where: string, e
     return target;
 }
 
+type ReferenceChecks = { [K in Reference["kind"]]: (where: string, ref: Extract<Reference, { kind: K }>) => void };
+
 export function validationHelpers(organization: Organization, problem: Problem) {
     const knownAccountIds = new Set(Object.values(organization.accounts));
-    return {
+    const helpers = {
         checkRoleRef(where: string, ref: RoleRef): void {
             const target = targetOf(organization, problem, where, ref.env);
             if (target && !target.settings.roles.some((r) => r.name === ref.name)) {
@@ -85,5 +87,21 @@ export function validationHelpers(organization: Organization, problem: Problem) 
         definesRoleNamed(settings: EnvironmentSettings, name: string): boolean {
             return settings.roles.some((r) => r.name.toLowerCase() === name.toLowerCase());
         },
+        /** Any reference, by kind. */
+        checkReference(where: string, ref: Reference): void {
+            const check = checks[ref.kind] as (where: string, ref: Reference) => void;
+            check(where, ref);
+        },
     };
+    const checks: ReferenceChecks = {
+        role: helpers.checkRoleRef,
+        bucket: helpers.checkBucketRef,
+        objects: helpers.checkBucketRef,
+        function: helpers.checkFunctionRef,
+        repository: helpers.checkRepositoryRef,
+        snapshot: helpers.checkSnapshotRef,
+        group: helpers.checkIdentityRef,
+        user: helpers.checkIdentityRef,
+    };
+    return helpers;
 }
