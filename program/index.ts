@@ -9,7 +9,7 @@ import { deployNetwork } from "./network";
 import { StackOutputs, mapValues } from "./outputs";
 
 export { StackContext, createStackContext } from "./context";
-export { ReadableOutput, StackOutputReader, StackOutputs } from "./outputs";
+export { ReadableOutput, STACK_OUTPUT_NAMES, StackOutputReader, StackOutputs } from "./outputs";
 
 export function deployEnvironment(organization: Organization, environment: Environment): StackOutputs {
     const context = createStackContext(organization, environment);

@@ -28,6 +28,30 @@ export interface StackOutputs {
     peeringConnectionIds?: Named;
 }
 
+// Every output name, checked against the interface both ways by the type (a name missing here or
+// unknown there fails to compile), for what reads outputs at run time.
+const OUTPUT_NAMES: Record<keyof StackOutputs, true> = {
+    environment: true,
+    accountId: true,
+    region: true,
+    roleArns: true,
+    bucketNames: true,
+    groupNames: true,
+    functionArns: true,
+    repositoryUrls: true,
+    snapshotArns: true,
+    trailArn: true,
+    auditBucketName: true,
+    auditKmsKeyArn: true,
+    alarmTopicArn: true,
+    managedPolicyRuleArn: true,
+    vpcId: true,
+    vpcCidr: true,
+    routeTableId: true,
+    peeringConnectionIds: true,
+};
+export const STACK_OUTPUT_NAMES = Object.keys(OUTPUT_NAMES) as (keyof StackOutputs)[];
+
 /** The outputs another stack reads: single strings. */
 export type ReadableOutput = {
     [K in keyof StackOutputs]-?: NonNullable<StackOutputs[K]> extends pulumi.Output<string> ? K : never;

@@ -300,6 +300,14 @@ describe("program (index.ts) on the reference organization", () => {
         assert.deepEqual(cidrs, ["10.10.0.0/16", "10.20.0.0/16", "10.30.0.0/16"]);
     });
 
+    it("exports only the outputs StackOutputs declares; prod, which has every section, exports each of them", async () => {
+        const { STACK_OUTPUT_NAMES } = await import("../program/outputs");
+        for (const stack of Object.values(stacks)) {
+            for (const name of Object.keys(stack.outputs)) assert.ok((STACK_OUTPUT_NAMES as string[]).includes(name), `${name} is not in StackOutputs`);
+        }
+        assert.deepEqual(Object.keys(stacks.prod.outputs).sort(), [...STACK_OUTPUT_NAMES].sort());
+    });
+
     it("exports what other stacks and people need", () => {
         assert.deepEqual(stacks.prod.outputs.roleArns, {
             ImageSharingRole: `arn:aws:iam::${PROD}:role/ImageSharingRole`,
