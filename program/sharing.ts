@@ -1,7 +1,16 @@
 // Sharing: the resources this environment shares with roles of other environments (buckets, functions,
 // repositories, snapshots) and both sides of the function grants its own roles ask for.
-import { FunctionRef, RoleRef, RoleSettings, accountIdOf, bucketName, functionArnOf, refText, roleArnOf } from "../config";
-import { CrossAccountRole, LambdaInvokeGrant, SharedBucket, SharedFunction, SharedRepository, SnapshotShare } from "../components";
+import { FunctionRef, FunctionSettings, RepositorySettings, RoleRef, RoleSettings, accountIdOf, bucketName, functionArnOf, refText, roleArnOf } from "../config";
+import {
+    CrossAccountRole,
+    LambdaInvokeGrant,
+    SharedBucket,
+    SharedFunction,
+    SharedFunctionArgs,
+    SharedRepository,
+    SharedRepositoryArgs,
+    SnapshotShare,
+} from "../components";
 import { StackContext } from "./context";
 
 export interface SharedResources {
@@ -37,38 +46,9 @@ export function deploySharedResources(context: StackContext): SharedResources {
             home,
         ),
     );
-    const functions = byName(settings.functions, (fn) => fn.name, (fn) =>
-        new SharedFunction(
-            fn.name,
-            {
-                ...homeAccount(context),
-                functionName: fn.name,
-                description: fn.description,
-                runtime: fn.runtime,
-                memorySizeMb: fn.memorySizeMb,
-                timeoutSeconds: fn.timeoutSeconds,
-                logRetentionInDays: fn.logRetentionDays,
-                tags: tagsOf(context, fn.tags),
-            },
-            home,
-        ),
-    );
+    const functions = byName(settings.functions, (fn) => fn.name, (fn) => new SharedFunction(fn.name, functionArgs(context, fn), home));
     const repositories = byName(settings.repositories, (repository) => repository.name, (repository) =>
-        new SharedRepository(
-            repository.name,
-            {
-                ...homeAccount(context),
-                repositoryName: repository.name,
-                forceDelete: repository.forceDelete,
-                grants: repository.grants.map((grant) => ({
-                    sid: grant.sid,
-                    access: grant.access,
-                    principalArns: principalArns(grant.principals),
-                })),
-                tags: tagsOf(context, repository.tags),
-            },
-            home,
-        ),
+        new SharedRepository(repository.name, repositoryArgs(context, repository, principalArns), home),
     );
     const snapshots = byName(settings.snapshots, (snapshot) => snapshot.key, (snapshot) =>
         new SnapshotShare(
@@ -125,6 +105,24 @@ export function deployInvokeGrants(
             home,
         );
     }
+}
+
+function functionArgs(context: StackContext, fn: FunctionSettings): SharedFunctionArgs {
+    return {
+        ...homeAccount(context),
+        functionName: fn.name,
+        description: fn.description,
+        runtime: fn.runtime,
+        memorySizeMb: fn.memorySizeMb,
+        timeoutSeconds: fn.timeoutSeconds,
+        logRetentionInDays: fn.logRetentionDays,
+        tags: tagsOf(context, fn.tags),
+    };
+}
+
+function repositoryArgs(context: StackContext, repository: RepositorySettings, principalArns: (refs: RoleRef[]) => string[]): SharedRepositoryArgs {
+    const grants = repository.grants.map((grant) => ({ sid: grant.sid, access: grant.access, principalArns: principalArns(grant.principals) }));
+    return { ...homeAccount(context), repositoryName: repository.name, forceDelete: repository.forceDelete, grants, tags: tagsOf(context, repository.tags) };
 }
 
 /** The account, region and partition of this environment, which the components build ARNs from. */
