@@ -4,10 +4,10 @@
 // with its URN, account, inputs and outputs, which is what the offline plan works on.
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
+import { observeMockRegistrations } from "./pulumi-internals";
+import { aws } from "../policy-pack/lib/resource-types";
 
-/** The marker Pulumi uses for secret values on the wire. */
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+export { waitForRegistrations } from "./pulumi-internals";
 
 export interface MockedResource {
     urn: string;
@@ -41,19 +41,14 @@ interface ProviderInfo {
     region?: string;
 }
 
-/** Minimal view of the resource monitor's RegisterResourceRequest we read. */
-interface RegisterRequest {
-    getParent(): string;
-    getDependenciesList(): string[];
-    getPropertydependenciesMap(): { forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void };
-}
-
 export class AwsMocks implements pulumi.runtime.Mocks {
     readonly resources: MockedResource[] = [];
     /** Every secret string value that reached a resource, so reports can redact it. */
     readonly secretValues = new Set<string>();
     private readonly providers = new Map<string, ProviderInfo>();
     private readonly partition: string;
+    /** The record newResource made for the registration being handled, until the monitor's observer takes it. */
+    private created: MockedResource | undefined;
 
     constructor(private readonly options: AwsMocksOptions = {}) {
         this.partition = options.partition ?? "aws";
@@ -65,26 +60,14 @@ export class AwsMocks implements pulumi.runtime.Mocks {
      */
     async install(project: string, stack: string, organization = "organization"): Promise<void> {
         await pulumi.runtime.setMocks(this, project, stack, false, organization);
-        // The mock monitor tells newResource neither the URN nor the parent; wrap it to record them.
-        const monitor = pulumi.runtime.getMonitor() as unknown as {
-            registerResource(req: RegisterRequest, cb: (err: unknown, res: { getUrn(): string } | undefined) => void): Promise<void>;
-        };
-        const register = monitor.registerResource.bind(monitor);
-        monitor.registerResource = (req, callback) => {
-            const index = this.resources.length;
-            // The mock monitor calls newResource synchronously, before its first await.
-            const done = register(req, (err, response) => {
-                if (response && record) record.urn = response.getUrn();
-                callback(err, response);
-            });
-            const record = this.resources[index] as MockedResource | undefined;
-            if (record) {
-                record.parent = req.getParent() || undefined;
-                record.dependencies = req.getDependenciesList();
-                record.propertyDependencies = propertyDependencies(req);
-            }
-            return done;
-        };
+        // The mock monitor tells newResource neither the URN nor the parent; record them as it answers.
+        observeMockRegistrations((registration) => {
+            const record = this.created;
+            this.created = undefined;
+            if (!record) return undefined;
+            Object.assign(record, registration);
+            return (urn) => (record.urn = urn);
+        });
     }
 
     newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
@@ -116,7 +99,7 @@ export class AwsMocks implements pulumi.runtime.Mocks {
             outputs = {};
         }
 
-        this.resources.push({
+        this.created = {
             urn: "",
             type: args.type,
             name: args.name,
@@ -129,7 +112,8 @@ export class AwsMocks implements pulumi.runtime.Mocks {
             provider: args.provider || undefined,
             dependencies: [],
             propertyDependencies: {},
-        });
+        };
+        this.resources.push(this.created);
         return { id, state: outputs };
     }
 
@@ -155,7 +139,7 @@ export class AwsMocks implements pulumi.runtime.Mocks {
         if (Array.isArray(value)) return value.map((item) => this.unwrapSecrets(item));
         if (value !== null && typeof value === "object") {
             const record = value as Record<string, unknown>;
-            if (record[SECRET_SIG] === SECRET_VALUE) {
+            if (record[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) {
                 const inner = this.unwrapSecrets(record.value);
                 collectStrings(inner, (text) => this.secretValues.add(text));
                 return inner;
@@ -164,15 +148,6 @@ export class AwsMocks implements pulumi.runtime.Mocks {
         }
         return value;
     }
-}
-
-// Internal but exported by the runtime; it is what `pulumi up` awaits before disconnecting.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const runtimeSettings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
-
-/** Waits until every resource registration started so far has been answered by the mocks. */
-export function waitForRegistrations(): Promise<void> {
-    return runtimeSettings.waitForRPCs();
 }
 
 /** What a deployment would hold in its state: custom resources and providers, not components or stack references. */
@@ -202,12 +177,6 @@ function providerInfo(inputs: Record<string, unknown>): ProviderInfo {
     };
 }
 
-function propertyDependencies(request: RegisterRequest): Record<string, string[]> {
-    const result: Record<string, string[]> = {};
-    request.getPropertydependenciesMap().forEach((value, key) => (result[key] = value.getUrnsList()));
-    return result;
-}
-
 function collectStrings(value: unknown, add: (text: string) => void): void {
     if (typeof value === "string") add(value);
     else if (Array.isArray(value)) value.forEach((item) => collectStrings(item, add));
@@ -226,31 +195,31 @@ interface Placement {
 
 /** The property the AWS provider auto-names, by resource type. */
 const AUTO_NAMED: Record<string, string> = {
-    "aws:iam/role:Role": "name",
-    "aws:iam/group:Group": "name",
-    "aws:iam/user:User": "name",
-    "aws:iam/policy:Policy": "name",
-    "aws:iam/rolePolicy:RolePolicy": "name",
-    "aws:iam/groupPolicy:GroupPolicy": "name",
-    "aws:iam/userPolicy:UserPolicy": "name",
-    "aws:s3/bucket:Bucket": "bucket",
-    "aws:cloudtrail/trail:Trail": "name",
-    "aws:lambda/function:Function": "name",
-    "aws:ecr/repository:Repository": "name",
-    "aws:sns/topic:Topic": "name",
-    "aws:cloudwatch/logGroup:LogGroup": "name",
-    "aws:cloudwatch/metricAlarm:MetricAlarm": "name",
+    [aws.iam.Role.__pulumiType]: "name",
+    [aws.iam.Group.__pulumiType]: "name",
+    [aws.iam.User.__pulumiType]: "name",
+    [aws.iam.Policy.__pulumiType]: "name",
+    [aws.iam.RolePolicy.__pulumiType]: "name",
+    [aws.iam.GroupPolicy.__pulumiType]: "name",
+    [aws.iam.UserPolicy.__pulumiType]: "name",
+    [aws.s3.Bucket.__pulumiType]: "bucket",
+    [aws.cloudtrail.Trail.__pulumiType]: "name",
+    [aws.lambda.Function.__pulumiType]: "name",
+    [aws.ecr.Repository.__pulumiType]: "name",
+    [aws.sns.Topic.__pulumiType]: "name",
+    [aws.cloudwatch.LogGroup.__pulumiType]: "name",
+    [aws.cloudwatch.MetricAlarm.__pulumiType]: "name",
     "aws:cloudwatch/logMetricFilter:LogMetricFilter": "name",
-    "aws:cfg/rule:Rule": "name",
+    [aws.cfg.Rule.__pulumiType]: "name",
     "aws:kms/alias:Alias": "name",
 };
 
 /** The id prefix EC2 gives each kind of resource. */
 const EC2_ID_PREFIX: Record<string, string> = {
-    "aws:ec2/vpc:Vpc": "vpc",
-    "aws:ec2/subnet:Subnet": "subnet",
-    "aws:ec2/routeTable:RouteTable": "rtb",
-    "aws:ec2/vpcPeeringConnection:VpcPeeringConnection": "pcx",
+    [aws.ec2.Vpc.__pulumiType]: "vpc",
+    [aws.ec2.Subnet.__pulumiType]: "subnet",
+    [aws.ec2.RouteTable.__pulumiType]: "rtb",
+    [aws.ec2.VpcPeeringConnection.__pulumiType]: "pcx",
     "aws:ec2/routeTableAssociation:RouteTableAssociation": "rtbassoc",
     "aws:ec2/securityGroup:SecurityGroup": "sg",
     "aws:ec2/internetGateway:InternetGateway": "igw",
@@ -270,81 +239,81 @@ export function awsState(
     if (nameProperty && (state[nameProperty] === undefined || state[nameProperty] === "")) {
         const autoName = `${name}-${digest.slice(0, 7)}`;
         state[nameProperty] =
-            type === "aws:s3/bucket:Bucket" ? autoName.toLowerCase() : type === "aws:kms/alias:Alias" ? `alias/${autoName}` : autoName;
+            type === aws.s3.Bucket.__pulumiType ? autoName.toLowerCase() : type === "aws:kms/alias:Alias" ? `alias/${autoName}` : autoName;
     }
     const resourceName = nameProperty ? String(state[nameProperty]) : name;
     const iamPath = typeof state.path === "string" ? state.path : "/";
     let id: string = resourceName;
 
     switch (type) {
-        case "aws:iam/role:Role":
+        case aws.iam.Role.__pulumiType:
             state.arn = `arn:${partition}:iam::${accountId}:role${iamPath}${resourceName}`;
             state.uniqueId = `AROA${digest.toUpperCase()}`;
             state.createDate = "2026-01-01T00:00:00Z";
             break;
-        case "aws:iam/group:Group":
+        case aws.iam.Group.__pulumiType:
             state.arn = `arn:${partition}:iam::${accountId}:group${iamPath}${resourceName}`;
             state.uniqueId = `AGPA${digest.toUpperCase()}`;
             break;
-        case "aws:iam/user:User":
+        case aws.iam.User.__pulumiType:
             state.arn = `arn:${partition}:iam::${accountId}:user${iamPath}${resourceName}`;
             state.uniqueId = `AIDA${digest.toUpperCase()}`;
             break;
-        case "aws:iam/policy:Policy":
+        case aws.iam.Policy.__pulumiType:
             state.arn = `arn:${partition}:iam::${accountId}:policy${iamPath}${resourceName}`;
             state.policyId = `ANPA${digest.toUpperCase()}`;
             id = String(state.arn);
             break;
-        case "aws:iam/rolePolicy:RolePolicy":
+        case aws.iam.RolePolicy.__pulumiType:
             id = `${state.role}:${resourceName}`;
             break;
-        case "aws:iam/groupPolicy:GroupPolicy":
+        case aws.iam.GroupPolicy.__pulumiType:
             id = `${state.group}:${resourceName}`;
             break;
-        case "aws:iam/userPolicy:UserPolicy":
+        case aws.iam.UserPolicy.__pulumiType:
             id = `${state.user}:${resourceName}`;
             break;
-        case "aws:s3/bucket:Bucket":
+        case aws.s3.Bucket.__pulumiType:
             state.arn = `arn:${partition}:s3:::${resourceName}`;
             state.bucketDomainName = `${resourceName}.s3.amazonaws.com`;
             state.bucketRegionalDomainName = `${resourceName}.s3.${region}.amazonaws.com`;
             state.region = region;
             state.hostedZoneId = "Z3AQBSTGFYJSTF";
             break;
-        case "aws:cloudtrail/trail:Trail":
+        case aws.cloudtrail.Trail.__pulumiType:
             state.arn = `arn:${partition}:cloudtrail:${region}:${accountId}:trail/${resourceName}`;
             state.homeRegion = region;
             id = String(state.arn);
             break;
-        case "aws:lambda/function:Function":
+        case aws.lambda.Function.__pulumiType:
             state.arn = `arn:${partition}:lambda:${region}:${accountId}:function:${resourceName}`;
             state.qualifiedArn = `${state.arn}:$LATEST`;
             state.invokeArn = `arn:${partition}:apigateway:${region}:lambda:path/2015-03-31/functions/${state.arn}/invocations`;
             state.version = "$LATEST";
             break;
-        case "aws:lambda/permission:Permission":
+        case aws.lambda.Permission.__pulumiType:
             // The provider's id is the statement id (generated when not given).
             state.statementId = state.statementId ?? `${name}-${digest.slice(0, 7)}`;
             id = String(state.statementId);
             break;
-        case "aws:ecr/repository:Repository":
+        case aws.ecr.Repository.__pulumiType:
             state.arn = `arn:${partition}:ecr:${region}:${accountId}:repository/${resourceName}`;
             state.registryId = accountId;
             state.repositoryUrl = `${accountId}.dkr.ecr.${region}.amazonaws.com/${resourceName}`;
             break;
-        case "aws:ecr/repositoryPolicy:RepositoryPolicy":
+        case aws.ecr.RepositoryPolicy.__pulumiType:
             id = String(state.repository);
             state.registryId = accountId;
             break;
-        case "aws:rds/snapshotCopy:SnapshotCopy":
+        case aws.rds.SnapshotCopy.__pulumiType:
             id = String(state.targetDbSnapshotIdentifier);
             state.dbSnapshotArn = `arn:${partition}:rds:${region}:${accountId}:snapshot:${id}`;
             break;
-        case "aws:rds/snapshot:Snapshot":
+        case aws.rds.Snapshot.__pulumiType:
             id = String(state.dbSnapshotIdentifier);
             state.dbSnapshotArn = `arn:${partition}:rds:${region}:${accountId}:snapshot:${id}`;
             break;
-        case "aws:sns/topic:Topic":
+        case aws.sns.Topic.__pulumiType:
             state.arn = `arn:${partition}:sns:${region}:${accountId}:${resourceName}`;
             state.owner = accountId;
             id = String(state.arn);
@@ -353,20 +322,20 @@ export function awsState(
             id = String(state.arn);
             state.owner = accountId;
             break;
-        case "aws:cloudwatch/logGroup:LogGroup":
+        case aws.cloudwatch.LogGroup.__pulumiType:
             // Without the ":*" suffix, as the provider reports it.
             state.arn = `arn:${partition}:logs:${region}:${accountId}:log-group:${resourceName}`;
             break;
         case "aws:cloudwatch/logMetricFilter:LogMetricFilter":
             break;
-        case "aws:cloudwatch/metricAlarm:MetricAlarm":
+        case aws.cloudwatch.MetricAlarm.__pulumiType:
             state.arn = `arn:${partition}:cloudwatch:${region}:${accountId}:alarm:${resourceName}`;
             break;
-        case "aws:cfg/rule:Rule":
+        case aws.cfg.Rule.__pulumiType:
             state.ruleId = `config-rule-${digest.slice(0, 6)}`;
             state.arn = `arn:${partition}:config:${region}:${accountId}:config-rule/${state.ruleId}`;
             break;
-        case "aws:kms/key:Key": {
+        case aws.kms.Key.__pulumiType: {
             // KMS gives keys a random UUID: the reason other stacks read the ARN from the owner's outputs.
             const uuid = hash(`${digest}|key`, 32);
             id = [uuid.slice(0, 8), uuid.slice(8, 12), uuid.slice(12, 16), uuid.slice(16, 20), uuid.slice(20)].join("-");
@@ -378,12 +347,12 @@ export function awsState(
             // Alias names include their "alias/" prefix.
             state.arn = `arn:${partition}:kms:${region}:${accountId}:${resourceName}`;
             break;
-        case "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter":
+        case aws.ec2.VpcPeeringConnectionAccepter.__pulumiType:
             id = String(state.vpcPeeringConnectionId);
             state.acceptStatus = "active";
             state.peerOwnerId = accountId;
             break;
-        case "aws:ec2/route:Route":
+        case aws.ec2.Route.__pulumiType:
             id = `r-${state.routeTableId}${hash(String(state.destinationCidrBlock), 10)}`;
             break;
         default:
@@ -395,12 +364,12 @@ export function awsState(
                 const kind = EC2_ID_PREFIX[type] === "pcx" ? "vpc-peering-connection" : type.split(":")[2].toLowerCase();
                 state.arn = `arn:${partition}:ec2:${region}:${accountId}:${kind}/${id}`;
                 state.ownerId = accountId;
-                if (type === "aws:ec2/vpc:Vpc") {
+                if (type === aws.ec2.Vpc.__pulumiType) {
                     state.mainRouteTableId = `rtb-${hash(`${digest}|main`, 17)}`;
                     state.defaultSecurityGroupId = `sg-${hash(`${digest}|sg`, 17)}`;
                     state.defaultNetworkAclId = `acl-${hash(`${digest}|acl`, 17)}`;
                 }
-                if (type === "aws:ec2/vpcPeeringConnection:VpcPeeringConnection") state.acceptStatus = "pending-acceptance";
+                if (type === aws.ec2.VpcPeeringConnection.__pulumiType) state.acceptStatus = "pending-acceptance";
             } else {
                 // A generic ARN for the services without a case above, in the resource's account and region.
                 const [, module] = type.split(":");

@@ -3,15 +3,9 @@
 // so independent stacks can be synthesized concurrently in one process.
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { AwsMocks, MockedResource, waitForRegistrations } from "./aws-mocks";
+import { AwsMocks, MockedResource } from "./aws-mocks";
+import { clearStackResource, waitForRegistrations, withOwnRuntimeState } from "./pulumi-internals";
 import { StackConfiguration, StackFile, encodeRuntimeConfig } from "../config";
-
-// Internal runtime entry points: per-run state and "wait until every registration is answered".
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const runtimeState = require("@pulumi/pulumi/runtime/state") as {
-    withLocalStorage<T>(callback: () => Promise<T>): Promise<T>;
-    setStackResource(stack: undefined): void;
-};
 
 export const PROJECT = "crossaccount";
 export const ORGANIZATION = "organization";
@@ -65,11 +59,11 @@ export async function synthesizeStack(options: SynthesisOptions): Promise<Synthe
         if (unresolved) throw new Error(`${file.stack}: resource ${unresolved.type} '${unresolved.name}' was never registered`);
         return { stack: file.stack, resources: mocks.resources, outputs: outputs ?? {}, secretValues: mocks.secretValues };
     };
-    if (options.isolated !== false) return runtimeState.withLocalStorage(run);
+    if (options.isolated !== false) return withOwnRuntimeState(run);
     try {
         return await run();
     } finally {
         // Whatever runs next in the shared state must not find this stack as its root.
-        runtimeState.setStackResource(undefined);
+        clearStackResource();
     }
 }

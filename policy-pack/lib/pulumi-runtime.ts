@@ -1,6 +1,8 @@
 // The analyzer's own unknown-value machinery, so that the offline engine and the rules treat unknown
 // values exactly as a real `pulumi preview` does. `@pulumi/policy/proxy` is a dependency-free module;
 // its typings are stripped (marked @internal), hence the explicit shape below.
+import { runtime } from "@pulumi/pulumi";
+
 export interface AnalyzerProxyModule {
     unknownCheckingProxy<T>(value: T): T;
     UnknownValueError: new (sentinel: string, path: string[]) => Error;
@@ -27,9 +29,12 @@ export const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
     analyzerProxy.unknownObjectValue,
 ]);
 
-/** Pulumi's signature for special values (secrets, assets) in serialized property maps and state files. */
-export const SPECIAL_SIG_KEY = "4dabf18193072939515e22adb298388d";
-export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+/**
+ * Pulumi's signature for special values (secrets, assets) in serialized property maps and state files:
+ * the key, and its value for a secret.
+ */
+export const SPECIAL_SIG_KEY: string = runtime.specialSigKey;
+export const SECRET_SIG: string = runtime.specialSecretSig;
 
 export function isUnknownSentinel(value: unknown): boolean {
     return typeof value === "string" && UNKNOWN_SENTINELS.has(value);

@@ -1,0 +1,99 @@
+// The only module that reaches into @pulumi/pulumi below its public API. The offline plan needs three
+// things the SDK does not offer publicly:
+//   - the URN, parent and dependencies of each registration (the mock monitor gives newResource none
+//     of them), read by wrapping the mock monitor's registerResource;
+//   - "wait until every registration is answered" (`waitForRPCs`, what `pulumi up` awaits; exported by
+//     runtime/settings but stripped from its typings);
+//   - a runtime state per synthesized stack (`withLocalStorage`, `setStackResource` in runtime/state).
+// tests/plan/pulumi-internals.test.ts pins each behaviour relied on here, so a @pulumi/pulumi upgrade
+// that changes one fails there first, naming this file.
+import * as pulumi from "@pulumi/pulumi";
+
+const SDK_VERSION: string = (require("@pulumi/pulumi/package.json") as { version: string }).version;
+
+/** Loads an internal module and checks it still has the functions we call. */
+function internal<T>(module: string, functions: (keyof T & string)[]): T {
+    const loaded = require(module) as Record<string, unknown>;
+    const missing = functions.filter((name) => typeof loaded[name] !== "function");
+    if (missing.length > 0) {
+        throw new Error(
+            `@pulumi/pulumi ${SDK_VERSION}: ${module} no longer exports ${missing.join(", ")}; ` +
+                "plan/pulumi-internals.ts must be adapted to this version",
+        );
+    }
+    return loaded as T;
+}
+
+const settings = internal<{ waitForRPCs(): Promise<void> }>("@pulumi/pulumi/runtime/settings", ["waitForRPCs"]);
+const state = internal<{
+    withLocalStorage<T>(callback: () => Promise<T>): Promise<T>;
+    setStackResource(stack: undefined): void;
+}>("@pulumi/pulumi/runtime/state", ["withLocalStorage", "setStackResource"]);
+
+/** Waits until every resource registration started so far has been answered by the monitor (the mocks). */
+export function waitForRegistrations(): Promise<void> {
+    return settings.waitForRPCs();
+}
+
+/** Runs `callback` in a Pulumi runtime state of its own (config, stack, monitor), so runs can overlap. */
+export function withOwnRuntimeState<T>(callback: () => Promise<T>): Promise<T> {
+    return state.withLocalStorage(callback);
+}
+
+/** Forgets the root stack resource of the shared runtime state (after a run that did not use its own). */
+export function clearStackResource(): void {
+    state.setStackResource(undefined);
+}
+
+/** What a registration request says beyond what `Mocks.newResource` receives. */
+export interface MockRegistration {
+    parent?: string;
+    dependencies: string[];
+    propertyDependencies: Record<string, string[]>;
+}
+
+/** Minimal view of the resource monitor's RegisterResourceRequest we read. */
+interface RegisterRequest {
+    getParent(): string;
+    getDependenciesList(): string[];
+    getPropertydependenciesMap(): { forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void };
+}
+
+type RegisterCallback = (err: unknown, res: { getUrn(): string } | undefined) => void;
+interface MockMonitor {
+    registerResource(req: RegisterRequest, callback: RegisterCallback): Promise<void>;
+}
+
+/**
+ * Calls `observer` for each registration of the mocks installed by `pulumi.runtime.setMocks`, right after
+ * the mocks' `newResource` returned for it (the mock monitor calls newResource synchronously, before its
+ * first await), and then the function it returns with the URN once the monitor answers.
+ */
+export function observeMockRegistrations(observer: (registration: MockRegistration) => ((urn: string) => void) | undefined): void {
+    const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitor | undefined;
+    if (typeof monitor?.registerResource !== "function") {
+        throw new Error(
+            `@pulumi/pulumi ${SDK_VERSION}: the mock monitor has no registerResource; plan/pulumi-internals.ts must be adapted to this version`,
+        );
+    }
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, callback) => {
+        let answered: ((urn: string) => void) | undefined;
+        const done = register(req, (err, response) => {
+            if (response && answered) answered(response.getUrn());
+            callback(err, response);
+        });
+        answered = observer({
+            parent: req.getParent() || undefined,
+            dependencies: req.getDependenciesList(),
+            propertyDependencies: propertyDependencies(req),
+        });
+        return done;
+    };
+}
+
+function propertyDependencies(request: RegisterRequest): Record<string, string[]> {
+    const result: Record<string, string[]> = {};
+    request.getPropertydependenciesMap().forEach((value, key) => (result[key] = value.getUrnsList()));
+    return result;
+}
