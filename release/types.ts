@@ -139,3 +139,6 @@ export interface ReleaseResult {
     cancellations: CancelOutcome[];
     seconds: number;
 }
+
+/** The release command's exit codes (cli/release.ts says when each is given). */
+export const RELEASE_EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
