@@ -9,10 +9,12 @@
 // that changes one fails there first, naming this file.
 import * as pulumi from "@pulumi/pulumi";
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- only to name the version in errors
 const SDK_VERSION: string = (require("@pulumi/pulumi/package.json") as { version: string }).version;
 
 /** Loads an internal module and checks it still has the functions we call. */
 function internal<T>(module: string, functions: (keyof T & string)[]): T {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- internal modules have no typings to import
     const loaded = require(module) as Record<string, unknown>;
     const missing = functions.filter((name) => typeof loaded[name] !== "function");
     if (missing.length > 0) {
@@ -78,12 +80,13 @@ export function observeMockRegistrations(observer: (registration: MockRegistrati
     }
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, callback) => {
-        let answered: ((urn: string) => void) | undefined;
+        // The monitor answers after its first await, by when the observer has returned.
+        const pending: { answered?: (urn: string) => void } = {};
         const done = register(req, (err, response) => {
-            if (response && answered) answered(response.getUrn());
+            if (response && pending.answered) pending.answered(response.getUrn());
             callback(err, response);
         });
-        answered = observer({
+        pending.answered = observer({
             parent: req.getParent() || undefined,
             dependencies: req.getDependenciesList(),
             propertyDependencies: propertyDependencies(req),

@@ -38,7 +38,7 @@ export interface SynthesizedStack {
 }
 
 export function loadProgram(): Program {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require(path.join(__dirname, "..", "index")) as Program;
 }
 

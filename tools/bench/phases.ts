@@ -38,11 +38,11 @@ export function countedResources(resources: { custom: boolean; type: string }[])
 }
 
 export async function measurePhases(projectDir: string, policyConfigFile: string): Promise<PhaseResult> {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const plan = require("../../plan/plan") as typeof import("../../plan/plan");
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const report = require("../../plan/report") as typeof import("../../plan/report");
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const synthesize = require("../../plan/synthesize") as typeof import("../../plan/synthesize");
     const program = synthesize.loadProgram();
     const load = performance.now() / 1000;
