@@ -28,18 +28,25 @@ interface Options {
 }
 
 function parseCounts(value: string, previous: number[] = []): number[] {
-    const counts = value.split(/[,\s]+/).filter(Boolean).map((part) => {
-        const n = Number(part);
-        if (!Number.isInteger(n) || n < 2) throw new Error(`--accounts: "${part}" is not a whole number of accounts >= 2`);
-        return n;
-    });
+    const counts = value
+        .split(/[,\s]+/)
+        .filter(Boolean)
+        .map((part) => {
+            const n = Number(part);
+            if (!Number.isInteger(n) || n < 2) throw new Error(`--accounts: "${part}" is not a whole number of accounts >= 2`);
+            return n;
+        });
     return [...previous, ...counts];
 }
 
 async function main(argv: string[]): Promise<number> {
     const program = new Command("bench")
         .description("Benchmark the offline plan on generated organizations of N accounts.")
-        .option("-a, --accounts <n...>", `organization sizes, repeatable or comma-separated (default ${DEFAULT_ACCOUNTS.join(", ")})`, parseCounts)
+        .option(
+            "-a, --accounts <n...>",
+            `organization sizes, repeatable or comma-separated (default ${DEFAULT_ACCOUNTS.join(", ")})`,
+            parseCounts,
+        )
         .option("--runs <k>", "runs for the floor, the reference and N=3 (median)", (v) => Number(v), 3)
         .option("--json <file>", "also write the numbers as JSON")
         .option("--keep", "keep the generated organizations")

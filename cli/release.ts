@@ -49,7 +49,11 @@ export async function main(argv: string[], io: ReleaseIo = defaultIo()): Promise
         .option("-y, --yes", "update without asking (required for updates when there is no terminal)")
         .option("--project <dir>", "directory holding Pulumi.yaml and the stack files", REPO_DIR)
         .option("--policy-config <file>", "policy pack config", path.join(REPO_DIR, "policy-pack", "config.json"))
-        .option("--secrets-provider <provider>", "secrets provider for stacks created by the release (passphrase, default, awskms://...)", "passphrase")
+        .option(
+            "--secrets-provider <provider>",
+            "secrets provider for stacks created by the release (passphrase, default, awskms://...)",
+            "passphrase",
+        )
         .exitOverride()
         .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
     try {
@@ -78,7 +82,10 @@ export async function main(argv: string[], io: ReleaseIo = defaultIo()): Promise
 }
 
 function splitList(value: string, previous?: string[]): string[] {
-    const names = value.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+    const names = value
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0);
     if (names.length === 0) throw new InvalidArgumentError("expected stack names, e.g. dev,test,prod");
     return [...(previous ?? []), ...names];
 }

@@ -73,8 +73,8 @@ export class AwsMocks implements pulumi.runtime.Mocks {
     newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
         const inputs = this.unwrapSecrets(args.inputs ?? {}) as Record<string, unknown>;
         const provider = args.provider ? this.providers.get(providerId(args.provider)) : undefined;
-        const accountId = args.custom ? provider?.accountId ?? this.options.defaultAccountId : undefined;
-        const region = args.custom ? provider?.region ?? this.options.defaultRegion ?? "us-east-1" : undefined;
+        const accountId = args.custom ? (provider?.accountId ?? this.options.defaultAccountId) : undefined;
+        const region = args.custom ? (provider?.region ?? this.options.defaultRegion ?? "us-east-1") : undefined;
 
         let id: string | undefined;
         let outputs: Record<string, unknown>;

@@ -117,7 +117,9 @@ async function plan(options: PlanOptions): Promise<PlanResult> {
             // configured values inside it (above) rather than hiding the document.
             result.secrets.forEach((s) => isJsonDocument(s) || secretValues.add(s));
             planned.push(result.stack);
-            progress(`synthesized ${result.stack.name}: ${result.stack.resources.length} resources in ${result.stack.seconds.toFixed(2)} s`);
+            progress(
+                `synthesized ${result.stack.name}: ${result.stack.resources.length} resources in ${result.stack.seconds.toFixed(2)} s`,
+            );
             options.onStackSynthesized?.(result.stack);
         }
     }
@@ -138,7 +140,9 @@ async function plan(options: PlanOptions): Promise<PlanResult> {
     const skippedExpectations: string[] = [];
     for (const stack of planned) {
         for (const expectation of organization.environments[stack.environment].settings.accessExpectations) {
-            const named = [expectation.principal, expectation.resource].map((ref) => ref.split("/")[0]).filter((e) => !e.startsWith("arn:"));
+            const named = [expectation.principal, expectation.resource]
+                .map((ref) => ref.split("/")[0])
+                .filter((e) => !e.startsWith("arn:"));
             if (!named.every((env) => plannedEnvironments.has(env))) {
                 skippedExpectations.push(expectation.id);
                 continue;
@@ -227,22 +231,20 @@ function toPlannedStack(organization: Organization, synthesized: SynthesizedStac
 /** Resources as the policy analyzer sees them: inputs as props, the provider resource alongside. */
 export function policyInputs(resources: MockedResource[]): PolicyResourceInput[] {
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
-    return resources
-        .filter(isDeployed)
-        .map((r) => {
-            const providerUrn = r.provider?.slice(0, r.provider.lastIndexOf("::"));
-            const provider = providerUrn ? byUrn.get(providerUrn) : undefined;
-            return {
-                urn: r.urn,
-                type: r.type,
-                name: r.name,
-                props: r.inputs,
-                provider: provider && { urn: provider.urn, type: provider.type, name: provider.name, props: provider.inputs },
-                parent: r.parent,
-                dependencies: r.dependencies,
-                propertyDependencies: r.propertyDependencies,
-            };
-        });
+    return resources.filter(isDeployed).map((r) => {
+        const providerUrn = r.provider?.slice(0, r.provider.lastIndexOf("::"));
+        const provider = providerUrn ? byUrn.get(providerUrn) : undefined;
+        return {
+            urn: r.urn,
+            type: r.type,
+            name: r.name,
+            props: r.inputs,
+            provider: provider && { urn: provider.urn, type: provider.type, name: provider.name, props: provider.inputs },
+            parent: r.parent,
+            dependencies: r.dependencies,
+            propertyDependencies: r.propertyDependencies,
+        };
+    });
 }
 
 function accessInputs(organization: Organization, stacks: PlannedStack[]): PlannedResource[] {

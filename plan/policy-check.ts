@@ -42,12 +42,18 @@ export function formatText(violations: PolicyViolation[], stackUrn: string | und
         lines.push("");
     }
     const mandatory = violations.filter((violation) => violation.enforcementLevel === "mandatory").length;
-    lines.push(`${violations.length} violation${violations.length === 1 ? "" : "s"}: ${mandatory} mandatory, ${violations.length - mandatory} advisory.`);
+    lines.push(
+        `${violations.length} violation${violations.length === 1 ? "" : "s"}: ${mandatory} mandatory, ${violations.length - mandatory} advisory.`,
+    );
     return `${lines.join("\n")}\n`;
 }
 
 export function formatJson(violations: PolicyViolation[], stackUrn: string | undefined): string {
-    const rows = violations.map(({ policyName, enforcementLevel, urn, message }) =>
-        ({ policyName, enforcementLevel, urn: urn ?? stackUrn ?? null, message }));
+    const rows = violations.map(({ policyName, enforcementLevel, urn, message }) => ({
+        policyName,
+        enforcementLevel,
+        urn: urn ?? stackUrn ?? null,
+        message,
+    }));
     return `${JSON.stringify(rows, null, 2)}\n`;
 }

@@ -59,7 +59,9 @@ export function orderStacks(dependencies: Record<string, string[]>, selected?: s
         wave.forEach((stack) => placed.add(stack));
         waves.push(wave);
     }
-    const subgraph = Object.fromEntries([...wanted].sort().map((stack) => [stack, (dependencies[stack] ?? []).filter((d) => wanted.has(d))]));
+    const subgraph = Object.fromEntries(
+        [...wanted].sort().map((stack) => [stack, (dependencies[stack] ?? []).filter((d) => wanted.has(d))]),
+    );
     return { dependencies: subgraph, waves, order: waves.flat() };
 }
 

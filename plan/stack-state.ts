@@ -86,7 +86,9 @@ export function resourcesFromDocument(document: unknown): { resources: PolicyRes
             type: state.type,
             name: nameOfUrn(state.urn),
             props: propsOf(state),
-            ...(provider ? { provider: { urn: provider.urn, type: provider.type, name: nameOfUrn(provider.urn), props: propsOf(provider) } } : {}),
+            ...(provider
+                ? { provider: { urn: provider.urn, type: provider.type, name: nameOfUrn(provider.urn), props: propsOf(provider) } }
+                : {}),
             ...(state.parent ? { parent: state.parent } : {}),
             ...(Array.isArray(state.dependencies) ? { dependencies: state.dependencies } : {}),
             ...(isRecord(state.propertyDependencies) ? { propertyDependencies: state.propertyDependencies } : {}),
@@ -109,4 +111,3 @@ export function readJson(file: string, what: string): unknown {
         throw new UnusableInputError(`${what} ${file} is not valid JSON: ${(error as Error).message}`);
     }
 }
-

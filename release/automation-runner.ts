@@ -76,7 +76,8 @@ export class AutomationRunner implements StackRunner {
         let stack = this.stacks.get(stackName);
         if (!stack) {
             const { workspace, pulumiCommand } = this.options;
-            const createOrSelectStack = this.options.createOrSelectStack ?? ((args, options) => LocalWorkspace.createOrSelectStack(args, options));
+            const createOrSelectStack =
+                this.options.createOrSelectStack ?? ((args, options) => LocalWorkspace.createOrSelectStack(args, options));
             stack = createOrSelectStack({ stackName, workDir: workspace.workDir }, { ...workspace.workspaceOptions, pulumiCommand });
             this.stacks.set(stackName, stack);
         }
@@ -90,7 +91,11 @@ export class AutomationRunner implements StackRunner {
             if (Object.keys(outputs).length === 0) missing.push(dependency);
         }
         if (missing.length === 0) return { ready: true };
-        return { ready: false, missing, reason: `${missing.join(", ")} ${missing.length === 1 ? "has" : "have"} never been deployed (no stack outputs to read)` };
+        return {
+            ready: false,
+            missing,
+            reason: `${missing.join(", ")} ${missing.length === 1 ? "has" : "have"} never been deployed (no stack outputs to read)`,
+        };
     }
 
     async preview(stackName: string, context: OperationContext): Promise<StackPreview> {
@@ -201,7 +206,12 @@ export class AutomationRunner implements StackRunner {
                 }
                 try {
                     await stack.cancel();
-                    return { stack: name, operation, lock: "released", detail: `the CLI did not stop within ${grace / 1000} s: stack.cancel() released the lock; run \`pulumi refresh\` before the next release` };
+                    return {
+                        stack: name,
+                        operation,
+                        lock: "released",
+                        detail: `the CLI did not stop within ${grace / 1000} s: stack.cancel() released the lock; run \`pulumi refresh\` before the next release`,
+                    };
                 } catch (error) {
                     return {
                         stack: name,
@@ -218,7 +228,14 @@ export class AutomationRunner implements StackRunner {
 
     private async track<T>(name: string, stack: Stack, operation: "preview" | "update", run: () => Promise<T>): Promise<T> {
         const promise = run();
-        this.running.set(name, { stack, operation, settled: promise.then(() => undefined, () => undefined) });
+        this.running.set(name, {
+            stack,
+            operation,
+            settled: promise.then(
+                () => undefined,
+                () => undefined,
+            ),
+        });
         try {
             return await promise;
         } finally {
@@ -229,7 +246,17 @@ export class AutomationRunner implements StackRunner {
 
 // ---- Engine events -----------------------------------------------------------------------------------
 
-const MUTATING = new Set(["create", "update", "delete", "replace", "create-replacement", "delete-replaced", "import", "import-replacement", "discard"]);
+const MUTATING = new Set([
+    "create",
+    "update",
+    "delete",
+    "replace",
+    "create-replacement",
+    "delete-replaced",
+    "import",
+    "import-replacement",
+    "discard",
+]);
 const PAST: Record<string, string> = {
     create: "created",
     update: "updated",
@@ -281,7 +308,10 @@ class EventLog {
     private summary?: OpMap;
     private readonly ops = new Map<string, number>();
 
-    constructor(private readonly phase: "preview" | "update", private readonly context: OperationContext) {}
+    constructor(
+        private readonly phase: "preview" | "update",
+        private readonly context: OperationContext,
+    ) {}
 
     add(event: EngineEvent) {
         const line = describeEngineEvent(event, this.phase);
@@ -348,7 +378,10 @@ function errorText(error: unknown): string {
 
 /** The CLI's own `error: ...` line out of a CommandError ("code: 255\n stdout: ...\n stderr: error: ..."), else the first line. */
 function firstLine(text: string): string {
-    const lines = text.split("\n").map((l) => l.trim()).filter((l) => l.length > 0);
+    const lines = text
+        .split("\n")
+        .map((l) => l.trim())
+        .filter((l) => l.length > 0);
     for (const line of lines) {
         const match = /(?:^|\s)(error: .*)$/.exec(line);
         if (match) return match[1];

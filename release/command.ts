@@ -69,7 +69,10 @@ export async function runRelease(options: ReleaseCommandOptions, io: ReleaseIo):
         } catch (error) {
             if (!(error instanceof ConfigError || error instanceof StackFileError)) throw error;
             const selected = options.stacks ?? listStacks(projectDir);
-            return { result: stoppedBeforeGate(mode, selected, `the stack files are invalid:\n${error.message}`, options.previewOnly), secrets: [] };
+            return {
+                result: stoppedBeforeGate(mode, selected, `the stack files are invalid:\n${error.message}`, options.previewOnly),
+                secrets: [],
+            };
         }
         const unknown = (options.stacks ?? []).filter((stack) => !(stack in graph));
         if (unknown.length > 0) throw new UnknownStackError(unknown, Object.keys(graph).sort());
@@ -110,7 +113,8 @@ export async function runRelease(options: ReleaseCommandOptions, io: ReleaseIo):
                 forwardInterrupt: () => interrupt.signal === "SIGTERM" || !io.interactive,
             });
             standIn = offline;
-            if (!quiet) io.stderr.write(`release: Pulumi CLI ${pulumiCommand.version ?? "(unknown version)"}, backend ${workspace.backendUrl}\n`);
+            if (!quiet)
+                io.stderr.write(`release: Pulumi CLI ${pulumiCommand.version ?? "(unknown version)"}, backend ${workspace.backendUrl}\n`);
         } else if (options.refresh && !quiet) {
             io.stderr.write("release: --refresh has no effect offline (there is no deployed state)\n");
         }

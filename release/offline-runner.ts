@@ -65,7 +65,15 @@ export class OfflineRunner implements StackRunner {
                 seconds: (Date.now() - started) / 1000,
             };
         } catch (error) {
-            return { stack, ok: false, changes: {}, policy: [], error: this.redacted(messageOf(error)), notes: this.redacted(notes), seconds: (Date.now() - started) / 1000 };
+            return {
+                stack,
+                ok: false,
+                changes: {},
+                policy: [],
+                error: this.redacted(messageOf(error)),
+                notes: this.redacted(notes),
+                seconds: (Date.now() - started) / 1000,
+            };
         }
     }
 
@@ -96,7 +104,16 @@ export class OfflineRunner implements StackRunner {
                 seconds: (Date.now() - started) / 1000,
             };
         } catch (error) {
-            return { stack, ok: false, changes: {}, policy: [], outputs: {}, error: this.redacted(messageOf(error)), notes: this.redacted(notes), seconds: (Date.now() - started) / 1000 };
+            return {
+                stack,
+                ok: false,
+                changes: {},
+                policy: [],
+                outputs: {},
+                error: this.redacted(messageOf(error)),
+                notes: this.redacted(notes),
+                seconds: (Date.now() - started) / 1000,
+            };
         }
     }
 
@@ -136,7 +153,8 @@ export class OfflineRunner implements StackRunner {
             }
             const hadPlan = this.planned.has(dependency);
             outputs.set(dependency, (await this.planOf(dependency)).outputs);
-            if (phase === "update") notes.push(`${dependency} was not updated by this release: ${stack} reads the outputs of its offline plan`);
+            if (phase === "update")
+                notes.push(`${dependency} was not updated by this release: ${stack} reads the outputs of its offline plan`);
             else if (!hadPlan) notes.push(`${dependency} is not previewed in this release: ${stack} reads the outputs of its offline plan`);
         }
         return outputs;
@@ -156,7 +174,11 @@ export class OfflineRunner implements StackRunner {
 
     private report(context: OperationContext, policy: PolicyFinding[]) {
         for (const finding of policy) {
-            context.progress(this.redacted(`policy ${finding.enforcementLevel}: ${finding.policyName}${finding.urn ? ` on ${finding.urn.slice(finding.urn.lastIndexOf("::") + 2)}` : ""}: ${finding.message.replace(/\s*\n\s*/g, " ")}`));
+            context.progress(
+                this.redacted(
+                    `policy ${finding.enforcementLevel}: ${finding.policyName}${finding.urn ? ` on ${finding.urn.slice(finding.urn.lastIndexOf("::") + 2)}` : ""}: ${finding.message.replace(/\s*\n\s*/g, " ")}`,
+                ),
+            );
         }
     }
 

@@ -11,15 +11,7 @@
 // "deferred": in the gate it is checked by the stand-in (the offline plan under the same policy pack),
 // and it is previewed for real right before its own update, once its dependencies have succeeded.
 import { StackCycleError, orderStacks } from "../plan/stack-graph";
-import {
-    CancelOutcome,
-    GateEntry,
-    ReleaseResult,
-    StackPreview,
-    StackResult,
-    StackRunner,
-    StackUpdate,
-} from "./types";
+import { CancelOutcome, GateEntry, ReleaseResult, StackPreview, StackResult, StackRunner, StackUpdate } from "./types";
 
 export interface ReleaseOptions {
     runner: StackRunner;
@@ -46,19 +38,17 @@ export interface GateReport {
 }
 
 export class UnknownStackError extends Error {
-    constructor(readonly stacks: string[], known: string[]) {
+    constructor(
+        readonly stacks: string[],
+        known: string[],
+    ) {
         super(`unknown stack(s): ${stacks.join(", ")} (stack files: ${known.join(", ") || "none"})`);
         this.name = "UnknownStackError";
     }
 }
 
 /** A result in which nothing was previewed or updated because the release could not even be ordered. */
-export function stoppedBeforeGate(
-    runner: StackRunner["kind"],
-    stacks: string[],
-    error: string,
-    previewOnly = false,
-): ReleaseResult {
+export function stoppedBeforeGate(runner: StackRunner["kind"], stacks: string[], error: string, previewOnly = false): ReleaseResult {
     return {
         runner,
         previewOnly,
@@ -163,7 +153,10 @@ export class Release {
         }
         this.progress(undefined, "gate: passed");
         if (previewOnly) {
-            return result(order.order.map((stack) => ({ stack, status: "previewed" })), true);
+            return result(
+                order.order.map((stack) => ({ stack, status: "previewed" })),
+                true,
+            );
         }
         if (this.options.confirm && !(await this.options.confirm({ order: order.order, waves, entries }))) {
             this.stop("not confirmed: nothing was updated");
@@ -173,7 +166,10 @@ export class Release {
 
         const deferred = new Set(entries.filter((e) => e.status === "deferred").map((e) => e.stack));
         const stacks = await this.update(order.order, dependencies, deferred);
-        return result(stacks, stacks.every((s) => s.status === "updated"));
+        return result(
+            stacks,
+            stacks.every((s) => s.status === "updated"),
+        );
     }
 
     // ---- gate ------------------------------------------------------------------------------------
@@ -249,7 +245,12 @@ export class Release {
                     this.reportPreview(stack, preview, "preview (deferred)");
                     if (!preview.ok) {
                         const status = this.interrupted ? "cancelled" : "failed";
-                        results.set(stack, { stack, status, preview, reason: "its preview under the policy pack failed, so it was not updated" });
+                        results.set(stack, {
+                            stack,
+                            status,
+                            preview,
+                            reason: "its preview under the policy pack failed, so it was not updated",
+                        });
                         this.stop(`the deferred preview of ${stack} failed: no new update was started`);
                         return false;
                     }

@@ -19,7 +19,8 @@ export const KEY_OUTPUTS: readonly (keyof StackOutputs)[] = [
     "peeringConnectionIds",
 ];
 
-export const OFFLINE_BANNER = "OFFLINE: nothing was deployed. The plan engine stood in for the Pulumi CLI; \"updated\" means planned and its outputs recorded for the stacks that read it.";
+export const OFFLINE_BANNER =
+    'OFFLINE: nothing was deployed. The plan engine stood in for the Pulumi CLI; "updated" means planned and its outputs recorded for the stacks that read it.';
 
 /** `roleArns.UpdateApp = arn:...`: one entry per key output value, nested maps flattened one level. */
 export function keyOutputs(outputs: Record<string, unknown>): [string, string][] {
@@ -48,7 +49,9 @@ export function formatChanges(changes: Record<string, number | undefined>): stri
 
 export function renderText(result: ReleaseResult, secrets: Iterable<string> = []): string {
     const out: string[] = [];
-    out.push(`crossaccount release${result.previewOnly ? " (preview only)" : ""}: ${result.runner === "offline" ? "offline, plan engine" : "Pulumi CLI (Automation API)"}`);
+    out.push(
+        `crossaccount release${result.previewOnly ? " (preview only)" : ""}: ${result.runner === "offline" ? "offline, plan engine" : "Pulumi CLI (Automation API)"}`,
+    );
     if (result.runner === "offline") out.push(OFFLINE_BANNER);
     out.push(`Order: ${result.waves.length > 0 ? result.waves.map((w) => w.join(" + ")).join(" -> ") : "(not determined)"}`);
 
@@ -71,8 +74,18 @@ export function renderText(result: ReleaseResult, secrets: Iterable<string> = []
     }
     for (const entry of result.gate.entries) out.push(...gateDetails(entry));
     const gateFindings = result.gate.entries.flatMap((e) => (e.preview?.policy ?? []).map((p) => ({ stack: e.stack, ...p })));
-    out.push(...findingLines("Mandatory policy violations", gateFindings.filter((f) => f.enforcementLevel === "mandatory")));
-    out.push(...findingLines("Advisory policy events", gateFindings.filter((f) => f.enforcementLevel === "advisory")));
+    out.push(
+        ...findingLines(
+            "Mandatory policy violations",
+            gateFindings.filter((f) => f.enforcementLevel === "mandatory"),
+        ),
+    );
+    out.push(
+        ...findingLines(
+            "Advisory policy events",
+            gateFindings.filter((f) => f.enforcementLevel === "advisory"),
+        ),
+    );
     out.push(`Gate: ${result.gate.ok ? "PASSED" : "FAILED"}${result.gate.ok ? "" : " - nothing was updated"}`);
 
     out.push("", `== ${result.previewOnly ? "Stacks (preview only: nothing is updated)" : "Updates"}`);
@@ -109,7 +122,8 @@ export function renderText(result: ReleaseResult, secrets: Iterable<string> = []
     if (result.interrupted || result.cancellations.length > 0) {
         out.push("", "== Interrupted");
         if (result.cancellations.length === 0) out.push("no operation was running");
-        for (const c of result.cancellations) out.push(`${c.stack} (${c.operation}): ${c.lock === "maybe-locked" ? "MAY BE LOCKED" : "lock released"}: ${c.detail}`);
+        for (const c of result.cancellations)
+            out.push(`${c.stack} (${c.operation}): ${c.lock === "maybe-locked" ? "MAY BE LOCKED" : "lock released"}: ${c.detail}`);
     }
 
     out.push("", resultLine(result));
@@ -127,7 +141,8 @@ export function resultLine(result: ReleaseResult): string {
     ];
     const offline = result.runner === "offline" ? " (offline: nothing was deployed)" : "";
     const time = ` in ${seconds(result.seconds)}`;
-    if (result.previewOnly && result.ok) return `Result: OK - gate passed for ${list(by("previewed"))}, nothing updated (preview only)${offline}${time}`;
+    if (result.previewOnly && result.ok)
+        return `Result: OK - gate passed for ${list(by("previewed"))}, nothing updated (preview only)${offline}${time}`;
     if (result.ok) return `Result: OK - ${parts[0]}${offline}${time}`;
     const reason = result.stopReason ? ` (${result.stopReason})` : "";
     const nothing = updated.length === 0 ? "NOTHING WAS UPDATED. " : "";
@@ -185,13 +200,21 @@ export function releaseToJson(result: ReleaseResult, secrets: Iterable<string> =
 }
 
 function finding(p: PolicyFinding) {
-    return { policyName: p.policyName, policyPack: p.policyPack ?? null, enforcementLevel: p.enforcementLevel, urn: p.urn ?? null, message: p.message };
+    return {
+        policyName: p.policyName,
+        policyPack: p.policyPack ?? null,
+        enforcementLevel: p.enforcementLevel,
+        urn: p.urn ?? null,
+        message: p.message,
+    };
 }
 
 function gateDetails(entry: GateEntry): string[] {
     const lines: string[] = [];
     if (entry.status === "deferred") {
-        lines.push(`  ${entry.stack}: deferred - ${entry.reason}; ${entry.previewedBy === "offline" ? "checked by the offline plan now, " : ""}previewed for real right before its update`);
+        lines.push(
+            `  ${entry.stack}: deferred - ${entry.reason}; ${entry.previewedBy === "offline" ? "checked by the offline plan now, " : ""}previewed for real right before its update`,
+        );
     }
     if (entry.preview?.error) lines.push(`  ${entry.stack}: ${entry.preview.error.replace(/\n/g, "\n    ")}`);
     for (const note of entry.preview?.notes ?? []) lines.push(`  ${entry.stack}: note: ${note}`);
@@ -205,7 +228,8 @@ function findingKey(f: PolicyFinding & { stack: string }): string {
 function stackDetails(stack: StackResult): string[] {
     const lines: string[] = [];
     // Stacks not started share the release's stop reason, printed once in the result line.
-    if (stack.reason && (stack.status === "failed" || stack.status === "cancelled")) lines.push(`  ${stack.stack}: ${stack.reason.replace(/\n/g, "\n    ")}`);
+    if (stack.reason && (stack.status === "failed" || stack.status === "cancelled"))
+        lines.push(`  ${stack.stack}: ${stack.reason.replace(/\n/g, "\n    ")}`);
     if (stack.preview && !stack.preview.ok && stack.preview.error) lines.push(`  ${stack.stack}: preview: ${stack.preview.error}`);
     for (const note of stack.update?.notes ?? []) lines.push(`  ${stack.stack}: note: ${note}`);
     return lines;
@@ -247,6 +271,10 @@ function text(value: unknown): string {
 
 function table(headers: string[], rows: string[][]): string {
     const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-    const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
+    const line = (cells: string[]) =>
+        cells
+            .map((c, i) => c.padEnd(widths[i]))
+            .join("  ")
+            .trimEnd();
     return [line(headers), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }

@@ -28,9 +28,13 @@ export function handleSignals(release: Release, interrupt: InterruptState): () =
             process.stderr.write(`\nrelease: ${signal}: stopping; running operations are being cancelled (again to exit at once)\n`);
             release.interrupt().then(
                 (outcomes) => {
-                    for (const o of outcomes) process.stderr.write(`release: ${o.stack}: ${o.lock === "maybe-locked" ? "MAY BE LOCKED: " : ""}${o.detail}\n`);
+                    for (const o of outcomes)
+                        process.stderr.write(`release: ${o.stack}: ${o.lock === "maybe-locked" ? "MAY BE LOCKED: " : ""}${o.detail}\n`);
                 },
-                (error: unknown) => process.stderr.write(`release: cancelling failed: ${(error as Error).message}; stacks may be locked: run \`pulumi cancel --stack <name>\`\n`),
+                (error: unknown) =>
+                    process.stderr.write(
+                        `release: cancelling failed: ${(error as Error).message}; stacks may be locked: run \`pulumi cancel --stack <name>\`\n`,
+                    ),
             );
             return;
         }

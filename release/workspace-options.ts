@@ -123,7 +123,8 @@ export interface PathLookup {
 export function findPulumiOnPath(lookup: PathLookup): string | undefined {
     const platform = lookup.platform ?? process.platform;
     const separator = platform === "win32" ? ";" : ":";
-    const names = platform === "win32" ? (lookup.pathExt ?? ".EXE;.CMD;.BAT").split(";").map((ext) => `pulumi${ext.toLowerCase()}`) : ["pulumi"];
+    const names =
+        platform === "win32" ? (lookup.pathExt ?? ".EXE;.CMD;.BAT").split(";").map((ext) => `pulumi${ext.toLowerCase()}`) : ["pulumi"];
     const isExecutable = lookup.isExecutable ?? executable;
     for (const dir of (lookup.path ?? "").split(separator).filter((d) => d.length > 0)) {
         for (const name of names) {

@@ -41,8 +41,12 @@ export function isUnknownSentinel(value: unknown): boolean {
 }
 
 export function isSecretEnvelope(value: unknown): boolean {
-    return typeof value === "object" && value !== null && !Array.isArray(value)
-        && (value as Record<string, unknown>)[SPECIAL_SIG_KEY] === SECRET_SIG;
+    return (
+        typeof value === "object" &&
+        value !== null &&
+        !Array.isArray(value) &&
+        (value as Record<string, unknown>)[SPECIAL_SIG_KEY] === SECRET_SIG
+    );
 }
 
 export function isUnknownValueError(error: unknown): error is Error {

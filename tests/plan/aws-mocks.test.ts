@@ -29,31 +29,74 @@ describe("AWS mocks", () => {
 
         it("gives the Lambda, ECR, RDS, SNS, CloudWatch and Config resources the provider's ids and ARNs", () => {
             const cases: [string, Record<string, unknown>, string, Record<string, unknown>][] = [
-                ["aws:lambda/function:Function", { name: "notifier" }, "notifier", {
-                    arn: "arn:aws:lambda:eu-west-1:111111111111:function:notifier", qualifiedArn: "arn:aws:lambda:eu-west-1:111111111111:function:notifier:$LATEST",
-                }],
+                [
+                    "aws:lambda/function:Function",
+                    { name: "notifier" },
+                    "notifier",
+                    {
+                        arn: "arn:aws:lambda:eu-west-1:111111111111:function:notifier",
+                        qualifiedArn: "arn:aws:lambda:eu-west-1:111111111111:function:notifier:$LATEST",
+                    },
+                ],
                 ["aws:lambda/permission:Permission", { statementId: "invoke-dev", function: "notifier" }, "invoke-dev", {}],
-                ["aws:ecr/repository:Repository", { name: "team/app" }, "team/app", {
-                    arn: "arn:aws:ecr:eu-west-1:111111111111:repository/team/app", registryId: "111111111111",
-                    repositoryUrl: "111111111111.dkr.ecr.eu-west-1.amazonaws.com/team/app",
-                }],
-                ["aws:ecr/repositoryPolicy:RepositoryPolicy", { repository: "team/app", policy: "{}" }, "team/app", { registryId: "111111111111" }],
-                ["aws:rds/snapshotCopy:SnapshotCopy", { targetDbSnapshotIdentifier: "baseline" }, "baseline", {
-                    dbSnapshotArn: "arn:aws:rds:eu-west-1:111111111111:snapshot:baseline",
-                }],
-                ["aws:sns/topic:Topic", { name: "alarms" }, "arn:aws:sns:eu-west-1:111111111111:alarms", { arn: "arn:aws:sns:eu-west-1:111111111111:alarms" }],
-                ["aws:cloudwatch/logGroup:LogGroup", { name: "/cloudtrail/audit" }, "/cloudtrail/audit", {
-                    arn: "arn:aws:logs:eu-west-1:111111111111:log-group:/cloudtrail/audit",
-                }],
-                ["aws:cloudwatch/metricAlarm:MetricAlarm", { name: "denied" }, "denied", { arn: "arn:aws:cloudwatch:eu-west-1:111111111111:alarm:denied" }],
+                [
+                    "aws:ecr/repository:Repository",
+                    { name: "team/app" },
+                    "team/app",
+                    {
+                        arn: "arn:aws:ecr:eu-west-1:111111111111:repository/team/app",
+                        registryId: "111111111111",
+                        repositoryUrl: "111111111111.dkr.ecr.eu-west-1.amazonaws.com/team/app",
+                    },
+                ],
+                [
+                    "aws:ecr/repositoryPolicy:RepositoryPolicy",
+                    { repository: "team/app", policy: "{}" },
+                    "team/app",
+                    { registryId: "111111111111" },
+                ],
+                [
+                    "aws:rds/snapshotCopy:SnapshotCopy",
+                    { targetDbSnapshotIdentifier: "baseline" },
+                    "baseline",
+                    {
+                        dbSnapshotArn: "arn:aws:rds:eu-west-1:111111111111:snapshot:baseline",
+                    },
+                ],
+                [
+                    "aws:sns/topic:Topic",
+                    { name: "alarms" },
+                    "arn:aws:sns:eu-west-1:111111111111:alarms",
+                    { arn: "arn:aws:sns:eu-west-1:111111111111:alarms" },
+                ],
+                [
+                    "aws:cloudwatch/logGroup:LogGroup",
+                    { name: "/cloudtrail/audit" },
+                    "/cloudtrail/audit",
+                    {
+                        arn: "arn:aws:logs:eu-west-1:111111111111:log-group:/cloudtrail/audit",
+                    },
+                ],
+                [
+                    "aws:cloudwatch/metricAlarm:MetricAlarm",
+                    { name: "denied" },
+                    "denied",
+                    { arn: "arn:aws:cloudwatch:eu-west-1:111111111111:alarm:denied" },
+                ],
             ];
             for (const [type, inputs, id, expected] of cases) {
                 const { id: actualId, state } = awsState(type, "r", inputs, placement);
                 assert.equal(actualId, id, type);
                 for (const [key, value] of Object.entries(expected)) assert.equal(state[key], value, `${type} ${key}`);
             }
-            assert.equal(awsState("aws:rds/snapshotCopy:SnapshotCopy", "r", { targetDbSnapshotIdentifier: "x" }, placement).state.arn, undefined);
-            assert.match(String(awsState("aws:cfg/rule:Rule", "r", { name: "rule" }, placement).state.arn), /^arn:aws:config:eu-west-1:111111111111:config-rule\/config-rule-[0-9a-f]{6}$/);
+            assert.equal(
+                awsState("aws:rds/snapshotCopy:SnapshotCopy", "r", { targetDbSnapshotIdentifier: "x" }, placement).state.arn,
+                undefined,
+            );
+            assert.match(
+                String(awsState("aws:cfg/rule:Rule", "r", { name: "rule" }, placement).state.arn),
+                /^arn:aws:config:eu-west-1:111111111111:config-rule\/config-rule-[0-9a-f]{6}$/,
+            );
         });
 
         it("gives KMS keys a UUID-like key id in their ARN, and aliases their name", () => {
@@ -71,7 +114,12 @@ describe("AWS mocks", () => {
         it("gives EC2 ids with the right prefixes", () => {
             assert.match(awsState("aws:ec2/vpc:Vpc", "v", {}, placement).id, /^vpc-[0-9a-f]{17}$/);
             assert.match(awsState("aws:ec2/vpcPeeringConnection:VpcPeeringConnection", "p", {}, placement).id, /^pcx-[0-9a-f]{17}$/);
-            const accepter = awsState("aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter", "a", { vpcPeeringConnectionId: "pcx-1" }, placement);
+            const accepter = awsState(
+                "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter",
+                "a",
+                { vpcPeeringConnectionId: "pcx-1" },
+                placement,
+            );
             assert.equal(accepter.id, "pcx-1");
         });
     });
@@ -79,7 +127,8 @@ describe("AWS mocks", () => {
     describe("registrations", () => {
         const mocks = new AwsMocks({
             defaultAccountId: "000000000000",
-            stackOutputs: (name) => (name === "organization/crossaccount/prod" ? { auditBucketName: "audit-logs-999999999999" } : undefined),
+            stackOutputs: (name) =>
+                name === "organization/crossaccount/prod" ? { auditBucketName: "audit-logs-999999999999" } : undefined,
         });
         let referenced: string | undefined;
 

@@ -39,7 +39,14 @@ describe("offline plan", function () {
 
         it("plans prod, then dev, then test", () => {
             assert.deepEqual(plan.order, [["prod"], ["dev"], ["test"]]);
-            assert.deepEqual(plan.stacks.map((s) => [s.name, s.accountId]), [["prod", "999999999999"], ["dev", "111111111111"], ["test", "222222222222"]]);
+            assert.deepEqual(
+                plan.stacks.map((s) => [s.name, s.accountId]),
+                [
+                    ["prod", "999999999999"],
+                    ["dev", "111111111111"],
+                    ["test", "222222222222"],
+                ],
+            );
         });
 
         it("has no mandatory violation and every expectation holds", () => {
@@ -49,57 +56,75 @@ describe("offline plan", function () {
         });
 
         it("evaluates every expectation the organization states, with the documented results", () => {
-            assert.deepEqual(
-                Object.fromEntries(plan.access.map((a) => [a.id, a.result])),
-                {
-                    "developers-assume-updateapp": "Allowed",
-                    "developers-assume-updateapp-without-mfa": "ImplicitlyDenied",
-                    "testers-assume-updateapp": "ExplicitlyDenied",
-                    "testers-assume-appreadonly": "Allowed",
-                    "test-testers-assume-appreadonly": "Allowed",
-                    "updateapp-write-productionapp": "Allowed",
-                    "updateapp-delete-productionapp-bucket": "ImplicitlyDenied",
-                    "updateapp-change-productionapp-policy": "ImplicitlyDenied",
-                    "appreadonly-write-productionapp": "ImplicitlyDenied",
-                    "dev-imagesharing-read-product-images": "Allowed",
-                    "test-imagesharing-read-product-images": "Allowed",
-                    "dev-imagesharing-write-product-images": "ImplicitlyDenied",
-                    "outsider-assume-updateapp": "ImplicitlyDenied",
-                    "dev-ci-invoke-release-notifier": "Allowed",
-                    "dev-other-role-invoke-release-notifier": "ImplicitlyDenied",
-                    "test-invoke-release-notifier": "ImplicitlyDenied",
-                    "dev-ci-update-release-notifier": "ImplicitlyDenied",
-                    "dev-ci-pull-app-images": "Allowed",
-                    "dev-ci-download-app-image-layers": "Allowed",
-                    "test-pull-app-images": "Allowed",
-                    "dev-ci-push-app-images": "ImplicitlyDenied",
-                    "dev-ci-delete-app-images": "ImplicitlyDenied",
-                    "dev-other-role-pull-app-images": "ImplicitlyDenied",
-                    "outsider-pull-app-images": "ImplicitlyDenied",
-                    "test-restore-appdb-baseline": "Allowed",
-                    "test-copy-appdb-baseline": "Allowed",
-                    "test-delete-appdb-baseline": "ImplicitlyDenied",
-                    "dev-restore-appdb-baseline": "ImplicitlyDenied",
-                },
-            );
+            assert.deepEqual(Object.fromEntries(plan.access.map((a) => [a.id, a.result])), {
+                "developers-assume-updateapp": "Allowed",
+                "developers-assume-updateapp-without-mfa": "ImplicitlyDenied",
+                "testers-assume-updateapp": "ExplicitlyDenied",
+                "testers-assume-appreadonly": "Allowed",
+                "test-testers-assume-appreadonly": "Allowed",
+                "updateapp-write-productionapp": "Allowed",
+                "updateapp-delete-productionapp-bucket": "ImplicitlyDenied",
+                "updateapp-change-productionapp-policy": "ImplicitlyDenied",
+                "appreadonly-write-productionapp": "ImplicitlyDenied",
+                "dev-imagesharing-read-product-images": "Allowed",
+                "test-imagesharing-read-product-images": "Allowed",
+                "dev-imagesharing-write-product-images": "ImplicitlyDenied",
+                "outsider-assume-updateapp": "ImplicitlyDenied",
+                "dev-ci-invoke-release-notifier": "Allowed",
+                "dev-other-role-invoke-release-notifier": "ImplicitlyDenied",
+                "test-invoke-release-notifier": "ImplicitlyDenied",
+                "dev-ci-update-release-notifier": "ImplicitlyDenied",
+                "dev-ci-pull-app-images": "Allowed",
+                "dev-ci-download-app-image-layers": "Allowed",
+                "test-pull-app-images": "Allowed",
+                "dev-ci-push-app-images": "ImplicitlyDenied",
+                "dev-ci-delete-app-images": "ImplicitlyDenied",
+                "dev-other-role-pull-app-images": "ImplicitlyDenied",
+                "outsider-pull-app-images": "ImplicitlyDenied",
+                "test-restore-appdb-baseline": "Allowed",
+                "test-copy-appdb-baseline": "Allowed",
+                "test-delete-appdb-baseline": "ImplicitlyDenied",
+                "dev-restore-appdb-baseline": "ImplicitlyDenied",
+            });
         });
 
         it("lists who can assume which role across accounts, with the conditions", () => {
-            const assume = plan.edges.filter((e) => e.kind === "assume-role").map((e) => `${e.principal} -> ${e.target} [${e.conditions.join("; ")}]`);
-            assert.ok(assume.includes("arn:aws:iam::111111111111:group/Developers -> arn:aws:iam::999999999999:role/UpdateApp [aws:MultiFactorAuthAge < 3600; aws:MultiFactorAuthPresent = true]"), assume.join("\n"));
-            assert.ok(!assume.some((e) => e.startsWith("arn:aws:iam::111111111111:group/Testers -> arn:aws:iam::999999999999:role/UpdateApp")));
+            const assume = plan.edges
+                .filter((e) => e.kind === "assume-role")
+                .map((e) => `${e.principal} -> ${e.target} [${e.conditions.join("; ")}]`);
+            assert.ok(
+                assume.includes(
+                    "arn:aws:iam::111111111111:group/Developers -> arn:aws:iam::999999999999:role/UpdateApp [aws:MultiFactorAuthAge < 3600; aws:MultiFactorAuthPresent = true]",
+                ),
+                assume.join("\n"),
+            );
+            assert.ok(
+                !assume.some((e) => e.startsWith("arn:aws:iam::111111111111:group/Testers -> arn:aws:iam::999999999999:role/UpdateApp")),
+            );
             const reads = plan.edges.filter((e) => e.kind === "resource-access" && e.target === "arn:aws:s3:::product-images-999999999999");
-            assert.deepEqual(reads.map((e) => e.principal).sort(), ["arn:aws:iam::111111111111:role/ImageSharingRole", "arn:aws:iam::222222222222:role/ImageSharingRole"]);
+            assert.deepEqual(reads.map((e) => e.principal).sort(), [
+                "arn:aws:iam::111111111111:role/ImageSharingRole",
+                "arn:aws:iam::222222222222:role/ImageSharingRole",
+            ]);
         });
 
         it("finds the function's permission in dev's stack and evaluates it as prod's function policy", () => {
             const notifier = "arn:aws:lambda:us-east-1:999999999999:function:release-notifier";
-            const permissions = plan.stacks.flatMap((s) => s.resources.filter((r) => r.type === "aws:lambda/permission:Permission").map((r) => [s.name, r.accountId]));
+            const permissions = plan.stacks.flatMap((s) =>
+                s.resources.filter((r) => r.type === "aws:lambda/permission:Permission").map((r) => [s.name, r.accountId]),
+            );
             assert.deepEqual(permissions, [["dev", "999999999999"]]);
-            assert.deepEqual(plan.edges.filter((e) => e.target === notifier).map((e) => [e.principal, e.sourceAccountId, e.targetAccountId, e.via]), [[
-                "arn:aws:iam::111111111111:role/CiBuild", "111111111111", "999999999999",
-                "identity-policy:CiBuild/invoke-999999999999-us-east-1-release-notifier, lambda-permission",
-            ]]);
+            assert.deepEqual(
+                plan.edges.filter((e) => e.target === notifier).map((e) => [e.principal, e.sourceAccountId, e.targetAccountId, e.via]),
+                [
+                    [
+                        "arn:aws:iam::111111111111:role/CiBuild",
+                        "111111111111",
+                        "999999999999",
+                        "identity-policy:CiBuild/invoke-999999999999-us-east-1-release-notifier, lambda-permission",
+                    ],
+                ],
+            );
         });
 
         it("exports the documented JSON shape", () => {
@@ -110,7 +135,17 @@ describe("offline plan", function () {
             const role = prod.resources.find((r) => r.type === "aws:iam/role:Role" && r.name === "UpdateApp")!;
             assert.equal(role.accountId, "999999999999");
             assert.match(role.urn, /^urn:pulumi:prod::crossaccount::.*aws:iam\/role:Role::UpdateApp$/);
-            assert.deepEqual(Object.keys(json.access[0]).sort(), ["action", "context", "expected", "explanation", "id", "pass", "principal", "resource", "result"]);
+            assert.deepEqual(Object.keys(json.access[0]).sort(), [
+                "action",
+                "context",
+                "expected",
+                "explanation",
+                "id",
+                "pass",
+                "principal",
+                "resource",
+                "result",
+            ]);
         });
 
         it("renders Markdown with a Mermaid graph of the cross-account edges", () => {
@@ -149,10 +184,10 @@ describe("offline plan", function () {
                 prod: (c) => roleOf(c, "UpdateApp").permissions.push({ actions: ["s3:*"], resources: ["*"] }),
             });
             const plan = await planOrganization({ projectDir: dir, policyConfig });
-            assert.deepEqual(
-                [...new Set(mandatory(plan).map((v) => v.policyName))].sort(),
-                ["iam-no-resource-star", "iam-no-service-wildcard-action"],
-            );
+            assert.deepEqual([...new Set(mandatory(plan).map((v) => v.policyName))].sort(), [
+                "iam-no-resource-star",
+                "iam-no-service-wildcard-action",
+            ]);
             assert.deepEqual(failedExpectations(plan), [
                 "updateapp-delete-productionapp-bucket: Allowed",
                 "updateapp-change-productionapp-policy: Allowed",
@@ -165,7 +200,10 @@ describe("offline plan", function () {
             const out = fs.mkdtempSync(path.join(os.tmpdir(), "plan-out-"));
             const result = await runCli(["--quiet", "--json", path.join(out, "plan.json"), "--markdown", path.join(out, "plan.md")]);
             assert.equal(result.code, 0, result.stderr);
-            assert.match(result.stdout, /^OK: 3 stack\(s\), 0 mandatory and 0 advisory violation\(s\), 28\/28 access expectation\(s\) hold/m);
+            assert.match(
+                result.stdout,
+                /^OK: 3 stack\(s\), 0 mandatory and 0 advisory violation\(s\), 28\/28 access expectation\(s\) hold/m,
+            );
             assert.equal(JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8")).ok, true);
             assert.match(fs.readFileSync(path.join(out, "plan.md"), "utf8"), /^## crossaccount offline plan: ✅ OK/);
         });
@@ -174,7 +212,10 @@ describe("offline plan", function () {
             const result = await runCli(["--quiet", "--stack", "prod", "--json", "-"]);
             assert.equal(result.code, 0, result.stderr);
             const json = JSON.parse(result.stdout);
-            assert.deepEqual(json.stacks.map((s: { name: string }) => s.name), ["prod"]);
+            assert.deepEqual(
+                json.stacks.map((s: { name: string }) => s.name),
+                ["prod"],
+            );
             assert.match(result.stderr, /Offline plan \(nothing is deployed\)/);
         });
 
@@ -204,9 +245,10 @@ describe("offline plan", function () {
             const dir = referenceProject({ prod: (c) => (roleOf(c, "AppReadOnly").trust.externalId = "tenant-7f3a9c-secret") });
             const result = await runCli(["--quiet", "--project", dir, "--json", "-"]);
             assert.ok(!result.stdout.includes("tenant-7f3a9c-secret") && !result.stderr.includes("tenant-7f3a9c-secret"));
-            const trust = JSON.parse(result.stdout).stacks
-                .find((s: { name: string }) => s.name === "prod")
-                .resources.find((r: { name: string; type: string }) => r.type === "aws:iam/role:Role" && r.name === "AppReadOnly").inputs.assumeRolePolicy;
+            const trust = JSON.parse(result.stdout)
+                .stacks.find((s: { name: string }) => s.name === "prod")
+                .resources.find((r: { name: string; type: string }) => r.type === "aws:iam/role:Role" && r.name === "AppReadOnly")
+                .inputs.assumeRolePolicy;
             assert.deepEqual(JSON.parse(trust).Statement[0].Condition.StringEquals, { "sts:ExternalId": "[secret]" });
         });
     });

@@ -26,38 +26,57 @@ describe("policy-check command", () => {
         assert.strictEqual(code, 1);
         assert.strictEqual(err, "");
         const lines = out.trimEnd().split("\n");
-        assert.deepStrictEqual(lines.filter((line) => line.startsWith("urn:")), [
-            `${DEV}crossaccount:index:SharedBucket$aws:s3/bucketPolicy:BucketPolicy::images-policy`,
-            `${DEV}aws:iam/role:Role::vendor-access`,
-            `${DEV}aws:iam/rolePolicy:RolePolicy::vendor-access-read`,
-            `${DEV}aws:ec2/vpcPeeringConnection:VpcPeeringConnection::dev-to-test`,
-        ]);
+        assert.deepStrictEqual(
+            lines.filter((line) => line.startsWith("urn:")),
+            [
+                `${DEV}crossaccount:index:SharedBucket$aws:s3/bucketPolicy:BucketPolicy::images-policy`,
+                `${DEV}aws:iam/role:Role::vendor-access`,
+                `${DEV}aws:iam/rolePolicy:RolePolicy::vendor-access-read`,
+                `${DEV}aws:ec2/vpcPeeringConnection:VpcPeeringConnection::dev-to-test`,
+            ],
+        );
         assert.strictEqual(lines[lines.length - 1], "6 violations: 6 mandatory, 0 advisory.");
-        assert.ok(lines.includes("  [mandatory] iam-action-exists: policy statement 1: \"s3:GetObjekt\" matches no s3 action. "
-            + "Fix: correct the spelling (did you mean \"s3:GetObject\"?)."));
+        assert.ok(
+            lines.includes(
+                '  [mandatory] iam-action-exists: policy statement 1: "s3:GetObjekt" matches no s3 action. ' +
+                    'Fix: correct the spelling (did you mean "s3:GetObject"?).',
+            ),
+        );
     });
 
     it("prints an array of {policyName, enforcementLevel, urn, message} with --json; secret and deleted resources are not judged", async () => {
         const { code, out } = await run(STACK_EXPORT, "--json");
         assert.strictEqual(code, 1);
         const violations = JSON.parse(out) as Record<string, string>[];
-        assert.deepStrictEqual(violations.map((violation) => Object.keys(violation)), violations.map(() => ["policyName", "enforcementLevel", "urn", "message"]));
-        assert.deepStrictEqual(violations.map(({ policyName, enforcementLevel, urn }) => [policyName, enforcementLevel, urn.split("::").pop()]), [
-            ["s3-bucket-policy-no-public-principal", "mandatory", "images-policy"],
-            ["s3-bucket-policy-tls-only", "mandatory", "images-policy"],
-            ["iam-trust-allowed-accounts", "mandatory", "vendor-access"],
-            ["iam-trust-cross-account-conditions", "mandatory", "vendor-access"],
-            ["iam-action-exists", "mandatory", "vendor-access-read"],
-            ["vpc-peering-no-auto-accept-cross-account", "mandatory", "dev-to-test"],
-        ]);
-        assert.strictEqual(violations[5].message, "autoAccept is true on a peering request to account 222222222222; only the peer account can accept it. "
-            + "Fix: remove autoAccept and accept the request with an aws.ec2.VpcPeeringConnectionAccepter using the peer account's provider.");
+        assert.deepStrictEqual(
+            violations.map((violation) => Object.keys(violation)),
+            violations.map(() => ["policyName", "enforcementLevel", "urn", "message"]),
+        );
+        assert.deepStrictEqual(
+            violations.map(({ policyName, enforcementLevel, urn }) => [policyName, enforcementLevel, urn.split("::").pop()]),
+            [
+                ["s3-bucket-policy-no-public-principal", "mandatory", "images-policy"],
+                ["s3-bucket-policy-tls-only", "mandatory", "images-policy"],
+                ["iam-trust-allowed-accounts", "mandatory", "vendor-access"],
+                ["iam-trust-cross-account-conditions", "mandatory", "vendor-access"],
+                ["iam-action-exists", "mandatory", "vendor-access-read"],
+                ["vpc-peering-no-auto-accept-cross-account", "mandatory", "dev-to-test"],
+            ],
+        );
+        assert.strictEqual(
+            violations[5].message,
+            "autoAccept is true on a peering request to account 222222222222; only the peer account can accept it. " +
+                "Fix: remove autoAccept and accept the request with an aws.ec2.VpcPeeringConnectionAccepter using the peer account's provider.",
+        );
     });
 
     it("reads a local backend's checkpoint file like a stack export", async () => {
         const exported = JSON.parse(readFileSync(STACK_EXPORT, "utf8"));
         const file = path.join(mkdtempSync(path.join(tmpdir(), "policy-check-")), "dev.json");
-        writeFileSync(file, JSON.stringify({ version: 3, checkpoint: { stack: "organization/crossaccount/dev", latest: exported.deployment } }));
+        writeFileSync(
+            file,
+            JSON.stringify({ version: 3, checkpoint: { stack: "organization/crossaccount/dev", latest: exported.deployment } }),
+        );
         const fromCheckpoint = await run(file, "--json");
         assert.deepStrictEqual([fromCheckpoint.code, fromCheckpoint.out], [1, (await run(STACK_EXPORT, "--json")).out]);
     });
@@ -65,40 +84,48 @@ describe("policy-check command", () => {
     it("exits 0 on a preview with advisories only, relating resources whose ids are still unknown", async () => {
         const { code, out } = await run(PREVIEW);
         assert.strictEqual(code, 0);
-        assert.strictEqual(out,
-            "urn:pulumi:prod::crossaccount::aws:cloudtrail/trail:Trail::audit-trail\n"
-            + "  [advisory] cloudtrail-kms-encryption: kmsKeyId is not set, so log files are encrypted with S3-managed keys only. "
-            + "Fix: set kmsKeyId to a customer managed KMS key whose key policy allows cloudtrail.amazonaws.com to use it.\n"
-            + "  [advisory] cloudtrail-cloudwatch-logs: cloudWatchLogsGroupArn is not set, so trail events cannot drive alarms. "
-            + "Fix: set cloudWatchLogsGroupArn (the log group ARN ending in \":*\") and cloudWatchLogsRoleArn.\n"
-            + "\n"
-            + "2 violations: 0 mandatory, 2 advisory.\n");
+        assert.strictEqual(
+            out,
+            "urn:pulumi:prod::crossaccount::aws:cloudtrail/trail:Trail::audit-trail\n" +
+                "  [advisory] cloudtrail-kms-encryption: kmsKeyId is not set, so log files are encrypted with S3-managed keys only. " +
+                "Fix: set kmsKeyId to a customer managed KMS key whose key policy allows cloudtrail.amazonaws.com to use it.\n" +
+                "  [advisory] cloudtrail-cloudwatch-logs: cloudWatchLogsGroupArn is not set, so trail events cannot drive alarms. " +
+                'Fix: set cloudWatchLogsGroupArn (the log group ARN ending in ":*") and cloudWatchLogsRoleArn.\n' +
+                "\n" +
+                "2 violations: 0 mandatory, 2 advisory.\n",
+        );
     });
 
     it("uses the config given with --config", async () => {
         const dir = mkdtempSync(path.join(tmpdir(), "policy-check-"));
         const config = path.join(dir, "config.json");
         const vendorAllowed = ["111111111111", "222222222222", "999999999999", "333333333333"];
-        writeFileSync(config, JSON.stringify({
-            ...REFERENCE_CONFIG,
-            "iam-trust-allowed-accounts": { allowedAccountIds: vendorAllowed },
-            "vpc-peering-no-auto-accept-cross-account": "disabled",
-            "iam-action-exists": { enforcementLevel: "advisory" },
-        }));
+        writeFileSync(
+            config,
+            JSON.stringify({
+                ...REFERENCE_CONFIG,
+                "iam-trust-allowed-accounts": { allowedAccountIds: vendorAllowed },
+                "vpc-peering-no-auto-accept-cross-account": "disabled",
+                "iam-action-exists": { enforcementLevel: "advisory" },
+            }),
+        );
         const { code, out } = await run(STACK_EXPORT, "--config", config, "--json");
         assert.strictEqual(code, 1);
-        assert.deepStrictEqual((JSON.parse(out) as Record<string, string>[]).map(({ policyName, enforcementLevel }) => `${policyName}:${enforcementLevel}`), [
-            "s3-bucket-policy-no-public-principal:mandatory",
-            "s3-bucket-policy-tls-only:mandatory",
-            "iam-trust-cross-account-conditions:mandatory",
-            "iam-action-exists:advisory",
-        ]);
+        assert.deepStrictEqual(
+            (JSON.parse(out) as Record<string, string>[]).map(({ policyName, enforcementLevel }) => `${policyName}:${enforcementLevel}`),
+            [
+                "s3-bucket-policy-no-public-principal:mandatory",
+                "s3-bucket-policy-tls-only:mandatory",
+                "iam-trust-cross-account-conditions:mandatory",
+                "iam-action-exists:advisory",
+            ],
+        );
     });
 
     it("exits 2 on unreadable input, a JSON file of another kind, a bad config and bad usage", async () => {
         const dir = mkdtempSync(path.join(tmpdir(), "policy-check-"));
         const notJson = path.join(dir, "broken.json");
-        writeFileSync(notJson, "{\"deployment\":");
+        writeFileSync(notJson, '{"deployment":');
         const other = path.join(dir, "other.json");
         writeFileSync(other, JSON.stringify({ name: "something else" }));
         const cases: [string[], RegExp][] = [
@@ -125,7 +152,9 @@ describe("policy-check command", () => {
     it("sets the process exit code and reads stdin when run as a script", function () {
         this.timeout(20000);
         const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "cli/policy.ts", "-", "--json"], {
-            cwd: ROOT, input: readFileSync(STACK_EXPORT), encoding: "utf8",
+            cwd: ROOT,
+            input: readFileSync(STACK_EXPORT),
+            encoding: "utf8",
         });
         assert.strictEqual(result.status, 1, result.stderr);
         assert.strictEqual((JSON.parse(result.stdout) as unknown[]).length, 6);

@@ -4,7 +4,15 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import type { EngineEvent, LocalProgramArgs, LocalWorkspaceOptions, PreviewOptions, PulumiCommand, Stack, UpOptions } from "@pulumi/pulumi/automation";
+import type {
+    EngineEvent,
+    LocalProgramArgs,
+    LocalWorkspaceOptions,
+    PreviewOptions,
+    PulumiCommand,
+    Stack,
+    UpOptions,
+} from "@pulumi/pulumi/automation";
 import { EXIT, ReleaseIo, main } from "../../cli/release";
 import { AutomationRunner, describeEngineEvent, detectPulumiCli, plainOutputs } from "../../release/automation-runner";
 import {
@@ -56,7 +64,10 @@ describe("release: Automation API workspace", () => {
         });
 
         it("respects PULUMI_BACKEND_URL", () => {
-            const workspace = releaseWorkspace({ projectDir: "/repo", env: { PULUMI_BACKEND_URL: "s3://state-bucket?region=us-east-1", PULUMI_CONFIG_PASSPHRASE: "" } });
+            const workspace = releaseWorkspace({
+                projectDir: "/repo",
+                env: { PULUMI_BACKEND_URL: "s3://state-bucket?region=us-east-1", PULUMI_CONFIG_PASSPHRASE: "" },
+            });
             assert.strictEqual(workspace.backendUrl, "s3://state-bucket?region=us-east-1");
             assert.strictEqual(workspace.defaultBackend, false);
             assert.strictEqual(workspace.stateDir, undefined);
@@ -69,8 +80,13 @@ describe("release: Automation API workspace", () => {
         });
 
         it("accepts an empty passphrase, and a passphrase file", () => {
-            assert.strictEqual(releaseWorkspace({ projectDir: "/repo", env: { PULUMI_CONFIG_PASSPHRASE: "" } }).workspaceOptions.envVars.PULUMI_CONFIG_PASSPHRASE, "");
-            const envVars = releaseWorkspace({ projectDir: "/repo", env: { PULUMI_CONFIG_PASSPHRASE_FILE: "/secrets/pass" } }).workspaceOptions.envVars;
+            assert.strictEqual(
+                releaseWorkspace({ projectDir: "/repo", env: { PULUMI_CONFIG_PASSPHRASE: "" } }).workspaceOptions.envVars
+                    .PULUMI_CONFIG_PASSPHRASE,
+                "",
+            );
+            const envVars = releaseWorkspace({ projectDir: "/repo", env: { PULUMI_CONFIG_PASSPHRASE_FILE: "/secrets/pass" } })
+                .workspaceOptions.envVars;
             assert.strictEqual(envVars.PULUMI_CONFIG_PASSPHRASE_FILE, "/secrets/pass");
             assert.strictEqual("PULUMI_CONFIG_PASSPHRASE" in envVars, false);
         });
@@ -86,14 +102,26 @@ describe("release: Automation API workspace", () => {
         });
 
         it("needs no passphrase for another secrets provider", () => {
-            const workspace = releaseWorkspace({ projectDir: "/repo", env: { PULUMI_BACKEND_URL: "https://api.pulumi.com" }, secretsProvider: "awskms://alias/pulumi" });
+            const workspace = releaseWorkspace({
+                projectDir: "/repo",
+                env: { PULUMI_BACKEND_URL: "https://api.pulumi.com" },
+                secretsProvider: "awskms://alias/pulumi",
+            });
             assert.strictEqual(workspace.workspaceOptions.secretsProvider, "awskms://alias/pulumi");
             assert.deepStrictEqual(Object.keys(workspace.workspaceOptions.envVars), ["PULUMI_BACKEND_URL", "PULUMI_SKIP_UPDATE_CHECK"]);
         });
 
         it("takes the policy pack and its config from where it is told", () => {
-            const workspace = releaseWorkspace({ projectDir: "/tmp/copy", env: { PULUMI_CONFIG_PASSPHRASE: "" }, policyPackDir: "/repo/policy-pack", policyPackConfig: "/repo/policy-pack/config.json" });
-            assert.deepStrictEqual(workspace.policy, { policyPacks: ["/repo/policy-pack"], policyPackConfigs: ["/repo/policy-pack/config.json"] });
+            const workspace = releaseWorkspace({
+                projectDir: "/tmp/copy",
+                env: { PULUMI_CONFIG_PASSPHRASE: "" },
+                policyPackDir: "/repo/policy-pack",
+                policyPackConfig: "/repo/policy-pack/config.json",
+            });
+            assert.deepStrictEqual(workspace.policy, {
+                policyPacks: ["/repo/policy-pack"],
+                policyPackConfigs: ["/repo/policy-pack/config.json"],
+            });
         });
 
         it("finds the directory of file:// backends", () => {
@@ -121,8 +149,18 @@ describe("release: Automation API workspace", () => {
 
         it("looks for pulumi.exe on Windows", () => {
             const seen: string[] = [];
-            findPulumiOnPath({ path: "C:\\bin;D:\\tools", platform: "win32", pathExt: ".EXE;.CMD", isExecutable: (f) => (seen.push(f), false) });
-            assert.deepStrictEqual(seen, [path.join("C:\\bin", "pulumi.exe"), path.join("C:\\bin", "pulumi.cmd"), path.join("D:\\tools", "pulumi.exe"), path.join("D:\\tools", "pulumi.cmd")]);
+            findPulumiOnPath({
+                path: "C:\\bin;D:\\tools",
+                platform: "win32",
+                pathExt: ".EXE;.CMD",
+                isExecutable: (f) => (seen.push(f), false),
+            });
+            assert.deepStrictEqual(seen, [
+                path.join("C:\\bin", "pulumi.exe"),
+                path.join("C:\\bin", "pulumi.cmd"),
+                path.join("D:\\tools", "pulumi.exe"),
+                path.join("D:\\tools", "pulumi.cmd"),
+            ]);
         });
 
         it("stops with the install / --offline advice when pulumi is not on PATH, without asking the Automation API", async () => {
@@ -139,7 +177,10 @@ describe("release: Automation API workspace", () => {
             fakePulumi(bin);
             assert.strictEqual(await detectPulumiCli({ path: bin, get: async () => FAKE_COMMAND }), FAKE_COMMAND);
             await assert.rejects(
-                detectPulumiCli({ path: bin, get: async () => Promise.reject(new Error("code: -2\n stdout: \n stderr: error: minimum version 3.100.0")) }),
+                detectPulumiCli({
+                    path: bin,
+                    get: async () => Promise.reject(new Error("code: -2\n stdout: \n stderr: error: minimum version 3.100.0")),
+                }),
                 (error: unknown) => {
                     assert.ok(error instanceof CliMissingError);
                     assert.strictEqual(
@@ -202,7 +243,10 @@ describe("release: Automation API workspace", () => {
 
         it("refuses to update without --yes when there is no terminal to ask, before touching any stack", async () => {
             const project = referenceProject();
-            const run = await release(["--project", project], { detectCli: async () => FAKE_COMMAND, env: { PULUMI_CONFIG_PASSPHRASE: "" } });
+            const run = await release(["--project", project], {
+                detectCli: async () => FAKE_COMMAND,
+                env: { PULUMI_CONFIG_PASSPHRASE: "" },
+            });
             assert.strictEqual(run.code, EXIT.usage);
             assert.strictEqual(
                 run.stderr,
@@ -243,7 +287,10 @@ class FakeStack {
     readonly calls: string[] = [];
     previewOptions?: PreviewOptions;
     upOptions?: UpOptions;
-    constructor(readonly name: string, private readonly behaviour: Behaviour) {}
+    constructor(
+        readonly name: string,
+        private readonly behaviour: Behaviour,
+    ) {}
 
     async outputs() {
         this.calls.push("outputs");
@@ -264,7 +311,9 @@ class FakeStack {
         for (const event of this.behaviour.upEvents ?? []) options.onEvent?.(event);
         if (this.behaviour.upHangs) await new Promise(() => undefined);
         if (this.behaviour.upUntilAborted) {
-            await new Promise((_, reject) => options.signal!.addEventListener("abort", () => reject(new Error("code: 255\n stderr: error: update canceled"))));
+            await new Promise((_, reject) =>
+                options.signal!.addEventListener("abort", () => reject(new Error("code: 255\n stderr: error: update canceled"))),
+            );
         }
         if (this.behaviour.upError) throw this.behaviour.upError;
         return {
@@ -326,7 +375,12 @@ describe("release: AutomationRunner", () => {
         const { runner, opened, project, workspace } = runnerOver({});
         await runner.preview("dev", collect().context);
         await runner.update("dev", collect().context);
-        assert.deepStrictEqual(opened, [[{ stackName: "dev", workDir: project }, { ...workspace.workspaceOptions, pulumiCommand: FAKE_COMMAND }]]);
+        assert.deepStrictEqual(opened, [
+            [
+                { stackName: "dev", workDir: project },
+                { ...workspace.workspaceOptions, pulumiCommand: FAKE_COMMAND },
+            ],
+        ]);
     });
 
     it("previews and updates under the policy pack, with --refresh and an abort signal", async () => {
@@ -402,7 +456,15 @@ describe("release: AutomationRunner", () => {
     it("a failed preview reports the engine's error diagnostics", async () => {
         const { runner } = runnerOver({
             test: {
-                previewEvents: [event({ diagnosticEvent: { message: "Error: stack 'organization/crossaccount/dev' has no output 'vpcId'\n", color: "never", severity: "error" } })],
+                previewEvents: [
+                    event({
+                        diagnosticEvent: {
+                            message: "Error: stack 'organization/crossaccount/dev' has no output 'vpcId'\n",
+                            color: "never",
+                            severity: "error",
+                        },
+                    }),
+                ],
                 previewError: new Error("code: 255\n stdout: \n stderr: error: preview failed"),
             },
         });
@@ -412,7 +474,9 @@ describe("release: AutomationRunner", () => {
     });
 
     it("without diagnostics, a failure reports the CLI's error line", async () => {
-        const { runner } = runnerOver({ dev: { upError: new Error("code: 255\n stdout: \n stderr: error: the stack is currently locked by 1 lock(s)") } });
+        const { runner } = runnerOver({
+            dev: { upError: new Error("code: 255\n stdout: \n stderr: error: the stack is currently locked by 1 lock(s)") },
+        });
         const update = await runner.update("dev", collect().context);
         assert.strictEqual(update.ok, false);
         assert.strictEqual(update.error, "error: the stack is currently locked by 1 lock(s)");
@@ -421,11 +485,21 @@ describe("release: AutomationRunner", () => {
     it("an update reports its changes and outputs, secrets never in plain text", async () => {
         const { runner } = runnerOver({
             prod: {
-                outputs: { roleArns: { value: { UpdateApp: "arn:aws:iam::999999999999:role/UpdateApp" }, secret: false }, token: { value: "s3cr3t", secret: true } },
+                outputs: {
+                    roleArns: { value: { UpdateApp: "arn:aws:iam::999999999999:role/UpdateApp" }, secret: false },
+                    token: { value: "s3cr3t", secret: true },
+                },
                 upEvents: [
                     event({ resourcePreEvent: step("create", "aws:s3/bucketV2:BucketV2", "productionapp") }),
                     event({ resOutputsEvent: step("create", "aws:s3/bucketV2:BucketV2", "productionapp") }),
-                    event({ summaryEvent: { maybeCorrupt: false, durationSeconds: 12, resourceChanges: { create: 1, same: 3 }, policyPacks: {} } }),
+                    event({
+                        summaryEvent: {
+                            maybeCorrupt: false,
+                            durationSeconds: 12,
+                            resourceChanges: { create: 1, same: 3 },
+                            policyPacks: {},
+                        },
+                    }),
                 ],
             },
         });
@@ -475,23 +549,36 @@ describe("release: AutomationRunner", () => {
             await new Promise((resolve) => setImmediate(resolve));
             const outcomes = await runner.cancel();
             assert.deepStrictEqual(stacks.get("dev")!.calls, ["up", "cancel"]);
-            assert.deepStrictEqual(outcomes.map((o) => [o.stack, o.lock, o.detail]), [
-                ["dev", "released", "the CLI did not stop within 0 s: stack.cancel() released the lock; run `pulumi refresh` before the next release"],
-            ]);
+            assert.deepStrictEqual(
+                outcomes.map((o) => [o.stack, o.lock, o.detail]),
+                [
+                    [
+                        "dev",
+                        "released",
+                        "the CLI did not stop within 0 s: stack.cancel() released the lock; run `pulumi refresh` before the next release",
+                    ],
+                ],
+            );
         });
 
         it("says the stack may still be locked when stack.cancel() fails", async () => {
-            const { runner } = runnerOver({ dev: { upHangs: true, cancelError: new Error("code: 255\n stderr: error: [403] forbidden") } }, { cancelGraceSeconds: 0 });
+            const { runner } = runnerOver(
+                { dev: { upHangs: true, cancelError: new Error("code: 255\n stderr: error: [403] forbidden") } },
+                { cancelGraceSeconds: 0 },
+            );
             void runner.update("dev", collect().context);
             await new Promise((resolve) => setImmediate(resolve));
             const outcomes = await runner.cancel();
-            assert.deepStrictEqual(outcomes.map((o) => [o.stack, o.lock, o.detail]), [
+            assert.deepStrictEqual(
+                outcomes.map((o) => [o.stack, o.lock, o.detail]),
                 [
-                    "dev",
-                    "maybe-locked",
-                    "the CLI did not stop within 0 s and stack.cancel() failed (error: [403] forbidden): the stack may still be LOCKED; run `pulumi cancel --stack dev` once no update of it is running",
+                    [
+                        "dev",
+                        "maybe-locked",
+                        "the CLI did not stop within 0 s and stack.cancel() failed (error: [403] forbidden): the stack may still be LOCKED; run `pulumi cancel --stack dev` once no update of it is running",
+                    ],
                 ],
-            ]);
+            );
         });
 
         it("reports nothing when nothing runs", async () => {
@@ -502,16 +589,46 @@ describe("release: AutomationRunner", () => {
 
     describe("describeEngineEvent", () => {
         it("skips what does not matter", () => {
-            assert.strictEqual(describeEngineEvent(event({ resourcePreEvent: step("same", "aws:iam/role:Role", "R") }), "update"), undefined);
-            assert.strictEqual(describeEngineEvent(event({ resOutputsEvent: step("create", "aws:iam/role:Role", "R") }), "preview"), undefined);
-            assert.strictEqual(describeEngineEvent(event({ diagnosticEvent: { message: "console.log", color: "never", severity: "info" } }), "update"), undefined);
-            assert.strictEqual(describeEngineEvent(event({ stdoutEvent: { message: "Updating (dev)", color: "never" } }), "update"), undefined);
+            assert.strictEqual(
+                describeEngineEvent(event({ resourcePreEvent: step("same", "aws:iam/role:Role", "R") }), "update"),
+                undefined,
+            );
+            assert.strictEqual(
+                describeEngineEvent(event({ resOutputsEvent: step("create", "aws:iam/role:Role", "R") }), "preview"),
+                undefined,
+            );
+            assert.strictEqual(
+                describeEngineEvent(event({ diagnosticEvent: { message: "console.log", color: "never", severity: "info" } }), "update"),
+                undefined,
+            );
+            assert.strictEqual(
+                describeEngineEvent(event({ stdoutEvent: { message: "Updating (dev)", color: "never" } }), "update"),
+                undefined,
+            );
         });
 
         it("names failures, warnings and advisory policy events", () => {
-            assert.strictEqual(describeEngineEvent(event({ resOpFailedEvent: { ...(step("create", "aws:ec2/vpc:Vpc", "network") as object), status: 1, steps: 1 } as never }), "update"), "FAILED to create aws:ec2/vpc:Vpc network");
             assert.strictEqual(
-                describeEngineEvent(event({ diagnosticEvent: { urn: URN("aws:ec2/vpc:Vpc", "network"), message: "deprecated\n", color: "never", severity: "warning" } }), "update"),
+                describeEngineEvent(
+                    event({
+                        resOpFailedEvent: { ...(step("create", "aws:ec2/vpc:Vpc", "network") as object), status: 1, steps: 1 } as never,
+                    }),
+                    "update",
+                ),
+                "FAILED to create aws:ec2/vpc:Vpc network",
+            );
+            assert.strictEqual(
+                describeEngineEvent(
+                    event({
+                        diagnosticEvent: {
+                            urn: URN("aws:ec2/vpc:Vpc", "network"),
+                            message: "deprecated\n",
+                            color: "never",
+                            severity: "warning",
+                        },
+                    }),
+                    "update",
+                ),
                 "warning: network: deprecated",
             );
             assert.strictEqual(

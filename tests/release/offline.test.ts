@@ -63,10 +63,17 @@ describe("release --offline", function () {
             assert.strictEqual(json.gate.ok, true);
             assert.deepStrictEqual(
                 json.gate.stacks.map((s: Json) => [s.stack, s.status, s.previewedBy]),
-                [["prod", "passed", "offline"], ["dev", "passed", "offline"], ["test", "passed", "offline"]],
+                [
+                    ["prod", "passed", "offline"],
+                    ["dev", "passed", "offline"],
+                    ["test", "passed", "offline"],
+                ],
             );
             // The trails encrypt with prod's log key, so nothing is left to advise either.
-            assert.deepStrictEqual(json.gate.stacks.flatMap((s: Json) => s.preview.policy), []);
+            assert.deepStrictEqual(
+                json.gate.stacks.flatMap((s: Json) => s.preview.policy),
+                [],
+            );
         });
 
         it("updates every stack and reports the outputs that matter", () => {
@@ -88,11 +95,21 @@ describe("release --offline", function () {
 
         it("prints the gate, the order and the summary for people (on stderr with --json -), progress quiet", () => {
             const lines = run.stderr.split("\n");
-            assert.ok(lines.includes("OFFLINE: nothing was deployed. The plan engine stood in for the Pulumi CLI; \"updated\" means planned and its outputs recorded for the stacks that read it."));
+            assert.ok(
+                lines.includes(
+                    'OFFLINE: nothing was deployed. The plan engine stood in for the Pulumi CLI; "updated" means planned and its outputs recorded for the stacks that read it.',
+                ),
+            );
             assert.ok(lines.includes("Order: prod -> dev -> test"));
             assert.ok(lines.includes("Gate: PASSED"));
-            assert.match(lines.find((l) => l.startsWith("Result:")) ?? "", /^Result: OK - updated: prod, dev, test \(offline: nothing was deployed\) in \d+\.\d s$/);
-            assert.deepStrictEqual(lines.filter((l) => l.startsWith("[") || l.startsWith("release:")), []);
+            assert.match(
+                lines.find((l) => l.startsWith("Result:")) ?? "",
+                /^Result: OK - updated: prod, dev, test \(offline: nothing was deployed\) in \d+\.\d s$/,
+            );
+            assert.deepStrictEqual(
+                lines.filter((l) => l.startsWith("[") || l.startsWith("release:")),
+                [],
+            );
         });
     });
 
@@ -128,10 +145,17 @@ describe("release --offline", function () {
         const result = await new Release({ runner, graph, parallel: 2 }).run();
         assert.strictEqual(result.ok, true);
         // Three previews (each reading its dependencies' previews), then three updates.
-        assert.deepStrictEqual(calls.map((c) => [c.stacks, [...c.known.keys()]]), [
-            [["prod"], []], [["dev"], ["prod"]], [["test"], ["dev", "prod"]],
-            [["prod"], []], [["dev"], ["prod"]], [["test"], ["dev", "prod"]],
-        ]);
+        assert.deepStrictEqual(
+            calls.map((c) => [c.stacks, [...c.known.keys()]]),
+            [
+                [["prod"], []],
+                [["dev"], ["prod"]],
+                [["test"], ["dev", "prod"]],
+                [["prod"], []],
+                [["dev"], ["prod"]],
+                [["test"], ["dev", "prod"]],
+            ],
+        );
         const devUpdate = runner.updatedStack("dev")!;
         // The test update was handed exactly the outputs dev's update recorded.
         assert.strictEqual(calls[5].known.get("dev"), devUpdate.outputs);
@@ -163,7 +187,10 @@ describe("release --offline", function () {
                 assert.ok(json.gate.error.includes(problem), json.gate.error);
                 assert.deepStrictEqual(statuses(json), { dev: "not-started", prod: "not-started", test: "not-started" });
                 assert.ok(run.stderr.includes("\nGate: FAILED - nothing was updated\n"));
-                assert.match(run.stderr, /\nResult: FAILED \(the gate failed: nothing was updated\)\. NOTHING WAS UPDATED\. updated: none;/);
+                assert.match(
+                    run.stderr,
+                    /\nResult: FAILED \(the gate failed: nothing was updated\)\. NOTHING WAS UPDATED\. updated: none;/,
+                );
             });
         }
 
@@ -172,8 +199,17 @@ describe("release --offline", function () {
             const run = await release(["--offline", "--json", "-", "--project", project]);
             const json = JSON.parse(run.stdout);
             assert.strictEqual(run.code, EXIT.failed);
-            assert.deepStrictEqual(json.gate.stacks.map((s: Json) => [s.stack, s.status]), [["prod", "failed"], ["dev", "passed"], ["test", "passed"]]);
-            const mandatory = json.gate.stacks.flatMap((s: Json) => s.preview.policy.filter((p: Json) => p.enforcementLevel === "mandatory").map((p: Json) => ({ stack: s.stack, ...p })));
+            assert.deepStrictEqual(
+                json.gate.stacks.map((s: Json) => [s.stack, s.status]),
+                [
+                    ["prod", "failed"],
+                    ["dev", "passed"],
+                    ["test", "passed"],
+                ],
+            );
+            const mandatory = json.gate.stacks.flatMap((s: Json) =>
+                s.preview.policy.filter((p: Json) => p.enforcementLevel === "mandatory").map((p: Json) => ({ stack: s.stack, ...p })),
+            );
             assert.deepStrictEqual(mandatory, [
                 {
                     stack: "prod",
@@ -181,11 +217,16 @@ describe("release --offline", function () {
                     policyPack: null,
                     enforcementLevel: "mandatory",
                     urn: "urn:pulumi:prod::crossaccount::crossaccount:index:CrossAccountRole$aws:iam/role:Role::UpdateApp",
-                    message: "maxSessionDuration 43200 seconds exceeds the configured maximum of 14400 seconds. Fix: set it to at most 14400 seconds (the AWS default is 3600).",
+                    message:
+                        "maxSessionDuration 43200 seconds exceeds the configured maximum of 14400 seconds. Fix: set it to at most 14400 seconds (the AWS default is 3600).",
                 },
             ]);
             assert.deepStrictEqual(statuses(json), { prod: "not-started", dev: "not-started", test: "not-started" });
-            assert.ok(run.stderr.includes("\nMandatory policy violations:\n  [prod] mandatory iam-role-max-session-duration urn:pulumi:prod::crossaccount::crossaccount:index:CrossAccountRole$aws:iam/role:Role::UpdateApp\n"));
+            assert.ok(
+                run.stderr.includes(
+                    "\nMandatory policy violations:\n  [prod] mandatory iam-role-max-session-duration urn:pulumi:prod::crossaccount::crossaccount:index:CrossAccountRole$aws:iam/role:Role::UpdateApp\n",
+                ),
+            );
         });
     });
 
@@ -203,7 +244,10 @@ describe("release --offline", function () {
         const json = JSON.parse(run.stdout);
         assert.strictEqual(run.code, EXIT.ok);
         assert.deepStrictEqual(statuses(json), { prod: "previewed", dev: "previewed", test: "previewed" });
-        assert.deepStrictEqual(json.stacks.map((s: Json) => s.update), [null, null, null]);
+        assert.deepStrictEqual(
+            json.stacks.map((s: Json) => s.update),
+            [null, null, null],
+        );
     });
 
     describe("usage errors exit 2", () => {
@@ -211,7 +255,10 @@ describe("release --offline", function () {
             [["--offline", "--stacks", "dev,staging"], "release: unknown stack(s): staging (stack files: dev, prod, test)\n"],
             [["--offline", "--parallel", "0"], "error: option '-p, --parallel <n>' argument '0' is invalid. must be a positive integer\n"],
             [["--offline", "--project", "/nonexistent-project"], "release: no Pulumi.yaml in /nonexistent-project\n"],
-            [["--offline", "--policy-config", "/nonexistent/config.json"], "release: cannot read the policy pack config /nonexistent/config.json: ENOENT: no such file or directory, open '/nonexistent/config.json'\n"],
+            [
+                ["--offline", "--policy-config", "/nonexistent/config.json"],
+                "release: cannot read the policy pack config /nonexistent/config.json: ENOENT: no such file or directory, open '/nonexistent/config.json'\n",
+            ],
         ];
         for (const [args, message] of cases) {
             it(args.join(" "), async () => {

@@ -36,8 +36,18 @@ describe("release orchestration", () => {
             const { runner, result } = await run(REFERENCE);
             assert.deepStrictEqual(result.waves, [["prod"], ["dev"], ["test"]]);
             assert.deepStrictEqual(runner.log, [
-                "preview:prod", "preview-end:prod", "preview:dev", "preview-end:dev", "preview:test", "preview-end:test",
-                "start:prod", "end:prod", "start:dev", "end:dev", "start:test", "end:test",
+                "preview:prod",
+                "preview-end:prod",
+                "preview:dev",
+                "preview-end:dev",
+                "preview:test",
+                "preview-end:test",
+                "start:prod",
+                "end:prod",
+                "start:dev",
+                "end:dev",
+                "start:test",
+                "end:test",
             ]);
             assert.deepStrictEqual(statuses(result), { prod: "updated", dev: "updated", test: "updated" });
             assert.strictEqual(result.ok, true);
@@ -54,7 +64,10 @@ describe("release orchestration", () => {
             const { runner, result } = await run(REFERENCE, {}, { stacks: ["test", "dev"] });
             assert.deepStrictEqual(result.order, ["dev", "test"]);
             assert.deepStrictEqual(result.dependencies, { dev: [], test: ["dev"] });
-            assert.deepStrictEqual(runner.log.filter((e) => e.startsWith("start:")), ["start:dev", "start:test"]);
+            assert.deepStrictEqual(
+                runner.log.filter((e) => e.startsWith("start:")),
+                ["start:dev", "start:test"],
+            );
         });
 
         it("rejects a stack that has no stack file", async () => {
@@ -79,38 +92,68 @@ describe("release orchestration", () => {
         it("overlaps independent stacks when parallel > 1", async () => {
             const { runner } = await run(DIAMOND, {}, { parallel: 2 });
             assert.deepStrictEqual(runner.log, [
-                "preview:a", "preview:b", "preview-end:a", "preview-end:b", "preview:c", "preview-end:c",
-                "start:a", "start:b", "end:a", "end:b", "start:c", "end:c",
+                "preview:a",
+                "preview:b",
+                "preview-end:a",
+                "preview-end:b",
+                "preview:c",
+                "preview-end:c",
+                "start:a",
+                "start:b",
+                "end:a",
+                "end:b",
+                "start:c",
+                "end:c",
             ]);
         });
 
         it("runs one stack at a time with parallel 1", async () => {
             const { runner } = await run(DIAMOND, {}, { parallel: 1 });
-            assert.deepStrictEqual(runner.log.filter((e) => !e.startsWith("preview")), ["start:a", "end:a", "start:b", "end:b", "start:c", "end:c"]);
+            assert.deepStrictEqual(
+                runner.log.filter((e) => !e.startsWith("preview")),
+                ["start:a", "end:a", "start:b", "end:b", "start:c", "end:c"],
+            );
         });
 
         it("starts a stack as soon as the stacks it reads are done, not when its whole wave is", async () => {
             // d reads a only: it need not wait for b, which is slow (ends only after d has ended).
             const { runner } = await run({ a: [], b: [], d: ["a"] }, { endsAfter: { b: "d" } }, { parallel: 2 });
-            assert.deepStrictEqual(runner.log.filter((e) => !e.startsWith("preview")), ["start:a", "start:b", "end:a", "start:d", "end:d", "end:b"]);
+            assert.deepStrictEqual(
+                runner.log.filter((e) => !e.startsWith("preview")),
+                ["start:a", "start:b", "end:a", "start:d", "end:d", "end:b"],
+            );
         });
 
         it("refuses a parallelism below 1", () => {
-            assert.throws(() => new Release({ runner: new RecordingRunner(), graph: DIAMOND, parallel: 0 }), /parallel must be a positive integer, got 0/);
+            assert.throws(
+                () => new Release({ runner: new RecordingRunner(), graph: DIAMOND, parallel: 0 }),
+                /parallel must be a positive integer, got 0/,
+            );
         });
     });
 
     describe("the gate", () => {
         it("a mandatory violation in any preview means zero updates, and every violation is named", async () => {
             const { runner, result } = await run(REFERENCE, {
-                findings: { dev: [mandatory("iam-trust-allowed-accounts"), advisory("required-tags")], test: [mandatory("s3-public-access")] },
+                findings: {
+                    dev: [mandatory("iam-trust-allowed-accounts"), advisory("required-tags")],
+                    test: [mandatory("s3-public-access")],
+                },
             });
-            assert.deepStrictEqual(runner.log.filter((e) => e.startsWith("start:")), []);
+            assert.deepStrictEqual(
+                runner.log.filter((e) => e.startsWith("start:")),
+                [],
+            );
             // The gate does not stop at the first violation: every stack is previewed.
-            assert.deepStrictEqual(runner.log.filter((e) => e.startsWith("preview:")), ["preview:prod", "preview:dev", "preview:test"]);
+            assert.deepStrictEqual(
+                runner.log.filter((e) => e.startsWith("preview:")),
+                ["preview:prod", "preview:dev", "preview:test"],
+            );
             assert.deepStrictEqual(gateStatuses(result), { prod: "passed", dev: "failed", test: "failed" });
             assert.deepStrictEqual(
-                result.gate.entries.flatMap((e) => (e.preview?.policy ?? []).filter((p) => p.enforcementLevel === "mandatory").map((p) => `${e.stack}:${p.policyName}`)),
+                result.gate.entries.flatMap((e) =>
+                    (e.preview?.policy ?? []).filter((p) => p.enforcementLevel === "mandatory").map((p) => `${e.stack}:${p.policyName}`),
+                ),
                 ["dev:iam-trust-allowed-accounts", "test:s3-public-access"],
             );
             assert.deepStrictEqual(statuses(result), { prod: "not-started", dev: "not-started", test: "not-started" });
@@ -125,28 +168,41 @@ describe("release orchestration", () => {
 
         it("a preview that fails means zero updates", async () => {
             const { runner, result } = await run(REFERENCE, { failPreview: ["prod"] });
-            assert.deepStrictEqual(runner.log.filter((e) => e.startsWith("start:")), []);
+            assert.deepStrictEqual(
+                runner.log.filter((e) => e.startsWith("start:")),
+                [],
+            );
             assert.strictEqual(result.gate.entries[0].preview?.error, "prod: program failed");
             assert.strictEqual(result.ok, false);
         });
 
         it("--preview-only runs the gate and updates nothing", async () => {
             const { runner, result } = await run(REFERENCE, {}, { previewOnly: true });
-            assert.deepStrictEqual(runner.log.filter((e) => e.startsWith("start:")), []);
+            assert.deepStrictEqual(
+                runner.log.filter((e) => e.startsWith("start:")),
+                [],
+            );
             assert.deepStrictEqual(statuses(result), { prod: "previewed", dev: "previewed", test: "previewed" });
             assert.strictEqual(result.ok, true);
         });
 
         it("asks for confirmation after the gate; a no updates nothing", async () => {
             const asked: string[][] = [];
-            const { runner, result } = await run(REFERENCE, {}, {
-                confirm: async (gate) => {
-                    asked.push(gate.order);
-                    return false;
+            const { runner, result } = await run(
+                REFERENCE,
+                {},
+                {
+                    confirm: async (gate) => {
+                        asked.push(gate.order);
+                        return false;
+                    },
                 },
-            });
+            );
             assert.deepStrictEqual(asked, [["prod", "dev", "test"]]);
-            assert.deepStrictEqual(runner.log.filter((e) => e.startsWith("start:")), []);
+            assert.deepStrictEqual(
+                runner.log.filter((e) => e.startsWith("start:")),
+                [],
+            );
             assert.strictEqual(result.stopReason, "not confirmed: nothing was updated");
             assert.strictEqual(result.ok, false);
         });
@@ -165,12 +221,22 @@ describe("release orchestration", () => {
             const standIn = new RecordingRunner({ log, prefix: "stand-in:", kind: "offline" });
             const result = await new Release({ runner, standIn, graph: REFERENCE, parallel: 1 }).run();
             assert.deepStrictEqual(log, [
-                "preview:prod", "preview-end:prod",
-                "stand-in:preview:dev", "stand-in:preview-end:dev",
-                "stand-in:preview:test", "stand-in:preview-end:test",
-                "start:prod", "end:prod",
-                "preview:dev", "preview-end:dev", "start:dev", "end:dev",
-                "preview:test", "preview-end:test", "start:test", "end:test",
+                "preview:prod",
+                "preview-end:prod",
+                "stand-in:preview:dev",
+                "stand-in:preview-end:dev",
+                "stand-in:preview:test",
+                "stand-in:preview-end:test",
+                "start:prod",
+                "end:prod",
+                "preview:dev",
+                "preview-end:dev",
+                "start:dev",
+                "end:dev",
+                "preview:test",
+                "preview-end:test",
+                "start:test",
+                "end:test",
             ]);
             assert.deepStrictEqual(
                 result.gate.entries.map((e) => [e.stack, e.status, e.previewedBy, e.reason]),
@@ -188,15 +254,28 @@ describe("release orchestration", () => {
             const runner = new RecordingRunner({ notDeployed: { test: ["dev"] } });
             const standIn = new RecordingRunner({ kind: "offline", findings: { test: [mandatory("vpc-peering-allowed-peer-account")] } });
             const result = await new Release({ runner, standIn, graph: REFERENCE, parallel: 1 }).run();
-            assert.deepStrictEqual(runner.log.filter((e) => e.startsWith("start:")), []);
+            assert.deepStrictEqual(
+                runner.log.filter((e) => e.startsWith("start:")),
+                [],
+            );
             assert.deepStrictEqual(gateStatuses(result), { prod: "passed", dev: "passed", test: "failed" });
         });
 
         it("a deferred stack whose real preview fails is not updated, and nothing new starts", async () => {
-            const runner = new RecordingRunner({ notDeployed: { dev: ["prod"], test: ["dev"] }, findings: { dev: [mandatory("iam-role-max-session-duration")] } });
+            const runner = new RecordingRunner({
+                notDeployed: { dev: ["prod"], test: ["dev"] },
+                findings: { dev: [mandatory("iam-role-max-session-duration")] },
+            });
             const standIn = new RecordingRunner({ kind: "offline" });
             const result = await new Release({ runner, standIn, graph: REFERENCE, parallel: 1 }).run();
-            assert.deepStrictEqual(runner.log, ["preview:prod", "preview-end:prod", "start:prod", "end:prod", "preview:dev", "preview-end:dev"]);
+            assert.deepStrictEqual(runner.log, [
+                "preview:prod",
+                "preview-end:prod",
+                "start:prod",
+                "end:prod",
+                "preview:dev",
+                "preview-end:dev",
+            ]);
             assert.deepStrictEqual(statuses(result), { prod: "updated", dev: "failed", test: "not-started" });
             assert.strictEqual(result.stacks[1].reason, "its preview under the policy pack failed, so it was not updated");
             assert.strictEqual(result.stopReason, "the deferred preview of dev failed: no new update was started");
@@ -204,9 +283,18 @@ describe("release orchestration", () => {
 
         it("fails the gate when a never-deployed dependency is not part of the release", async () => {
             const runner = new RecordingRunner({ notDeployed: { test: ["dev"] } });
-            const result = await new Release({ runner, standIn: new RecordingRunner(), graph: REFERENCE, stacks: ["test"], parallel: 1 }).run();
+            const result = await new Release({
+                runner,
+                standIn: new RecordingRunner(),
+                graph: REFERENCE,
+                stacks: ["test"],
+                parallel: 1,
+            }).run();
             assert.deepStrictEqual(runner.log, []);
-            assert.strictEqual(result.gate.entries[0].preview?.error, "dev never deployed, and dev is not part of this release (add to --stacks)");
+            assert.strictEqual(
+                result.gate.entries[0].preview?.error,
+                "dev never deployed, and dev is not part of this release (add to --stacks)",
+            );
             assert.deepStrictEqual(statuses(result), { test: "not-started" });
         });
 
@@ -222,7 +310,10 @@ describe("release orchestration", () => {
             // a fails while b runs; b only ends after a has ended, and still counts; c and d never start.
             const graph = { a: [], b: [], c: ["a"], d: ["b"] };
             const { runner, result } = await run(graph, { failUpdate: ["a"], endsAfter: { b: "a" } }, { parallel: 2 });
-            assert.deepStrictEqual(runner.log.filter((e) => !e.startsWith("preview")), ["start:a", "start:b", "end:a", "end:b"]);
+            assert.deepStrictEqual(
+                runner.log.filter((e) => !e.startsWith("preview")),
+                ["start:a", "start:b", "end:a", "end:b"],
+            );
             assert.deepStrictEqual(statuses(result), { a: "failed", b: "updated", c: "not-started", d: "not-started" });
             assert.strictEqual(result.stopReason, "the update of a failed: no new update was started");
             assert.strictEqual(result.stacks.find((s) => s.stack === "c")?.reason, "the update of a failed: no new update was started");
@@ -240,7 +331,10 @@ describe("release orchestration", () => {
                 },
             });
             const result = await release.run();
-            assert.deepStrictEqual(runner.log.filter((e) => !e.startsWith("preview")), ["start:prod", "end:prod", "start:dev", "cancel", "end:dev"]);
+            assert.deepStrictEqual(
+                runner.log.filter((e) => !e.startsWith("preview")),
+                ["start:prod", "end:prod", "start:dev", "cancel", "end:dev"],
+            );
             assert.deepStrictEqual(statuses(result), { prod: "updated", dev: "cancelled", test: "not-started" });
             assert.strictEqual(result.interrupted, true);
             assert.deepStrictEqual(result.cancellations, [{ stack: "dev", operation: "update", lock: "released", detail: "stopped" }]);

@@ -1,14 +1,6 @@
 // A StackRunner that records what the orchestrator asks of it, in order, and fails or blocks on demand.
 // Operations take one macrotask (setImmediate), so operations started together overlap in the log.
-import {
-    CancelOutcome,
-    OperationContext,
-    PolicyFinding,
-    Readiness,
-    StackPreview,
-    StackRunner,
-    StackUpdate,
-} from "../../release/types";
+import { CancelOutcome, OperationContext, PolicyFinding, Readiness, StackPreview, StackRunner, StackUpdate } from "../../release/types";
 
 export interface RecordingOptions {
     kind?: StackRunner["kind"];
@@ -39,7 +31,11 @@ export const mandatory = (policyName: string, urn = `urn:pulumi:x::crossaccount:
     message: `${policyName} violated`,
 });
 
-export const advisory = (policyName: string): PolicyFinding => ({ policyName, enforcementLevel: "advisory", message: `${policyName} noted` });
+export const advisory = (policyName: string): PolicyFinding => ({
+    policyName,
+    enforcementLevel: "advisory",
+    message: `${policyName} noted`,
+});
 
 export class RecordingRunner implements StackRunner {
     readonly kind: StackRunner["kind"];
@@ -119,8 +115,18 @@ export class RecordingRunner implements StackRunner {
         this.record("cancel");
         this.cancelled = true;
         const outcomes = [
-            ...(this.options.blockUntilCancel ?? []).map((stack): CancelOutcome => ({ stack, operation: "update", lock: "released", detail: "stopped" })),
-            ...(this.options.blockPreviewUntilCancel ?? []).map((stack): CancelOutcome => ({ stack, operation: "preview", lock: "released", detail: "stopped" })),
+            ...(this.options.blockUntilCancel ?? []).map((stack): CancelOutcome => ({
+                stack,
+                operation: "update",
+                lock: "released",
+                detail: "stopped",
+            })),
+            ...(this.options.blockPreviewUntilCancel ?? []).map((stack): CancelOutcome => ({
+                stack,
+                operation: "preview",
+                lock: "released",
+                detail: "stopped",
+            })),
         ];
         this.cancelWaiters.splice(0).forEach((resolve) => resolve());
         return outcomes;

@@ -15,7 +15,12 @@ function failedRelease(): ReleaseResult {
         gate: {
             ok: true,
             entries: [
-                { stack: "prod", status: "passed", previewedBy: "cli", preview: { stack: "prod", ok: true, changes: { create: 3, same: 2 }, policy: [], notes: [], seconds: 2 } },
+                {
+                    stack: "prod",
+                    status: "passed",
+                    previewedBy: "cli",
+                    preview: { stack: "prod", ok: true, changes: { create: 3, same: 2 }, policy: [], notes: [], seconds: 2 },
+                },
                 {
                     stack: "dev",
                     status: "deferred",
@@ -25,12 +30,24 @@ function failedRelease(): ReleaseResult {
                         stack: "dev",
                         ok: true,
                         changes: { create: 4 },
-                        policy: [{ policyName: "required-tags", enforcementLevel: "advisory", urn: "urn:pulumi:dev::crossaccount::aws:iam/group:Group::Testers", message: "tag Project missing" }],
+                        policy: [
+                            {
+                                policyName: "required-tags",
+                                enforcementLevel: "advisory",
+                                urn: "urn:pulumi:dev::crossaccount::aws:iam/group:Group::Testers",
+                                message: "tag Project missing",
+                            },
+                        ],
                         notes: [],
                         seconds: 1,
                     },
                 },
-                { stack: "test", status: "passed", previewedBy: "cli", preview: { stack: "test", ok: true, changes: {}, policy: [], notes: [], seconds: 1 } },
+                {
+                    stack: "test",
+                    status: "passed",
+                    previewedBy: "cli",
+                    preview: { stack: "test", ok: true, changes: {}, policy: [], notes: [], seconds: 1 },
+                },
             ],
         },
         stopReason: "the update of dev failed: no new update was started",
@@ -43,7 +60,11 @@ function failedRelease(): ReleaseResult {
                     ok: true,
                     changes: { create: 3, same: 2 },
                     policy: [],
-                    outputs: { roleArns: { UpdateApp: "arn:aws:iam::999999999999:role/UpdateApp" }, externalIdEcho: SECRET, region: "us-east-1" },
+                    outputs: {
+                        roleArns: { UpdateApp: "arn:aws:iam::999999999999:role/UpdateApp" },
+                        externalIdEcho: SECRET,
+                        region: "us-east-1",
+                    },
                     notes: [],
                     seconds: 30,
                 },
@@ -52,7 +73,16 @@ function failedRelease(): ReleaseResult {
                 stack: "dev",
                 status: "failed",
                 preview: { stack: "dev", ok: true, changes: { create: 4 }, policy: [], notes: [], seconds: 5 },
-                update: { stack: "dev", ok: false, changes: { create: 1 }, policy: [], outputs: {}, error: `AccessDenied for ${SECRET}`, notes: [], seconds: 10 },
+                update: {
+                    stack: "dev",
+                    ok: false,
+                    changes: { create: 1 },
+                    policy: [],
+                    outputs: {},
+                    error: `AccessDenied for ${SECRET}`,
+                    notes: [],
+                    seconds: 10,
+                },
                 reason: `AccessDenied for ${SECRET}`,
             },
             { stack: "test", status: "not-started", reason: "the update of dev failed: no new update was started" },
@@ -110,7 +140,10 @@ describe("release summary", () => {
         const json = releaseToJson(failedRelease());
         assert.strictEqual(json.deployed, true);
         assert.strictEqual(json.mode, "automation");
-        assert.deepStrictEqual(json.stacks.map((s) => s.status), ["updated", "failed", "not-started"]);
+        assert.deepStrictEqual(
+            json.stacks.map((s) => s.status),
+            ["updated", "failed", "not-started"],
+        );
         assert.deepStrictEqual(json.stacks[0].update?.keyOutputs, { "roleArns.UpdateApp": "arn:aws:iam::999999999999:role/UpdateApp" });
     });
 
@@ -126,7 +159,11 @@ describe("release summary", () => {
     });
 
     it("says when nothing was updated", () => {
-        const result: ReleaseResult = { ...failedRelease(), stopReason: "the gate failed: nothing was updated", stacks: failedRelease().stacks.map((s) => ({ stack: s.stack, status: "not-started" })) };
+        const result: ReleaseResult = {
+            ...failedRelease(),
+            stopReason: "the gate failed: nothing was updated",
+            stacks: failedRelease().stacks.map((s) => ({ stack: s.stack, status: "not-started" })),
+        };
         assert.strictEqual(
             resultLine(result),
             "Result: FAILED (the gate failed: nothing was updated). NOTHING WAS UPDATED. updated: none; failed: none; cancelled: none; not started: prod, dev, test in 47.3 s",
@@ -143,7 +180,12 @@ describe("release summary", () => {
                 peeringConnectionIds: { dev: "pcx-1" },
                 routeTableId: "rtb-1",
             }),
-            [["roleArns.a", "arn:a"], ["roleArns.b", "arn:b"], ["vpcId", "vpc-1"], ["peeringConnectionIds.dev", "pcx-1"]],
+            [
+                ["roleArns.a", "arn:a"],
+                ["roleArns.b", "arn:b"],
+                ["vpcId", "vpc-1"],
+                ["peeringConnectionIds.dev", "pcx-1"],
+            ],
         );
     });
 

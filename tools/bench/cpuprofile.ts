@@ -44,10 +44,17 @@ export interface ProfileSummary {
 /** Activities worth knowing the inclusive cost of; a sample counts once per activity whatever the recursion. */
 export const ACTIVITIES: { name: string; matches: (frame: CallFrame, module: string) => boolean }[] = [
     { name: "require(): loading modules", matches: (f) => f.functionName === "Module._load" },
-    { name: "ts-node compiling TypeScript", matches: (f, m) => m.startsWith("typescript") || (m === "ts-node" && f.functionName === "compile") },
+    {
+        name: "ts-node compiling TypeScript",
+        matches: (f, m) => m.startsWith("typescript") || (m === "ts-node" && f.functionName === "compile"),
+    },
     {
         name: "stack traces (Error().stack, source-map-support)",
-        matches: (f, m) => f.functionName === "prepareStackTrace" || f.functionName === "get stack" || f.functionName === "captureStackTrace" || m.includes("source-map-support"),
+        matches: (f, m) =>
+            f.functionName === "prepareStackTrace" ||
+            f.functionName === "get stack" ||
+            f.functionName === "captureStackTrace" ||
+            m.includes("source-map-support"),
     },
     { name: "@pulumi/pulumi debuggablePromise", matches: (f, m) => m === "@pulumi/pulumi" && f.functionName === "debuggablePromise" },
     { name: "@pulumi/pulumi registerResource", matches: (f, m) => m === "@pulumi/pulumi" && f.functionName === "registerResource" },

@@ -97,11 +97,15 @@ export interface GenerateOptions {
 export function generateOrganization(n: number, dir: string, options: GenerateOptions = {}): GeneratedOrganization {
     const partnerCount = options.partners ?? HUB_PARTNERS;
     if (!Number.isInteger(partnerCount) || partnerCount < 1 || partnerCount > HUB_PARTNERS) {
-        throw new Error(`partners must be between 1 and ${HUB_PARTNERS} (the hub's trust policies must stay within 2,048 characters), got ${partnerCount}`);
+        throw new Error(
+            `partners must be between 1 and ${HUB_PARTNERS} (the hub's trust policies must stay within 2,048 characters), got ${partnerCount}`,
+        );
     }
     if (!Number.isInteger(n) || n < 2) throw new Error(`an organization needs at least 2 accounts (a hub and one environment), got ${n}`);
     if (n > MAX_ACCOUNTS) {
-        throw new Error(`at most ${MAX_ACCOUNTS} accounts: the hub's audit bucket policy names every writer trail and would exceed S3's 20 KB limit`);
+        throw new Error(
+            `at most ${MAX_ACCOUNTS} accounts: the hub's audit bucket policy names every writer trail and would exceed S3's 20 KB limit`,
+        );
     }
     fs.mkdirSync(dir, { recursive: true });
     fs.copyFileSync(path.join(REPO_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
@@ -134,7 +138,9 @@ export function generateOrganization(n: number, dir: string, options: GenerateOp
             "crossaccount:buckets": [
                 {
                     key: "product-images",
-                    grants: [{ sid: "ImageSharingRolesRead", principals: partners.map((e) => `${e}/role/ImageSharingRole`), access: "read" }],
+                    grants: [
+                        { sid: "ImageSharingRolesRead", principals: partners.map((e) => `${e}/role/ImageSharingRole`), access: "read" },
+                    ],
                 },
                 { key: "productionapp" },
             ],
@@ -147,7 +153,11 @@ export function generateOrganization(n: number, dir: string, options: GenerateOp
                     trust: { accounts: partners, requireMfa: true, maxMfaAgeSeconds: 3600 },
                     permissions: [
                         { sid: "ListAllMyBuckets", actions: ["s3:ListAllMyBuckets"], resources: ["*"] },
-                        { sid: "ListProductionApp", actions: ["s3:ListBucket", "s3:GetBucketLocation"], buckets: [`${hub}/bucket/productionapp`] },
+                        {
+                            sid: "ListProductionApp",
+                            actions: ["s3:ListBucket", "s3:GetBucketLocation"],
+                            buckets: [`${hub}/bucket/productionapp`],
+                        },
                         {
                             sid: "ReadWriteProductionAppObjects",
                             actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
@@ -201,12 +211,28 @@ export function generateOrganization(n: number, dir: string, options: GenerateOp
                         key: TEAM_BUCKET_KEY,
                         ...(around.length === 0
                             ? {}
-                            : { grants: [{ sid: "NeighboursRead", principals: around.map((e) => `${e}/role/ImageSharingRole`), access: "read" }] }),
+                            : {
+                                  grants: [
+                                      {
+                                          sid: "NeighboursRead",
+                                          principals: around.map((e) => `${e}/role/ImageSharingRole`),
+                                          access: "read",
+                                      },
+                                  ],
+                              }),
                     },
                 ],
                 "crossaccount:assumeRoleGrants": [
-                    { effect: "Allow", groups: ["Developers"], roles: [...(partner ? [`${hub}/role/UpdateApp`] : []), `${name}/role/ImageSharingRole`] },
-                    { effect: "Allow", groups: ["Testers"], roles: [...(partner ? [`${hub}/role/AppReadOnly`] : []), `${name}/role/ImageSharingRole`] },
+                    {
+                        effect: "Allow",
+                        groups: ["Developers"],
+                        roles: [...(partner ? [`${hub}/role/UpdateApp`] : []), `${name}/role/ImageSharingRole`],
+                    },
+                    {
+                        effect: "Allow",
+                        groups: ["Testers"],
+                        roles: [...(partner ? [`${hub}/role/AppReadOnly`] : []), `${name}/role/ImageSharingRole`],
+                    },
                     { effect: "Deny", groups: ["Testers"], roles: [`${hub}/role/UpdateApp`] },
                 ],
                 "crossaccount:network": {
@@ -258,34 +284,121 @@ function imageSharingRole(env: string, trusted: string[], description: string) {
 /** The reference prod's expectations, for a few partners, one non-partner and the hub's own roles. */
 function hubAccessExpectations(hub: string, environments: string[], isPartner: (index: number) => boolean) {
     const partnerIndexes = environments.map((_, i) => i).filter(isPartner);
-    const sample = [...new Set([partnerIndexes[0], partnerIndexes[1], partnerIndexes[partnerIndexes.length - 1]])].filter((i) => i !== undefined);
+    const sample = [...new Set([partnerIndexes[0], partnerIndexes[1], partnerIndexes[partnerIndexes.length - 1]])].filter(
+        (i) => i !== undefined,
+    );
     const mfa = { mfa: true, mfaAgeSeconds: 300 };
     const list: Record<string, unknown>[] = [];
     for (const index of sample) {
         const e = environments[index];
         list.push(
-            { id: `${e}-developers-assume-updateapp`, principal: `${e}/group/Developers`, action: "sts:AssumeRole", resource: `${hub}/role/UpdateApp`, context: mfa, expect: "allow" },
-            { id: `${e}-developers-assume-updateapp-without-mfa`, principal: `${e}/group/Developers`, action: "sts:AssumeRole", resource: `${hub}/role/UpdateApp`, context: { mfa: false }, expect: "deny" },
-            { id: `${e}-testers-assume-updateapp`, principal: `${e}/group/Testers`, action: "sts:AssumeRole", resource: `${hub}/role/UpdateApp`, context: mfa, expect: "deny" },
-            { id: `${e}-testers-assume-appreadonly`, principal: `${e}/group/Testers`, action: "sts:AssumeRole", resource: `${hub}/role/AppReadOnly`, context: { mfa: true }, expect: "allow" },
-            { id: `${e}-imagesharing-read-product-images`, principal: `${e}/role/ImageSharingRole`, action: "s3:GetObject", resource: `${hub}/bucket/product-images/catalog/shoe.jpg`, expect: "allow" },
-            { id: `${e}-imagesharing-write-product-images`, principal: `${e}/role/ImageSharingRole`, action: "s3:PutObject", resource: `${hub}/bucket/product-images/catalog/shoe.jpg`, expect: "deny" },
+            {
+                id: `${e}-developers-assume-updateapp`,
+                principal: `${e}/group/Developers`,
+                action: "sts:AssumeRole",
+                resource: `${hub}/role/UpdateApp`,
+                context: mfa,
+                expect: "allow",
+            },
+            {
+                id: `${e}-developers-assume-updateapp-without-mfa`,
+                principal: `${e}/group/Developers`,
+                action: "sts:AssumeRole",
+                resource: `${hub}/role/UpdateApp`,
+                context: { mfa: false },
+                expect: "deny",
+            },
+            {
+                id: `${e}-testers-assume-updateapp`,
+                principal: `${e}/group/Testers`,
+                action: "sts:AssumeRole",
+                resource: `${hub}/role/UpdateApp`,
+                context: mfa,
+                expect: "deny",
+            },
+            {
+                id: `${e}-testers-assume-appreadonly`,
+                principal: `${e}/group/Testers`,
+                action: "sts:AssumeRole",
+                resource: `${hub}/role/AppReadOnly`,
+                context: { mfa: true },
+                expect: "allow",
+            },
+            {
+                id: `${e}-imagesharing-read-product-images`,
+                principal: `${e}/role/ImageSharingRole`,
+                action: "s3:GetObject",
+                resource: `${hub}/bucket/product-images/catalog/shoe.jpg`,
+                expect: "allow",
+            },
+            {
+                id: `${e}-imagesharing-write-product-images`,
+                principal: `${e}/role/ImageSharingRole`,
+                action: "s3:PutObject",
+                resource: `${hub}/bucket/product-images/catalog/shoe.jpg`,
+                expect: "deny",
+            },
         );
     }
     const outsider = environments.findIndex((_, i) => i >= 1 && !isPartner(i));
     if (outsider > 0) {
         const e = environments[outsider];
         list.push(
-            { id: `${e}-developers-assume-updateapp`, description: "Not a hub partner: the hub does not trust this account.", principal: `${e}/group/Developers`, action: "sts:AssumeRole", resource: `${hub}/role/UpdateApp`, context: mfa, expect: "deny" },
-            { id: `${e}-imagesharing-read-product-images`, principal: `${e}/role/ImageSharingRole`, action: "s3:GetObject", resource: `${hub}/bucket/product-images/catalog/shoe.jpg`, expect: "deny" },
+            {
+                id: `${e}-developers-assume-updateapp`,
+                description: "Not a hub partner: the hub does not trust this account.",
+                principal: `${e}/group/Developers`,
+                action: "sts:AssumeRole",
+                resource: `${hub}/role/UpdateApp`,
+                context: mfa,
+                expect: "deny",
+            },
+            {
+                id: `${e}-imagesharing-read-product-images`,
+                principal: `${e}/role/ImageSharingRole`,
+                action: "s3:GetObject",
+                resource: `${hub}/bucket/product-images/catalog/shoe.jpg`,
+                expect: "deny",
+            },
         );
     }
     list.push(
-        { id: "updateapp-write-productionapp", principal: `${hub}/role/UpdateApp`, action: "s3:PutObject", resource: `${hub}/bucket/productionapp/releases/app.zip`, expect: "allow" },
-        { id: "updateapp-delete-productionapp-bucket", principal: `${hub}/role/UpdateApp`, action: "s3:DeleteBucket", resource: `${hub}/bucket/productionapp`, expect: "deny" },
-        { id: "updateapp-change-productionapp-policy", principal: `${hub}/role/UpdateApp`, action: "s3:PutBucketPolicy", resource: `${hub}/bucket/productionapp`, expect: "deny" },
-        { id: "appreadonly-write-productionapp", principal: `${hub}/role/AppReadOnly`, action: "s3:PutObject", resource: `${hub}/bucket/productionapp/releases/app.zip`, expect: "deny" },
-        { id: "outsider-assume-updateapp", principal: "arn:aws:iam::444455556666:role/Intruder", action: "sts:AssumeRole", resource: `${hub}/role/UpdateApp`, context: mfa, expect: "deny" },
+        {
+            id: "updateapp-write-productionapp",
+            principal: `${hub}/role/UpdateApp`,
+            action: "s3:PutObject",
+            resource: `${hub}/bucket/productionapp/releases/app.zip`,
+            expect: "allow",
+        },
+        {
+            id: "updateapp-delete-productionapp-bucket",
+            principal: `${hub}/role/UpdateApp`,
+            action: "s3:DeleteBucket",
+            resource: `${hub}/bucket/productionapp`,
+            expect: "deny",
+        },
+        {
+            id: "updateapp-change-productionapp-policy",
+            principal: `${hub}/role/UpdateApp`,
+            action: "s3:PutBucketPolicy",
+            resource: `${hub}/bucket/productionapp`,
+            expect: "deny",
+        },
+        {
+            id: "appreadonly-write-productionapp",
+            principal: `${hub}/role/AppReadOnly`,
+            action: "s3:PutObject",
+            resource: `${hub}/bucket/productionapp/releases/app.zip`,
+            expect: "deny",
+        },
+        {
+            id: "outsider-assume-updateapp",
+            principal: "arn:aws:iam::444455556666:role/Intruder",
+            action: "sts:AssumeRole",
+            resource: `${hub}/role/UpdateApp`,
+            context: mfa,
+            expect: "deny",
+        },
     );
     return list;
 }
@@ -294,8 +407,20 @@ function hubAccessExpectations(hub: string, environments: string[], isPartner: (
 function environmentAccessExpectations(env: string, neighbour: string) {
     const object = `${neighbour}/bucket/${TEAM_BUCKET_KEY}/assets/logo.png`;
     return [
-        { id: `${env}-imagesharing-read-${neighbour}-assets`, principal: `${env}/role/ImageSharingRole`, action: "s3:GetObject", resource: object, expect: "allow" },
-        { id: `${env}-imagesharing-write-${neighbour}-assets`, principal: `${env}/role/ImageSharingRole`, action: "s3:PutObject", resource: object, expect: "deny" },
+        {
+            id: `${env}-imagesharing-read-${neighbour}-assets`,
+            principal: `${env}/role/ImageSharingRole`,
+            action: "s3:GetObject",
+            resource: object,
+            expect: "allow",
+        },
+        {
+            id: `${env}-imagesharing-write-${neighbour}-assets`,
+            principal: `${env}/role/ImageSharingRole`,
+            action: "s3:PutObject",
+            resource: object,
+            expect: "deny",
+        },
     ];
 }
 
@@ -308,7 +433,10 @@ export function benchPolicyConfig(accountIds: string[], base = readRepoPolicyCon
         if (Array.isArray(value)) return value.map(replace);
         if (value === null || typeof value !== "object") return value;
         return Object.fromEntries(
-            Object.entries(value as Record<string, unknown>).map(([key, entry]) => [key, key === "allowedAccountIds" ? [...accountIds] : replace(entry)]),
+            Object.entries(value as Record<string, unknown>).map(([key, entry]) => [
+                key,
+                key === "allowedAccountIds" ? [...accountIds] : replace(entry),
+            ]),
         );
     };
     return replace(base) as Record<string, unknown>;

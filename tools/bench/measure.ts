@@ -60,7 +60,11 @@ export function timeProcess(spec: ProcessSpec): ProcessRun {
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         if (result.error) throw result.error;
         const usage = fs.existsSync(rssFile)
-            ? fs.readFileSync(rssFile, "utf8").split("\n").filter(Boolean).map((line) => line.split(" ").map(Number))
+            ? fs
+                  .readFileSync(rssFile, "utf8")
+                  .split("\n")
+                  .filter(Boolean)
+                  .map((line) => line.split(" ").map(Number))
             : [];
         return {
             seconds,

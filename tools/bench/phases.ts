@@ -27,7 +27,16 @@ export interface PhaseResult {
     violations: { mandatory: number; advisory: number };
     expectations: { held: number; total: number; skipped: number };
     edges: number;
-    seconds: { load: number; synthesis: number; policies: number; access: number; reportText: number; reportJson: number; report: number; total: number };
+    seconds: {
+        load: number;
+        synthesis: number;
+        policies: number;
+        access: number;
+        reportText: number;
+        reportJson: number;
+        report: number;
+        total: number;
+    };
     perStack: StackPhase[];
     reportBytes: { text: number; json: number };
     maxRssKiB: number;
@@ -91,7 +100,8 @@ export async function measurePhases(projectDir: string, policyConfigFile: string
 
 function argument(argv: string[], name: string): string {
     const index = argv.indexOf(name);
-    if (index < 0 || index + 1 >= argv.length) throw new Error(`usage: phases.ts --project <dir> --policy-config <file> --out <file> (missing ${name})`);
+    if (index < 0 || index + 1 >= argv.length)
+        throw new Error(`usage: phases.ts --project <dir> --policy-config <file> --out <file> (missing ${name})`);
     return argv[index + 1];
 }
 

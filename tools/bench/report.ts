@@ -5,7 +5,11 @@ import { BenchResult, MiB, Row, planSeconds } from "./run";
 
 function table(headers: string[], rows: string[][], rightAligned = headers.map((_, i) => i > 0)): string {
     const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-    const line = (cells: string[]) => cells.map((c, i) => (rightAligned[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ").trimEnd();
+    const line = (cells: string[]) =>
+        cells
+            .map((c, i) => (rightAligned[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+            .join("  ")
+            .trimEnd();
     return [line(headers), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }
 
@@ -13,11 +17,29 @@ const f = (value: number | undefined, digits = 2) => (value === undefined || Num
 
 function mainTable(rows: Row[]): string {
     return table(
-        ["", "accounts", "stacks", "resources", "whole s", "cpu s", "load s", "synth s", "policy s", "access s", "report s", "plan s", "res/s", "s/acct", "plan s/acct", "peak MiB"],
+        [
+            "",
+            "accounts",
+            "stacks",
+            "resources",
+            "whole s",
+            "cpu s",
+            "load s",
+            "synth s",
+            "policy s",
+            "access s",
+            "report s",
+            "plan s",
+            "res/s",
+            "s/acct",
+            "plan s/acct",
+            "peak MiB",
+        ],
         rows.map((row) => {
             const p = row.phases?.seconds;
             const plan = row.phases ? planSeconds(row.phases) : undefined;
-            const perAccount = (seconds: number | undefined) => (row.accounts && seconds !== undefined ? f(seconds / row.accounts, 3) : "-");
+            const perAccount = (seconds: number | undefined) =>
+                row.accounts && seconds !== undefined ? f(seconds / row.accounts, 3) : "-";
             return [
                 row.label,
                 row.accounts === undefined ? "-" : String(row.accounts),
@@ -44,28 +66,29 @@ function mainTable(rows: Row[]): string {
 function synthesisTable(rows: Row[]): string {
     return table(
         ["", "stacks", "waves", "first s", "mean s", "median s", "max s", "slowest", "edges", "expectations", "violations (mand/adv)"],
-        rows.filter((r) => r.phases).map((row) => {
-            const stacks = row.phases!.perStack;
-            const seconds = stacks.map((s) => s.seconds);
-            const slowest = stacks.reduce((a, b) => (b.seconds > a.seconds ? b : a));
-            return [
-                row.label,
-                String(stacks.length),
-                String(row.phases!.waves),
-                f(stacks[0]?.seconds),
-                f(seconds.reduce((a, b) => a + b, 0) / seconds.length, 3),
-                f(median(seconds), 3),
-                f(slowest.seconds),
-                slowest.name,
-                String(row.phases!.edges),
-                `${row.phases!.expectations.held}/${row.phases!.expectations.total}`,
-                `${row.phases!.violations.mandatory}/${row.phases!.violations.advisory}`,
-            ];
-        }),
+        rows
+            .filter((r) => r.phases)
+            .map((row) => {
+                const stacks = row.phases!.perStack;
+                const seconds = stacks.map((s) => s.seconds);
+                const slowest = stacks.reduce((a, b) => (b.seconds > a.seconds ? b : a));
+                return [
+                    row.label,
+                    String(stacks.length),
+                    String(row.phases!.waves),
+                    f(stacks[0]?.seconds),
+                    f(seconds.reduce((a, b) => a + b, 0) / seconds.length, 3),
+                    f(median(seconds), 3),
+                    f(slowest.seconds),
+                    slowest.name,
+                    String(row.phases!.edges),
+                    `${row.phases!.expectations.held}/${row.phases!.expectations.total}`,
+                    `${row.phases!.violations.mandatory}/${row.phases!.violations.advisory}`,
+                ];
+            }),
         [false, true, true, true, true, true, true, false, true, true, true],
     );
 }
-
 
 /** The report printed on stdout; `cpuProf` is the directory of the CPU profiles, if any were written. */
 export function renderBenchText(result: BenchResult, cpuProf?: string): string {
@@ -94,12 +117,22 @@ export function renderBenchText(result: BenchResult, cpuProf?: string): string {
                 `floor ${f(floor.cpuSeconds)} s: ${f(reference.cpuSeconds / floor.cpuSeconds)} x (${f(referenceNode!.cpuSeconds / floor.cpuSeconds)} x without npm)`,
         );
     }
-    out.push("", `Load average (1/5/15 min): ${machine.loadAverage.join(" ")} at start, ${loadAtEnd.join(" ")} at end, ${machine.cpus} CPU(s).`);
+    out.push(
+        "",
+        `Load average (1/5/15 min): ${machine.loadAverage.join(" ")} at start, ${loadAtEnd.join(" ")} at end, ${machine.cpus} CPU(s).`,
+    );
     if (busy) {
-        out.push("WARNING: the machine was busy: other processes competed for the CPUs, so wall times are inflated. Compare cpu s, or re-run on an idle machine.");
+        out.push(
+            "WARNING: the machine was busy: other processes competed for the CPUs, so wall times are inflated. Compare cpu s, or re-run on an idle machine.",
+        );
     }
-    if (failures.length > 0) out.push("", `NOT A VALID BENCHMARK: the plan failed for ${failures.map((r) => `N=${r.accounts}`).join(", ")} (see above).`);
-    if (cpuProf) out.push("", `CPU profiles in ${path.resolve(cpuProf)} (timings above include profiling overhead); summarise with tools/bench/cpuprofile.ts.`);
+    if (failures.length > 0)
+        out.push("", `NOT A VALID BENCHMARK: the plan failed for ${failures.map((r) => `N=${r.accounts}`).join(", ")} (see above).`);
+    if (cpuProf)
+        out.push(
+            "",
+            `CPU profiles in ${path.resolve(cpuProf)} (timings above include profiling overhead); summarise with tools/bench/cpuprofile.ts.`,
+        );
     return `${out.join("\n")}\n`;
 }
 
@@ -110,7 +143,12 @@ export function benchJson(result: BenchResult): Record<string, unknown> {
         machine,
         runs,
         loadAverage: { start: machine.loadAverage, end: loadAtEnd, busy },
-        floor: floor && { seconds: floor.seconds, cpuSeconds: floor.cpuSeconds, runs: floor.runs.map((r) => r.seconds), peakMiB: floor.maxRssKiB / MiB },
+        floor: floor && {
+            seconds: floor.seconds,
+            cpuSeconds: floor.cpuSeconds,
+            runs: floor.runs.map((r) => r.seconds),
+            peakMiB: floor.maxRssKiB / MiB,
+        },
         reference: reference && {
             npmStart: {
                 seconds: reference.seconds,
@@ -135,7 +173,12 @@ export function benchJson(result: BenchResult): Record<string, unknown> {
             partners: r.generated.partners.length,
             ok: r.planOk,
             problems: r.problems,
-            whole: { seconds: r.whole!.seconds, cpuSeconds: r.whole!.cpuSeconds, runs: r.whole!.runs.map((x) => x.seconds), peakMiB: r.whole!.maxRssKiB / MiB },
+            whole: {
+                seconds: r.whole!.seconds,
+                cpuSeconds: r.whole!.cpuSeconds,
+                runs: r.whole!.runs.map((x) => x.seconds),
+                peakMiB: r.whole!.maxRssKiB / MiB,
+            },
             phases: r.phases,
             planSeconds: planSeconds(r.phases!),
             secondsPerAccount: { whole: r.whole!.seconds / r.accounts!, plan: planSeconds(r.phases!) / r.accounts! },

@@ -68,7 +68,8 @@ const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
 /** The commit measured, and whether the working tree differs from it (several people work in it). */
 function revision(): string {
     try {
-        const git = (...args: string[]) => execFileSync("git", args, { cwd: REPO_DIR, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+        const git = (...args: string[]) =>
+            execFileSync("git", args, { cwd: REPO_DIR, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
         const changed = git("status", "--porcelain", "--untracked-files=no").split("\n").filter(Boolean).length;
         return `${git("rev-parse", "--short", "HEAD")}${changed > 0 ? ` + ${changed} modified file(s)` : ""}`;
     } catch {
@@ -83,7 +84,11 @@ function measurePhases(project: string, policyConfig: string, times: number, wha
         const out = path.join(os.tmpdir(), `crossaccount-bench-phases-${process.pid}-${i}.json`);
         try {
             repeat(
-                { command: process.execPath, args: [...TS_NODE, PHASES, "--project", project, "--policy-config", policyConfig, "--out", out], cwd: REPO_DIR },
+                {
+                    command: process.execPath,
+                    args: [...TS_NODE, PHASES, "--project", project, "--policy-config", policyConfig, "--out", out],
+                    cwd: REPO_DIR,
+                },
                 1,
                 `${what}: phases`,
                 true,
@@ -102,7 +107,10 @@ export function planSeconds(phases: PhaseResult): number {
     return phases.seconds.synthesis + phases.seconds.policies + phases.seconds.access + phases.seconds.report;
 }
 
-function benchSize(n: number, options: BenchOptions): Row & { generated: ReturnType<typeof generateOrganization>; planOk: boolean; problems: string[] } {
+function benchSize(
+    n: number,
+    options: BenchOptions,
+): Row & { generated: ReturnType<typeof generateOrganization>; planOk: boolean; problems: string[] } {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `crossaccount-bench-${n}-`));
     const problems: string[] = [];
     try {
@@ -116,7 +124,19 @@ function benchSize(n: number, options: BenchOptions): Row & { generated: ReturnT
         const whole = repeat(
             {
                 command: process.execPath,
-                args: [...profile, ...TS_NODE, ...PRELOAD, PLAN_CLI, "--project", dir, "--policy-config", generated.policyConfigFile, "--quiet", "--json", planJson],
+                args: [
+                    ...profile,
+                    ...TS_NODE,
+                    ...PRELOAD,
+                    PLAN_CLI,
+                    "--project",
+                    dir,
+                    "--policy-config",
+                    generated.policyConfigFile,
+                    "--quiet",
+                    "--json",
+                    planJson,
+                ],
                 cwd: REPO_DIR,
             },
             times,
@@ -126,7 +146,8 @@ function benchSize(n: number, options: BenchOptions): Row & { generated: ReturnT
         const failed = whole.runs.find((r) => r.exitCode !== 0);
         if (failed) problems.push(`plan exited ${failed.exitCode ?? failed.signal}:\n${failed.stderrTail}\n${failed.stdoutTail}`);
         const plan = fs.existsSync(planJson) ? (JSON.parse(fs.readFileSync(planJson, "utf8")) as { ok: boolean }) : undefined;
-        if (!plan?.ok) problems.push("the plan is not OK (mandatory violations or failed expectations): this would benchmark a failing plan");
+        if (!plan?.ok)
+            problems.push("the plan is not OK (mandatory violations or failed expectations): this would benchmark a failing plan");
         log(`${n} accounts: whole run ${whole.seconds.toFixed(2)} s, peak ${(whole.maxRssKiB / MiB).toFixed(0)} MiB; phases`);
         const phases = measurePhases(dir, generated.policyConfigFile, times, `${n} accounts`);
         if (!phases.ok) problems.push("phases: the plan is not OK");
@@ -134,9 +155,21 @@ function benchSize(n: number, options: BenchOptions): Row & { generated: ReturnT
             problems.push(`resources: ${phases.resources}, but the generated shape has ${expectedTotalResources(n)}`);
         }
         if (phases.expectations.held !== generated.expectations) {
-            problems.push(`access expectations: ${phases.expectations.held}/${phases.expectations.total} hold, ${generated.expectations} generated`);
+            problems.push(
+                `access expectations: ${phases.expectations.held}/${phases.expectations.total} hold, ${generated.expectations} generated`,
+            );
         }
-        return { label: `${n} accounts`, accounts: n, stacks: phases.stacks, resources: phases.resources, whole, phases, generated, planOk: problems.length === 0, problems };
+        return {
+            label: `${n} accounts`,
+            accounts: n,
+            stacks: phases.stacks,
+            resources: phases.resources,
+            whole,
+            phases,
+            generated,
+            planOk: problems.length === 0,
+            problems,
+        };
     } finally {
         if (options.keep) log(`${n} accounts: kept ${dir}`);
         else fs.rmSync(dir, { recursive: true, force: true });
@@ -154,7 +187,9 @@ export function runBenchmark(options: BenchOptions): BenchResult {
         loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
         revision: revision(),
     };
-    log(`${machine.cpus} CPU(s) (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}, load ${machine.loadAverage.join(" ")}`);
+    log(
+        `${machine.cpus} CPU(s) (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}, load ${machine.loadAverage.join(" ")}`,
+    );
 
     const rows: Row[] = [];
     let floor: Repeated | undefined;
@@ -171,12 +206,28 @@ export function runBenchmark(options: BenchOptions): BenchResult {
         rows.push({ label: "floor (load pulumi+aws)", whole: floor });
         log(`reference: npm start -- --quiet x${options.runs}`);
         const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-        reference = repeat({ command: npm, args: ["start", "--", "--quiet"], cwd: REPO_DIR, preloadThroughNodeOptions: true }, options.runs, "npm start", true);
-        for (const run of reference.runs.filter((r) => r.exitCode !== 0)) log(`reference: npm start exited ${run.exitCode ?? run.signal}:\n${run.stderrTail}`);
+        reference = repeat(
+            { command: npm, args: ["start", "--", "--quiet"], cwd: REPO_DIR, preloadThroughNodeOptions: true },
+            options.runs,
+            "npm start",
+            true,
+        );
+        for (const run of reference.runs.filter((r) => r.exitCode !== 0))
+            log(`reference: npm start exited ${run.exitCode ?? run.signal}:\n${run.stderrTail}`);
         log(`reference: node plan-cli.ts (without npm) x${options.runs}; phases`);
-        referenceNode = repeat({ command: process.execPath, args: [...TS_NODE, ...PRELOAD, PLAN_CLI, "--quiet"], cwd: REPO_DIR }, options.runs, "plan-cli", true);
+        referenceNode = repeat(
+            { command: process.execPath, args: [...TS_NODE, ...PRELOAD, PLAN_CLI, "--quiet"], cwd: REPO_DIR },
+            options.runs,
+            "plan-cli",
+            true,
+        );
         referencePhases = measurePhases(REPO_DIR, path.join(REPO_DIR, "policy-pack", "config.json"), options.runs, "reference");
-        const base = { accounts: referencePhases.stacks, stacks: referencePhases.stacks, resources: referencePhases.resources, phases: referencePhases };
+        const base = {
+            accounts: referencePhases.stacks,
+            stacks: referencePhases.stacks,
+            resources: referencePhases.resources,
+            phases: referencePhases,
+        };
         rows.push({ label: "reference: npm start", ...base, whole: reference });
         rows.push({ label: "reference: node plan-cli", ...base, whole: referenceNode });
     }
@@ -195,10 +246,27 @@ export function runBenchmark(options: BenchOptions): BenchResult {
         planSeconds: planSeconds(r.phases!),
         peakMiB: r.whole!.maxRssKiB / MiB,
     }));
-    const targets: TargetResult[] = evaluateTargets({ floorSeconds: floor?.seconds, referenceSeconds: reference?.seconds, sizes: measures });
+    const targets: TargetResult[] = evaluateTargets({
+        floorSeconds: floor?.seconds,
+        referenceSeconds: reference?.seconds,
+        sizes: measures,
+    });
     const loadAtEnd = os.loadavg().map((l) => Number(l.toFixed(2)));
     const busy = machine.loadAverage[0] > machine.cpus / 2 || loadAtEnd[0] > machine.cpus;
 
     const failures = results.filter((r) => !r.planOk);
-    return { machine, runs: options.runs, rows, floor, reference, referenceNode, referencePhases, results, targets, loadAtEnd, busy, failures };
+    return {
+        machine,
+        runs: options.runs,
+        rows,
+        floor,
+        reference,
+        referenceNode,
+        referencePhases,
+        results,
+        targets,
+        loadAtEnd,
+        busy,
+        failures,
+    };
 }

@@ -54,11 +54,16 @@ export function evaluateTargets(input: TargetInput, targets = TARGETS): TargetRe
             status: judge(input.referenceSeconds <= limit),
             value: ratio,
             limit: targets.referenceVsFloor,
-            text: `npm start (reference organization) ${s(input.referenceSeconds)} = ${ratio.toFixed(2)} x floor ${s(input.floorSeconds)}; `
-                + `target <= ${targets.referenceVsFloor} x floor = ${s(limit)}`,
+            text:
+                `npm start (reference organization) ${s(input.referenceSeconds)} = ${ratio.toFixed(2)} x floor ${s(input.floorSeconds)}; ` +
+                `target <= ${targets.referenceVsFloor} x floor = ${s(limit)}`,
         });
     } else {
-        results.push({ id: "reference-vs-floor", status: "n/a", text: "npm start vs floor: not measured (needs the floor and the reference run)" });
+        results.push({
+            id: "reference-vs-floor",
+            status: "n/a",
+            text: "npm start vs floor: not measured (needs the floor and the reference run)",
+        });
     }
 
     const small = input.sizes.find((m) => m.accounts === targets.linearSmall);
@@ -73,9 +78,10 @@ export function evaluateTargets(input: TargetInput, targets = TARGETS): TargetRe
             status: judge(ratio <= targets.linearRatio),
             value: ratio,
             limit: targets.linearRatio,
-            text: `plan seconds per account: N=${small.accounts} ${perSmall.toFixed(3)} s, N=${large.accounts} ${perLarge.toFixed(3)} s; `
-                + `ratio N=${large.accounts}/N=${small.accounts} ${ratio.toFixed(2)} (whole run incl. startup: ${wholeRatio.toFixed(2)}); `
-                + `target <= ${targets.linearRatio.toFixed(2)} (1.00 = linear, +10% for timing noise)`,
+            text:
+                `plan seconds per account: N=${small.accounts} ${perSmall.toFixed(3)} s, N=${large.accounts} ${perLarge.toFixed(3)} s; ` +
+                `ratio N=${large.accounts}/N=${small.accounts} ${ratio.toFixed(2)} (whole run incl. startup: ${wholeRatio.toFixed(2)}); ` +
+                `target <= ${targets.linearRatio.toFixed(2)} (1.00 = linear, +10% for timing noise)`,
         });
     } else {
         results.push({

@@ -35,14 +35,23 @@ function load(dir: string) {
 
 /** The plan of a generated organization with the repository's pack config, allowing the generated accounts. */
 async function plan(generated: ReturnType<typeof generateOrganization>): Promise<PlanResult> {
-    const policyConfig = benchPolicyConfig(Object.values(generated.accountIds), readPolicyConfig(path.join(REPO_DIR, "policy-pack", "config.json")));
+    const policyConfig = benchPolicyConfig(
+        Object.values(generated.accountIds),
+        readPolicyConfig(path.join(REPO_DIR, "policy-pack", "config.json")),
+    );
     return planOrganization({ projectDir: generated.dir, policyConfig });
 }
 
 function assertPlanOk(result: PlanResult, expectations: number): void {
     const mandatory = result.violations.filter((v) => v.enforcementLevel === "mandatory");
-    assert.deepEqual(mandatory.map((v) => `${v.stack} ${v.policyName}: ${v.message}`), []);
-    assert.deepEqual(result.access.filter((a) => !a.pass).map((a) => `${a.id}: ${a.explanation}`), []);
+    assert.deepEqual(
+        mandatory.map((v) => `${v.stack} ${v.policyName}: ${v.message}`),
+        [],
+    );
+    assert.deepEqual(
+        result.access.filter((a) => !a.pass).map((a) => `${a.id}: ${a.explanation}`),
+        [],
+    );
     assert.deepEqual(result.skippedExpectations, []);
     assert.equal(result.access.length, expectations);
     assert.equal(result.ok, true);
@@ -61,7 +70,10 @@ describe("bench: generated organizations", function () {
         it(`generates a valid ${n}-account organization: one stack file per account, same account list, disjoint peered VPCs`, () => {
             const dir = tempDir();
             const generated = generateOrganization(n, dir);
-            assert.deepEqual(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8"), fs.readFileSync(path.join(REPO_DIR, "Pulumi.yaml"), "utf8"));
+            assert.deepEqual(
+                fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8"),
+                fs.readFileSync(path.join(REPO_DIR, "Pulumi.yaml"), "utf8"),
+            );
             const organization = load(dir);
             const names = Array.from({ length: n }, (_, i) => environmentName(i));
             assert.deepEqual(Object.keys(organization.environments).sort(), names);
@@ -75,19 +87,30 @@ describe("bench: generated organizations", function () {
 
             // Every VPC block is disjoint from every other one, not only from its peer's.
             const cidrs = names.map((name) => organization.environments[name].settings.network!.cidr);
-            cidrs.forEach((a, i) => cidrs.slice(i + 1).forEach((b) => assert.ok(!cidrsOverlap(parseIpv4Cidr(a), parseIpv4Cidr(b)), `${a} overlaps ${b}`)));
+            cidrs.forEach((a, i) =>
+                cidrs.slice(i + 1).forEach((b) => assert.ok(!cidrsOverlap(parseIpv4Cidr(a), parseIpv4Cidr(b)), `${a} overlaps ${b}`)),
+            );
 
             // The hub owns the audit bucket; everyone else writes to it and peers with its predecessor.
             const hub = organization.environments[generated.hub].settings;
             assert.equal(refText(hub.audit!.bucket), `${generated.hub}/bucket/audit-logs`);
-            assert.deepEqual(hub.buckets.map((b) => b.key), ["product-images", "productionapp"]);
-            assert.deepEqual(hub.roles.map((r) => r.name), ["ImageSharingRole", "UpdateApp", "AppReadOnly"]);
+            assert.deepEqual(
+                hub.buckets.map((b) => b.key),
+                ["product-images", "productionapp"],
+            );
+            assert.deepEqual(
+                hub.roles.map((r) => r.name),
+                ["ImageSharingRole", "UpdateApp", "AppReadOnly"],
+            );
             for (const [index, name] of names.entries()) {
                 if (index === 0) continue;
                 const settings = organization.environments[name].settings;
                 assert.equal(settings.audit!.bucket.env, generated.hub);
                 assert.deepEqual(settings.groups, ["Developers", "Testers"]);
-                assert.deepEqual(settings.network!.peerings.map((p) => p.peer), index >= 2 ? [names[index - 1]] : []);
+                assert.deepEqual(
+                    settings.network!.peerings.map((p) => p.peer),
+                    index >= 2 ? [names[index - 1]] : [],
+                );
             }
             assert.deepEqual(generated.partners, names.slice(1, 1 + HUB_PARTNERS));
         });
@@ -107,19 +130,31 @@ describe("bench: generated organizations", function () {
         const result = await plan(generated);
         assertPlanOk(result, generated.expectations);
         assert.equal(generated.expectations, 3 * 6 + 5 + 4 * 2);
-        assert.deepEqual(result.order, generated.environments.map((e) => [e]));
+        assert.deepEqual(
+            result.order,
+            generated.environments.map((e) => [e]),
+        );
         assert.deepEqual(resourcesByStack(result), { env000: 33, env001: 20, env002: 26, env003: 26, env004: 26 });
         assert.deepEqual(resourcesByStack(result), expectedResourceCounts(5));
         // Advisory only: the trails have no CloudWatch Logs (the reference's have, with its alarms).
         assert.deepEqual([...new Set(result.violations.map((v) => v.policyName))].sort(), ["cloudtrail-cloudwatch-logs"]);
         // Every environment's expectations were evaluated, and the neighbours' grants are real edges.
         assert.ok(result.access.some((a) => a.id === "env004-imagesharing-read-env003-assets" && a.result === "Allowed"));
-        assert.ok(result.edges.some((e) => e.principal === "arn:aws:iam::100000000003:role/ImageSharingRole" && e.target === "arn:aws:s3:::team-assets-100000000004"));
+        assert.ok(
+            result.edges.some(
+                (e) =>
+                    e.principal === "arn:aws:iam::100000000003:role/ImageSharingRole" &&
+                    e.target === "arn:aws:s3:::team-assets-100000000004",
+            ),
+        );
     });
 
     it("needs the generated accounts in the pack config: with the repository's config as it is, the plan fails", async () => {
         const generated = generateOrganization(3, tempDir());
-        const result = await planOrganization({ projectDir: generated.dir, policyConfig: readPolicyConfig(path.join(REPO_DIR, "policy-pack", "config.json")) });
+        const result = await planOrganization({
+            projectDir: generated.dir,
+            policyConfig: readPolicyConfig(path.join(REPO_DIR, "policy-pack", "config.json")),
+        });
         assert.equal(result.ok, false);
         const failing = new Set(result.violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => v.policyName));
         assert.ok(failing.has("iam-trust-allowed-accounts"), [...failing].join(", "));

@@ -4,25 +4,43 @@ import { SizeMeasure, evaluateTargets } from "../../../tools/bench/targets";
 import { median } from "../../../tools/bench/measure";
 import { categoryOf, moduleOf, summariseProfile } from "../../../tools/bench/cpuprofile";
 
-const size = (accounts: number, planSeconds: number, wholeSeconds = planSeconds + 1.5, peakMiB = 300): SizeMeasure => ({ accounts, planSeconds, wholeSeconds, peakMiB });
+const size = (accounts: number, planSeconds: number, wholeSeconds = planSeconds + 1.5, peakMiB = 300): SizeMeasure => ({
+    accounts,
+    planSeconds,
+    wholeSeconds,
+    peakMiB,
+});
 const status = (results: ReturnType<typeof evaluateTargets>) => Object.fromEntries(results.map((r) => [r.id, r.status]));
 
 describe("bench: targets", () => {
     it("passes an organization that is fast enough, linear and small", () => {
         const results = evaluateTargets({ floorSeconds: 0.6, referenceSeconds: 1.4, sizes: [size(10, 2), size(100, 20, 25, 800)] });
-        assert.deepEqual(status(results), { "reference-vs-floor": "PASS", "linear-growth": "PASS", "large-seconds": "PASS", "large-memory": "PASS" });
+        assert.deepEqual(status(results), {
+            "reference-vs-floor": "PASS",
+            "linear-growth": "PASS",
+            "large-seconds": "PASS",
+            "large-memory": "PASS",
+        });
         assert.match(results[1].text, /ratio N=100\/N=10 1\.00/);
     });
 
     it("misses each target on its own number", () => {
         const results = evaluateTargets({ floorSeconds: 0.6, referenceSeconds: 1.6, sizes: [size(10, 2), size(100, 23, 61, 2048)] });
-        assert.deepEqual(status(results), { "reference-vs-floor": "MISS", "linear-growth": "MISS", "large-seconds": "MISS", "large-memory": "MISS" });
+        assert.deepEqual(status(results), {
+            "reference-vs-floor": "MISS",
+            "linear-growth": "MISS",
+            "large-seconds": "MISS",
+            "large-memory": "MISS",
+        });
         assert.match(results[0].text, /2\.67 x floor/);
     });
 
     it("reports n/a for what was not measured", () => {
         assert.deepEqual(status(evaluateTargets({ sizes: [size(3, 1)] })), {
-            "reference-vs-floor": "n/a", "linear-growth": "n/a", "large-seconds": "n/a", "large-memory": "n/a",
+            "reference-vs-floor": "n/a",
+            "linear-growth": "n/a",
+            "large-seconds": "n/a",
+            "large-memory": "n/a",
         });
     });
 
@@ -38,15 +56,30 @@ describe("bench: targets", () => {
             endTime: 4000,
             nodes: [
                 { id: 1, callFrame: { functionName: "(root)", url: "", lineNumber: -1, columnNumber: -1 }, children: [2, 3] },
-                { id: 2, callFrame: { functionName: "compile", url: file("typescript/lib/typescript.js"), lineNumber: 9, columnNumber: 0 } },
+                {
+                    id: 2,
+                    callFrame: { functionName: "compile", url: file("typescript/lib/typescript.js"), lineNumber: 9, columnNumber: 0 },
+                },
                 { id: 3, callFrame: { functionName: "(garbage collector)", url: "", lineNumber: -1, columnNumber: -1 } },
             ],
             samples: [2, 2, 3, 2],
             timeDeltas: [0, 1000, 1000, 1000],
         });
         assert.equal(summary.totalMs, 3);
-        assert.deepEqual(summary.categories.map((c) => [c.name, c.ms]), [["ts-node / TypeScript compile", 2], ["garbage collection", 1]]);
-        assert.deepEqual(summary.activities.map((a) => [a.name, a.ms]), [["ts-node compiling TypeScript", 2], ["garbage collection", 1]]);
+        assert.deepEqual(
+            summary.categories.map((c) => [c.name, c.ms]),
+            [
+                ["ts-node / TypeScript compile", 2],
+                ["garbage collection", 1],
+            ],
+        );
+        assert.deepEqual(
+            summary.activities.map((a) => [a.name, a.ms]),
+            [
+                ["ts-node compiling TypeScript", 2],
+                ["garbage collection", 1],
+            ],
+        );
         assert.equal(moduleOf(file("@pulumi/pulumi/runtime/rpc.js"), "f"), "@pulumi/pulumi");
         assert.equal(categoryOf("@pulumi/pulumi > @grpc/grpc-js"), "grpc / protobuf");
     });
