@@ -24,6 +24,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
+import { environmentAccessExpectations, hubAccessExpectations } from "./expectations";
 
 export const REPO_DIR = path.resolve(__dirname, "..", "..");
 
@@ -187,7 +188,7 @@ export function generateOrganization(n: number, dir: string, options: GenerateOp
         const around = neighbours(index);
         const partner = isPartner(index);
         const readable = [...(partner ? [`${hub}/bucket/product-images`] : []), ...around.map((e) => `${e}/bucket/${TEAM_BUCKET_KEY}`)];
-        const ownExpectations = around.length === 0 ? [] : environmentAccessExpectations(name, around[0]);
+        const ownExpectations = around.length === 0 ? [] : environmentAccessExpectations(name, around[0], TEAM_BUCKET_KEY);
         expectations += ownExpectations.length;
         files.push([
             name,
@@ -279,149 +280,6 @@ function imageSharingRole(env: string, trusted: string[], description: string) {
             { sid: "ReadProductImages", actions: ["s3:GetObject", "s3:GetObjectVersion"], objects: [`${env}/bucket/product-images`] },
         ],
     };
-}
-
-/** The reference prod's expectations, for a few partners, one non-partner and the hub's own roles. */
-function hubAccessExpectations(hub: string, environments: string[], isPartner: (index: number) => boolean) {
-    const partnerIndexes = environments.map((_, i) => i).filter(isPartner);
-    const sample = [...new Set([partnerIndexes[0], partnerIndexes[1], partnerIndexes[partnerIndexes.length - 1]])].filter(
-        (i) => i !== undefined,
-    );
-    const mfa = { mfa: true, mfaAgeSeconds: 300 };
-    const list: Record<string, unknown>[] = [];
-    for (const index of sample) {
-        const e = environments[index];
-        list.push(
-            {
-                id: `${e}-developers-assume-updateapp`,
-                principal: `${e}/group/Developers`,
-                action: "sts:AssumeRole",
-                resource: `${hub}/role/UpdateApp`,
-                context: mfa,
-                expect: "allow",
-            },
-            {
-                id: `${e}-developers-assume-updateapp-without-mfa`,
-                principal: `${e}/group/Developers`,
-                action: "sts:AssumeRole",
-                resource: `${hub}/role/UpdateApp`,
-                context: { mfa: false },
-                expect: "deny",
-            },
-            {
-                id: `${e}-testers-assume-updateapp`,
-                principal: `${e}/group/Testers`,
-                action: "sts:AssumeRole",
-                resource: `${hub}/role/UpdateApp`,
-                context: mfa,
-                expect: "deny",
-            },
-            {
-                id: `${e}-testers-assume-appreadonly`,
-                principal: `${e}/group/Testers`,
-                action: "sts:AssumeRole",
-                resource: `${hub}/role/AppReadOnly`,
-                context: { mfa: true },
-                expect: "allow",
-            },
-            {
-                id: `${e}-imagesharing-read-product-images`,
-                principal: `${e}/role/ImageSharingRole`,
-                action: "s3:GetObject",
-                resource: `${hub}/bucket/product-images/catalog/shoe.jpg`,
-                expect: "allow",
-            },
-            {
-                id: `${e}-imagesharing-write-product-images`,
-                principal: `${e}/role/ImageSharingRole`,
-                action: "s3:PutObject",
-                resource: `${hub}/bucket/product-images/catalog/shoe.jpg`,
-                expect: "deny",
-            },
-        );
-    }
-    const outsider = environments.findIndex((_, i) => i >= 1 && !isPartner(i));
-    if (outsider > 0) {
-        const e = environments[outsider];
-        list.push(
-            {
-                id: `${e}-developers-assume-updateapp`,
-                description: "Not a hub partner: the hub does not trust this account.",
-                principal: `${e}/group/Developers`,
-                action: "sts:AssumeRole",
-                resource: `${hub}/role/UpdateApp`,
-                context: mfa,
-                expect: "deny",
-            },
-            {
-                id: `${e}-imagesharing-read-product-images`,
-                principal: `${e}/role/ImageSharingRole`,
-                action: "s3:GetObject",
-                resource: `${hub}/bucket/product-images/catalog/shoe.jpg`,
-                expect: "deny",
-            },
-        );
-    }
-    list.push(
-        {
-            id: "updateapp-write-productionapp",
-            principal: `${hub}/role/UpdateApp`,
-            action: "s3:PutObject",
-            resource: `${hub}/bucket/productionapp/releases/app.zip`,
-            expect: "allow",
-        },
-        {
-            id: "updateapp-delete-productionapp-bucket",
-            principal: `${hub}/role/UpdateApp`,
-            action: "s3:DeleteBucket",
-            resource: `${hub}/bucket/productionapp`,
-            expect: "deny",
-        },
-        {
-            id: "updateapp-change-productionapp-policy",
-            principal: `${hub}/role/UpdateApp`,
-            action: "s3:PutBucketPolicy",
-            resource: `${hub}/bucket/productionapp`,
-            expect: "deny",
-        },
-        {
-            id: "appreadonly-write-productionapp",
-            principal: `${hub}/role/AppReadOnly`,
-            action: "s3:PutObject",
-            resource: `${hub}/bucket/productionapp/releases/app.zip`,
-            expect: "deny",
-        },
-        {
-            id: "outsider-assume-updateapp",
-            principal: "arn:aws:iam::444455556666:role/Intruder",
-            action: "sts:AssumeRole",
-            resource: `${hub}/role/UpdateApp`,
-            context: mfa,
-            expect: "deny",
-        },
-    );
-    return list;
-}
-
-/** Each environment states what its ImageSharingRole may do in a neighbour's team bucket. */
-function environmentAccessExpectations(env: string, neighbour: string) {
-    const object = `${neighbour}/bucket/${TEAM_BUCKET_KEY}/assets/logo.png`;
-    return [
-        {
-            id: `${env}-imagesharing-read-${neighbour}-assets`,
-            principal: `${env}/role/ImageSharingRole`,
-            action: "s3:GetObject",
-            resource: object,
-            expect: "allow",
-        },
-        {
-            id: `${env}-imagesharing-write-${neighbour}-assets`,
-            principal: `${env}/role/ImageSharingRole`,
-            action: "s3:PutObject",
-            resource: object,
-            expect: "deny",
-        },
-    ];
 }
 
 /**
