@@ -247,7 +247,7 @@ export function policyInputs(resources: MockedResource[]): PolicyResourceInput[]
     });
 }
 
-function accessInputs(organization: Organization, stacks: PlannedStack[]): PlannedResource[] {
+export function accessInputs(organization: Organization, stacks: PlannedStack[]): PlannedResource[] {
     return stacks.flatMap((stack) =>
         stack.resources
             .filter((r) => r.custom && r.accountId !== undefined)

@@ -1,0 +1,54 @@
+// Who is switching roles, in the organization's terms: the same references the stack files and the
+// access expectations use (`dev/group/Developers`, `dev/user/alice`, `dev/role/CiBuild`), plus
+// `sso/<PermissionSet>` for people signing in through IAM Identity Center.
+import type { RoleCatalog, SwitchableRole } from "./catalog";
+import { badInput } from "./errors";
+
+export type SwitchPrincipal =
+    | { kind: "group" | "user"; ref: string; env: string; name: string; arn: string; accountId: string }
+    /** A role's session (CI, or a person already in a role): every hop from it is role chaining. */
+    | { kind: "role"; ref: string; env: string; name: string; arn: string; accountId: string; role: SwitchableRole }
+    | { kind: "sso"; ref: string; name: string; permissionSet: string };
+
+/** IAM Identity Center permission set names: 1-32 characters of [\w+=,.@-] (CreatePermissionSet API reference). */
+const PERMISSION_SET = /^[\w+=,.@-]{1,32}$/;
+const IDENTITY = /^([a-z][a-z0-9-]*)\/(group|user|role)\/([\w+=,.@-]+)$/;
+
+/** `what` names the argument in messages (`--principal`). */
+export function parsePrincipal(catalog: RoleCatalog, reference: string, what: string): SwitchPrincipal {
+    const sso = /^sso\/(.*)$/.exec(reference);
+    if (sso) {
+        if (!PERMISSION_SET.test(sso[1])) {
+            throw badInput(`${what} ${reference}: a permission set name is 1-32 characters of letters, digits and + = , . @ _ -`);
+        }
+        return { kind: "sso", ref: reference, name: sso[1], permissionSet: sso[1] };
+    }
+    const match = IDENTITY.exec(reference);
+    if (!match) {
+        throw badInput(`${what} ${reference}: expected <env>/group/<Name>, <env>/user/<Name>, <env>/role/<Name> or sso/<PermissionSet>`);
+    }
+    const [, env, kind, name] = match;
+    const environment = catalog.environment(env);
+    if (!environment) {
+        throw badInput(`${what} ${reference}: no environment '${env}' (known: ${Object.keys(catalog.organization.environments).sort().join(", ")})`);
+    }
+    if (kind === "role") {
+        const role = catalog.role(`${env}/role/${name}`, what);
+        return { kind: "role", ref: reference, env, name, arn: role.arn, accountId: role.accountId, role };
+    }
+    const arn = `arn:${catalog.partition}:iam::${environment.accountId}:${kind}/${name}`;
+    if (!catalog.hasIdentity(kind as "group" | "user", arn, name, environment.accountId)) {
+        throw badInput(`${what} ${reference}: the plan has no ${kind} ${name} in ${environment.fileName}`);
+    }
+    return { kind: kind as "group" | "user", ref: reference, env, name, arn, accountId: environment.accountId };
+}
+
+/**
+ * The role Identity Center provisions for a permission set in an account is
+ * `aws-reserved/sso.amazonaws.com/AWSReservedSSO_<PermissionSet>_<16 hex digits>` (IAM Identity Center User
+ * Guide, "Referencing permission sets in resource policies"); the suffix is random, so the analysis is
+ * asked about a stand-in with a fixed one.
+ */
+export function ssoRoleArn(partition: string, accountId: string, permissionSet: string): string {
+    return `arn:${partition}:iam::${accountId}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_${permissionSet}_0123456789abcdef`;
+}
