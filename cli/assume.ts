@@ -9,9 +9,13 @@ import * as path from "path";
 import * as readline from "readline";
 import { Command, InvalidArgumentError } from "commander";
 import { assumeRole, exportLines, sessionEnvironment, type AssumeDeps } from "../role-switching/assume";
-import { loadCatalog } from "../role-switching/catalog";
+import { loadCatalog, type RoleCatalog } from "../role-switching/catalog";
 import { CommandIo, PROJECT_DIR, processIo, runCommand, runMain } from "../role-switching/command";
 import { badInput } from "../role-switching/errors";
+
+// The project runs on Node 20 (Pulumi ~3.248); the locked SDK supports it, and its notice that later
+// versions will not would drown the one line this command prints.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 interface Options {
     principal?: string;
@@ -31,6 +35,8 @@ export interface AssumeIo extends CommandIo {
     /** Runs the command with the session's environment; resolves to its exit code. */
     run?: (command: string, args: string[], env: NodeJS.ProcessEnv) => Promise<number>;
     env?: NodeJS.ProcessEnv;
+    /** The organization, already planned (tests plan it once). */
+    catalog?: RoleCatalog;
 }
 
 function seconds(value: string): number {
@@ -57,7 +63,7 @@ export async function main(argv: string[], io: AssumeIo = processIo): Promise<nu
         const [role, command = []] = program.processedArgs as [string, string[]];
         if (options.print && command.length > 0) throw badInput(`--print: prints the credentials; give either --print or a command, not both`);
         if (!options.print && command.length === 0) throw badInput(`<command>: give a command to run after --, or --print for export lines`);
-        const catalog = await loadCatalog(path.resolve(options.project), { exclusiveRuntime: true });
+        const catalog = io.catalog ?? (await loadCatalog(path.resolve(options.project), { exclusiveRuntime: true }));
         const session = await assumeRole(
             { role, ...options, durationSeconds: options.duration },
             { catalog, localUser: os.userInfo().username, readMfaCode: process.stdin.isTTY ? askAtTerminal : undefined, ...io.deps },
