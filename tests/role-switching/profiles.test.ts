@@ -197,3 +197,57 @@ describe("npm run profiles: a generated organization (tools/bench/generate.ts)",
         assert.deepStrictEqual(out.names, ["env003-ImageSharingRole"]);
     });
 });
+
+describe("npm run profiles: Identity Center principals (sso/<PermissionSet>)", function () {
+    let catalog: RoleCatalog;
+    const sso = { sessionName: "acme", startUrl: "https://acme.awsapps.com/start", region: "eu-west-1" };
+    before(async () => {
+        catalog = await editedCatalog();
+    });
+
+    it("writes the sso-session, a profile per account of the permission set, and chained role profiles", async () => {
+        const out = await profiles(catalog, "sso/Deployers", { sso, ssoEnvironments: ["prod"] });
+        const { ssoSessions } = await readConfig(out.text);
+        assert.deepStrictEqual(ssoSessions, {
+            acme: { sso_start_url: "https://acme.awsapps.com/start", sso_region: "eu-west-1", sso_registration_scopes: "sso:account:access" },
+        });
+        assert.deepStrictEqual(out.parsed["prod-sso-Deployers"], {
+            sso_session: "acme",
+            sso_account_id: "999999999999",
+            sso_role_name: "Deployers",
+            region: "us-east-1",
+        });
+        assert.deepStrictEqual(out.parsed["prod-SsoDeploy"], {
+            role_arn: "arn:aws:iam::999999999999:role/SsoDeploy",
+            source_profile: "prod-sso-Deployers",
+            role_session_name: "Deployers",
+            // An Identity Center session is a role session: chaining caps the 2-hour maximum at one.
+            duration_seconds: "3600",
+            region: "us-east-1",
+        });
+        // MFA is the identity provider's business: no role profile asks for it.
+        assert.ok(Object.values(out.parsed).every((p) => p.mfa_serial === undefined));
+        assert.ok(!out.names.includes("prod-UpdateApp"));
+    });
+
+    it("gives another permission set no SsoDeploy profile", async () => {
+        const out = await profiles(catalog, "sso/Auditors", { sso, ssoEnvironments: ["prod"] });
+        assert.ok(out.names.includes("prod-sso-Auditors"));
+        assert.ok(!out.names.includes("prod-SsoDeploy"));
+    });
+
+    it("without --sso-account, writes the accounts the permission set reaches a role from", async () => {
+        const out = await profiles(catalog, "sso/Deployers", { sso });
+        assert.ok(out.names.includes("prod-sso-Deployers"));
+        assert.strictEqual(out.parsed["prod-SsoDeploy"].source_profile, "prod-sso-Deployers");
+        for (const name of out.names.filter((n) => !n.includes("-sso-"))) {
+            assert.ok(out.names.includes(out.parsed[name].source_profile!), `${name} chains from a generated profile`);
+        }
+    });
+
+    it("needs the start URL, and a known environment and a valid permission set name", async () => {
+        await assert.rejects(profiles(catalog, "sso/Deployers", { ssoEnvironments: ["prod"] }), /--principal sso\/Deployers: an Identity Center principal needs --sso-start-url/);
+        await assert.rejects(profiles(catalog, "sso/Deployers", { sso, ssoEnvironments: ["staging"] }), /--sso-account staging: no such environment \(known: dev, prod, test\)/);
+        assert.throws(() => parsePrincipal(catalog, "sso/Bad Name", "--principal"), /--principal sso\/Bad Name: a permission set name is 1-32 characters/);
+    });
+});

@@ -33,7 +33,8 @@ export function tempDir(prefix: string): string {
 /**
  * The reference organization plus: dev's Pipeline role (Developers may assume it) that assumes prod's
  * Deployer (trust narrowed to Pipeline, session names `deploy-*`, 12-hour maximum), and prod's
- * VendorAudit (external ID, 2-hour maximum) that Developers may assume.
+ * VendorAudit (external ID, 2-hour maximum) that Developers may assume; prod's SsoDeploy, trusted by the
+ * Identity Center permission set Deployers; and dev's user alice, who may assume UpdateApp.
  */
 export function editedCatalog(): Promise<RoleCatalog> {
     return once("edited", async () => {
@@ -45,6 +46,13 @@ export function editedCatalog(): Promise<RoleCatalog> {
                     name: "Deployer",
                     maxSessionDurationSeconds: 43200,
                     trust: { roles: ["dev/role/Pipeline"], sessionNamePattern: "deploy-*" },
+                    permissions: [{ actions: ["s3:PutObject"], objects: ["prod/bucket/productionapp"] }],
+                },
+                {
+                    // What an Identity Center trust looks like: prod's root narrowed to the Deployers permission set's roles.
+                    name: "SsoDeploy",
+                    maxSessionDurationSeconds: 7200,
+                    trust: { accounts: ["prod"], principalArns: ["arn:aws:iam::999999999999:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_Deployers_*"] },
                     permissions: [{ actions: ["s3:PutObject"], objects: ["prod/bucket/productionapp"] }],
                 },
                 {
@@ -100,5 +108,7 @@ export async function readConfig(text: string) {
     const missing = path.join(path.dirname(configFilepath), "no-credentials");
     const { configFile } = await loadSharedConfigFiles({ configFilepath, filepath: missing, ignoreCache: true });
     const ssoSessions = await loadSsoSessionData({ configFilepath });
-    return { profiles: configFile, ssoSessions };
+    // The loader keeps sso-session sections among the profiles, as "sso-session.<name>".
+    const profiles = Object.fromEntries(Object.entries(configFile).filter(([name]) => !name.startsWith("sso-session.")));
+    return { profiles, ssoSessions };
 }
