@@ -4,7 +4,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Command, Option } from "commander";
-import { loadCatalog } from "../role-switching/catalog";
+import { loadCatalog, type RoleCatalog } from "../role-switching/catalog";
 import { CommandIo, PROJECT_DIR, processIo, runCommand, runMain } from "../role-switching/command";
 import { badInput } from "../role-switching/errors";
 import { checkMfaSerial } from "../role-switching/assume";
@@ -25,7 +25,12 @@ interface Options {
     project: string;
 }
 
-export async function main(argv: string[], io: CommandIo = processIo): Promise<number> {
+export interface ProfilesIo extends CommandIo {
+    /** The organization, already planned (tests plan it once). */
+    catalog?: RoleCatalog;
+}
+
+export async function main(argv: string[], io: ProfilesIo = processIo): Promise<number> {
     const program = new Command("profiles")
         .description("Write AWS CLI profiles (also a Granted registry) for every role a principal may assume, from the offline access analysis.")
         .requiredOption("--principal <ref>", "who switches: <env>/group/<Name>, <env>/user/<Name>, <env>/role/<Name> or sso/<PermissionSet>")
@@ -46,7 +51,7 @@ export async function main(argv: string[], io: CommandIo = processIo): Promise<n
             throw badInput(`--sso-start-url ${options.ssoStartUrl}: must be an https:// URL (your AWS access portal)`);
         }
         if (options.out !== "-") checkOverwrite(options.out);
-        const catalog = await loadCatalog(path.resolve(options.project), { exclusiveRuntime: true });
+        const catalog = io.catalog ?? (await loadCatalog(path.resolve(options.project), { exclusiveRuntime: true }));
         const principal = parsePrincipal(catalog, options.principal, "--principal");
         if (principal.kind === "sso" && options.ssoStartUrl === undefined) {
             throw badInput(`--principal ${principal.ref}: an Identity Center principal needs --sso-start-url (your AWS access portal URL)`);
