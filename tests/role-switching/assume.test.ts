@@ -1,10 +1,10 @@
 import * as assert from "assert";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
-import { PassThrough, Readable } from "stream";
+import { Readable } from "stream";
 import { main, type AssumeIo } from "../../cli/assume";
 import type { RoleCatalog } from "../../role-switching/catalog";
-import { VENDOR_SECRET, editedCatalog, referenceCatalog } from "./support";
+import { VENDOR_SECRET, capturedIo, editedCatalog, referenceCatalog } from "./support";
 
 const ALICE_MFA = "arn:aws:iam::111111111111:mfa/alice";
 const CREDENTIALS = { AccessKeyId: "ASIAEXAMPLE", SecretAccessKey: "secret/key", SessionToken: "token'quote", Expiration: new Date("2026-06-01T01:00:00Z") };
@@ -19,17 +19,12 @@ interface Run {
 
 /** Runs `npm run assume -- ...argv` with STS mocked, an MFA reader answering `answer`, and no real command. */
 async function assume(catalog: RoleCatalog, argv: string[], options: { answer?: string; deps?: AssumeIo["deps"]; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    const out: string[] = [];
-    const err: string[] = [];
-    stdout.on("data", (d) => out.push(String(d)));
-    stderr.on("data", (d) => err.push(String(d)));
+    const io = capturedIo();
     const questions: string[] = [];
     const commands: Run["commands"] = [];
     const code = await main(argv, {
-        stdout,
-        stderr,
+        stdout: io.stdout,
+        stderr: io.stderr,
         catalog,
         env: options.env ?? { PATH: "/usr/bin", AWS_PROFILE: "dev-keys" },
         run: async (command, args, env) => {
@@ -48,7 +43,7 @@ async function assume(catalog: RoleCatalog, argv: string[], options: { answer?: 
             ...options.deps,
         },
     });
-    return { code, stdout: out.join(""), stderr: err.join(""), questions, commands };
+    return { code, ...io.written(), questions, commands };
 }
 
 describe("npm run assume", function () {

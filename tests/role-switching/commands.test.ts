@@ -1,21 +1,15 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { PassThrough } from "stream";
 import { main as profiles } from "../../cli/profiles";
 import type { RoleCatalog } from "../../role-switching/catalog";
 import { fillSessionNamePattern, sanitizeSessionName } from "../../role-switching/session-name";
-import { referenceCatalog, tempDir } from "./support";
+import { capturedIo, referenceCatalog, tempDir } from "./support";
 
 async function run(catalog: RoleCatalog, argv: string[]) {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    const out: string[] = [];
-    const err: string[] = [];
-    stdout.on("data", (d) => out.push(String(d)));
-    stderr.on("data", (d) => err.push(String(d)));
-    const code = await profiles(argv, { stdout, stderr, catalog });
-    return { code, stdout: out.join(""), stderr: err.join("") };
+    const io = capturedIo();
+    const code = await profiles(argv, { ...io, catalog });
+    return { code, ...io.written() };
 }
 
 describe("npm run profiles: the command", function () {

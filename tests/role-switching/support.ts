@@ -3,6 +3,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { PassThrough } from "stream";
 import { parse, stringify } from "yaml";
 import { loadSharedConfigFiles, loadSsoSessionData } from "@smithy/shared-ini-file-loader";
 import { loadCatalog, type RoleCatalog } from "../../role-switching/catalog";
@@ -111,4 +112,15 @@ export async function readConfig(text: string) {
     // The loader keeps sso-session sections among the profiles, as "sso-session.<name>".
     const profiles = Object.fromEntries(Object.entries(configFile).filter(([name]) => !name.startsWith("sso-session.")));
     return { profiles, ssoSessions };
+}
+
+/** stdout and stderr for a command's main(), with what was written to each. */
+export function capturedIo() {
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    const out: string[] = [];
+    const err: string[] = [];
+    stdout.on("data", (d) => out.push(String(d)));
+    stderr.on("data", (d) => err.push(String(d)));
+    return { stdout, stderr, written: () => ({ stdout: out.join(""), stderr: err.join("") }) };
 }
