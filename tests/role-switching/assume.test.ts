@@ -1,10 +1,16 @@
 import * as assert from "assert";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { AssumeRoleCommand as NestedAssumeRoleCommand, STSClient as NestedSTSClient } from "@aws-sdk/nested-clients/sts";
 import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
+import * as fs from "fs";
+import * as path from "path";
+import { parsePrincipal } from "../../role-switching/principals";
+import { renderProfiles } from "../../role-switching/profiles";
+import { reachableRoles } from "../../role-switching/reachable";
 import { Readable } from "stream";
 import { main, type AssumeIo } from "../../cli/assume";
 import type { RoleCatalog } from "../../role-switching/catalog";
-import { VENDOR_SECRET, capturedIo, editedCatalog, referenceCatalog } from "./support";
+import { VENDOR_SECRET, capturedIo, editedCatalog, referenceCatalog, tempDir } from "./support";
 
 const ALICE_MFA = "arn:aws:iam::111111111111:mfa/alice";
 const CREDENTIALS = { AccessKeyId: "ASIAEXAMPLE", SecretAccessKey: "secret/key", SessionToken: "token'quote", Expiration: new Date("2026-06-01T01:00:00Z") };
@@ -289,5 +295,36 @@ describe("npm run assume", function () {
             DurationSeconds: "7200",
             ExternalId: VENDOR_SECRET,
         });
+    });
+
+    it("chains from a generated profile: the SDK's fromIni assumes the first role, this helper the next, for one hour at most", async () => {
+        const reach = await reachableRoles(edited, parsePrincipal(edited, "dev/group/Developers", "--principal"));
+        const dir = tempDir("assume-profile");
+        const configFile = path.join(dir, "config");
+        const credentialsFile = path.join(dir, "credentials");
+        fs.writeFileSync(configFile, renderProfiles(reach, { sourceProfile: "dev-keys", partition: "aws" }).text);
+        fs.writeFileSync(credentialsFile, "[dev-keys]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = secret\n");
+        const nested = mockClient(NestedSTSClient);
+        nested.on(NestedAssumeRoleCommand).resolves({ Credentials: { AccessKeyId: "ASIAPIPELINE", SecretAccessKey: "p", SessionToken: "p", Expiration: new Date("2026-06-01T01:00:00Z") } });
+        const saved = { ...process.env };
+        try {
+            Object.assign(process.env, { AWS_CONFIG_FILE: configFile, AWS_SHARED_CREDENTIALS_FILE: credentialsFile });
+            const tooLong = await assume(edited, ["prod/Deployer", "--profile", "dev-Pipeline", "--duration", "7200", "--print"]);
+            assert.deepStrictEqual([tooLong.code, tooLong.stderr], [2, "assume: --duration 7200: above 3600 seconds for prod/role/Deployer (role chaining limits sessions to one hour)\n"]);
+            const run = await assume(edited, ["prod/Deployer", "--profile", "dev-Pipeline", "--session-name", "deploy-42", "--print"]);
+            assert.strictEqual(run.code, 0, run.stderr);
+            assert.deepStrictEqual(requests(), [{ RoleArn: "arn:aws:iam::999999999999:role/Deployer", RoleSessionName: "deploy-42", DurationSeconds: 3600 }]);
+            // The mock answers before the SDK resolves credentials: resolve the client's as its signer would.
+            const credentials = await sts.commandCalls(AssumeRoleCommand)[0].thisValue.config.credentials();
+            assert.strictEqual(credentials.accessKeyId, "ASIAPIPELINE");
+            const hops = nested.commandCalls(NestedAssumeRoleCommand).map((c) => c.args[0].input);
+            assert.ok(hops.length > 0);
+            for (const hop of hops) {
+                assert.deepStrictEqual(hop, { RoleArn: "arn:aws:iam::111111111111:role/Pipeline", RoleSessionName: "Developers", ExternalId: undefined, DurationSeconds: 3600 });
+            }
+        } finally {
+            process.env = saved;
+            nested.restore();
+        }
     });
 });
