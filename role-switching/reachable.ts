@@ -15,6 +15,7 @@ import { checkSessionName, fillSessionNamePattern, sanitizeSessionName } from ".
 export const CHAINED_MAX_SECONDS = 3600;
 /** The shortest session STS grants (STS API reference, AssumeRole DurationSeconds: 900 to the role's maximum). */
 export const MIN_SESSION_SECONDS = 900;
+/** AWS sets no limit on chains; three hops cover a person → a pipeline role → a deploy role and then some. */
 const DEFAULT_MAX_HOPS = 3;
 
 /** Credentials a hop starts from. */
