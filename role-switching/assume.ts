@@ -2,13 +2,14 @@
 // duration fits, MFA and the external ID are there when the trust asks for them, and with a principal,
 // that the analysis lets it in), then calls STS AssumeRole with the AWS SDK v3.
 import { AssumeRoleCommand, STSClient, type AssumeRoleCommandInput, type STSClientConfig } from "@aws-sdk/client-sts";
+import { fromIni } from "@aws-sdk/credential-providers";
+import { parseKnownFiles } from "@smithy/shared-ini-file-loader";
 import { externalId as externalIdSchema } from "../config";
 import type { RoleCatalog, SwitchableRole } from "./catalog";
 import { badInput, denied } from "./errors";
 import { parsePrincipal, type SwitchPrincipal } from "./principals";
 import { CHAINED_MAX_SECONDS, MIN_SESSION_SECONDS, directVerdict, reachableRoles, sessionNameFor } from "./reachable";
 import { checkSessionName, fillSessionNamePattern, sanitizeSessionName } from "./session-name";
-import { EXTERNAL_ID_PLACEHOLDER } from "./profiles";
 
 /** STS AssumeRole SerialNumber: 9-256 characters of [\w+=/:,.@-], an MFA device ARN (STS API reference). */
 const MFA_SERIAL = /^[\w+=/:,.@-]{9,256}$/;
@@ -108,7 +109,7 @@ export async function assumeRole(request: AssumeRequest, deps: AssumeDeps): Prom
         input.SerialNumber = serial;
         input.TokenCode = request.tokenCode ?? (await askTokenCode(serial, deps));
     }
-    if (request.externalId !== undefined && request.externalId !== EXTERNAL_ID_PLACEHOLDER) input.ExternalId = request.externalId;
+    if (request.externalId !== undefined) input.ExternalId = request.externalId;
 
     const credentials = request.profile === undefined ? undefined : (deps.profileCredentials ?? defaultProfileCredentials(deps))(request.profile);
     const client = (deps.stsClient ?? ((region, creds) => new STSClient({ region, credentials: creds })))(role.region, credentials);
@@ -182,15 +183,12 @@ async function readNamedProfile(name: string, deps: AssumeDeps): Promise<Profile
     return profile;
 }
 
+/** The profile as the SDK reads it: ~/.aws/config and ~/.aws/credentials (or AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE). */
 async function defaultReadProfile(name: string): Promise<ProfileData | undefined> {
-    const { parseKnownFiles } = await import("@smithy/shared-ini-file-loader");
     return (await parseKnownFiles({ profile: name }))[name];
 }
 
 function defaultProfileCredentials(deps: AssumeDeps): (profile: string) => AwsCredentialIdentityProvider {
-    // Loaded on use: the credential providers are only needed with --profile.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { fromIni } = require("@aws-sdk/credential-providers") as typeof import("@aws-sdk/credential-providers");
     return (profile) => fromIni({ profile, mfaCodeProvider: (serial) => askTokenCode(serial, deps) });
 }
 
