@@ -5,7 +5,7 @@ import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import * as fs from "fs";
 import * as path from "path";
 import { parsePrincipal } from "../../role-switching/principals";
-import { renderProfiles } from "../../role-switching/profiles";
+import { EXTERNAL_ID_PLACEHOLDER, renderProfiles } from "../../role-switching/profiles";
 import { reachableRoles } from "../../role-switching/reachable";
 import { Readable } from "stream";
 import { main, type AssumeIo } from "../../cli/assume";
@@ -172,6 +172,9 @@ describe("npm run assume", function () {
         const bad = await assume(edited, ["prod/VendorAudit", "--external-id", "x", "--print"]);
         assert.strictEqual(bad.code, 2);
         assert.match(bad.stderr, /^assume: --external-id: must be 2-1,224 characters .*\(value not shown: it is a secret\)\n$/);
+        // The placeholder a generated profile carries is refused too, before STS sees it.
+        const placeholder = await assume(edited, ["prod/VendorAudit", "--external-id", EXTERNAL_ID_PLACEHOLDER, "--print"]);
+        assert.strictEqual(placeholder.code, 2);
         assert.deepStrictEqual(requests(), []);
     });
 
