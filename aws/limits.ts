@@ -37,3 +37,16 @@ export const LAMBDA_LIMITS = {
 export const LOG_RETENTION_DAYS = [
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
+
+/**
+ * STS sessions. AssumeRole DurationSeconds runs from 900 seconds to the role's MaxSessionDuration (STS API
+ * reference, AssumeRole), which is one hour unless set (IAM API reference, CreateRole) and at most 12 hours;
+ * a role session assuming another role (role chaining) gets at most one hour (IAM User Guide, "Methods to
+ * assume a role": role chaining).
+ */
+export const STS_LIMITS = {
+    minSessionSeconds: 900,
+    defaultMaxSessionSeconds: 3600,
+    maxSessionSeconds: 43200,
+    chainedSessionSeconds: 3600,
+} as const;

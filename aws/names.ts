@@ -71,3 +71,13 @@ export function assertValidBucketName(name: string): void {
         throw new Error(`Invalid S3 bucket name "${name}": ${problems.join("; ")}`);
     }
 }
+
+/** STS AssumeRole parameters (STS API reference, AssumeRole): RoleSessionName, SerialNumber, TokenCode. */
+export const STS_PATTERNS = {
+    roleSessionName: /^[\w+=,.@-]{2,64}$/,
+    serialNumber: /^[\w+=/:,.@-]{9,256}$/,
+    tokenCode: /^\d{6}$/,
+} as const;
+
+/** IAM Identity Center permission set names: 1-32 characters of [\w+=,.@-] (CreatePermissionSet API reference). */
+export const PERMISSION_SET_NAME = /^[\w+=,.@-]{1,32}$/;

@@ -4,20 +4,16 @@
 import { AssumeRoleCommand, STSClient, type AssumeRoleCommandInput, type STSClientConfig } from "@aws-sdk/client-sts";
 import { fromIni } from "@aws-sdk/credential-providers";
 import { parseKnownFiles } from "@smithy/shared-ini-file-loader";
+import { STS_LIMITS, STS_PATTERNS } from "../aws";
 import { externalId as externalIdSchema } from "../config";
 import type { RoleCatalog, SwitchableRole } from "./catalog";
 import { badInput, denied } from "./errors";
 import { parsePrincipal, type SwitchPrincipal } from "./principals";
-import { CHAINED_MAX_SECONDS, MIN_SESSION_SECONDS, directVerdict, reachableRoles, sessionNameFor } from "./reachable";
+import { directVerdict, reachableRoles, sessionNameFor } from "./reachable";
 import { checkSessionName, fillSessionNamePattern, sanitizeSessionName } from "./session-name";
 
-/** STS AssumeRole SerialNumber: 9-256 characters of [\w+=/:,.@-], an MFA device ARN (STS API reference). */
-const MFA_SERIAL = /^[\w+=/:,.@-]{9,256}$/;
-/** STS AssumeRole TokenCode: the six digits the MFA device shows (STS API reference). */
-const TOKEN_CODE = /^\d{6}$/;
-
 export function checkMfaSerial(serial: string, what: string): string {
-    if (!MFA_SERIAL.test(serial)) throw badInput(`${what} ${serial}: must be an MFA device ARN such as arn:aws:iam::111111111111:mfa/alice`);
+    if (!STS_PATTERNS.serialNumber.test(serial)) throw badInput(`${what} ${serial}: must be an MFA device ARN such as arn:aws:iam::111111111111:mfa/alice`);
     return serial;
 }
 
@@ -151,14 +147,17 @@ function sessionVariables(session: AssumedSession): Record<string, string> {
 }
 
 function checkTokenCode(code: string, what: string): string {
-    if (!TOKEN_CODE.test(code)) throw badInput(`${what}: must be the 6 digits your MFA device shows (got ${code.length} character(s))`);
+    if (!STS_PATTERNS.tokenCode.test(code)) throw badInput(`${what}: must be the 6 digits your MFA device shows (got ${code.length} character(s))`);
     return code;
 }
 
 function checkDuration(role: SwitchableRole, requested: number | undefined, chained: boolean): number {
-    const max = chained ? Math.min(CHAINED_MAX_SECONDS, role.maxSessionSeconds) : role.maxSessionSeconds;
-    const seconds = requested ?? Math.min(CHAINED_MAX_SECONDS, max);
-    if (!Number.isInteger(seconds) || seconds < MIN_SESSION_SECONDS) throw badInput(`--duration ${requested}: must be a whole number of seconds, at least ${MIN_SESSION_SECONDS}`);
+    const max = chained ? Math.min(STS_LIMITS.chainedSessionSeconds, role.maxSessionSeconds) : role.maxSessionSeconds;
+    // Without --duration, STS's own default: one hour.
+    const seconds = requested ?? Math.min(STS_LIMITS.defaultMaxSessionSeconds, max);
+    if (!Number.isInteger(seconds) || seconds < STS_LIMITS.minSessionSeconds) {
+        throw badInput(`--duration ${requested}: must be a whole number of seconds, at least ${STS_LIMITS.minSessionSeconds}`);
+    }
     if (seconds > max) {
         const why = chained && max < role.maxSessionSeconds ? "role chaining limits sessions to one hour" : `the role's maximum session duration`;
         throw badInput(`--duration ${seconds}: above ${max} seconds for ${role.ref} (${why})`);

@@ -2,15 +2,10 @@
 // program would create, with the ARN, account, region and maximum session duration it gives them) and the
 // access analysis over the same resources, which alone decides who may assume what.
 import { AccessModel, evaluateExpectation, type AccessContext, type AccessResult, type PlannedResource } from "../analysis/access";
-import type { Organization } from "../config";
+import { STS_LIMITS } from "../aws";
+import { parseRoleRef, type Organization } from "../config";
 import { accessInputs, loadProject, planOrganization } from "../plan/plan";
 import { badInput } from "./errors";
-
-/**
- * A role's MaxSessionDuration when the program leaves it unset (IAM API reference, CreateRole:
- * "If you do not specify a value for this setting, the default value of one hour is applied").
- */
-export const DEFAULT_MAX_SESSION_SECONDS = 3600;
 
 export interface SwitchableRole {
     /** `<env>/role/<Name>`, the reference the stack files use. */
@@ -61,14 +56,15 @@ export class RoleCatalog {
      * exit 2 naming `what` (the argument) when the plan has no such role.
      */
     role(reference: string, what: string): SwitchableRole {
-        const match = /^([a-z][a-z0-9-]*)\/(?:role\/)?([\w+=,.@-]+)$/.exec(reference);
+        // `<env>/<Name>` is the short form of `<env>/role/<Name>`.
+        const ref = parseRoleRef(reference) ?? parseRoleRef(reference.replace(/^([^/]+)\/([^/]+)$/, "$1/role/$2"));
         const found = reference.startsWith("arn:")
             ? this.byArn.get(reference)
-            : match
-              ? this.roles.find((r) => r.env === match[1] && r.name === match[2])
+            : ref
+              ? this.roles.find((r) => r.env === ref.env && r.name === ref.name)
               : this.roles.find((r) => r.profileName === reference);
         if (found) return found;
-        const env = match?.[1];
+        const env = ref?.env;
         if (env && !this.environment(env)) {
             throw badInput(`${what} ${reference}: no environment '${env}' (known: ${Object.keys(this.organization.environments).sort().join(", ")})`);
         }
@@ -100,7 +96,7 @@ export class RoleCatalog {
         const env = this.environmentOf(r);
         const name = String(r.outputs.name ?? r.inputs.name ?? r.name);
         const configured = env ? this.organization.environments[env].settings.roles.find((role) => role.name === name) : undefined;
-        const max = Number(r.inputs.maxSessionDuration ?? DEFAULT_MAX_SESSION_SECONDS);
+        const max = Number(r.inputs.maxSessionDuration ?? STS_LIMITS.defaultMaxSessionSeconds);
         const envName = env ?? r.accountId;
         return {
             ref: `${envName}/role/${name}`,
@@ -109,7 +105,7 @@ export class RoleCatalog {
             arn: String(r.outputs.arn),
             accountId: r.accountId,
             region: r.region,
-            maxSessionSeconds: Number.isFinite(max) ? max : DEFAULT_MAX_SESSION_SECONDS,
+            maxSessionSeconds: Number.isFinite(max) ? max : STS_LIMITS.defaultMaxSessionSeconds,
             profileName: `${envName}-${name}`,
             externalId: configured?.trust.externalId,
             sessionNamePattern: configured?.trust.sessionNamePattern,

@@ -1,6 +1,8 @@
 // Who is switching roles, in the organization's terms: the same references the stack files and the
 // access expectations use (`dev/group/Developers`, `dev/user/alice`, `dev/role/CiBuild`), plus
 // `sso/<PermissionSet>` for people signing in through IAM Identity Center.
+import { PERMISSION_SET_NAME } from "../aws";
+import { parseIdentityRef, parseRoleRef } from "../config";
 import type { RoleCatalog, SwitchableRole } from "./catalog";
 import { badInput } from "./errors";
 
@@ -10,24 +12,20 @@ export type SwitchPrincipal =
     | { kind: "role"; ref: string; env: string; name: string; arn: string; accountId: string; role: SwitchableRole }
     | { kind: "sso"; ref: string; name: string; permissionSet: string };
 
-/** IAM Identity Center permission set names: 1-32 characters of [\w+=,.@-] (CreatePermissionSet API reference). */
-const PERMISSION_SET = /^[\w+=,.@-]{1,32}$/;
-const IDENTITY = /^([a-z][a-z0-9-]*)\/(group|user|role)\/([\w+=,.@-]+)$/;
-
 /** `what` names the argument in messages (`--principal`). */
 export function parsePrincipal(catalog: RoleCatalog, reference: string, what: string): SwitchPrincipal {
     const sso = /^sso\/(.*)$/.exec(reference);
     if (sso) {
-        if (!PERMISSION_SET.test(sso[1])) {
+        if (!PERMISSION_SET_NAME.test(sso[1])) {
             throw badInput(`${what} ${reference}: a permission set name is 1-32 characters of letters, digits and + = , . @ _ -`);
         }
         return { kind: "sso", ref: reference, name: sso[1], permissionSet: sso[1] };
     }
-    const match = IDENTITY.exec(reference);
-    if (!match) {
+    const ref = parseIdentityRef(reference) ?? parseRoleRef(reference);
+    if (!ref) {
         throw badInput(`${what} ${reference}: expected <env>/group/<Name>, <env>/user/<Name>, <env>/role/<Name> or sso/<PermissionSet>`);
     }
-    const [, env, kind, name] = match;
+    const { env, kind, name } = ref;
     const environment = catalog.environment(env);
     if (!environment) {
         throw badInput(`${what} ${reference}: no environment '${env}' (known: ${Object.keys(catalog.organization.environments).sort().join(", ")})`);
@@ -37,10 +35,10 @@ export function parsePrincipal(catalog: RoleCatalog, reference: string, what: st
         return { kind: "role", ref: reference, env, name, arn: role.arn, accountId: role.accountId, role };
     }
     const arn = `arn:${catalog.partition}:iam::${environment.accountId}:${kind}/${name}`;
-    if (!catalog.hasIdentity(kind as "group" | "user", arn, name, environment.accountId)) {
+    if (!catalog.hasIdentity(kind, arn, name, environment.accountId)) {
         throw badInput(`${what} ${reference}: the plan has no ${kind} ${name} in ${environment.fileName}`);
     }
-    return { kind: kind as "group" | "user", ref: reference, env, name, arn, accountId: environment.accountId };
+    return { kind, ref: reference, env, name, arn, accountId: environment.accountId };
 }
 
 /**

@@ -3,18 +3,12 @@
 // as a source for role chaining. For each role it finds the least the request needs (MFA, the external
 // ID) by asking the analysis, never by reading the trust policy itself.
 import type { AccessContext, AccessResult } from "../analysis/access";
+import { STS_LIMITS } from "../aws";
 import type { RoleCatalog, SwitchableRole } from "./catalog";
 import { badInput } from "./errors";
 import { ssoRoleArn, type SwitchPrincipal } from "./principals";
 import { checkSessionName, fillSessionNamePattern, sanitizeSessionName } from "./session-name";
 
-/**
- * Role chaining (a role session assuming another role) limits the new session to one hour, whatever
- * the role's maximum (IAM User Guide, "Roles terms and concepts: role chaining").
- */
-export const CHAINED_MAX_SECONDS = 3600;
-/** The shortest session STS grants (STS API reference, AssumeRole DurationSeconds: 900 to the role's maximum). */
-export const MIN_SESSION_SECONDS = 900;
 /** AWS sets no limit on chains; three hops cover a person → a pipeline role → a deploy role and then some. */
 const DEFAULT_MAX_HOPS = 3;
 
@@ -90,7 +84,7 @@ export async function reachableRoles(catalog: RoleCatalog, principal: SwitchPrin
                     mfa: found.mfa,
                     externalId: found.externalId,
                     sessionName,
-                    durationSeconds: caller.chained ? Math.min(CHAINED_MAX_SECONDS, role.maxSessionSeconds) : role.maxSessionSeconds,
+                    durationSeconds: caller.chained ? Math.min(STS_LIMITS.chainedSessionSeconds, role.maxSessionSeconds) : role.maxSessionSeconds,
                     hops: hop,
                 });
                 next.push({ requester: role.arn, accountId: role.accountId, profile: role.profileName, chained: true });

@@ -1,14 +1,13 @@
 // The RoleSessionName a profile or the assume helper sends. CloudTrail records it next to every call
 // made with the session, so it says who switched; a trust with a session-name pattern
 // (`sessionNamePattern`, StringLike on sts:RoleSessionName) only lets in names that match it.
+import { STS_PATTERNS } from "../aws";
 import { badInput } from "./errors";
 
-/** STS AssumeRole RoleSessionName: 2-64 characters of [\w+=,.@-] (STS API reference). */
-export const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 const MAX_LENGTH = 64;
 
 export function checkSessionName(name: string, what: string): string {
-    if (!SESSION_NAME.test(name)) throw badInput(`${what} ${JSON.stringify(name)}: a session name is 2-64 characters of letters, digits and + = , . @ _ -`);
+    if (!STS_PATTERNS.roleSessionName.test(name)) throw badInput(`${what} ${JSON.stringify(name)}: a session name is 2-64 characters of letters, digits and + = , . @ _ -`);
     return name;
 }
 
