@@ -24,7 +24,11 @@ interface Run {
 }
 
 /** Runs `npm run assume -- ...argv` with STS mocked, an MFA reader answering `answer`, and no real command. */
-async function assume(catalog: RoleCatalog, argv: string[], options: { answer?: string; deps?: AssumeIo["deps"]; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
+async function assume(
+    catalog: RoleCatalog,
+    argv: string[],
+    options: { answer?: string; deps?: AssumeIo["deps"]; env?: NodeJS.ProcessEnv; spawn?: boolean } = {},
+): Promise<Run> {
     const io = capturedIo();
     const questions: string[] = [];
     const commands: Run["commands"] = [];
@@ -33,10 +37,12 @@ async function assume(catalog: RoleCatalog, argv: string[], options: { answer?: 
         stderr: io.stderr,
         catalog,
         env: options.env ?? { PATH: "/usr/bin", AWS_PROFILE: "dev-keys" },
-        run: async (command, args, env) => {
-            commands.push({ command, args, env });
-            return 7;
-        },
+        run: options.spawn
+            ? undefined
+            : async (command, args, env) => {
+                  commands.push({ command, args, env });
+                  return 7;
+              },
         deps: {
             localUser: "alice",
             readMfaCode:
@@ -329,5 +335,13 @@ describe("npm run assume", function () {
             process.env = saved;
             nested.restore();
         }
+    });
+
+    it("runs the command with the session in its environment and returns its exit code", async () => {
+        const check = `process.exit(process.env.AWS_SESSION_TOKEN === "token'quote" && !process.env.AWS_PROFILE ? 3 : 4)`;
+        const run = await assume(catalog, ["dev/ImageSharingRole", "--", process.execPath, "-e", check], { spawn: true });
+        assert.strictEqual(run.code, 3, run.stderr);
+        const missing = await assume(catalog, ["dev/ImageSharingRole", "--", "no-such-command-here"], { spawn: true });
+        assert.deepStrictEqual([missing.code, missing.stderr], [2, "assume: <command> no-such-command-here: not found\n"]);
     });
 });
