@@ -49,7 +49,10 @@ export async function main(argv: string[], io: AssumeIo = processIo): Promise<nu
         .description("Assume a role of the organization with STS, after checking the request against the offline plan.")
         .argument("<role>", "the role: <env>/<Role>, <env>/role/<Role>, <env>-<Role> or its ARN")
         .argument("[command...]", "command to run with the role's credentials (after --)")
-        .option("--principal <ref>", "who you are in the organization (<env>/group/<Name>, ...): checked against the offline analysis first")
+        .option(
+            "--principal <ref>",
+            "who you are in the organization (<env>/group/<Name>, ...): checked against the offline analysis first",
+        )
         .option("--profile <name>", "credentials for the call (default: the SDK's default provider chain)")
         .option("--mfa-serial <arn>", "your MFA device (default: the profile's mfa_serial)")
         .option("--token-code <code>", "the MFA code (default: asked at the terminal)")
@@ -61,8 +64,10 @@ export async function main(argv: string[], io: AssumeIo = processIo): Promise<nu
     return runCommand(program, argv, io, async () => {
         const options = program.opts<Options>();
         const [role, command = []] = program.processedArgs as [string, string[]];
-        if (options.print && command.length > 0) throw badInput(`--print: prints the credentials; give either --print or a command, not both`);
-        if (!options.print && command.length === 0) throw badInput(`<command>: give a command to run after --, or --print for export lines`);
+        if (options.print && command.length > 0)
+            throw badInput(`--print: prints the credentials; give either --print or a command, not both`);
+        if (!options.print && command.length === 0)
+            throw badInput(`<command>: give a command to run after --, or --print for export lines`);
         const catalog = io.catalog ?? (await loadCatalog(path.resolve(options.project), { exclusiveRuntime: true }));
         const session = await assumeRole(
             { role, ...options, durationSeconds: options.duration },

@@ -33,26 +33,41 @@ export interface ProfilesIo extends CommandIo {
 
 export async function main(argv: string[], io: ProfilesIo = processIo): Promise<number> {
     const program = new Command("profiles")
-        .description("Write AWS CLI profiles (also a Granted registry) for every role a principal may assume, from the offline access analysis.")
-        .requiredOption("--principal <ref>", "who switches: <env>/group/<Name>, <env>/user/<Name>, <env>/role/<Name> or sso/<PermissionSet>")
+        .description(
+            "Write AWS CLI profiles (also a Granted registry) for every role a principal may assume, from the offline access analysis.",
+        )
+        .requiredOption(
+            "--principal <ref>",
+            "who switches: <env>/group/<Name>, <env>/user/<Name>, <env>/role/<Name> or sso/<PermissionSet>",
+        )
         .option("--source-profile <name>", "the profile holding the principal's own credentials", "default")
         .option("--mfa-serial <arn>", "the principal's MFA device, for roles whose trust requires MFA")
-        .option("--session-name <name>", "RoleSessionName for every profile (default: the principal's name, fitted to each trust's pattern)")
+        .option(
+            "--session-name <name>",
+            "RoleSessionName for every profile (default: the principal's name, fitted to each trust's pattern)",
+        )
         .option("--sso-start-url <url>", "IAM Identity Center start URL (sso/ principals)")
         .option("--sso-region <region>", "IAM Identity Center region (default: the first environment's region)")
         .option("--sso-session <name>", "name of the [sso-session] section", "crossaccount")
-        .addOption(new Option("--sso-account <env...>", "environments where the permission set is provisioned (default: those it reaches a role from)"))
+        .addOption(
+            new Option(
+                "--sso-account <env...>",
+                "environments where the permission set is provisioned (default: those it reaches a role from)",
+            ),
+        )
         .option("--out <file>", "where to write: a file, or - for stdout", "-")
         .option("--granted-registry <dir>", "write a Granted profile registry instead: <dir>/granted.yml and <dir>/config")
         .option("--project <dir>", "directory holding Pulumi.yaml and the stack files", PROJECT_DIR);
     return runCommand(program, argv, io, async () => {
         const options = program.opts<Options>();
         if (options.mfaSerial !== undefined) checkMfaSerial(options.mfaSerial, "--mfa-serial");
-        if (!/^[\w+=,.@-]+$/.test(options.sourceProfile)) throw badInput(`--source-profile ${options.sourceProfile}: a profile name is letters, digits and + = , . @ _ -`);
+        if (!/^[\w+=,.@-]+$/.test(options.sourceProfile))
+            throw badInput(`--source-profile ${options.sourceProfile}: a profile name is letters, digits and + = , . @ _ -`);
         if (options.ssoStartUrl !== undefined && !/^https:\/\/\S+$/.test(options.ssoStartUrl)) {
             throw badInput(`--sso-start-url ${options.ssoStartUrl}: must be an https:// URL (your AWS access portal)`);
         }
-        if (options.grantedRegistry !== undefined && options.out !== "-") throw badInput(`--granted-registry: writes <dir>/config itself; give it or --out, not both`);
+        if (options.grantedRegistry !== undefined && options.out !== "-")
+            throw badInput(`--granted-registry: writes <dir>/config itself; give it or --out, not both`);
         const registry = options.grantedRegistry === undefined ? undefined : grantedRegistryFiles(options.grantedRegistry);
         const out = registry?.config ?? options.out;
         if (out !== "-") checkOverwrite(out, "--out");
@@ -68,13 +83,17 @@ export async function main(argv: string[], io: ProfilesIo = processIo): Promise<
             sourceProfile: options.sourceProfile,
             mfaSerial: options.mfaSerial,
             partition: catalog.partition,
-            sso: options.ssoStartUrl ? { sessionName: options.ssoSession, startUrl: options.ssoStartUrl, region: options.ssoRegion ?? firstRegion } : undefined,
+            sso: options.ssoStartUrl
+                ? { sessionName: options.ssoSession, startUrl: options.ssoStartUrl, region: options.ssoRegion ?? firstRegion }
+                : undefined,
         });
         if (out === "-") io.stdout.write(rendered.text);
         else fs.writeFileSync(out, rendered.text);
         if (registry) fs.writeFileSync(registry.manifest, GRANTED_MANIFEST);
         for (const note of rendered.notes) io.stderr.write(`profiles: ${note}\n`);
-        io.stderr.write(`profiles: ${reach.routes.length} role profile(s)${reach.sso.length ? ` and ${reach.sso.length} Identity Center profile(s)` : ""} for ${principal.ref}\n`);
+        io.stderr.write(
+            `profiles: ${reach.routes.length} role profile(s)${reach.sso.length ? ` and ${reach.sso.length} Identity Center profile(s)` : ""} for ${principal.ref}\n`,
+        );
         return 0;
     });
 }
@@ -94,7 +113,8 @@ function grantedRegistryFiles(dir: string): { config: string; manifest: string }
 function checkOverwrite(file: string, what: string): void {
     if (!fs.existsSync(file)) return;
     const head = fs.readFileSync(file, "utf8").slice(1, GENERATED_MARKER.length);
-    if (head !== GENERATED_MARKER.slice(1)) throw badInput(`${what} ${file}: exists and was not generated by npm run profiles; refusing to overwrite it`);
+    if (head !== GENERATED_MARKER.slice(1))
+        throw badInput(`${what} ${file}: exists and was not generated by npm run profiles; refusing to overwrite it`);
 }
 
 if (require.main === module) runMain("profiles", main);

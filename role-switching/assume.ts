@@ -13,7 +13,8 @@ import { directVerdict, reachableRoles, sessionNameFor } from "./reachable";
 import { checkSessionName, fillSessionNamePattern, sanitizeSessionName } from "./session-name";
 
 export function checkMfaSerial(serial: string, what: string): string {
-    if (!STS_PATTERNS.serialNumber.test(serial)) throw badInput(`${what} ${serial}: must be an MFA device ARN such as arn:aws:iam::111111111111:mfa/alice`);
+    if (!STS_PATTERNS.serialNumber.test(serial))
+        throw badInput(`${what} ${serial}: must be an MFA device ARN such as arn:aws:iam::111111111111:mfa/alice`);
     return serial;
 }
 
@@ -68,7 +69,9 @@ export async function assumeRole(request: AssumeRequest, deps: AssumeDeps): Prom
     if (request.mfaSerial !== undefined) checkMfaSerial(request.mfaSerial, "--mfa-serial");
     if (request.tokenCode !== undefined) checkTokenCode(request.tokenCode, "--token-code");
     if (request.externalId !== undefined && !externalIdSchema.safeParse(request.externalId).success) {
-        throw badInput("--external-id: must be 2-1,224 characters of letters, digits and + = , . @ : / _ - (value not shown: it is a secret)");
+        throw badInput(
+            "--external-id: must be 2-1,224 characters of letters, digits and + = , . @ : / _ - (value not shown: it is a secret)",
+        );
     }
     const principal = request.principal === undefined ? undefined : parsePrincipal(catalog, request.principal, "--principal");
     const profile = request.profile === undefined ? undefined : await readNamedProfile(request.profile, deps);
@@ -91,7 +94,9 @@ export async function assumeRole(request: AssumeRequest, deps: AssumeDeps): Prom
 
     const serial = request.mfaSerial ?? (profile && !isRoleProfile(profile) ? profile.mfa_serial : undefined);
     if (needsMfa && chained) {
-        throw denied(`${role.ref}: its trust requires MFA, and a role session (${request.profile ?? principal?.ref}) cannot present MFA when chaining roles`);
+        throw denied(
+            `${role.ref}: its trust requires MFA, and a role session (${request.profile ?? principal?.ref}) cannot present MFA when chaining roles`,
+        );
     }
     if (needsMfa && serial === undefined) {
         throw badInput(`--mfa-serial: the trust of ${role.ref} requires MFA; give your MFA device's ARN (or a --profile with mfa_serial)`);
@@ -107,13 +112,23 @@ export async function assumeRole(request: AssumeRequest, deps: AssumeDeps): Prom
     }
     if (request.externalId !== undefined) input.ExternalId = request.externalId;
 
-    const credentials = request.profile === undefined ? undefined : (deps.profileCredentials ?? defaultProfileCredentials(deps))(request.profile);
+    const credentials =
+        request.profile === undefined ? undefined : (deps.profileCredentials ?? defaultProfileCredentials(deps))(request.profile);
     const client = (deps.stsClient ?? ((region, creds) => new STSClient({ region, credentials: creds })))(role.region, credentials);
     try {
         const out = await client.send(new AssumeRoleCommand(input));
         const c = out.Credentials;
         if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw denied(`STS AssumeRole on ${role.arn} returned no credentials`);
-        return { role, request: input, credentials: { AccessKeyId: c.AccessKeyId, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken, Expiration: c.Expiration } };
+        return {
+            role,
+            request: input,
+            credentials: {
+                AccessKeyId: c.AccessKeyId,
+                SecretAccessKey: c.SecretAccessKey,
+                SessionToken: c.SessionToken,
+                Expiration: c.Expiration,
+            },
+        };
     } catch (error) {
         throw await stsFailure(error as Error, catalog, role, principal, sessionName, request.profile);
     }
@@ -147,7 +162,8 @@ function sessionVariables(session: AssumedSession): Record<string, string> {
 }
 
 function checkTokenCode(code: string, what: string): string {
-    if (!STS_PATTERNS.tokenCode.test(code)) throw badInput(`${what}: must be the 6 digits your MFA device shows (got ${code.length} character(s))`);
+    if (!STS_PATTERNS.tokenCode.test(code))
+        throw badInput(`${what}: must be the 6 digits your MFA device shows (got ${code.length} character(s))`);
     return code;
 }
 
@@ -159,7 +175,8 @@ function checkDuration(role: SwitchableRole, requested: number | undefined, chai
         throw badInput(`--duration ${requested}: must be a whole number of seconds, at least ${STS_LIMITS.minSessionSeconds}`);
     }
     if (seconds > max) {
-        const why = chained && max < role.maxSessionSeconds ? "role chaining limits sessions to one hour" : `the role's maximum session duration`;
+        const why =
+            chained && max < role.maxSessionSeconds ? "role chaining limits sessions to one hour" : `the role's maximum session duration`;
         throw badInput(`--duration ${seconds}: above ${max} seconds for ${role.ref} (${why})`);
     }
     return seconds;
@@ -172,7 +189,12 @@ function defaultSessionName(role: SwitchableRole, principal: SwitchPrincipal | u
 }
 
 function isRoleProfile(profile: ProfileData): boolean {
-    return profile.role_arn !== undefined || profile.sso_session !== undefined || profile.sso_start_url !== undefined || profile.sso_account_id !== undefined;
+    return (
+        profile.role_arn !== undefined ||
+        profile.sso_session !== undefined ||
+        profile.sso_start_url !== undefined ||
+        profile.sso_account_id !== undefined
+    );
 }
 
 async function readNamedProfile(name: string, deps: AssumeDeps): Promise<ProfileData> {
@@ -207,16 +229,25 @@ async function trustAsksForMfa(catalog: RoleCatalog, role: SwitchableRole, sessi
     for (const accountId of new Set(Object.values(catalog.organization.environments).map((e) => e.accountId))) {
         const root = `arn:${catalog.partition}:iam::${accountId}:root`;
         if ((await catalog.evaluate(root, role, { sessionName, externalId })).result === "Allowed") return false;
-        if (!withMfa) withMfa = (await catalog.evaluate(root, role, { sessionName, externalId, mfa: true, mfaAgeSeconds: 0 })).result === "Allowed";
+        if (!withMfa)
+            withMfa = (await catalog.evaluate(root, role, { sessionName, externalId, mfa: true, mfaAgeSeconds: 0 })).result === "Allowed";
     }
     return withMfa;
 }
 
 /** The analysis' reason, and the profile to go through when the role is only reachable by chaining. */
-async function whyNot(catalog: RoleCatalog, principal: SwitchPrincipal, role: SwitchableRole, sessionName: string, explanation: string): Promise<string> {
+async function whyNot(
+    catalog: RoleCatalog,
+    principal: SwitchPrincipal,
+    role: SwitchableRole,
+    sessionName: string,
+    explanation: string,
+): Promise<string> {
     const reach = await reachableRoles(catalog, principal, { sessionName });
     const route = reach.routes.find((r) => r.role.arn === role.arn);
-    const via = route?.sourceProfile ? `; it is reachable by role chaining: use --profile ${route.sourceProfile} (npm run profiles -- --principal ${principal.ref})` : "";
+    const via = route?.sourceProfile
+        ? `; it is reachable by role chaining: use --profile ${route.sourceProfile} (npm run profiles -- --principal ${principal.ref})`
+        : "";
     return `${principal.ref} may not assume ${role.ref} according to the offline analysis (no STS call made): ${explanation}${via}`;
 }
 
@@ -230,7 +261,10 @@ async function stsFailure(
 ): Promise<Error> {
     if (error.name === "SwitchError") return error;
     if (error.name === "CredentialsProviderError") {
-        const from = profile === undefined ? "the default provider chain (environment, AWS_PROFILE, ~/.aws, SSO, container, instance)" : `profile ${profile}`;
+        const from =
+            profile === undefined
+                ? "the default provider chain (environment, AWS_PROFILE, ~/.aws, SSO, container, instance)"
+                : `profile ${profile}`;
         return badInput(`no AWS credentials from ${from}: ${error.message.split("\n")[0]}`);
     }
     const code = (error as { Code?: string }).Code ?? error.name;

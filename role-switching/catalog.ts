@@ -66,7 +66,9 @@ export class RoleCatalog {
         if (found) return found;
         const env = ref?.env;
         if (env && !this.environment(env)) {
-            throw badInput(`${what} ${reference}: no environment '${env}' (known: ${Object.keys(this.organization.environments).sort().join(", ")})`);
+            throw badInput(
+                `${what} ${reference}: no environment '${env}' (known: ${Object.keys(this.organization.environments).sort().join(", ")})`,
+            );
         }
         throw badInput(`${what} ${reference}: no such role in the plan (expected <env>/<RoleName>, <env>/role/<RoleName> or a role ARN)`);
     }

@@ -32,7 +32,12 @@ export async function runCommand(program: Command, argv: string[], io: CommandIo
             io.stderr.write(`${program.name()}: ${error.message}\n`);
             return error.exitCode;
         }
-        if (error instanceof ConfigError || error instanceof StackFileError || error instanceof UsageError || error instanceof StackCycleError) {
+        if (
+            error instanceof ConfigError ||
+            error instanceof StackFileError ||
+            error instanceof UsageError ||
+            error instanceof StackCycleError
+        ) {
             io.stderr.write(`${(error as Error).message}\n`);
             return 2;
         }
@@ -45,7 +50,9 @@ export function runMain(name: string, main: (argv: string[]) => Promise<number>)
     main(process.argv.slice(2)).then(
         (code) => (process.exitCode = code),
         (error) => {
-            process.stderr.write(`${name} failed: ${process.env.DEBUG ? ((error as Error).stack ?? error) : ((error as Error).message ?? error)}\n`);
+            process.stderr.write(
+                `${name} failed: ${process.env.DEBUG ? ((error as Error).stack ?? error) : ((error as Error).message ?? error)}\n`,
+            );
             process.exitCode = 1;
         },
     );

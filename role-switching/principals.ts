@@ -28,7 +28,9 @@ export function parsePrincipal(catalog: RoleCatalog, reference: string, what: st
     const { env, kind, name } = ref;
     const environment = catalog.environment(env);
     if (!environment) {
-        throw badInput(`${what} ${reference}: no environment '${env}' (known: ${Object.keys(catalog.organization.environments).sort().join(", ")})`);
+        throw badInput(
+            `${what} ${reference}: no environment '${env}' (known: ${Object.keys(catalog.organization.environments).sort().join(", ")})`,
+        );
     }
     if (kind === "role") {
         const role = catalog.role(`${env}/role/${name}`, what);

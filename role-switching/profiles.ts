@@ -40,15 +40,23 @@ export function renderProfiles(reach: Reachability, options: ProfileOptions): Re
     ];
     if (principal.kind === "sso") {
         if (!options.sso) throw badInput(`--principal ${principal.ref}: an Identity Center principal needs --sso-start-url`);
-        lines.push("", `[sso-session ${options.sso.sessionName}]`, `sso_start_url = ${options.sso.startUrl}`, `sso_region = ${options.sso.region}`);
+        lines.push(
+            "",
+            `[sso-session ${options.sso.sessionName}]`,
+            `sso_start_url = ${options.sso.startUrl}`,
+            `sso_region = ${options.sso.region}`,
+        );
         lines.push("sso_registration_scopes = sso:account:access");
         for (const access of reach.sso) lines.push("", ...ssoProfile(access, options.sso.sessionName));
     }
-    const mfaSerial = options.mfaSerial !== undefined ? { value: options.mfaSerial, placeholder: false } : defaultMfaSerial(principal, options.partition);
+    const mfaSerial =
+        options.mfaSerial !== undefined ? { value: options.mfaSerial, placeholder: false } : defaultMfaSerial(principal, options.partition);
     for (const route of reach.routes) {
         lines.push("", ...roleProfile(route, route.sourceProfile ?? options.sourceProfile, mfaSerial.value));
-        if (route.mfa && mfaSerial.placeholder) notes.push(`${route.role.profileName}: mfa_serial is a placeholder: pass --mfa-serial with your MFA device's ARN`);
-        if (route.externalId) notes.push(`${route.role.profileName}: external_id is a placeholder: ask the owner of ${route.role.ref} for the external ID`);
+        if (route.mfa && mfaSerial.placeholder)
+            notes.push(`${route.role.profileName}: mfa_serial is a placeholder: pass --mfa-serial with your MFA device's ARN`);
+        if (route.externalId)
+            notes.push(`${route.role.profileName}: external_id is a placeholder: ask the owner of ${route.role.ref} for the external ID`);
     }
     if (reach.routes.length === 0 && reach.sso.length === 0) notes.push(`${principal.ref} may assume no role of the plan`);
     return { text: `${lines.join("\n")}\n`, notes };
@@ -78,7 +86,8 @@ function ssoProfile(access: SsoAccess, sessionName: string): string[] {
 
 /** A user's virtual MFA device is conventionally named after the user; a group's members each have their own. */
 function defaultMfaSerial(principal: SwitchPrincipal, partition: string): { value: string; placeholder: boolean } {
-    if (principal.kind === "user") return { value: `arn:${partition}:iam::${principal.accountId}:mfa/${principal.name}`, placeholder: false };
+    if (principal.kind === "user")
+        return { value: `arn:${partition}:iam::${principal.accountId}:mfa/${principal.name}`, placeholder: false };
     const account = "accountId" in principal ? principal.accountId : "<account-id>";
     return { value: `arn:${partition}:iam::${account}:mfa/<your-user-name>`, placeholder: true };
 }

@@ -84,7 +84,9 @@ export async function reachableRoles(catalog: RoleCatalog, principal: SwitchPrin
                     mfa: found.mfa,
                     externalId: found.externalId,
                     sessionName,
-                    durationSeconds: caller.chained ? Math.min(STS_LIMITS.chainedSessionSeconds, role.maxSessionSeconds) : role.maxSessionSeconds,
+                    durationSeconds: caller.chained
+                        ? Math.min(STS_LIMITS.chainedSessionSeconds, role.maxSessionSeconds)
+                        : role.maxSessionSeconds,
                     hops: hop,
                 });
                 next.push({ requester: role.arn, accountId: role.accountId, profile: role.profileName, chained: true });
@@ -118,7 +120,11 @@ export async function directVerdict(
     sessionName: string,
     ssoEnvironments?: string[],
 ): Promise<DirectVerdict> {
-    const callers = startingCallers(catalog, principal, principal.kind === "sso" ? ssoAccesses(catalog, principal.permissionSet, ssoEnvironments) : []);
+    const callers = startingCallers(
+        catalog,
+        principal,
+        principal.kind === "sso" ? ssoAccesses(catalog, principal.permissionSet, ssoEnvironments) : [],
+    );
     let last: DirectVerdict | undefined;
     for (const caller of callers.sort((a, b) => Number(b.accountId === role.accountId) - Number(a.accountId === role.accountId))) {
         last = await leastContext(catalog, caller, role, sessionName);
@@ -155,8 +161,17 @@ function ssoAccesses(catalog: RoleCatalog, permissionSet: string, environments?:
     const names = environments ?? Object.keys(catalog.organization.environments).sort();
     return names.map((env) => {
         const environment = catalog.environment(env);
-        if (!environment) throw badInput(`--sso-account ${env}: no such environment (known: ${Object.keys(catalog.organization.environments).sort().join(", ")})`);
-        return { env, accountId: environment.accountId, region: environment.region, permissionSet, profileName: `${env}-sso-${permissionSet}` };
+        if (!environment)
+            throw badInput(
+                `--sso-account ${env}: no such environment (known: ${Object.keys(catalog.organization.environments).sort().join(", ")})`,
+            );
+        return {
+            env,
+            accountId: environment.accountId,
+            region: environment.region,
+            permissionSet,
+            profileName: `${env}-sso-${permissionSet}`,
+        };
     });
 }
 
@@ -172,7 +187,8 @@ async function leastContext(catalog: RoleCatalog, caller: Caller, role: Switchab
     const result = await catalog.evaluate(caller.requester, role, full);
     if (result.result !== "Allowed") return { allowed: false, mfa: false, externalId: false, result };
     let mfa = !!full.mfa;
-    if (mfa && (await catalog.evaluate(caller.requester, role, { ...full, mfa: false, mfaAgeSeconds: undefined })).result === "Allowed") mfa = false;
+    if (mfa && (await catalog.evaluate(caller.requester, role, { ...full, mfa: false, mfaAgeSeconds: undefined })).result === "Allowed")
+        mfa = false;
     let externalId = full.externalId !== undefined;
     if (externalId) {
         const without: AccessContext = { sessionName, ...(mfa ? { mfa: true, mfaAgeSeconds: 0 } : {}) };

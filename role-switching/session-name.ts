@@ -7,7 +7,8 @@ import { badInput } from "./errors";
 const MAX_LENGTH = 64;
 
 export function checkSessionName(name: string, what: string): string {
-    if (!STS_PATTERNS.roleSessionName.test(name)) throw badInput(`${what} ${JSON.stringify(name)}: a session name is 2-64 characters of letters, digits and + = , . @ _ -`);
+    if (!STS_PATTERNS.roleSessionName.test(name))
+        throw badInput(`${what} ${JSON.stringify(name)}: a session name is 2-64 characters of letters, digits and + = , . @ _ -`);
     return name;
 }
 

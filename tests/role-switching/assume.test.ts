@@ -13,7 +13,12 @@ import type { RoleCatalog } from "../../role-switching/catalog";
 import { VENDOR_SECRET, capturedIo, editedCatalog, referenceCatalog, tempDir } from "./support";
 
 const ALICE_MFA = "arn:aws:iam::111111111111:mfa/alice";
-const CREDENTIALS = { AccessKeyId: "ASIAEXAMPLE", SecretAccessKey: "secret/key", SessionToken: "token'quote", Expiration: new Date("2026-06-01T01:00:00Z") };
+const CREDENTIALS = {
+    AccessKeyId: "ASIAEXAMPLE",
+    SecretAccessKey: "secret/key",
+    SessionToken: "token'quote",
+    Expiration: new Date("2026-06-01T01:00:00Z"),
+};
 
 interface Run {
     code: number;
@@ -76,7 +81,11 @@ describe("npm run assume", function () {
     const requests = () => sts.commandCalls(AssumeRoleCommand).map((call) => call.args[0].input);
 
     it("asks for the MFA code at the terminal and sends the request the trust needs", async () => {
-        const run = await assume(catalog, ["prod/UpdateApp", "--principal", "dev/group/Developers", "--mfa-serial", ALICE_MFA, "--", "aws", "s3", "ls"], { answer: "123456" });
+        const run = await assume(
+            catalog,
+            ["prod/UpdateApp", "--principal", "dev/group/Developers", "--mfa-serial", ALICE_MFA, "--", "aws", "s3", "ls"],
+            { answer: "123456" },
+        );
         assert.strictEqual(run.code, 7, run.stderr);
         assert.deepStrictEqual(run.questions, [`MFA code for ${ALICE_MFA}: `]);
         assert.deepStrictEqual(requests(), [
@@ -88,7 +97,10 @@ describe("npm run assume", function () {
                 TokenCode: "123456",
             },
         ]);
-        assert.deepStrictEqual(run.commands.map((c) => [c.command, c.args]), [["aws", ["s3", "ls"]]]);
+        assert.deepStrictEqual(
+            run.commands.map((c) => [c.command, c.args]),
+            [["aws", ["s3", "ls"]]],
+        );
         const env = run.commands[0].env;
         assert.strictEqual(env.AWS_ACCESS_KEY_ID, "ASIAEXAMPLE");
         assert.strictEqual(env.AWS_SECRET_ACCESS_KEY, "secret/key");
@@ -116,20 +128,40 @@ describe("npm run assume", function () {
         );
         // Without --principal the session is named after the local user.
         assert.deepStrictEqual(requests(), [
-            { RoleArn: "arn:aws:iam::999999999999:role/AppReadOnly", RoleSessionName: "alice", DurationSeconds: 3600, SerialNumber: ALICE_MFA, TokenCode: "654321" },
+            {
+                RoleArn: "arn:aws:iam::999999999999:role/AppReadOnly",
+                RoleSessionName: "alice",
+                DurationSeconds: 3600,
+                SerialNumber: ALICE_MFA,
+                TokenCode: "654321",
+            },
         ]);
     });
 
     it("asks for no MFA where the trust needs none", async () => {
         const run = await assume(catalog, ["dev/ImageSharingRole", "--principal", "dev/group/Developers", "--duration", "900", "--print"]);
         assert.strictEqual(run.code, 0, run.stderr);
-        assert.deepStrictEqual(requests(), [{ RoleArn: "arn:aws:iam::111111111111:role/ImageSharingRole", RoleSessionName: "Developers", DurationSeconds: 900 }]);
+        assert.deepStrictEqual(requests(), [
+            { RoleArn: "arn:aws:iam::111111111111:role/ImageSharingRole", RoleSessionName: "Developers", DurationSeconds: 900 },
+        ]);
     });
 
     it("exits 1 without calling STS when the analysis denies the principal, naming the denying statement", async () => {
-        const run = await assume(catalog, ["prod/UpdateApp", "--principal", "dev/group/Testers", "--mfa-serial", ALICE_MFA, "--token-code", "123456", "--print"]);
+        const run = await assume(catalog, [
+            "prod/UpdateApp",
+            "--principal",
+            "dev/group/Testers",
+            "--mfa-serial",
+            ALICE_MFA,
+            "--token-code",
+            "123456",
+            "--print",
+        ]);
         assert.strictEqual(run.code, 1);
-        assert.match(run.stderr, /^assume: dev\/group\/Testers may not assume prod\/role\/UpdateApp according to the offline analysis \(no STS call made\): ExplicitlyDenied: /);
+        assert.match(
+            run.stderr,
+            /^assume: dev\/group\/Testers may not assume prod\/role\/UpdateApp according to the offline analysis \(no STS call made\): ExplicitlyDenied: /,
+        );
         assert.match(run.stderr, /denied by Testers\/deny-assume-cross-account-roles-2#DenyAssumeRole/);
         assert.deepStrictEqual(requests(), []);
     });
@@ -137,7 +169,10 @@ describe("npm run assume", function () {
     it("exits 1 explaining the missing grant when nothing allows the principal", async () => {
         const run = await assume(catalog, ["test/IntegrationTests", "--principal", "test/group/Testers", "--print"]);
         assert.strictEqual(run.code, 1);
-        assert.match(run.stderr, /test\/group\/Testers may not assume test\/role\/IntegrationTests .*ImplicitlyDenied: .*identity policies: no statement allows/);
+        assert.match(
+            run.stderr,
+            /test\/group\/Testers may not assume test\/role\/IntegrationTests .*ImplicitlyDenied: .*identity policies: no statement allows/,
+        );
         assert.deepStrictEqual(requests(), []);
     });
 
@@ -149,32 +184,59 @@ describe("npm run assume", function () {
     });
 
     it("checks --duration against the role's maximum before any call", async () => {
-        const run = await assume(catalog, ["prod/UpdateApp", "--duration", "7200", "--mfa-serial", ALICE_MFA, "--token-code", "123456", "--print"]);
+        const run = await assume(catalog, [
+            "prod/UpdateApp",
+            "--duration",
+            "7200",
+            "--mfa-serial",
+            ALICE_MFA,
+            "--token-code",
+            "123456",
+            "--print",
+        ]);
         assert.strictEqual(run.code, 2);
-        assert.strictEqual(run.stderr, "assume: --duration 7200: above 3600 seconds for prod/role/UpdateApp (the role's maximum session duration)\n");
+        assert.strictEqual(
+            run.stderr,
+            "assume: --duration 7200: above 3600 seconds for prod/role/UpdateApp (the role's maximum session duration)\n",
+        );
         assert.deepStrictEqual(requests(), []);
     });
 
     it("allows up to a role's longer maximum, but one hour when chaining", async () => {
         const ok = await assume(edited, ["prod/VendorAudit", "--external-id", VENDOR_SECRET, "--duration", "7200", "--print"]);
         assert.strictEqual(ok.code, 0, ok.stderr);
-        assert.deepStrictEqual(requests(), [{ RoleArn: "arn:aws:iam::999999999999:role/VendorAudit", RoleSessionName: "alice", DurationSeconds: 7200, ExternalId: VENDOR_SECRET }]);
+        assert.deepStrictEqual(requests(), [
+            {
+                RoleArn: "arn:aws:iam::999999999999:role/VendorAudit",
+                RoleSessionName: "alice",
+                DurationSeconds: 7200,
+                ExternalId: VENDOR_SECRET,
+            },
+        ]);
         assert.ok(!ok.stderr.includes(VENDOR_SECRET));
         const chained = await assume(edited, ["prod/Deployer", "--principal", "dev/role/Pipeline", "--duration", "7200", "--print"]);
         assert.strictEqual(chained.code, 2);
-        assert.strictEqual(chained.stderr, "assume: --duration 7200: above 3600 seconds for prod/role/Deployer (role chaining limits sessions to one hour)\n");
+        assert.strictEqual(
+            chained.stderr,
+            "assume: --duration 7200: above 3600 seconds for prod/role/Deployer (role chaining limits sessions to one hour)\n",
+        );
     });
 
     it("fits the session name to the trust's pattern", async () => {
         const run = await assume(edited, ["prod/Deployer", "--principal", "dev/role/Pipeline", "--print"]);
         assert.strictEqual(run.code, 0, run.stderr);
-        assert.deepStrictEqual(requests(), [{ RoleArn: "arn:aws:iam::999999999999:role/Deployer", RoleSessionName: "deploy-Pipeline", DurationSeconds: 3600 }]);
+        assert.deepStrictEqual(requests(), [
+            { RoleArn: "arn:aws:iam::999999999999:role/Deployer", RoleSessionName: "deploy-Pipeline", DurationSeconds: 3600 },
+        ]);
     });
 
     it("needs --external-id when the trust requires one, and never prints it", async () => {
         const run = await assume(edited, ["prod/VendorAudit", "--print"]);
         assert.strictEqual(run.code, 2);
-        assert.strictEqual(run.stderr, "assume: --external-id: the trust of prod/role/VendorAudit requires an external ID; ask the role's owner for it\n");
+        assert.strictEqual(
+            run.stderr,
+            "assume: --external-id: the trust of prod/role/VendorAudit requires an external ID; ask the role's owner for it\n",
+        );
         const bad = await assume(edited, ["prod/VendorAudit", "--external-id", "x", "--print"]);
         assert.strictEqual(bad.code, 2);
         assert.match(bad.stderr, /^assume: --external-id: must be 2-1,224 characters .*\(value not shown: it is a secret\)\n$/);
@@ -197,7 +259,10 @@ describe("npm run assume", function () {
     it("needs an MFA device, and a terminal or --token-code, when the trust requires MFA", async () => {
         const noSerial = await assume(catalog, ["prod/UpdateApp", "--print"]);
         assert.strictEqual(noSerial.code, 2);
-        assert.strictEqual(noSerial.stderr, "assume: --mfa-serial: the trust of prod/role/UpdateApp requires MFA; give your MFA device's ARN (or a --profile with mfa_serial)\n");
+        assert.strictEqual(
+            noSerial.stderr,
+            "assume: --mfa-serial: the trust of prod/role/UpdateApp requires MFA; give your MFA device's ARN (or a --profile with mfa_serial)\n",
+        );
         const noTerminal = await assume(catalog, ["prod/UpdateApp", "--mfa-serial", ALICE_MFA, "--print"]);
         assert.strictEqual(noTerminal.code, 2);
         assert.strictEqual(noTerminal.stderr, `assume: --token-code: MFA is needed for ${ALICE_MFA} and there is no terminal to ask at\n`);
@@ -208,7 +273,8 @@ describe("npm run assume", function () {
         const run = await assume(catalog, ["prod/UpdateApp", "--profile", "dev-keys", "--print"], {
             answer: "111222",
             deps: {
-                readProfile: async (name) => (name === "dev-keys" ? { aws_access_key_id: "AKID", aws_secret_access_key: "s", mfa_serial: ALICE_MFA } : undefined),
+                readProfile: async (name) =>
+                    name === "dev-keys" ? { aws_access_key_id: "AKID", aws_secret_access_key: "s", mfa_serial: ALICE_MFA } : undefined,
                 profileCredentials: () => async () => ({ accessKeyId: "AKID", secretAccessKey: "s" }),
             },
         });
@@ -218,12 +284,23 @@ describe("npm run assume", function () {
     });
 
     it("names an unknown profile, role or environment", async () => {
-        const profile = await assume(catalog, ["prod/UpdateApp", "--profile", "nope", "--print"], { deps: { readProfile: async () => undefined } });
-        assert.deepStrictEqual([profile.code, profile.stderr], [2, "assume: --profile nope: no such profile in the AWS config or credentials file\n"]);
+        const profile = await assume(catalog, ["prod/UpdateApp", "--profile", "nope", "--print"], {
+            deps: { readProfile: async () => undefined },
+        });
+        assert.deepStrictEqual(
+            [profile.code, profile.stderr],
+            [2, "assume: --profile nope: no such profile in the AWS config or credentials file\n"],
+        );
         const role = await assume(catalog, ["prod/Nope", "--print"]);
-        assert.deepStrictEqual([role.code, role.stderr], [2, "assume: role prod/Nope: no such role in the plan (expected <env>/<RoleName>, <env>/role/<RoleName> or a role ARN)\n"]);
+        assert.deepStrictEqual(
+            [role.code, role.stderr],
+            [2, "assume: role prod/Nope: no such role in the plan (expected <env>/<RoleName>, <env>/role/<RoleName> or a role ARN)\n"],
+        );
         const env = await assume(catalog, ["staging/UpdateApp", "--print"]);
-        assert.deepStrictEqual([env.code, env.stderr], [2, "assume: role staging/UpdateApp: no environment 'staging' (known: dev, prod, test)\n"]);
+        assert.deepStrictEqual(
+            [env.code, env.stderr],
+            [2, "assume: role staging/UpdateApp: no environment 'staging' (known: dev, prod, test)\n"],
+        );
         const principal = await assume(catalog, ["prod/UpdateApp", "--principal", "dev/team/x", "--print"]);
         assert.strictEqual(principal.code, 2);
         assert.match(principal.stderr, /^assume: --principal dev\/team\/x: expected <env>\/group\/<Name>/);
@@ -232,21 +309,37 @@ describe("npm run assume", function () {
 
     it("rejects bad arguments with exit 2 and one message", async () => {
         const duration = await assume(catalog, ["prod/UpdateApp", "--duration", "1h", "--print"]);
-        assert.deepStrictEqual([duration.code, duration.stderr], [2, "error: option '--duration <seconds>' argument '1h' is invalid. must be a whole number of seconds\n"]);
+        assert.deepStrictEqual(
+            [duration.code, duration.stderr],
+            [2, "error: option '--duration <seconds>' argument '1h' is invalid. must be a whole number of seconds\n"],
+        );
         const short = await assume(catalog, ["dev/ImageSharingRole", "--duration", "60", "--print"]);
         assert.deepStrictEqual([short.code, short.stderr], [2, "assume: --duration 60: must be a whole number of seconds, at least 900\n"]);
         const session = await assume(catalog, ["dev/ImageSharingRole", "--session-name", "has space", "--print"]);
-        assert.deepStrictEqual([session.code, session.stderr], [2, 'assume: --session-name "has space": a session name is 2-64 characters of letters, digits and + = , . @ _ -\n']);
+        assert.deepStrictEqual(
+            [session.code, session.stderr],
+            [2, 'assume: --session-name "has space": a session name is 2-64 characters of letters, digits and + = , . @ _ -\n'],
+        );
         const nothing = await assume(catalog, ["dev/ImageSharingRole"]);
-        assert.deepStrictEqual([nothing.code, nothing.stderr], [2, "assume: <command>: give a command to run after --, or --print for export lines\n"]);
+        assert.deepStrictEqual(
+            [nothing.code, nothing.stderr],
+            [2, "assume: <command>: give a command to run after --, or --print for export lines\n"],
+        );
         assert.deepStrictEqual(requests(), []);
     });
 
     it("adds the analysis' view to an AccessDenied from STS", async () => {
-        sts.on(AssumeRoleCommand).rejects(Object.assign(new Error("User: arn:aws:iam::111111111111:user/bob is not authorized to perform: sts:AssumeRole"), { name: "AccessDenied" }));
+        sts.on(AssumeRoleCommand).rejects(
+            Object.assign(new Error("User: arn:aws:iam::111111111111:user/bob is not authorized to perform: sts:AssumeRole"), {
+                name: "AccessDenied",
+            }),
+        );
         const run = await assume(catalog, ["dev/ImageSharingRole", "--principal", "dev/group/Developers", "--print"]);
         assert.strictEqual(run.code, 1);
-        assert.match(run.stderr, /^assume: STS denied AssumeRole on arn:aws:iam::111111111111:role\/ImageSharingRole: User: .* The offline analysis allows dev\/group\/Developers \(Allowed: .*\): the denial comes from what the plan does not model/);
+        assert.match(
+            run.stderr,
+            /^assume: STS denied AssumeRole on arn:aws:iam::111111111111:role\/ImageSharingRole: User: .* The offline analysis allows dev\/group\/Developers \(Allowed: .*\): the denial comes from what the plan does not model/,
+        );
         const bare = await assume(catalog, ["dev/ImageSharingRole", "--print"]);
         assert.match(bare.stderr, /Pass --principal <ref> to compare with the offline analysis\.\n$/);
     });
@@ -264,7 +357,10 @@ describe("npm run assume", function () {
             });
             const run = await assume(catalog, ["dev/ImageSharingRole", "--print"]);
             assert.strictEqual(run.code, 2);
-            assert.match(run.stderr, /^assume: no AWS credentials from the default provider chain \(.*\): Could not load credentials from any providers\n$/);
+            assert.match(
+                run.stderr,
+                /^assume: no AWS credentials from the default provider chain \(.*\): Could not load credentials from any providers\n$/,
+            );
         } finally {
             process.env = saved;
         }
@@ -276,21 +372,35 @@ describe("npm run assume", function () {
         const xml = `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials>
             <AccessKeyId>ASIAWIRE</AccessKeyId><SecretAccessKey>wire</SecretAccessKey><SessionToken>wiretoken</SessionToken>
             <Expiration>2026-06-01T01:00:00Z</Expiration></Credentials></AssumeRoleResult></AssumeRoleResponse>`;
-        const run = await assume(edited, ["prod/VendorAudit", "--external-id", VENDOR_SECRET, "--session-name", "audit-run", "--duration", "7200", "--print"], {
-            deps: {
-                stsClient: (region) =>
-                    new STSClient({
-                        region,
-                        credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" },
-                        requestHandler: {
-                            handle: async (request: { hostname: string; body: string; headers: Record<string, string> }) => {
-                                sent.push({ hostname: request.hostname, body: request.body, authorization: request.headers.authorization });
-                                return { response: { statusCode: 200, headers: { "content-type": "text/xml" }, body: Readable.from([Buffer.from(xml)]) } };
+        const run = await assume(
+            edited,
+            ["prod/VendorAudit", "--external-id", VENDOR_SECRET, "--session-name", "audit-run", "--duration", "7200", "--print"],
+            {
+                deps: {
+                    stsClient: (region) =>
+                        new STSClient({
+                            region,
+                            credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" },
+                            requestHandler: {
+                                handle: async (request: { hostname: string; body: string; headers: Record<string, string> }) => {
+                                    sent.push({
+                                        hostname: request.hostname,
+                                        body: request.body,
+                                        authorization: request.headers.authorization,
+                                    });
+                                    return {
+                                        response: {
+                                            statusCode: 200,
+                                            headers: { "content-type": "text/xml" },
+                                            body: Readable.from([Buffer.from(xml)]),
+                                        },
+                                    };
+                                },
                             },
-                        },
-                    }),
+                        }),
+                },
             },
-        });
+        );
         assert.strictEqual(run.code, 0, run.stderr);
         assert.match(run.stdout, /export AWS_ACCESS_KEY_ID='ASIAWIRE'/);
         assert.strictEqual(sent.length, 1);
@@ -314,22 +424,41 @@ describe("npm run assume", function () {
         fs.writeFileSync(configFile, renderProfiles(reach, { sourceProfile: "dev-keys", partition: "aws" }).text);
         fs.writeFileSync(credentialsFile, "[dev-keys]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = secret\n");
         const nested = mockClient(NestedSTSClient);
-        nested.on(NestedAssumeRoleCommand).resolves({ Credentials: { AccessKeyId: "ASIAPIPELINE", SecretAccessKey: "p", SessionToken: "p", Expiration: new Date("2026-06-01T01:00:00Z") } });
+        nested
+            .on(NestedAssumeRoleCommand)
+            .resolves({
+                Credentials: {
+                    AccessKeyId: "ASIAPIPELINE",
+                    SecretAccessKey: "p",
+                    SessionToken: "p",
+                    Expiration: new Date("2026-06-01T01:00:00Z"),
+                },
+            });
         const saved = { ...process.env };
         try {
             Object.assign(process.env, { AWS_CONFIG_FILE: configFile, AWS_SHARED_CREDENTIALS_FILE: credentialsFile });
             const tooLong = await assume(edited, ["prod/Deployer", "--profile", "dev-Pipeline", "--duration", "7200", "--print"]);
-            assert.deepStrictEqual([tooLong.code, tooLong.stderr], [2, "assume: --duration 7200: above 3600 seconds for prod/role/Deployer (role chaining limits sessions to one hour)\n"]);
+            assert.deepStrictEqual(
+                [tooLong.code, tooLong.stderr],
+                [2, "assume: --duration 7200: above 3600 seconds for prod/role/Deployer (role chaining limits sessions to one hour)\n"],
+            );
             const run = await assume(edited, ["prod/Deployer", "--profile", "dev-Pipeline", "--session-name", "deploy-42", "--print"]);
             assert.strictEqual(run.code, 0, run.stderr);
-            assert.deepStrictEqual(requests(), [{ RoleArn: "arn:aws:iam::999999999999:role/Deployer", RoleSessionName: "deploy-42", DurationSeconds: 3600 }]);
+            assert.deepStrictEqual(requests(), [
+                { RoleArn: "arn:aws:iam::999999999999:role/Deployer", RoleSessionName: "deploy-42", DurationSeconds: 3600 },
+            ]);
             // The mock answers before the SDK resolves credentials: resolve the client's as its signer would.
             const credentials = await sts.commandCalls(AssumeRoleCommand)[0].thisValue.config.credentials();
             assert.strictEqual(credentials.accessKeyId, "ASIAPIPELINE");
             const hops = nested.commandCalls(NestedAssumeRoleCommand).map((c) => c.args[0].input);
             assert.ok(hops.length > 0);
             for (const hop of hops) {
-                assert.deepStrictEqual(hop, { RoleArn: "arn:aws:iam::111111111111:role/Pipeline", RoleSessionName: "Developers", ExternalId: undefined, DurationSeconds: 3600 });
+                assert.deepStrictEqual(hop, {
+                    RoleArn: "arn:aws:iam::111111111111:role/Pipeline",
+                    RoleSessionName: "Developers",
+                    ExternalId: undefined,
+                    DurationSeconds: 3600,
+                });
             }
         } finally {
             process.env = saved;

@@ -58,7 +58,10 @@ describe("npm run profiles: the reference organization", function () {
     });
 
     it("refuses a principal the plan does not know", async () => {
-        assert.throws(() => parsePrincipal(catalog, "dev/user/alice", "--principal"), /--principal dev\/user\/alice: the plan has no user alice in Pulumi.dev.yaml/);
+        assert.throws(
+            () => parsePrincipal(catalog, "dev/user/alice", "--principal"),
+            /--principal dev\/user\/alice: the plan has no user alice in Pulumi.dev.yaml/,
+        );
     });
 
     it("gives a role with no way in from anyone no profile: CiBuild trusts CodeBuild only", async () => {
@@ -68,7 +71,10 @@ describe("npm run profiles: the reference organization", function () {
     });
 
     it("is read by the SDK's fromIni, which sends exactly these values to STS", async () => {
-        const out = await profiles(catalog, "dev/group/Developers", { mfaSerial: "arn:aws:iam::111111111111:mfa/alice", sourceProfile: "dev-keys" });
+        const out = await profiles(catalog, "dev/group/Developers", {
+            mfaSerial: "arn:aws:iam::111111111111:mfa/alice",
+            sourceProfile: "dev-keys",
+        });
         const dir = tempDir("fromini");
         const configFilepath = path.join(dir, "config");
         const filepath = path.join(dir, "credentials");
@@ -78,7 +84,12 @@ describe("npm run profiles: the reference organization", function () {
         const sts = mockClient(STSClient);
         try {
             sts.on(AssumeRoleCommand).resolves({
-                Credentials: { AccessKeyId: "ASIAEXAMPLE", SecretAccessKey: "s", SessionToken: "t", Expiration: new Date("2026-06-01T01:00:00Z") },
+                Credentials: {
+                    AccessKeyId: "ASIAEXAMPLE",
+                    SecretAccessKey: "s",
+                    SessionToken: "t",
+                    Expiration: new Date("2026-06-01T01:00:00Z"),
+                },
             });
             const asked: string[] = [];
             const credentials = await fromIni({
@@ -93,23 +104,29 @@ describe("npm run profiles: the reference organization", function () {
             })();
             assert.strictEqual(credentials.accessKeyId, "ASIAEXAMPLE");
             assert.deepStrictEqual(asked, ["arn:aws:iam::111111111111:mfa/alice"]);
-            assert.deepStrictEqual(sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input), [
-                {
-                    RoleArn: "arn:aws:iam::999999999999:role/UpdateApp",
-                    RoleSessionName: "Developers",
-                    ExternalId: undefined,
-                    DurationSeconds: 3600,
-                    SerialNumber: "arn:aws:iam::111111111111:mfa/alice",
-                    TokenCode: "123456",
-                },
-            ]);
+            assert.deepStrictEqual(
+                sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input),
+                [
+                    {
+                        RoleArn: "arn:aws:iam::999999999999:role/UpdateApp",
+                        RoleSessionName: "Developers",
+                        ExternalId: undefined,
+                        DurationSeconds: 3600,
+                        SerialNumber: "arn:aws:iam::111111111111:mfa/alice",
+                        TokenCode: "123456",
+                    },
+                ],
+            );
         } finally {
             sts.restore();
         }
     });
 
     it("refuses a source profile that is also a generated profile's name", async () => {
-        await assert.rejects(profiles(catalog, "dev/group/Developers", { sourceProfile: "prod-UpdateApp" }), /--source-profile prod-UpdateApp: is also the name of a generated profile/);
+        await assert.rejects(
+            profiles(catalog, "dev/group/Developers", { sourceProfile: "prod-UpdateApp" }),
+            /--source-profile prod-UpdateApp: is also the name of a generated profile/,
+        );
     });
 });
 
@@ -145,7 +162,11 @@ describe("npm run profiles: an edited organization (role chain, vendor external 
             region: "us-east-1",
         });
         assert.ok(!out.text.includes(VENDOR_SECRET));
-        assert.ok(out.notes.includes("prod-VendorAudit: external_id is a placeholder: ask the owner of prod/role/VendorAudit for the external ID"));
+        assert.ok(
+            out.notes.includes(
+                "prod-VendorAudit: external_id is a placeholder: ask the owner of prod/role/VendorAudit for the external ID",
+            ),
+        );
     });
 
     it("derives a user's MFA device and session name from the user's name", async () => {
@@ -209,7 +230,11 @@ describe("npm run profiles: Identity Center principals (sso/<PermissionSet>)", f
         const out = await profiles(catalog, "sso/Deployers", { sso, ssoEnvironments: ["prod"] });
         const { ssoSessions } = await readConfig(out.text);
         assert.deepStrictEqual(ssoSessions, {
-            acme: { sso_start_url: "https://acme.awsapps.com/start", sso_region: "eu-west-1", sso_registration_scopes: "sso:account:access" },
+            acme: {
+                sso_start_url: "https://acme.awsapps.com/start",
+                sso_region: "eu-west-1",
+                sso_registration_scopes: "sso:account:access",
+            },
         });
         assert.deepStrictEqual(out.parsed["prod-sso-Deployers"], {
             sso_session: "acme",
@@ -246,8 +271,17 @@ describe("npm run profiles: Identity Center principals (sso/<PermissionSet>)", f
     });
 
     it("needs the start URL, and a known environment and a valid permission set name", async () => {
-        await assert.rejects(profiles(catalog, "sso/Deployers", { ssoEnvironments: ["prod"] }), /--principal sso\/Deployers: an Identity Center principal needs --sso-start-url/);
-        await assert.rejects(profiles(catalog, "sso/Deployers", { sso, ssoEnvironments: ["staging"] }), /--sso-account staging: no such environment \(known: dev, prod, test\)/);
-        assert.throws(() => parsePrincipal(catalog, "sso/Bad Name", "--principal"), /--principal sso\/Bad Name: a permission set name is 1-32 characters/);
+        await assert.rejects(
+            profiles(catalog, "sso/Deployers", { ssoEnvironments: ["prod"] }),
+            /--principal sso\/Deployers: an Identity Center principal needs --sso-start-url/,
+        );
+        await assert.rejects(
+            profiles(catalog, "sso/Deployers", { sso, ssoEnvironments: ["staging"] }),
+            /--sso-account staging: no such environment \(known: dev, prod, test\)/,
+        );
+        assert.throws(
+            () => parsePrincipal(catalog, "sso/Bad Name", "--principal"),
+            /--principal sso\/Bad Name: a permission set name is 1-32 characters/,
+        );
     });
 });

@@ -40,7 +40,8 @@ export function tempDir(prefix: string): string {
 export function editedCatalog(): Promise<RoleCatalog> {
     return once("edited", async () => {
         const dir = tempDir("edited-org");
-        for (const file of fs.readdirSync(REPO).filter((f) => /^Pulumi\..*yaml$/.test(f))) fs.copyFileSync(path.join(REPO, file), path.join(dir, file));
+        for (const file of fs.readdirSync(REPO).filter((f) => /^Pulumi\..*yaml$/.test(f)))
+            fs.copyFileSync(path.join(REPO, file), path.join(dir, file));
         edit(dir, "prod", (config) => {
             (config["crossaccount:roles"] as unknown[]).push(
                 {
@@ -53,7 +54,10 @@ export function editedCatalog(): Promise<RoleCatalog> {
                     // What an Identity Center trust looks like: prod's root narrowed to the Deployers permission set's roles.
                     name: "SsoDeploy",
                     maxSessionDurationSeconds: 7200,
-                    trust: { accounts: ["prod"], principalArns: ["arn:aws:iam::999999999999:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_Deployers_*"] },
+                    trust: {
+                        accounts: ["prod"],
+                        principalArns: ["arn:aws:iam::999999999999:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_Deployers_*"],
+                    },
                     permissions: [{ actions: ["s3:PutObject"], objects: ["prod/bucket/productionapp"] }],
                 },
                 {
@@ -70,11 +74,14 @@ export function editedCatalog(): Promise<RoleCatalog> {
                 trust: { accounts: ["dev"] },
                 permissions: [{ actions: ["sts:AssumeRole"], resources: ["arn:aws:iam::999999999999:role/Deployer"] }],
             });
-            (config["crossaccount:assumeRoleGrants"] as unknown[]).push({
-                effect: "Allow",
-                groups: ["Developers"],
-                roles: ["dev/role/Pipeline", "prod/role/VendorAudit"],
-            }, { effect: "Allow", users: ["alice"], roles: ["prod/role/UpdateApp"] });
+            (config["crossaccount:assumeRoleGrants"] as unknown[]).push(
+                {
+                    effect: "Allow",
+                    groups: ["Developers"],
+                    roles: ["dev/role/Pipeline", "prod/role/VendorAudit"],
+                },
+                { effect: "Allow", users: ["alice"], roles: ["prod/role/UpdateApp"] },
+            );
         });
         return loadCatalog(dir, { now: NOW });
     });
