@@ -3,15 +3,14 @@
 // Assumes the role with STS (AWS SDK v3, the default credential chain or --profile), after checking the
 // request against the offline plan, then runs the command with the session's credentials or prints
 // `export` lines. Exit codes: the command's; 0 printed; 1 denied (by the analysis or STS); 2 bad input.
-import { spawn } from "child_process";
 import * as os from "os";
 import * as path from "path";
-import * as readline from "readline";
 import { Command, InvalidArgumentError } from "commander";
 import { assumeRole, exportLines, sessionEnvironment, type AssumeDeps } from "../role-switching/assume";
 import { loadCatalog, type RoleCatalog } from "../role-switching/catalog";
 import { CommandIo, PROJECT_DIR, processIo, runCommand, runMain } from "../role-switching/command";
 import { badInput } from "../role-switching/errors";
+import { askAtTerminal, runInherited } from "../role-switching/terminal";
 
 // The project runs on Node 20 (Pulumi ~3.248); the locked SDK supports it, and its notice that later
 // versions will not would drown the one line this command prints.
@@ -79,26 +78,6 @@ export async function main(argv: string[], io: AssumeIo = processIo): Promise<nu
         }
         const env = sessionEnvironment(io.env ?? process.env, session);
         return (io.run ?? runInherited)(command[0], command.slice(1), env);
-    });
-}
-
-function askAtTerminal(question: string): Promise<string> {
-    const rl = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: true });
-    return new Promise((resolve) =>
-        rl.question(question, (answer) => {
-            rl.close();
-            resolve(answer);
-        }),
-    );
-}
-
-function runInherited(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const child = spawn(command, args, { stdio: "inherit", env });
-        child.on("error", (error: NodeJS.ErrnoException) =>
-            reject(error.code === "ENOENT" ? badInput(`<command> ${command}: not found`) : error),
-        );
-        child.on("exit", (code, signal) => resolve(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1)));
     });
 }
 
