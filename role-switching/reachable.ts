@@ -72,9 +72,7 @@ export async function reachableRoles(catalog: RoleCatalog, principal: SwitchPrin
         for (const role of catalog.roles) {
             if (routes.has(role.arn) || (principal.kind === "role" && principal.arn === role.arn)) continue;
             const sessionName = sessionNameFor(principal, role, options.sessionName);
-            // From the role's own account first: the shortest path a person would take.
-            const callers = [...frontier].sort((a, b) => Number(b.accountId === role.accountId) - Number(a.accountId === role.accountId));
-            for (const caller of callers) {
+            for (const caller of ownAccountFirst(frontier, role)) {
                 const found = await leastContext(catalog, caller, role, sessionName);
                 if (!found.allowed) continue;
                 routes.set(role.arn, {
@@ -125,12 +123,14 @@ export async function directVerdict(
         principal,
         principal.kind === "sso" ? ssoAccesses(catalog, principal.permissionSet, ssoEnvironments) : [],
     );
-    let last: DirectVerdict | undefined;
-    for (const caller of callers.sort((a, b) => Number(b.accountId === role.accountId) - Number(a.accountId === role.accountId))) {
-        last = await leastContext(catalog, caller, role, sessionName);
-        if (last.allowed) return last;
+    // Denied from everywhere: explain from the role's own account, the first one tried.
+    let first: DirectVerdict | undefined;
+    for (const caller of ownAccountFirst(callers, role)) {
+        const verdict = await leastContext(catalog, caller, role, sessionName);
+        if (verdict.allowed) return verdict;
+        first ??= verdict;
     }
-    return last!;
+    return first!;
 }
 
 /** The RoleSessionName for `role`: the given one, or the principal's name fitted to the trust's pattern. */
@@ -139,6 +139,11 @@ export function sessionNameFor(principal: SwitchPrincipal, role: SwitchableRole,
     const base = sanitizeSessionName(principal.name);
     if (!role.sessionNamePattern) return base;
     return fillSessionNamePattern(role.sessionNamePattern, base, principal.kind === "user" ? principal.name : undefined);
+}
+
+/** Callers from the role's own account first: the shortest path a person would take. */
+function ownAccountFirst(callers: Caller[], role: SwitchableRole): Caller[] {
+    return [...callers].sort((a, b) => Number(b.accountId === role.accountId) - Number(a.accountId === role.accountId));
 }
 
 function startingCallers(catalog: RoleCatalog, principal: SwitchPrincipal, sso: SsoAccess[]): Caller[] {

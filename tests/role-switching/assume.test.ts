@@ -222,6 +222,26 @@ describe("npm run assume", function () {
         );
     });
 
+    it("checks an Identity Center principal: its permission set's trust, no MFA, one hour", async () => {
+        const run = await assume(edited, ["prod/SsoDeploy", "--principal", "sso/Deployers", "--print"]);
+        assert.strictEqual(run.code, 0, run.stderr);
+        assert.deepStrictEqual(requests(), [
+            { RoleArn: "arn:aws:iam::999999999999:role/SsoDeploy", RoleSessionName: "Deployers", DurationSeconds: 3600 },
+        ]);
+        const long = await assume(edited, ["prod/SsoDeploy", "--principal", "sso/Deployers", "--duration", "7200", "--print"]);
+        assert.deepStrictEqual(
+            [long.code, long.stderr],
+            [2, "assume: --duration 7200: above 3600 seconds for prod/role/SsoDeploy (role chaining limits sessions to one hour)\n"],
+        );
+        const other = await assume(edited, ["prod/SsoDeploy", "--principal", "sso/Auditors", "--print"]);
+        assert.strictEqual(other.code, 1);
+        assert.match(
+            other.stderr,
+            /sso\/Auditors may not assume prod\/role\/SsoDeploy .*trust policy: conditions not met: aws:PrincipalArn/,
+        );
+        assert.strictEqual(requests().length, 1);
+    });
+
     it("fits the session name to the trust's pattern", async () => {
         const run = await assume(edited, ["prod/Deployer", "--principal", "dev/role/Pipeline", "--print"]);
         assert.strictEqual(run.code, 0, run.stderr);
@@ -424,16 +444,14 @@ describe("npm run assume", function () {
         fs.writeFileSync(configFile, renderProfiles(reach, { sourceProfile: "dev-keys", partition: "aws" }).text);
         fs.writeFileSync(credentialsFile, "[dev-keys]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = secret\n");
         const nested = mockClient(NestedSTSClient);
-        nested
-            .on(NestedAssumeRoleCommand)
-            .resolves({
-                Credentials: {
-                    AccessKeyId: "ASIAPIPELINE",
-                    SecretAccessKey: "p",
-                    SessionToken: "p",
-                    Expiration: new Date("2026-06-01T01:00:00Z"),
-                },
-            });
+        nested.on(NestedAssumeRoleCommand).resolves({
+            Credentials: {
+                AccessKeyId: "ASIAPIPELINE",
+                SecretAccessKey: "p",
+                SessionToken: "p",
+                Expiration: new Date("2026-06-01T01:00:00Z"),
+            },
+        });
         const saved = { ...process.env };
         try {
             Object.assign(process.env, { AWS_CONFIG_FILE: configFile, AWS_SHARED_CREDENTIALS_FILE: credentialsFile });
