@@ -63,6 +63,11 @@ export async function main(argv: string[], io: ProfilesIo = processIo): Promise<
         if (options.mfaSerial !== undefined) checkMfaSerial(options.mfaSerial, "--mfa-serial");
         if (!/^[\w+=,.@-]+$/.test(options.sourceProfile))
             throw badInput(`--source-profile ${options.sourceProfile}: a profile name is letters, digits and + = , . @ _ -`);
+        if (options.ssoRegion !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(options.ssoRegion)) {
+            throw badInput(`--sso-region ${options.ssoRegion}: must be an AWS region such as us-east-1`);
+        }
+        if (!/^[\w+=,.@-]+$/.test(options.ssoSession))
+            throw badInput(`--sso-session ${options.ssoSession}: a section name is letters, digits and + = , . @ _ -`);
         if (options.ssoStartUrl !== undefined && !/^https:\/\/\S+$/.test(options.ssoStartUrl)) {
             throw badInput(`--sso-start-url ${options.ssoStartUrl}: must be an https:// URL (your AWS access portal)`);
         }
