@@ -99,6 +99,14 @@ describe("npm run profiles: the command", function () {
                 "profiles: --granted-registry: writes <dir>/config itself; give it or --out, not both\n",
             ],
             [
+                ["--principal", "sso/Deployers", "--sso-region", "Frankfurt"],
+                "profiles: --sso-region Frankfurt: must be an AWS region such as us-east-1\n",
+            ],
+            [
+                ["--principal", "sso/Deployers", "--sso-session", "my session"],
+                "profiles: --sso-session my session: a section name is letters, digits and + = , . @ _ -\n",
+            ],
+            [
                 ["--principal", "sso/Deployers", "--sso-start-url", "http://x"],
                 "profiles: --sso-start-url http://x: must be an https:// URL (your AWS access portal)\n",
             ],
