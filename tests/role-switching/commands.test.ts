@@ -1,11 +1,12 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { main as assume } from "../../cli/assume";
 import { main as profiles } from "../../cli/profiles";
 import type { RoleCatalog } from "../../role-switching/catalog";
 import { fillSessionNamePattern, sanitizeSessionName } from "../../role-switching/session-name";
 import { parse } from "yaml";
-import { capturedIo, readConfig, referenceCatalog, tempDir } from "./support";
+import { REPO, capturedIo, readConfig, referenceCatalog, tempDir } from "./support";
 
 async function run(catalog: RoleCatalog, argv: string[]) {
     const io = capturedIo();
@@ -114,6 +115,33 @@ describe("npm run profiles: the command", function () {
         for (const [argv, message] of cases) {
             const out = await run(catalog, argv);
             assert.deepStrictEqual([out.code, out.stderr, out.stdout], [2, message, ""], argv.join(" "));
+        }
+    });
+});
+
+describe("npm run profiles and assume on a broken stack file", function () {
+    it("stop with exit 2 and the file, key and problem, before planning anything", async () => {
+        const dir = tempDir("broken-org");
+        for (const file of fs.readdirSync(REPO).filter((f) => /^Pulumi\..*yaml$/.test(f)))
+            fs.copyFileSync(path.join(REPO, file), path.join(dir, file));
+        const prod = path.join(dir, "Pulumi.prod.yaml");
+        fs.writeFileSync(
+            prod,
+            fs.readFileSync(prod, "utf8").replace("maxSessionDurationSeconds: 3600", "maxSessionDurationSeconds: 86400"),
+        );
+        for (const main of [profiles, assume]) {
+            const io = capturedIo();
+            const argv =
+                main === profiles
+                    ? ["--principal", "dev/group/Developers", "--project", dir]
+                    : ["prod/UpdateApp", "--print", "--project", dir];
+            const code = await main(argv, io);
+            const { stdout, stderr } = io.written();
+            assert.deepStrictEqual([code, stdout], [2, ""]);
+            assert.match(
+                stderr,
+                /^Invalid stack configuration:\n {2}- Pulumi\.prod\.yaml: crossaccount:roles\[1\]\.maxSessionDurationSeconds: must be between 3600 and 43200 seconds/,
+            );
         }
     });
 });
