@@ -46,6 +46,18 @@ export function snapshotArnOf(organization: Organization, ref: SnapshotRef): str
 }
 
 /**
+ * How a shared snapshot's copy is encrypted: with the key its owner's stack creates (its ARN holds a random
+ * key id, so callers read it from that stack's outputs), an existing key named in config, or none.
+ */
+export type SnapshotKey = { kind: "created" } | { kind: "existing"; arn: string } | { kind: "none" };
+
+export function snapshotKeyOf(organization: Organization, ref: SnapshotRef): SnapshotKey {
+    const snapshot = organization.environments[ref.env].settings.snapshots.find((s) => s.key === ref.key);
+    if (snapshot?.unencrypted) return { kind: "none" };
+    return snapshot?.kmsKeyArn ? { kind: "existing", arn: snapshot.kmsKeyArn } : { kind: "created" };
+}
+
+/**
  * ARN of any reference an access expectation may use; raw ARNs pass through. Text (an expectation's
  * principal or resource, which the loader has checked) is parsed here.
  */
@@ -107,7 +119,7 @@ export function crossAccountRoleArns(organization: Organization): string[] {
 
 /**
  * The environments whose stacks this environment's stack references (StackReference) and so follows: it reads
- * their outputs, or adds permissions to their functions.
+ * their outputs (the audit bucket and key, a shared snapshot's key, a peer's VPC), or adds permissions to their functions.
  */
 export function stackDependencies(organization: Organization, env: string): string[] {
     const { settings } = organization.environments[env];
@@ -118,6 +130,10 @@ export function stackDependencies(organization: Organization, env: string): stri
     for (const role of settings.roles) {
         for (const ref of role.invoke) {
             if (ref.env !== env) dependencies.add(ref.env);
+        }
+        // A caller's policy names the key its owner's stack creates for a snapshot it restores.
+        for (const ref of role.restore) {
+            if (ref.env !== env && snapshotKeyOf(organization, ref).kind === "created") dependencies.add(ref.env);
         }
     }
     return [...dependencies].sort();
