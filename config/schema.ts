@@ -282,8 +282,11 @@ const accessContextSchema = z
         externalId: z.string().optional(),
         sourceIp: z.string().optional(),
         principalOrgId: z.string().optional(),
-        currentTime: z.string().optional(),
+        /** aws:CurrentTime: ISO 8601 only, like a role's notBefore and notAfter (an epoch would be ambiguous to readers). */
+        currentTime: isoTime.optional(),
         sessionName: z.string().optional(),
+        /** kms:ViaService: the service endpoint using a KMS key for the caller, such as rds.us-east-1.amazonaws.com. */
+        viaService: z.string().regex(/^[a-z0-9-]+\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/, "must be a service endpoint such as rds.us-east-1.amazonaws.com").optional(),
     })
     .strict();
 
@@ -297,6 +300,8 @@ const accessExpectationSchema = z
         /** A reference (`prod/role/UpdateApp`, `prod/bucket/productionapp/some/key`) or a raw ARN. */
         resource: z.string(),
         context: accessContextSchema.default({}),
+        /** The other resources the request names (a restore's DB instance and groups), as ARNs. */
+        otherResources: z.array(z.string().startsWith("arn:", "must be an ARN")).default([]),
         expect: z.enum(["allow", "deny"]),
     })
     .strict();
