@@ -78,8 +78,10 @@ export function explain(req: Requester, action: string, target: Target, ev: Eval
 export function explainEvery(req: Requester, action: string, result: EveryResourceEvaluation): string {
     const [main, ...rest] = result.parts;
     if (result.denied) {
-        const where = result.denied.other ? `denied on ${otherLabel(result.denied.other)}` : `denied on ${main.target.arn}`;
-        return `${result.decision}: ${where}; ${explain(req, action, result.denied.target, result.denied.evaluation)}`;
+        const why = explain(req, action, result.denied.target, result.denied.evaluation);
+        if (result.parts.length === 1) return why;
+        const where = result.denied.other ? otherLabel(result.denied.other) : `${main.target.arn} (the resource asked about)`;
+        return `${result.decision}: denied on ${where}: ${why.slice(why.indexOf(": ") + 2)}`;
     }
     if (result.unnamed.length > 0) {
         return `${result.decision}: ${action} is also authorized against ${result.unnamed.map(otherLabel).join(", ")}; `
