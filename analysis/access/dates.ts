@@ -42,7 +42,11 @@ function normalizeConditionBlock(block: Value): Value {
         out[operator] = Object.fromEntries(
             Object.entries(entries).map(([key, values]) => [
                 key,
-                Array.isArray(values) ? values.map((v) => (typeof v === "string" ? toIsoDate(v) : v)) : typeof values === "string" ? toIsoDate(values) : values,
+                Array.isArray(values)
+                    ? values.map((v) => (typeof v === "string" ? toIsoDate(v) : v))
+                    : typeof values === "string"
+                      ? toIsoDate(values)
+                      : values,
             ]),
         );
     }
@@ -58,13 +62,19 @@ export function normalizeDateConditions(document: Value): Value {
         st && typeof st === "object" && !Array.isArray(st) && (st as Record<string, Value>).Condition !== undefined
             ? { ...(st as Record<string, Value>), Condition: normalizeConditionBlock((st as Record<string, Value>).Condition) }
             : st;
-    return { ...(document as Record<string, Value>), Statement: Array.isArray(statements) ? statements.map(normalize) : normalize(statements) };
+    return {
+        ...(document as Record<string, Value>),
+        Statement: Array.isArray(statements) ? statements.map(normalize) : normalize(statements),
+    };
 }
 
 /** The request context with its Date values (aws:CurrentTime, aws:EpochTime, ...) as ISO 8601. */
 export function normalizeDateContext<V extends string | string[]>(context: Record<string, V>): Record<string, V> {
     return Object.fromEntries(
-        Object.entries(context).map(([key, value]) => [key, DATE_CONTEXT_KEYS.has(key.toLowerCase()) && typeof value === "string" ? toIsoDate(value) : value]),
+        Object.entries(context).map(([key, value]) => [
+            key,
+            DATE_CONTEXT_KEYS.has(key.toLowerCase()) && typeof value === "string" ? toIsoDate(value) : value,
+        ]),
     ) as Record<string, V>;
 }
 
@@ -72,7 +82,13 @@ export function normalizeDateContext<V extends string | string[]>(context: Recor
  * runSimulation with the request's date context values in ISO 8601. The policies' Date values are
  * normalized once, when the model parses them (modelPolicy), as the simulator takes them validated.
  */
-export function runSimulationInOneDateUnit(simulation: Simulation, options: Parameters<typeof runSimulation>[1] = {}): ReturnType<typeof runSimulation> {
+export function runSimulationInOneDateUnit(
+    simulation: Simulation,
+    options: Parameters<typeof runSimulation>[1] = {},
+): ReturnType<typeof runSimulation> {
     const contextVariables = simulation.request.contextVariables;
-    return runSimulation({ ...simulation, request: { ...simulation.request, contextVariables: contextVariables && normalizeDateContext(contextVariables) } }, options);
+    return runSimulation(
+        { ...simulation, request: { ...simulation.request, contextVariables: contextVariables && normalizeDateContext(contextVariables) } },
+        options,
+    );
 }

@@ -18,12 +18,15 @@ export interface ResourceType {
     pattern: RegExp;
 }
 
+/**
+ * A template's variables match names without ":" (names may contain "/": role paths, log groups), except
+ * the last one, which may hold anything (object keys, a function's qualifier).
+ */
 function templatePattern(template: string): RegExp {
     const parts = template.split(/(\$\{[^}]+\})/);
     const body = parts.map((part, i) => {
         if (!part.startsWith("${")) return part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-        // The last variable after a "/" (object keys, role paths) may contain "/".
-        return i === parts.length - 2 && parts[i - 1].endsWith("/") ? ".+" : "[^/]*";
+        return i === parts.length - 2 ? ".*" : "[^:]*";
     });
     return new RegExp(`^${body.join("")}$`);
 }
@@ -55,12 +58,43 @@ export async function appliesTo(action: string, arn: string): Promise<boolean> {
     return (await actionResourceTypes(action)).some((rt) => rt.pattern.test(arn));
 }
 
+/**
+ * Whether some ARN matches both the policy's ARN pattern (`*` and `?` wildcards) and the type's template
+ * (each variable as `*`): the pattern may name a resource of this type. `log-group:/aws/lambda/fn:*`
+ * may name a log stream (`log-group:${LogGroupName}:log-stream:${LogStreamName}`); `db:it-*` no option group.
+ */
+export function mayNameType(type: ResourceType, arnPattern: string): boolean {
+    // The template with its variables as "*" (no ":" inside) and the last one as "%" (anything), as templatePattern reads it.
+    const parts = type.template.split(/(\$\{[^}]+\})/);
+    const template = parts.map((part, i) => (!part.startsWith("${") ? part : i === parts.length - 2 ? "%" : "*")).join("");
+    const memo = new Map<string, boolean>();
+    const meet = (i: number, j: number): boolean => {
+        const key = `${i},${j}`;
+        const known = memo.get(key);
+        if (known !== undefined) return known;
+        let result: boolean;
+        if (i === arnPattern.length && j === template.length) result = true;
+        else if (arnPattern[i] === "*") result = meet(i + 1, j) || (j < template.length && meet(i, j + 1));
+        else if (template[j] === "*" || template[j] === "%") {
+            result = meet(i, j + 1) || (i < arnPattern.length && (template[j] === "%" || arnPattern[i] !== ":") && meet(i + 1, j));
+        } else
+            result =
+                i < arnPattern.length &&
+                j < template.length &&
+                (arnPattern[i] === "?" || arnPattern[i].toLowerCase() === template[j].toLowerCase()) &&
+                meet(i + 1, j + 1);
+        memo.set(key, result);
+        return result;
+    };
+    return meet(0, 0);
+}
+
 /** The ARN of a resource of this type, with `name` in the template's last variable. */
 export function arnOfType(type: ResourceType, partition: string, region: string, account: string, name: string): string {
     const variables = [...type.template.matchAll(/\$\{([^}]+)\}/g)].map((m) => m[1]);
     const last = variables[variables.length - 1];
     const values: Record<string, string> = { Partition: partition, Region: region, Account: account };
-    return type.template.replace(/\$\{([^}]+)\}/g, (_m, v: string) => (v === last ? name : values[v] ?? "x"));
+    return type.template.replace(/\$\{([^}]+)\}/g, (_m, v: string) => (v === last ? name : (values[v] ?? "x")));
 }
 
 /** What a request authorized against several resources names besides the one the question is about. */
@@ -88,7 +122,7 @@ export async function otherRequiredResources(
     const types = await actionResourceTypes(action);
     const region = parseArn(arn)?.region ?? "";
     const out: OtherResource[] = [];
-    for (const type of types.filter((t) => t.required && !t.pattern.test(arn))) {
+    for (const type of types.filter((t) => t.required && !mayNameType(t, arn))) {
         const given = named.find((n) => type.pattern.test(n));
         if (given) {
             out.push({ type, arn: given, source: "named" });

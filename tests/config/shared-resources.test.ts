@@ -54,9 +54,10 @@ describe("stack configuration: functions, repositories, snapshots, alarms", () =
             test: (c) => {
                 roleOf(c, "IntegrationTests").push = ["prod/repository/app-images"];
                 roleOf(c, "ImageSharingRole").restore = ["prod/snapshot/appdb-baseline"];
+                roleOf(c, "ImageSharingRole").restoreInto = { prefix: "images" };
             },
             dev: (c) => {
-                c["crossaccount:roles"].push({ name: "Restorer", trust: { accounts: ["dev"] }, restore: ["prod/snapshot/appdb-baseline"] });
+                c["crossaccount:roles"].push({ name: "Restorer", trust: { accounts: ["dev"] }, restore: ["prod/snapshot/appdb-baseline"], restoreInto: { prefix: "restorer-" } });
             },
         });
         assert.deepEqual(problems, [
