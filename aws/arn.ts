@@ -44,8 +44,41 @@ export function ecrRepositoryArn(region: string, accountId: string, repositoryNa
     return regionalArn("ecr", region, accountId, `repository/${repositoryName}`, partition);
 }
 
+/** The RDS resource types an ARN names (Service Authorization Reference: db, og, pg, subgrp, snapshot). */
+export type RdsResourceType = "db" | "og" | "pg" | "subgrp" | "snapshot";
+
+/** `arn:<partition>:rds:<region>:<account>:<type>:<name>`; `name` may be a pattern such as `integration-*`. */
+export function rdsArn(type: RdsResourceType, region: string, accountId: string, name: string, partition = DEFAULT_PARTITION): string {
+    return regionalArn("rds", region, accountId, `${type}:${name}`, partition);
+}
+
 export function rdsSnapshotArn(region: string, accountId: string, snapshotIdentifier: string, partition = DEFAULT_PARTITION): string {
-    return regionalArn("rds", region, accountId, `snapshot:${snapshotIdentifier}`, partition);
+    return rdsArn("snapshot", region, accountId, snapshotIdentifier, partition);
+}
+
+/**
+ * The names RDS gives the groups a restore uses when the request names none (RDS User Guide, "Working
+ * with option groups / parameter groups", "Working with a DB instance in a VPC"): the engine's default
+ * option group `default:<engine>-<version>`, its default parameter group `default.<family>`, and the
+ * default VPC's subnet group `default`.
+ */
+export const RDS_DEFAULT_GROUP_NAMES: Readonly<Record<"og" | "pg" | "subgrp", string>> = {
+    og: "default:*",
+    pg: "default.*",
+    subgrp: "default",
+};
+
+/** The endpoint KMS sees in kms:ViaService when RDS uses a key for a caller in that region. */
+export function rdsViaService(region: string): string {
+    return `rds.${region}.amazonaws.com`;
+}
+
+const KMS_KEY_ARN = /^arn:[a-z-]+:kms:([a-z0-9-]+):(\d{12}):key\/[A-Za-z0-9-]+$/;
+
+/** The region and account of a KMS key ARN (`arn:<partition>:kms:<region>:<account>:key/<id>`), else undefined. */
+export function parseKmsKeyArn(arn: string): { region: string; accountId: string } | undefined {
+    const match = KMS_KEY_ARN.exec(arn);
+    return match ? { region: match[1], accountId: match[2] } : undefined;
 }
 
 /** Without the `:*` suffix, as the provider reports log group ARNs. */

@@ -3,14 +3,26 @@
 // here: the caller's LambdaInvokeGrant attaches that policy along with the function's permission.
 import { PermissionStatement } from "../components/cross-account-role";
 import { ecrCallerStatements } from "../components/ecr-pull-grant";
-import { snapshotRestoreStatement } from "../components/snapshot-share";
+import { RestoreTarget, SharedSnapshotRef, snapshotCallerStatements } from "../components/snapshot-share";
 import { RoleSettings } from "./schema";
 import { RepositoryRef, SnapshotRef } from "./refs";
 
-/** `arnOf` resolves a repository or snapshot reference to its ARN. */
-export function callerStatements(role: Pick<RoleSettings, "pull" | "push" | "restore">, arnOf: (ref: RepositoryRef | SnapshotRef) => string): PermissionStatement[] {
+export interface CallerResolver {
+    /** A repository's ARN. */
+    arnOf(ref: RepositoryRef): string;
+    /** A shared snapshot: its ARN, its region and its key (undefined when the source is unencrypted). */
+    snapshotOf(ref: SnapshotRef): SharedSnapshotRef;
+    /** The role's own account, region and partition, where it restores and copies. */
+    home: Omit<RestoreTarget, "prefix" | "allowDefaultGroups">;
+}
+
+export function callerStatements(role: Pick<RoleSettings, "pull" | "push" | "restore" | "restoreInto">, resolve: CallerResolver): PermissionStatement[] {
+    const pull = role.pull.map((ref) => resolve.arnOf(ref));
+    const push = role.push.map((ref) => resolve.arnOf(ref));
+    // Validation requires restoreInto with restore; the empty prefix only serves generatedSids before it.
+    const into = role.restoreInto ?? { prefix: "", allowDefaultGroups: false };
     return [
-        ...(role.pull.length + role.push.length > 0 ? ecrCallerStatements(role.pull.map(arnOf), role.push.map(arnOf)) : []),
-        ...(role.restore.length > 0 ? [snapshotRestoreStatement(role.restore.map(arnOf))] : []),
+        ...(pull.length + push.length > 0 ? ecrCallerStatements(pull, push) : []),
+        ...(role.restore.length > 0 ? snapshotCallerStatements(role.restore.map((ref) => resolve.snapshotOf(ref)), { ...resolve.home, ...into }) : []),
     ];
 }

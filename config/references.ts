@@ -1,8 +1,8 @@
 // Turns parsed references into the names and ARNs AWS will use. Everything here is computed from
 // config alone, so stacks never need each other's outputs for a name or an ARN.
 import { Organization, bucketName } from "./organization";
-import { BucketRef, FunctionRef, IdentityRef, ObjectsRef, RepositoryRef, RoleRef, SnapshotRef, Target, parseTarget } from "./refs";
-import { bucketArn, ecrRepositoryArn, lambdaFunctionArn, rdsSnapshotArn, roleArn, trailArn } from "../aws";
+import { BucketRef, FunctionRef, IdentityRef, KeyRef, ObjectsRef, RepositoryRef, RoleRef, SnapshotRef, Target, parseTarget } from "./refs";
+import { bucketArn, ecrRepositoryArn, lambdaFunctionArn, rdsSnapshotArn, regionalArn, roleArn, trailArn } from "../aws";
 
 export function accountIdOf(organization: Organization, accountOrEnvironment: string): string {
     return /^\d{12}$/.test(accountOrEnvironment) ? accountOrEnvironment : organization.accounts[accountOrEnvironment];
@@ -46,6 +46,37 @@ export function snapshotArnOf(organization: Organization, ref: SnapshotRef): str
 }
 
 /**
+ * How a shared snapshot's copy is encrypted: with the key its owner's stack creates (its ARN holds a random
+ * key id, so callers read it from that stack's outputs), an existing key named in config, or none.
+ */
+export type SnapshotKey = { kind: "created" } | { kind: "existing"; arn: string } | { kind: "none" };
+
+export function snapshotKeyOf(organization: Organization, ref: SnapshotRef): SnapshotKey {
+    const snapshot = organization.environments[ref.env].settings.snapshots.find((s) => s.key === ref.key);
+    if (snapshot?.unencrypted) return { kind: "none" };
+    return snapshot?.kmsKeyArn ? { kind: "existing", arn: snapshot.kmsKeyArn } : { kind: "created" };
+}
+
+/** The alias of the key the program creates for a shared snapshot (SnapshotShare's default). */
+export function snapshotKeyAlias(snapshotKey: string): string {
+    return `rds-snapshot-${snapshotKey}`;
+}
+
+/** Aliases (without `alias/`) of the keys an environment creates: its audit log key and its shared snapshots' keys. */
+export function keyAliasesOf(organization: Organization, env: string): string[] {
+    const { settings } = organization.environments[env];
+    const audit = settings.audit && settings.audit.bucket.env === env ? [settings.audit.trailName] : [];
+    const snapshots = settings.snapshots.filter((s) => !s.unencrypted && !s.kmsKeyArn).map((s) => snapshotKeyAlias(s.key));
+    return [...audit, ...snapshots];
+}
+
+/** A key by its alias ARN: the key id is random, and KMS authorizes a request naming the alias against its key. */
+export function keyAliasArnOf(organization: Organization, ref: KeyRef): string {
+    const environment = organization.environments[ref.env];
+    return regionalArn("kms", environment.region, environment.accountId, `alias/${ref.alias}`, organization.partition);
+}
+
+/**
  * ARN of any reference an access expectation may use; raw ARNs pass through. Text (an expectation's
  * principal or resource, which the loader has checked) is parsed here.
  */
@@ -59,6 +90,7 @@ const ARN_OF: ArnResolvers = {
     function: functionArnOf,
     repository: repositoryArnOf,
     snapshot: snapshotArnOf,
+    key: keyAliasArnOf,
     group: identityArnOf,
     user: identityArnOf,
 };
@@ -107,7 +139,7 @@ export function crossAccountRoleArns(organization: Organization): string[] {
 
 /**
  * The environments whose stacks this environment's stack references (StackReference) and so follows: it reads
- * their outputs, or adds permissions to their functions.
+ * their outputs (the audit bucket and key, a shared snapshot's key, a peer's VPC), or adds permissions to their functions.
  */
 export function stackDependencies(organization: Organization, env: string): string[] {
     const { settings } = organization.environments[env];
@@ -118,6 +150,10 @@ export function stackDependencies(organization: Organization, env: string): stri
     for (const role of settings.roles) {
         for (const ref of role.invoke) {
             if (ref.env !== env) dependencies.add(ref.env);
+        }
+        // A caller's policy names the key its owner's stack creates for a snapshot it restores.
+        for (const ref of role.restore) {
+            if (ref.env !== env && snapshotKeyOf(organization, ref).kind === "created") dependencies.add(ref.env);
         }
     }
     return [...dependencies].sort();

@@ -14,6 +14,8 @@ export const FUNCTION_REF = /^([a-z][a-z0-9-]*)\/function\/([A-Za-z0-9_-]{1,64})
 export const REPOSITORY_REF = /^([a-z][a-z0-9-]*)\/repository\/([a-z0-9][a-z0-9._/-]*)$/;
 /** `<env>/snapshot/<key>`: a DB snapshot that environment shares (crossaccount:snapshots). */
 export const SNAPSHOT_REF = /^([a-z][a-z0-9-]*)\/snapshot\/([A-Za-z][A-Za-z0-9-]*)$/;
+/** `<env>/key/<alias>`: a KMS key that environment creates, by its alias without `alias/` (crossaccount-audit). */
+export const KEY_REF = /^([a-z][a-z0-9-]*)\/key\/([A-Za-z0-9/_-]+)$/;
 
 export interface RoleRef {
     kind: "role";
@@ -53,12 +55,17 @@ export interface SnapshotRef {
     env: string;
     key: string;
 }
+export interface KeyRef {
+    kind: "key";
+    env: string;
+    alias: string;
+}
 /** A raw ARN where an access expectation may also name a reference. */
 export interface ArnTarget {
     kind: "arn";
     arn: string;
 }
-export type Reference = RoleRef | BucketRef | ObjectsRef | IdentityRef | FunctionRef | RepositoryRef | SnapshotRef;
+export type Reference = RoleRef | BucketRef | ObjectsRef | IdentityRef | FunctionRef | RepositoryRef | SnapshotRef | KeyRef;
 export type Target = Reference | ArnTarget;
 
 export function parseRoleRef(text: string): RoleRef | undefined {
@@ -93,7 +100,12 @@ export function parseSnapshotRef(text: string): SnapshotRef | undefined {
     return match ? { kind: "snapshot", env: match[1], key: match[2] } : undefined;
 }
 
-const REFERENCE_PARSERS = [parseRoleRef, parseBucketRef, parseFunctionRef, parseRepositoryRef, parseSnapshotRef, parseIdentityRef];
+export function parseKeyRef(text: string): KeyRef | undefined {
+    const match = KEY_REF.exec(text);
+    return match ? { kind: "key", env: match[1], alias: match[2] } : undefined;
+}
+
+const REFERENCE_PARSERS = [parseRoleRef, parseBucketRef, parseFunctionRef, parseRepositoryRef, parseSnapshotRef, parseKeyRef, parseIdentityRef];
 
 /** A raw ARN or any reference; undefined when the text is neither. */
 export function parseTarget(text: string): Target | undefined {
@@ -116,6 +128,8 @@ export function refText(ref: Target): string {
             return `${ref.env}/bucket/${ref.bucket}`;
         case "snapshot":
             return `${ref.env}/snapshot/${ref.key}`;
+        case "key":
+            return `${ref.env}/key/${ref.alias}`;
         default:
             return `${ref.env}/${ref.kind}/${ref.name}`;
     }

@@ -127,6 +127,17 @@ const roleSchema = z
         push: z.array(repositoryRef).default([]),
         /** Shared snapshots this role copies or restores; they must be shared with this role's account. */
         restore: z.array(snapshotRef).default([]),
+        /**
+         * Where this role restores and copies them in its own account: the DB instances, option, parameter and
+         * subnet groups and snapshot copies named `<prefix>...`; the default groups only with allowDefaultGroups.
+         */
+        restoreInto: z
+            .object({
+                prefix: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, "must be 1-40 lowercase letters, digits or '-', starting with a letter"),
+                allowDefaultGroups: z.boolean().default(false),
+            })
+            .strict()
+            .optional(),
         tags: z.record(z.string(), z.string()).default({}),
     })
     .strict();
@@ -215,8 +226,13 @@ const snapshotSchema = z
         source: z.string().min(1, "must name the snapshot to share"),
         /** Accounts to share with, by environment name or 12-digit ID. */
         sharedWith: z.array(z.string()).min(1, "must name at least one account"),
-        /** A customer managed KMS key for an encrypted source; the shared accounts must be allowed to use it. */
-        kmsKeyId: z.string().optional(),
+        /**
+         * An existing customer managed key of this account to encrypt the shared copy with; its key policy must let
+         * the shared accounts use it through RDS. Without it the program creates such a key.
+         */
+        kmsKeyArn: z.string().regex(/^arn:[a-z-]+:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, "must be a KMS key ARN such as arn:aws:kms:us-east-1:999999999999:key/<id>").optional(),
+        /** The source snapshot is not encrypted: the copy gets no key. */
+        unencrypted: z.boolean().default(false),
         tags: tagsSchema,
     })
     .strict();
@@ -266,8 +282,11 @@ const accessContextSchema = z
         externalId: z.string().optional(),
         sourceIp: z.string().optional(),
         principalOrgId: z.string().optional(),
-        currentTime: z.string().optional(),
+        /** aws:CurrentTime: ISO 8601 only, like a role's notBefore and notAfter (an epoch would be ambiguous to readers). */
+        currentTime: isoTime.optional(),
         sessionName: z.string().optional(),
+        /** kms:ViaService: the service endpoint using a KMS key for the caller, such as rds.us-east-1.amazonaws.com. */
+        viaService: z.string().regex(/^[a-z0-9-]+\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/, "must be a service endpoint such as rds.us-east-1.amazonaws.com").optional(),
     })
     .strict();
 
@@ -281,6 +300,8 @@ const accessExpectationSchema = z
         /** A reference (`prod/role/UpdateApp`, `prod/bucket/productionapp/some/key`) or a raw ARN. */
         resource: z.string(),
         context: accessContextSchema.default({}),
+        /** The other resources the request names (a restore's DB instance and groups), as ARNs. */
+        otherResources: z.array(z.string().startsWith("arn:", "must be an ARN")).default([]),
         expect: z.enum(["allow", "deny"]),
     })
     .strict();

@@ -154,6 +154,7 @@ async function plan(options: PlanOptions): Promise<PlanResult> {
                 action: expectation.action,
                 resource: arnOf(organization, expectation.resource),
                 context: expectation.context,
+                otherResources: expectation.otherResources,
                 expect: expectation.expect,
             });
         }

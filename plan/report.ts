@@ -103,7 +103,11 @@ function expectationRows(plan: PlanResult): string[][] {
 }
 
 function edgeRows(plan: PlanResult): string[][] {
-    return plan.edges.map((e) => [e.kind, e.principal, e.target, e.actions.join(", "), e.conditions.join("; ") || "-"]);
+    return plan.edges.map((e) => {
+        // A key's uses (decrypt, encrypt, grant) and the actions another required resource denies go with the conditions.
+        const notes = [...e.conditions, ...(e.uses ? [`uses: ${e.uses.join(", ")}`] : []), ...(e.deniedOn ?? []).map((d) => `denied: ${d}`)];
+        return [e.kind, e.principal, e.target, e.actions.join(", ") || "-", notes.join("; ") || "-"];
+    });
 }
 
 function violationGroups(plan: PlanResult): [string, PlanResult["violations"]][] {

@@ -2,6 +2,7 @@
 // (whose constructor starts the analyzer's gRPC server), so tests and the offline engine can load it.
 import type { EnforcementLevel, Policies } from "@pulumi/policy";
 import { cloudTrailPolicies } from "./cloudtrail";
+import { conditionPolicies } from "./conditions";
 import { identityPolicies } from "./identity";
 import { resourcePolicies } from "./resource-policies";
 import { s3Policies } from "./s3";
@@ -17,6 +18,7 @@ export const PACK_ENFORCEMENT_LEVEL: EnforcementLevel = "mandatory";
 export const policies: Policies = [
     ...trustPolicies,
     ...identityPolicies,
+    ...conditionPolicies,
     ...s3Policies,
     ...resourcePolicies,
     ...cloudTrailPolicies,

@@ -2,9 +2,9 @@
 // assume-role grants that let its groups and users assume roles of other environments.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { RoleSettings, accountIdOf, arnOf, bucketArnOf, callerStatements, objectsArnOf, roleArnOf } from "../config";
+import { RoleSettings, SnapshotRef, accountIdOf, arnOf, bucketArnOf, callerStatements, objectsArnOf, roleArnOf, snapshotKeyOf } from "../config";
 import { AssumeRoleGrant, CrossAccountRole, CrossAccountRoleArgs } from "../components";
-import { StackContext } from "./context";
+import { StackContext, stackOf } from "./context";
 
 export interface Identities {
     groups: Record<string, aws.iam.Group>;
@@ -39,7 +39,8 @@ export function deployAssumeRoleGrants(context: StackContext, groups: Identities
     });
 }
 
-function roleArgs({ organization, tags }: StackContext, role: RoleSettings): CrossAccountRoleArgs {
+function roleArgs(context: StackContext, role: RoleSettings): CrossAccountRoleArgs {
+    const { organization, environment, tags } = context;
     const { trust } = role;
     const trustedRoleArns = trust.roles.map((ref) => roleArnOf(organization, ref));
     const trustedAccountIds = [
@@ -81,7 +82,21 @@ function roleArgs({ organization, tags }: StackContext, role: RoleSettings): Cro
                 conditions: permission.conditions,
             })),
             // The caller side of the repositories and snapshots other environments share with it (functions: deployInvokeGrants).
-            ...callerStatements(role, (ref) => arnOf(organization, ref)),
+            ...callerStatements(role, {
+                arnOf: (ref) => arnOf(organization, ref),
+                snapshotOf: (ref) => sharedSnapshot(context, ref),
+                home: { accountId: environment.accountId, region: environment.region, partition: organization.partition },
+            }),
         ],
     };
+}
+
+/** A snapshot this role restores: its ARN from config, its key from config or from the owner's stack. */
+function sharedSnapshot(context: StackContext, ref: SnapshotRef) {
+    const { organization } = context;
+    const owner = organization.environments[ref.env];
+    const key = snapshotKeyOf(organization, ref);
+    const keyArn =
+        key.kind === "existing" ? key.arn : key.kind === "created" ? stackOf(context, ref.env).requireEntry("snapshotKeyArns", ref.key, owner.stack) : undefined;
+    return { arn: arnOf(organization, ref), region: owner.region, keyArn };
 }

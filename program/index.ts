@@ -29,6 +29,9 @@ export function deployEnvironment(organization: Organization, environment: Envir
         functionArns: mapValues(functions, (fn) => fn.arn),
         repositoryUrls: mapValues(repositories, (repository) => repository.repositoryUrl),
         snapshotArns: mapValues(snapshots, (snapshot) => snapshot.snapshotArn),
+        snapshotKeyArns: Object.fromEntries(
+            Object.entries(snapshots).flatMap(([key, snapshot]) => (snapshot.kmsKeyArn ? [[key, snapshot.kmsKeyArn]] : [])),
+        ),
         ...audit,
         ...network,
     };

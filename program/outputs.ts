@@ -14,6 +14,8 @@ export interface StackOutputs {
     functionArns: Named;
     repositoryUrls: Named;
     snapshotArns: Named;
+    /** The key each shared snapshot's copy is encrypted with (none for an unencrypted source); callers read it. */
+    snapshotKeyArns: Named;
     /** With crossaccount:audit. */
     trailArn?: pulumi.Output<string>;
     /** When this stack owns the central audit bucket; the other trails read both. */
@@ -40,6 +42,7 @@ const OUTPUT_NAMES: Record<keyof StackOutputs, true> = {
     functionArns: true,
     repositoryUrls: true,
     snapshotArns: true,
+    snapshotKeyArns: true,
     trailArn: true,
     auditBucketName: true,
     auditKmsKeyArn: true,
@@ -57,6 +60,11 @@ export type ReadableOutput = {
     [K in keyof StackOutputs]-?: NonNullable<StackOutputs[K]> extends pulumi.Output<string> ? K : never;
 }[keyof StackOutputs];
 
+/** The outputs another stack reads by entry: maps of strings. */
+export type NamedOutput = {
+    [K in keyof StackOutputs]-?: NonNullable<StackOutputs[K]> extends Named ? K : never;
+}[keyof StackOutputs];
+
 /** Another environment's stack, read by output name with the type its program gives it. */
 export class StackOutputReader {
     readonly reference: pulumi.StackReference;
@@ -68,6 +76,15 @@ export class StackOutputReader {
     /** Fails the update when the other stack does not have the output (it must be deployed first). */
     require(name: ReadableOutput): pulumi.Output<string> {
         return this.reference.requireOutput(name) as pulumi.Output<string>;
+    }
+
+    /** One entry of a map output (snapshotKeyArns.appdb-baseline); fails the update when the other stack lacks it. */
+    requireEntry(name: NamedOutput, key: string, stackName: string): pulumi.Output<string> {
+        return this.reference.requireOutput(name).apply((values: Record<string, string> | undefined) => {
+            const value = values?.[key];
+            if (typeof value !== "string") throw new Error(`stack ${stackName} has no output ${name}.${key} (deploy it first)`);
+            return value;
+        });
     }
 }
 

@@ -1,6 +1,6 @@
 // Sharing: the resources this environment shares with roles of other environments (buckets, functions,
 // repositories, snapshots) and both sides of the function grants its own roles ask for.
-import { FunctionRef, FunctionSettings, RepositorySettings, RoleRef, RoleSettings, accountIdOf, bucketName, functionArnOf, refText, roleArnOf } from "../config";
+import { FunctionRef, FunctionSettings, RepositorySettings, RoleRef, RoleSettings, accountIdOf, bucketName, functionArnOf, refText, roleArnOf, snapshotKeyAlias } from "../config";
 import {
     CrossAccountRole,
     LambdaInvokeGrant,
@@ -58,7 +58,10 @@ export function deploySharedResources(context: StackContext): SharedResources {
                 snapshotIdentifier: snapshot.key,
                 sharedAccountIds: snapshot.sharedWith.map((account) => accountIdOf(organization, account)),
                 organizationAccountIds: Object.values(organization.accounts),
-                kmsKeyId: snapshot.kmsKeyId,
+                ...homeAccount(context),
+                kmsKeyArn: snapshot.kmsKeyArn,
+                keyAlias: `alias/${snapshotKeyAlias(snapshot.key)}`,
+                unencrypted: snapshot.unencrypted,
                 tags: tagsOf(context, snapshot.tags),
             },
             home,

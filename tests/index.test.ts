@@ -178,7 +178,8 @@ describe("program (index.ts) on the reference organization", () => {
 
     it("every trail encrypts with prod's log key, which dev and test read from prod's outputs", () => {
         const keys = Object.values(stacks).flatMap((s) => s.resources.filter((r) => r.type === "aws:kms/key:Key"));
-        assert.deepEqual(keys.map((k) => [k.name, k.accountId]), [["crossaccount-audit-key", PROD]]);
+        assert.deepEqual(keys.map((k) => [k.name, k.accountId]), [["appdb-baseline-key", PROD], ["crossaccount-audit-key", PROD]]);
+        keys.shift(); // the shared snapshot's key: its own test
         const keyArn = `arn:aws:kms:us-east-1:${PROD}:key/${keys[0].id}`;
         assert.match(keys[0].id!, /^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/);
         assert.equal(stacks.prod.outputs.auditKmsKeyArn, keyArn);

@@ -3,6 +3,7 @@
  * it by which statements, and which conditions were not met (keys only: values may be secrets).
  */
 import type { RequestAnalysis } from "@cloud-copilot/iam-simulate";
+import { otherLabel, type EveryResourceEvaluation } from "./multi-resource";
 import type { Evaluation, Requester, Target } from "./simulate";
 
 type Analysis = NonNullable<RequestAnalysis["identityAnalysis"]>;
@@ -68,4 +69,24 @@ export function explain(req: Requester, action: string, target: Target, ev: Eval
     if (a.blockedBy?.length) parts.push(`blocked by: ${a.blockedBy.join(", ")}`);
     if (req.unresolved.length) parts.push(`not modelled (managed policies outside the plan): ${req.unresolved.join(", ")}`);
     return `${ev.decision}: ${parts.join("; ")}`;
+}
+
+/**
+ * The explanation of an action authorized against several resources: the resource that denied (or the
+ * required one nothing names) and why, else the granted resource's explanation and the others allowed.
+ */
+export function explainEvery(req: Requester, action: string, result: EveryResourceEvaluation): string {
+    const [main, ...rest] = result.parts;
+    if (result.denied) {
+        const why = explain(req, action, result.denied.target, result.denied.evaluation);
+        if (result.parts.length === 1) return why;
+        const where = result.denied.other ? otherLabel(result.denied.other) : `${main.target.arn} (the resource asked about)`;
+        return `${result.decision}: denied on ${where}: ${why.slice(why.indexOf(": ") + 2)}`;
+    }
+    if (result.unnamed.length > 0) {
+        return `${result.decision}: ${action} is also authorized against ${result.unnamed.map(otherLabel).join(", ")}; `
+            + "name it in the expectation's otherResources";
+    }
+    const text = explain(req, action, main.target, main.evaluation);
+    return rest.length === 0 ? text : `${text}; also authorized against, and allowed on: ${rest.map((p) => otherLabel(p.other!)).join(", ")}`;
 }

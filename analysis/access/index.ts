@@ -2,11 +2,14 @@
  * Access analysis of the offline plan: evaluates expectations with a real IAM evaluator
  * (@cloud-copilot/iam-simulate) over the resources of all stacks, and lists cross-account edges.
  */
+import { parseArn } from "../../policy-pack/lib/iam";
 import { SECRET } from "./conditions";
 import { buildEdges } from "./edges";
 import { AccessModel } from "./model";
-import { explain } from "./explain";
-import { evaluate, requestContext, resolveRequester, resolveTarget } from "./simulate";
+import { explainEvery } from "./explain";
+import { evaluateOnEveryResource } from "./multi-resource";
+import { otherRequiredResources } from "./resource-types";
+import { requestContext, resolveRequester, resolveTarget } from "./simulate";
 import type { AccessAnalysis, AccessContext, AccessExpectation, AccessResult, AnalyzeOptions, PlannedResource } from "./types";
 
 export * from "./types";
@@ -38,12 +41,15 @@ export async function evaluateExpectation(model: AccessModel, exp: AccessExpecta
         };
     }
     const req = resolveRequester(model, exp.principal, ctx.sessionName);
-    const ev = await evaluate(req, exp.action, target, "Strict", requestContext(req, ctx, now));
+    // The other resources the request names are in the caller's account: what it restores into, say.
+    const caller = { account: req.accountId ?? target.accountId, partition: parseArn(target.arn)?.partition ?? "aws" };
+    const others = await otherRequiredResources(exp.action, target.arn, caller, exp.otherResources);
+    const ev = await evaluateOnEveryResource(model, req, exp.action, target, others, "Strict", requestContext(req, ctx, now));
     return {
         ...base,
         result: ev.decision,
         pass: (ev.decision === "Allowed") === (exp.expect === "allow"),
-        explanation: explain(req, exp.action, target, ev),
+        explanation: explainEvery(req, exp.action, ev),
     };
 }
 

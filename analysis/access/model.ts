@@ -15,6 +15,7 @@ import {
 } from "@cloud-copilot/iam-policy";
 import { parseArn, parsePolicyDocument, type Statement } from "../../policy-pack/lib/iam";
 import type { Value } from "../../policy-pack/lib/values";
+import { normalizeDateConditions } from "./dates";
 import { KINDS } from "./kinds";
 import { str } from "./kinds/kind";
 import type { PlannedResource } from "./types";
@@ -64,7 +65,7 @@ interface PolicyHolder {
 
 export type BucketNode = PolicyHolder;
 
-export type ResourceKind = "function" | "repository" | "snapshot";
+export type ResourceKind = "function" | "repository" | "snapshot" | "key";
 
 /**
  * A resource other accounts may be granted: its policy is what AWS evaluates for them. A function's
@@ -84,6 +85,7 @@ export const RESOURCE_POLICY_LABEL: Record<ResourceKind, string> = {
     function: "function policy",
     repository: "repository policy",
     snapshot: "snapshot sharing",
+    key: "key policy",
 };
 
 export interface ResolvedPolicies {
@@ -116,7 +118,8 @@ export function modelPolicy(name: string, input: unknown, use: PolicyUse, warnin
         return undefined;
     }
     if (parsed.state !== "parsed") return undefined;
-    const validated = createValidatedPolicy(parsed.document, VALIDATORS[use], { name });
+    // Date condition values in one unit (dates.ts): the statements keep the text as written.
+    const validated = createValidatedPolicy(normalizeDateConditions(parsed.document as Value) as typeof parsed.document, VALIDATORS[use], { name });
     if (validated.errors.length > 0) warnings.push(`policy ${name} is invalid: ${formatErrors(validated.errors)}`);
     const statements = parsed.statements.filter((st) => st.effect === "Allow" || st.effect === "Deny");
     return { name, statements, validated };
@@ -137,6 +140,8 @@ export class AccessModel {
     readonly identityArns = new Map<string, IdentityNode>();
     readonly bucketsByName = new Map<string, BucketNode>();
     readonly resourcesByArn = new Map<string, ResourceNode>();
+    /** ARNs that name another resource's ARN (a KMS alias its key), which AWS authorizes the request against. */
+    readonly aliases = new Map<string, string>();
     private readonly awsManaged = new Map<string, ModelPolicy>();
 
     constructor(resources: PlannedResource[]) {

@@ -3,13 +3,13 @@
  * the simulator's analysis into decisions, explanations and "allowed if" conditions.
  */
 import {
-    runSimulation,
     type AllowedConditionExpression,
     type DiscoveryContextKeyConstraint,
     type RequestAnalysis,
     type Simulation,
 } from "@cloud-copilot/iam-simulate";
 import { ACCOUNT_ID, isServicePrincipal, parseArn, rootArn } from "../../policy-pack/lib/iam";
+import { runSimulationInOneDateUnit } from "./dates";
 import { RESOURCE_POLICY_LABEL, modelPolicy, type AccessModel, type IdentityNode, type ModelPolicy } from "./model";
 import type { AccessContext, AccessDecision } from "./types";
 
@@ -157,7 +157,8 @@ function roleSession(model: AccessModel, roleArn: string, account: string, name:
     };
 }
 
-export function resolveTarget(model: AccessModel, resource: string, action: string): Target | undefined {
+export function resolveTarget(model: AccessModel, named: string, action: string): Target | undefined {
+    const resource = model.aliases.get(named) ?? named;
     const arn = parseArn(resource);
     if (!arn) return undefined;
     const service = action.split(":")[0]?.toLowerCase();
@@ -268,6 +269,11 @@ export function requestContext(req: Requester, ctx: AccessContext, now: Date): R
     if (ctx.sourceIp) vars["aws:SourceIp"] = ctx.sourceIp;
     if (ctx.principalOrgId) vars["aws:PrincipalOrgID"] = ctx.principalOrgId;
     vars["sts:RoleSessionName"] = ctx.sessionName ?? DEFAULT_SESSION;
+    if (ctx.viaService) {
+        // A service using a key for the caller: KMS sets kms:ViaService, and a grant RDS creates is for an AWS resource.
+        vars["kms:ViaService"] = ctx.viaService;
+        vars["kms:GrantIsForAWSResource"] = "true";
+    }
     return vars;
 }
 
@@ -291,7 +297,7 @@ export async function evaluate(
         resourcePolicy: target.resourcePolicy?.validated,
         permissionBoundaryPolicies: req.boundary?.map((p) => ({ name: p.name, policy: p.validated })),
     };
-    const out = await runSimulation(
+    const out = await runSimulationInOneDateUnit(
         simulation,
         mode === "Discovery" ? { simulationMode: "Discovery", discoveryContextKeyConstraints: KNOWN_CONSTRAINTS } : {},
     );

@@ -24,8 +24,11 @@ export type AccessContext = {
     externalId?: string;
     sourceIp?: string;
     principalOrgId?: string;
+    /** ISO 8601 only (config checks it), like a role's notBefore and notAfter. */
     currentTime?: string;
     sessionName?: string;
+    /** kms:ViaService: the AWS service endpoint (rds.us-east-1.amazonaws.com) using a KMS key for the caller. */
+    viaService?: string;
 };
 
 export interface AccessExpectation {
@@ -40,6 +43,12 @@ export interface AccessExpectation {
     /** A role ARN (trust policy is the resource policy) or a bucket / object ARN (bucket policy). */
     resource: string;
     context?: AccessContext;
+    /**
+     * The other resources the request names, for actions AWS authorizes against several (a restore's DB
+     * instance, option, parameter and subnet groups). Required types named by none of them take AWS's
+     * default when there is one (RDS's default groups), else the request is denied as unmakeable.
+     */
+    otherResources?: string[];
     expect: "allow" | "deny";
     description?: string;
 }
@@ -73,6 +82,13 @@ export interface AccessEdge {
     targetAccountId: string;
     /** Which policies create the edge, e.g. "trust-policy", "identity-policy:Developers/AssumeUpdateApp", "bucket-policy". */
     via?: string;
+    /**
+     * Actions the resource grants that another resource they are authorized against denies, with that
+     * resource: "rds:RestoreDBInstanceFromDBSnapshot: og arn:aws:rds:...:og:default:x (AWS's default)".
+     */
+    deniedOn?: string[];
+    /** For KMS keys: how the principal may use the key (decrypt, describe, encrypt, grant). */
+    uses?: string[];
 }
 
 export interface AccessAnalysis {

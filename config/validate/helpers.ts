@@ -1,7 +1,8 @@
 // What every section validator shares: the environment being checked, the organization, one error list
 // (through `problem`) and the reference checks, so a reference is resolved the same way in every section.
 import { CONFIG_NAMESPACE, EnvironmentSettings } from "../schema";
-import { BucketRef, FunctionRef, IdentityRef, ObjectsRef, Reference, RepositoryRef, RoleRef, SnapshotRef } from "../refs";
+import { BucketRef, FunctionRef, IdentityRef, KeyRef, ObjectsRef, Reference, RepositoryRef, RoleRef, SnapshotRef } from "../refs";
+import { keyAliasesOf } from "../references";
 import type { Environment, Organization } from "../organization";
 
 export type Problem = (where: string, message: string) => void;
@@ -63,6 +64,13 @@ export function validationHelpers(organization: Organization, problem: Problem) 
             if (target && !snapshot) problem(where, `snapshot '${ref.key}' is referenced but not defined in ${target.fileName}`);
             return target && snapshot && { target, snapshot };
         },
+        checkKeyRef(where: string, ref: KeyRef): void {
+            const target = targetOf(organization, problem, where, ref.env);
+            const aliases = target ? keyAliasesOf(organization, ref.env) : [];
+            if (target && !aliases.includes(ref.alias)) {
+                problem(where, `key '${ref.alias}' is not a key ${target.fileName} creates (${aliases.join(", ") || "it creates none"})`);
+            }
+        },
         /** Users need only their environment; groups must be in its crossaccount:groups. */
         checkIdentityRef(where: string, ref: IdentityRef): void {
             const target = targetOf(organization, problem, where, ref.env);
@@ -100,6 +108,7 @@ export function validationHelpers(organization: Organization, problem: Problem) 
         function: helpers.checkFunctionRef,
         repository: helpers.checkRepositoryRef,
         snapshot: helpers.checkSnapshotRef,
+        key: helpers.checkKeyRef,
         group: helpers.checkIdentityRef,
         user: helpers.checkIdentityRef,
     };

@@ -72,6 +72,12 @@ export function validateRoles({ environment, settings, organization, ns, problem
                 problem(`${where}.restore[${j}]`, `snapshot '${found.snapshot.key}' in ${found.target.fileName} is not shared with account ${environment.accountId}`);
             }
         });
+        // A restore creates an instance and uses option, parameter and subnet groups in this account, which
+        // AWS authorizes too: the role must say how they are named.
+        if (role.restore.length > 0 && !role.restoreInto) {
+            problem(`${where}.restoreInto`, "is required with restore: give the prefix of the DB instances, option, parameter and subnet groups it restores into");
+        }
+        if (role.restoreInto && role.restore.length === 0) problem(`${where}.restoreInto`, "is given without restore; name the shared snapshots in restore");
         const generated = generatedSids(role);
         role.permissions.forEach((permission, j) => {
             if (permission.sid && generated.includes(permission.sid)) {
@@ -102,5 +108,10 @@ export function validateAssumeRoleGrants({ settings, ns, problem, helpers }: Val
 
 /** Sids of the statements the program adds to a role's permission policy for its pull/push/restore lists. */
 function generatedSids(role: RoleSettings): string[] {
-    return callerStatements(role, () => "arn:aws:placeholder").map((statement) => statement.sid!);
+    const placeholder = "arn:aws:placeholder";
+    return callerStatements(role, {
+        arnOf: () => placeholder,
+        snapshotOf: () => ({ arn: placeholder, region: "us-east-1", keyArn: placeholder }),
+        home: { accountId: "000000000000", region: "us-east-1" },
+    }).map((statement) => statement.sid!);
 }

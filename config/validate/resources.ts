@@ -66,6 +66,13 @@ export function validateSnapshots({ environment, settings, ns, problem, helpers 
         const where = `${ns}:snapshots[${i}]`;
         if (seenSnapshots.has(snapshot.key.toLowerCase())) problem(`${where}.key`, `duplicate snapshot key '${snapshot.key}'`);
         seenSnapshots.add(snapshot.key.toLowerCase());
+        if (snapshot.kmsKeyArn !== undefined) {
+            const [, , , region, accountId] = snapshot.kmsKeyArn.split(":");
+            if (snapshot.unencrypted) problem(`${where}.kmsKeyArn`, "is given with unencrypted: true; an unencrypted source has no key");
+            else if (accountId !== environment.accountId || region !== environment.region) {
+                problem(`${where}.kmsKeyArn`, `must be a key of this environment's account ${environment.accountId} in ${environment.region} (got ${accountId} in ${region})`);
+            }
+        }
         snapshot.sharedWith.forEach((account, j) => {
             const at = `${where}.sharedWith[${j}]`;
             if (account.toLowerCase() === "all") return problem(at, "'all' would make the snapshot public; name the accounts to share it with");

@@ -63,6 +63,7 @@ export const aws = {
     },
     kms: {
         Key: resourceClass("aws:kms/key:Key"),
+        Alias: resourceClass("aws:kms/alias:Alias"),
     },
     rds: {
         Snapshot: resourceClass("aws:rds/snapshot:Snapshot"),

@@ -5,7 +5,7 @@ import { EcrPullGrant, ecrCallerStatements, ecrRepositoryPolicyDocument } from "
 import { SharedRepository } from "../../components/shared-repository";
 import { LambdaInvokeGrant, invokePolicyName, invokeStatementId } from "../../components/lambda-invoke-grant";
 import { SharedFunction } from "../../components/shared-function";
-import { SnapshotShare } from "../../components/snapshot-share";
+import { SnapshotShare, snapshotCallerStatements } from "../../components/snapshot-share";
 import { DEV, PROD, TEST, accountProvider, childrenOf, installMocks, parsedJson, promiseOf, recorded, settle } from "./support";
 
 const ciBuild = `arn:aws:iam::${DEV}:role/CiBuild`;
@@ -247,6 +247,27 @@ describe("Lambda, ECR and snapshot grants", () => {
     });
 
     describe("SnapshotShare", () => {
+        it("gives a caller the snapshot, its key through RDS, and its own instances and groups by prefix", () => {
+            const statements = snapshotCallerStatements(
+                [{ arn: `arn:aws:rds:us-east-1:${PROD}:snapshot:b`, region: "us-east-1", keyArn: `arn:aws:kms:us-east-1:${PROD}:key/k` }],
+                { accountId: TEST, region: "eu-west-1", prefix: "it-", allowDefaultGroups: true },
+            );
+            const rds = (type: string, name: string) => `arn:aws:rds:eu-west-1:${TEST}:${type}:${name}`;
+            assert.deepStrictEqual(statements.slice(0, 3), [
+                { sid: "RestoreSharedSnapshots", actions: ["rds:CopyDBSnapshot", "rds:RestoreDBInstanceFromDBSnapshot"], resources: [`arn:aws:rds:us-east-1:${PROD}:snapshot:b`] },
+                { sid: "RestoreIntoOwnInstances", actions: ["rds:RestoreDBInstanceFromDBSnapshot"],
+                    resources: [rds("db", "it-*"), rds("og", "it-*"), rds("pg", "it-*"), rds("subgrp", "it-*"), rds("og", "default:*"), rds("pg", "default.*"), rds("subgrp", "default")] },
+                { sid: "CopyIntoOwnSnapshots", actions: ["rds:CopyDBSnapshot"], resources: [rds("snapshot", "it-*")] },
+            ]);
+            assert.deepStrictEqual(statements.slice(3).map((s) => [s.sid, s.conditions]), [
+                ["UseSharedSnapshotKeys", { StringEquals: { "kms:ViaService": ["rds.us-east-1.amazonaws.com"] } }],
+                ["GrantSharedSnapshotKeysToRds", { StringEquals: { "kms:ViaService": ["rds.us-east-1.amazonaws.com"] }, Bool: { "kms:GrantIsForAWSResource": "true" } }],
+            ]);
+            // An unencrypted source: no key statements.
+            assert.deepStrictEqual(snapshotCallerStatements([{ arn: `arn:aws:rds:us-east-1:${PROD}:snapshot:b`, region: "us-east-1" }],
+                { accountId: TEST, region: "us-east-1", prefix: "it-" }).map((s) => s.sid), ["RestoreSharedSnapshots", "RestoreIntoOwnInstances", "CopyIntoOwnSnapshots"]);
+        });
+
         it("copies an existing snapshot and shares the copy with the named accounts", async () => {
             const share = new SnapshotShare(
                 "baseline",
@@ -255,15 +276,37 @@ describe("Lambda, ECR and snapshot grants", () => {
                     snapshotIdentifier: "appdb-baseline",
                     sharedAccountIds: [TEST, DEV],
                     organizationAccountIds: [DEV, TEST, PROD],
+                    accountId: PROD,
+                    region: "us-east-1",
                     tags: { env: "prod" },
                 },
                 { provider: accountProvider("prod-for-snapshot", PROD) },
             );
             const arn = `arn:aws:rds:us-east-1:${PROD}:snapshot:appdb-baseline`;
             assert.strictEqual(await promiseOf(share.snapshotArn), arn);
+            const keyArn = await promiseOf(share.kmsKeyArn!);
+            assert.match(keyArn, new RegExp(`^arn:aws:kms:us-east-1:${PROD}:key/`));
+            const viaRds = { "kms:ViaService": ["rds.us-east-1.amazonaws.com"] };
             assert.deepStrictEqual(await parsedJson(share.callerPolicy), {
                 Version: "2012-10-17",
-                Statement: [{ Sid: "RestoreSharedSnapshots", Effect: "Allow", Action: ["rds:CopyDBSnapshot", "rds:RestoreDBInstanceFromDBSnapshot"], Resource: [arn] }],
+                Statement: [
+                    { Sid: "RestoreSharedSnapshots", Effect: "Allow", Action: ["rds:CopyDBSnapshot", "rds:RestoreDBInstanceFromDBSnapshot"], Resource: [arn] },
+                    { Sid: "UseSharedSnapshotKeys", Effect: "Allow", Action: ["kms:Decrypt", "kms:DescribeKey"], Resource: [keyArn], Condition: { StringEquals: viaRds } },
+                    { Sid: "GrantSharedSnapshotKeysToRds", Effect: "Allow", Action: ["kms:CreateGrant"], Resource: [keyArn],
+                        Condition: { StringEquals: viaRds, Bool: { "kms:GrantIsForAWSResource": "true" } } },
+                ],
+            });
+            const shared = { AWS: [`arn:aws:iam::${DEV}:root`, `arn:aws:iam::${TEST}:root`] };
+            const via = { "kms:ViaService": "rds.us-east-1.amazonaws.com" };
+            assert.deepStrictEqual(await parsedJson(share.keyPolicy!), {
+                Version: "2012-10-17",
+                Statement: [
+                    { Sid: "EnableIamUserPermissions", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${PROD}:root` }, Action: "kms:*", Resource: "*" },
+                    { Sid: "SharedAccountsUseThroughRds", Effect: "Allow", Principal: shared, Action: ["kms:Decrypt", "kms:DescribeKey"], Resource: "*",
+                        Condition: { StringEquals: via } },
+                    { Sid: "SharedAccountsGrantToRds", Effect: "Allow", Principal: shared, Action: ["kms:CreateGrant"], Resource: "*",
+                        Condition: { StringEquals: via, Bool: { "kms:GrantIsForAWSResource": "true" } } },
+                ],
             });
             await settle();
             const copy = recorded(mocks, "aws:rds/snapshotCopy:SnapshotCopy", "baseline");
@@ -272,18 +315,22 @@ describe("Lambda, ECR and snapshot grants", () => {
                 sourceDbSnapshotIdentifier: "appdb-2026-01",
                 targetDbSnapshotIdentifier: "appdb-baseline",
                 sharedAccounts: [DEV, TEST],
+                kmsKeyId: keyArn,
                 tags: { env: "prod" },
             });
+            assert.strictEqual(recorded(mocks, "aws:kms/key:Key", "baseline-key").accountId, PROD);
         });
 
         it("refuses public sharing, accounts outside the organization and invalid identifiers", () => {
-            const base = { sourceSnapshotIdentifier: "s", snapshotIdentifier: "shared", sharedAccountIds: [TEST], organizationAccountIds: [DEV, TEST, PROD] };
+            const base = { sourceSnapshotIdentifier: "s", snapshotIdentifier: "shared", sharedAccountIds: [TEST], organizationAccountIds: [DEV, TEST, PROD], accountId: PROD, region: "us-east-1" };
             const cases: [Record<string, unknown>, RegExp][] = [
                 [{ sharedAccountIds: ["all"] }, /Refusing to share snapshot shared with "all": that makes it public/],
                 [{ sharedAccountIds: ["444455556666"] }, /with account 444455556666, which is not in the organization \(111111111111, 222222222222, 333333333333\)/],
                 [{ sharedAccountIds: [] }, /is shared with no account/],
                 [{ sharedAccountIds: ["2222"] }, /Invalid account to share snapshot shared with "2222"/],
                 [{ snapshotIdentifier: "1st--copy-" }, /Invalid snapshot identifier "1st--copy-"/],
+                [{ unencrypted: true, kmsKeyArn: `arn:aws:kms:us-east-1:${PROD}:key/k` }, /Snapshot shared: give kmsKeyArn or unencrypted, not both/],
+                [{ kmsKeyArn: `arn:aws:kms:us-east-1:${DEV}:key/k` }, /kmsKeyArn must be the ARN of a key of account 333333333333 in us-east-1/],
             ];
             cases.forEach(([args, message], index) => assert.throws(() => new SnapshotShare(`bad-snapshot-${index}`, { ...base, ...args } as never), message));
         });

@@ -54,9 +54,10 @@ describe("stack configuration: functions, repositories, snapshots, alarms", () =
             test: (c) => {
                 roleOf(c, "IntegrationTests").push = ["prod/repository/app-images"];
                 roleOf(c, "ImageSharingRole").restore = ["prod/snapshot/appdb-baseline"];
+                roleOf(c, "ImageSharingRole").restoreInto = { prefix: "images" };
             },
             dev: (c) => {
-                c["crossaccount:roles"].push({ name: "Restorer", trust: { accounts: ["dev"] }, restore: ["prod/snapshot/appdb-baseline"] });
+                c["crossaccount:roles"].push({ name: "Restorer", trust: { accounts: ["dev"] }, restore: ["prod/snapshot/appdb-baseline"], restoreInto: { prefix: "restorer-" } });
             },
         });
         assert.deepEqual(problems, [
@@ -164,6 +165,72 @@ describe("stack configuration: functions, repositories, snapshots, alarms", () =
             "Pulumi.prod.yaml: crossaccount:functions[1].name: duplicate function name 'release-notifier'",
             "Pulumi.prod.yaml: crossaccount:functions[1].name: the function's execution role 'release-notifier-execution' has the name of a role in crossaccount:roles",
             `Pulumi.test.yaml: crossaccount:audit.trailName: with crossaccount:alarms the trail's delivery role 'crossaccount-audit-${"x".repeat(40)}-cloudwatch-logs' is over 64 characters; shorten the trail name`,
+        ]);
+    });
+});
+
+describe("stack configuration: shared snapshots' keys, restore targets and key references", () => {
+    it("resolves key references to alias ARNs and orders a restoring stack after the owner that creates the key", () => {
+        const organization = loadStackFiles(referenceProject());
+        assert.equal(arnOf(organization, "prod/key/crossaccount-audit"), "arn:aws:kms:us-east-1:999999999999:alias/crossaccount-audit");
+        assert.equal(arnOf(organization, "prod/key/rds-snapshot-appdb-baseline"), "arn:aws:kms:us-east-1:999999999999:alias/rds-snapshot-appdb-baseline");
+        assert.deepEqual(organization.environments.test.settings.roles[1].restoreInto, { prefix: "integration-", allowDefaultGroups: false });
+        // Without the audit trail, test still reads prod: its role's policy names the key prod creates.
+        const withoutAudit = (c: Record<string, any>) => {
+            delete c["crossaccount:audit"];
+            delete c["crossaccount:alarms"];
+        };
+        const created = loadStackFiles(referenceProject({ test: withoutAudit }));
+        assert.ok(stackDependencies(created, "test").includes("prod"));
+        const existingKey = loadStackFiles(referenceProject({
+            test: withoutAudit,
+            prod: (c) => {
+                c["crossaccount:snapshots"][0].kmsKeyArn = "arn:aws:kms:us-east-1:999999999999:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+                // Its alias is no longer one prod creates.
+                c["crossaccount:accessExpectations"] = c["crossaccount:accessExpectations"].filter((e: { resource: string }) => !e.resource.includes("rds-snapshot"));
+            },
+        }));
+        assert.ok(!stackDependencies(existingKey, "test").includes("prod"));
+    });
+
+    it("names the file, the key and the problem for restore targets, snapshot keys, key references and expectation contexts", () => {
+        // Schema problems first (the cross-checks wait for a file that parses).
+        const problems = configProblems({
+            prod: (c) => {
+                c["crossaccount:accessExpectations"].push(
+                    { id: "epoch-time", principal: "test/role/IntegrationTests", action: "kms:Decrypt", resource: "prod/key/rds-snapshot-appdb-baseline",
+                        context: { currentTime: "1800000000" }, expect: "deny" },
+                    { id: "ok", principal: "test/role/IntegrationTests", action: "kms:Decrypt", resource: "prod/key/crossaccount-audit", expect: "deny" },
+                    { id: "bad-via", principal: "test/role/IntegrationTests", action: "kms:Decrypt", resource: "prod/key/crossaccount-audit",
+                        context: { viaService: "rds" }, expect: "deny" },
+                );
+            },
+        });
+        assert.deepEqual(problems, [
+            "Pulumi.prod.yaml: crossaccount:accessExpectations[37].context.currentTime: must be an ISO 8601 time such as 2026-01-31T00:00:00Z (got \"1800000000\")",
+            "Pulumi.prod.yaml: crossaccount:accessExpectations[39].context.viaService: must be a service endpoint such as rds.us-east-1.amazonaws.com (got \"rds\")",
+        ]);
+        const later = configProblems({
+            prod: (c) => {
+                const key = (account: string) => `arn:aws:kms:us-east-1:${account}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+                c["crossaccount:snapshots"].push(
+                    { key: "foreign", source: "foreign-src", sharedWith: ["test"], kmsKeyArn: key("111111111111") },
+                    { key: "plain", source: "plain-src", sharedWith: ["test"], unencrypted: true, kmsKeyArn: key("999999999999") },
+                );
+                c["crossaccount:accessExpectations"].push(
+                    { id: "unknown-key", principal: "test/role/IntegrationTests", action: "kms:Decrypt", resource: "prod/key/nope", expect: "deny" });
+            },
+            test: (c) => {
+                delete roleOf(c, "IntegrationTests").restoreInto;
+                roleOf(c, "ImageSharingRole").restoreInto = { prefix: "images-" };
+            },
+        });
+        assert.deepEqual(later, [
+            "Pulumi.prod.yaml: crossaccount:snapshots[1].kmsKeyArn: must be a key of this environment's account 999999999999 in us-east-1 (got 111111111111 in us-east-1)",
+            "Pulumi.prod.yaml: crossaccount:snapshots[2].kmsKeyArn: is given with unencrypted: true; an unencrypted source has no key",
+            "Pulumi.prod.yaml: crossaccount:accessExpectations[37].resource: key 'nope' is not a key Pulumi.prod.yaml creates (crossaccount-audit, rds-snapshot-appdb-baseline)",
+            "Pulumi.test.yaml: crossaccount:roles[0].restoreInto: is given without restore; name the shared snapshots in restore",
+            "Pulumi.test.yaml: crossaccount:roles[1].restoreInto: is required with restore: give the prefix of the DB instances, option, parameter and subnet groups it restores into",
         ]);
     });
 });

@@ -82,9 +82,18 @@ describe("offline plan", function () {
                 "dev-other-role-pull-app-images": "ImplicitlyDenied",
                 "outsider-pull-app-images": "ImplicitlyDenied",
                 "test-restore-appdb-baseline": "Allowed",
+                "test-restore-appdb-baseline-default-groups": "ImplicitlyDenied",
+                "test-restore-appdb-baseline-outside-prefix": "ImplicitlyDenied",
                 "test-copy-appdb-baseline": "Allowed",
                 "test-delete-appdb-baseline": "ImplicitlyDenied",
                 "dev-restore-appdb-baseline": "ImplicitlyDenied",
+                "dev-decrypt-audit-logs": "ImplicitlyDenied",
+                "test-decrypt-snapshot-key-through-rds": "Allowed",
+                "test-grant-snapshot-key-to-rds": "Allowed",
+                "test-decrypt-snapshot-key-directly": "ImplicitlyDenied",
+                "test-decrypt-snapshot-key-through-s3": "ImplicitlyDenied",
+                "test-encrypt-with-snapshot-key": "ImplicitlyDenied",
+                "dev-decrypt-snapshot-key-through-rds": "ImplicitlyDenied",
             });
         });
 
@@ -202,7 +211,7 @@ describe("offline plan", function () {
             assert.equal(result.code, 0, result.stderr);
             assert.match(
                 result.stdout,
-                /^OK: 3 stack\(s\), 0 mandatory and 0 advisory violation\(s\), 28\/28 access expectation\(s\) hold/m,
+                /^OK: 3 stack\(s\), 0 mandatory and 0 advisory violation\(s\), 37\/37 access expectation\(s\) hold/m,
             );
             assert.equal(JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8")).ok, true);
             assert.match(fs.readFileSync(path.join(out, "plan.md"), "utf8"), /^## crossaccount offline plan: ✅ OK/);

@@ -83,6 +83,7 @@ export const RESOURCE_VIA: Record<ResourceKind, string> = {
     function: "lambda-permission",
     repository: "repository-policy",
     snapshot: "snapshot-share",
+    key: "key-policy",
 };
 
 /**

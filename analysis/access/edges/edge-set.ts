@@ -5,12 +5,14 @@ interface Draft {
     edge: AccessEdge;
     actions: Set<string>;
     via: Set<string>;
+    deniedOn: Set<string>;
+    uses?: Set<string>;
 }
 
 export class EdgeSet {
     private readonly drafts = new Map<string, Draft>();
 
-    add(e: Omit<AccessEdge, "actions" | "via">, actions: string[], via: string): void {
+    add(e: Omit<AccessEdge, "actions" | "via">, actions: string[], via: string, deniedOn: string[] = [], uses?: string[]): void {
         const key = [e.kind, e.principal, e.target, e.conditions.join("\n")].join("|");
         let d = this.drafts.get(key);
         if (!d) {
@@ -23,10 +25,12 @@ export class EdgeSet {
                 sourceAccountId: e.sourceAccountId,
                 targetAccountId: e.targetAccountId,
             };
-            d = { edge, actions: new Set(), via: new Set() };
+            d = { edge, actions: new Set(), via: new Set(), deniedOn: new Set() };
             this.drafts.set(key, d);
         }
         actions.forEach((a) => d!.actions.add(a));
+        deniedOn.forEach((x) => d!.deniedOn.add(x));
+        if (uses) uses.forEach((u) => (d!.uses ??= new Set()).add(u));
         d.via.add(via);
     }
 
@@ -35,6 +39,8 @@ export class EdgeSet {
             ...d.edge,
             actions: [...d.actions].sort(),
             via: [...d.via].sort().join(", "),
+            ...(d.deniedOn.size > 0 ? { deniedOn: [...d.deniedOn].sort() } : {}),
+            ...(d.uses ? { uses: [...d.uses].sort() } : {}),
         }));
         const key = (e: AccessEdge) => [
             e.kind,

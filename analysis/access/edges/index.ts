@@ -4,6 +4,7 @@
  * candidates, and every candidate is verified here with the simulator in Discovery mode, which also
  * reports the conditions (MFA, external ID, ...) the access depends on. Candidates it denies are dropped.
  */
+import { usesOf } from "../kinds";
 import type { AccessModel } from "../model";
 import { resolveRequester, type Requester } from "../simulate";
 import type { AccessEdge } from "../types";
@@ -30,8 +31,8 @@ export async function buildEdges(model: AccessModel): Promise<AccessEdge[]> {
     const requesters = new Map<string, Requester>();
     for (const c of candidates) {
         const req = requesters.get(c.requester) ?? requesters.set(c.requester, resolveRequester(model, c.requester)).get(c.requester)!;
-        const v = await verify(req, c.actions, c.targets, c.service, c.context);
-        if (!v.actions.length) continue;
+        const v = await verify(model, req, c.actions, c.targets, c.service, c.context);
+        if (!v.actions.length && !v.deniedOn.length) continue;
         edges.add(
             {
                 kind: c.kind,
@@ -43,6 +44,8 @@ export async function buildEdges(model: AccessModel): Promise<AccessEdge[]> {
             },
             v.actions,
             typeof c.via === "string" ? c.via : c.via(v),
+            v.deniedOn,
+            usesOf(model.resource(c.target)?.kind ?? "", v.actions),
         );
     }
     return edges.list();

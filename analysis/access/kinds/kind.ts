@@ -16,6 +16,10 @@ export interface ResourceKindModule {
     attaches: Record<string, Handler>;
     /** After both passes: policies assembled from several resources (a function's permissions). */
     finish?(model: AccessModel): void;
+    /** The resource node kinds this module adds; with `uses`, edges to them say how the principal may use them. */
+    resourceKinds?: string[];
+    /** How the allowed actions use such a resource, for the access matrix (a KMS key: decrypt, encrypt, grant). */
+    uses?(actions: string[]): string[];
 }
 
 export function str(v: unknown): string | undefined {

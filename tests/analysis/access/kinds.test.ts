@@ -6,7 +6,7 @@ describe("access analysis: resource kinds", () => {
     const tokens = new Set(Object.values(aws).flatMap((service) => Object.values(service).map((cls) => cls.__pulumiType)));
 
     it("lists each kind once, and each resource type it reads in exactly one kind and pass", () => {
-        assert.deepEqual(KINDS.map((kind) => kind.name), ["iam", "s3", "lambda", "ecr", "rds"]);
+        assert.deepEqual(KINDS.map((kind) => kind.name), ["iam", "s3", "lambda", "ecr", "rds", "kms"]);
         const claimed = KINDS.flatMap((kind) => [...Object.keys(kind.indexes), ...Object.keys(kind.attaches)]);
         assert.deepEqual(claimed.filter((type, i) => claimed.indexOf(type) !== i), []);
         assert.deepEqual(claimed.filter((type) => !tokens.has(type)), [], "every token comes from policy-pack/lib/resource-types.ts");

@@ -28,6 +28,9 @@ const IMAGES = repositoryArn(PROD, "app-images");
 const BASELINE = snapshotArn(PROD, "baseline");
 const PULL = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"];
 const RESTORE = ["rds:CopyDBSnapshot", "rds:RestoreDBInstanceFromDBSnapshot"];
+/** What a restore is also authorized against, in test's account: the instance and its groups, by prefix. */
+const INTO = ["db", "og", "pg", "subgrp"].map((type) => `arn:aws:rds:us-east-1:${TEST}:${type}:it-*`);
+const NAMED_INTO = ["db", "og", "pg", "subgrp"].map((type) => `arn:aws:rds:us-east-1:${TEST}:${type}:it-1`);
 /** A role of that account the plan does not know: its own account is assumed to allow it everything. */
 const unknownRole = (account: string) => roleArn(account, "NotInPlan");
 
@@ -55,6 +58,7 @@ function grants(): PlannedResource[] {
                 { Effect: "Allow", Action: "lambda:InvokeFunction", Resource: [NOTIFIER, `${NOTIFIER}:live`] },
                 { Effect: "Allow", Action: PULL, Resource: IMAGES },
                 { Effect: "Allow", Action: RESTORE, Resource: BASELINE },
+                { Effect: "Allow", Action: "rds:RestoreDBInstanceFromDBSnapshot", Resource: INTO },
             ),
         ),
         lambdaFunction(PROD, "notifier"),
@@ -82,8 +86,8 @@ function grants(): PlannedResource[] {
     ];
 }
 
-async function decide(principal: string, action: string, resource: string, resources = grants()): Promise<AccessDecision> {
-    const { results } = await analyzeAccess(resources, [{ id: "x", principal, action, resource, expect: "allow" }], { now: NOW });
+async function decide(principal: string, action: string, resource: string, resources = grants(), otherResources?: string[]): Promise<AccessDecision> {
+    const { results } = await analyzeAccess(resources, [{ id: "x", principal, action, resource, otherResources, expect: "allow" }], { now: NOW });
     return results[0].result;
 }
 
@@ -178,7 +182,7 @@ describe("access analysis: Lambda, ECR and snapshot grants", () => {
     });
 
     it('a snapshot share admits the shared accounts to copy or restore it; "all" admits everyone', async () => {
-        assert.equal(await decide(roleArn(TEST, "Integration"), "rds:RestoreDBInstanceFromDBSnapshot", BASELINE), "Allowed");
+        assert.equal(await decide(roleArn(TEST, "Integration"), "rds:RestoreDBInstanceFromDBSnapshot", BASELINE, grants(), NAMED_INTO), "Allowed");
         assert.equal(await decide(roleArn(TEST, "Integration"), "rds:CopyDBSnapshot", BASELINE), "Allowed");
         assert.equal(await decide(roleArn(TEST, "Integration"), "rds:DeleteDBSnapshot", BASELINE), "ImplicitlyDenied");
         assert.equal(await decide(unknownRole(DEV), "rds:RestoreDBInstanceFromDBSnapshot", BASELINE), "ImplicitlyDenied");
