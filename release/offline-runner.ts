@@ -65,15 +65,7 @@ export class OfflineRunner implements StackRunner {
                 seconds: (Date.now() - started) / 1000,
             };
         } catch (error) {
-            return {
-                stack,
-                ok: false,
-                changes: {},
-                policy: [],
-                error: this.redacted(messageOf(error)),
-                notes: this.redacted(notes),
-                seconds: (Date.now() - started) / 1000,
-            };
+            return this.failed(stack, error, notes, started);
         }
     }
 
@@ -104,16 +96,7 @@ export class OfflineRunner implements StackRunner {
                 seconds: (Date.now() - started) / 1000,
             };
         } catch (error) {
-            return {
-                stack,
-                ok: false,
-                changes: {},
-                policy: [],
-                outputs: {},
-                error: this.redacted(messageOf(error)),
-                notes: this.redacted(notes),
-                seconds: (Date.now() - started) / 1000,
-            };
+            return { ...this.failed(stack, error, notes, started), outputs: {} };
         }
     }
 
@@ -180,6 +163,19 @@ export class OfflineRunner implements StackRunner {
                 ),
             );
         }
+    }
+
+    /** A stack that could not be planned: nothing changes, the error says why (secrets redacted). */
+    private failed(stack: string, error: unknown, notes: string[], started: number): StackPreview {
+        return {
+            stack,
+            ok: false,
+            changes: {},
+            policy: [],
+            error: this.redacted(messageOf(error)),
+            notes: this.redacted(notes),
+            seconds: (Date.now() - started) / 1000,
+        };
     }
 
     private redacted<T>(value: T): T {
