@@ -4,6 +4,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Document, isAlias, visit } from "yaml";
+import { Organization } from "../../config";
 import { loadProject } from "../../plan/plan";
 import { orderStacks, organizationGraph } from "../../plan/stack-graph";
 import { annotatePins } from "./actions";
@@ -28,9 +29,14 @@ export interface GeneratedWorkflows {
     jobs: WaveJob[];
 }
 
+/** Reads and validates the project's stack files, then generates (throws ConfigError / StackFileError). */
 export function generateWorkflows(projectDir: string, overrides: WorkflowSettingsInput = {}): GeneratedWorkflows {
     const settings = loadWorkflowSettings(projectDir, overrides);
-    const { organization } = loadProject(projectDir);
+    return workflowsFor(projectDir, loadProject(projectDir).organization, settings);
+}
+
+/** The workflows of an organization already loaded from `projectDir`'s stack files. */
+export function workflowsFor(projectDir: string, organization: Organization, settings: WorkflowSettings): GeneratedWorkflows {
     const { waves } = orderStacks(organizationGraph(organization));
     const targets = stackTargets(organization, settings);
     if (settings.gateStack !== undefined && !targets.has(settings.gateStack)) {
