@@ -1,5 +1,9 @@
 // GitHub's own workflow parser (@actions/workflow-parser, the one behind the Actions language service)
-// for the tests that validate the generated workflows.
+// for the tests that validate the generated workflows. Chosen because it is GitHub's: published from
+// actions/languageservices (MIT, three small dependencies), it reads the YAML (anchors included) against
+// GitHub's workflow schema and converts it the way the service does (needs, job ids, expressions).
+// The alternatives are not GitHub's: SchemaStore's community JSON schema, or actionlint (a Go binary,
+// not on the npm registry).
 //
 // The package is ESM and imports its JSON schema without an import attribute
 // (`import WorkflowSchema from "../workflow-v1.0.min.json"`), which Node 20 refuses
