@@ -83,7 +83,7 @@ export function releaseWorkflow(waves: string[][], targets: Map<string, StackTar
     const gateStack = settings.gateStack ?? order[0];
     const gate = targets.get(gateStack);
     if (!gate) throw new Error(`gateStack: '${gateStack}' is not a stack of the project`);
-    const secretsFlag = settings.secretsProvider === "passphrase" ? "" : ` --secrets-provider ${settings.secretsProvider}`;
+    const secretsFlag = settings.secretsProvider === "passphrase" ? "" : ` --secrets-provider '${settings.secretsProvider.replace(/'/g, "'\\''")}'`;
     const environment = settings.githubEnvironment ? { environment: settings.githubEnvironment } : {};
     const setup = (target: Json, sessionName: string): Json[] => [
         { uses: uses(ACTIONS.checkout), with: { "persist-credentials": false } },

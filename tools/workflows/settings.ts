@@ -43,7 +43,10 @@ export const workflowSettingsSchema = z
             .max(43200, "must be at most 43200 seconds (STS maximum)")
             .default(3600),
         /** --secrets-provider of the release: "passphrase" needs the PULUMI_CONFIG_PASSPHRASE secret. */
-        secretsProvider: z.string().min(1).default("passphrase"),
+        secretsProvider: z
+            .string()
+            .regex(/^(passphrase|default|(awskms|azurekeyvault|gcpkms|hashivault):\/\/\S+)$/, "must be passphrase, default or a KMS URL such as awskms://alias/pulumi")
+            .default("passphrase"),
     })
     .strict();
 

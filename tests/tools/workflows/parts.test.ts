@@ -9,7 +9,7 @@ import { COMMENT_LIMIT, COMMENT_MARKER, planWorkflow } from "../../../tools/work
 import { StackTarget, splitEvenly, waveJobs } from "../../../tools/workflows/release-workflow";
 import { WorkflowInputError, loadWorkflowSettings } from "../../../tools/workflows/settings";
 import { REPO_DIR, referenceProject } from "../../support/project";
-import { fileOf, read } from "./support";
+import { assertValid, fileOf, read } from "./support";
 
 describe("CI workflow generator", () => {
     describe("splitting a wave for GitHub's 256 jobs per matrix", () => {
@@ -55,6 +55,27 @@ describe("CI workflow generator", () => {
             assert.equal(gateAws.with["role-to-assume"], "arn:aws:iam::111111111111:role/CiDeploy");
             const fromOption = read(fileOf(generateWorkflows(dir, { deployRoleName: "Other" }), "release.yml"));
             assert.equal(fromOption.jobs["wave-1"].strategy.matrix.include[0].role, "arn:aws:iam::999999999999:role/Other");
+        });
+    });
+
+    describe("release settings", () => {
+        it("a GitHub environment, a branch and another secrets provider shape every release job", async () => {
+            const dir = referenceProject();
+            fs.writeFileSync(
+                path.join(dir, "workflows.json"),
+                JSON.stringify({ githubEnvironment: "production", branch: "release", secretsProvider: "awskms://alias/pulumi?region=us-east-1", sessionDurationSeconds: 7200 }),
+            );
+            const content = fileOf(generateWorkflows(dir), "release.yml");
+            await assertValid("release.yml", content);
+            const workflow = read(content);
+            assert.deepEqual(workflow.on.push, { branches: ["release"] });
+            assert.deepEqual(Object.keys(workflow.env ?? {}), ["PULUMI_BACKEND_URL", "PULUMI_ACCESS_TOKEN"], "no passphrase without the passphrase provider");
+            for (const [id, job] of Object.entries(workflow.jobs)) {
+                assert.equal(job.environment, "production", id);
+                const steps = job.steps as any[];
+                assert.equal(steps.find((s) => String(s.uses).startsWith("aws-actions/configure-aws-credentials@")).with["role-duration-seconds"], 7200);
+                assert.match(steps[steps.length - 1].run, / --secrets-provider 'awskms:\/\/alias\/pulumi\?region=us-east-1'$/, id);
+            }
         });
     });
 
