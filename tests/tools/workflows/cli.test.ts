@@ -56,4 +56,9 @@ describe("npm run workflows", () => {
         assert.match(result.stderr, /^workflows: Invalid stack configuration:\n {2}- Pulumi\.prod\.yaml: crossaccount:organization\.accounts\.prod: must be a 12-digit AWS account ID/);
         assert.doesNotMatch(result.stderr, /\n\s+at /, "no stack trace");
     });
+
+    it("exit 2, one message naming the cycle: stacks that read each other", () => {
+        const dir = referenceProject({ dev: (config) => (config["crossaccount:network"].peerings = [{ peer: "test" }]) });
+        assert.deepEqual(run("--project", dir), { code: 2, stdout: "", stderr: "workflows: stack dependencies form a cycle: dev -> test -> dev\n" });
+    });
 });
