@@ -42,7 +42,8 @@ export function main(argv: string[], io: WorkflowsIo = { stdout: process.stdout,
             return 2;
         }
         const generated = generateWorkflows(projectDir, { maxParallel: options.maxParallel, deployRoleName: options.deployRoleName });
-        const summary = `${generated.waves.flat().length} stack(s) in ${generated.waves.length} wave(s), ${generated.jobs.length} wave job(s) after the gate`;
+        const splits = generated.splits.length > 0 ? `; split: ${generated.splits.join("; ")}` : "";
+        const summary = `${generated.waves.flat().length} stack(s) in ${generated.waves.length} wave(s), ${generated.jobs.length} wave job(s) after the gate${splits}`;
         if (options.check) {
             const stale = staleWorkflows(projectDir, generated);
             if (stale.length > 0) {

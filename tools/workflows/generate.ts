@@ -9,8 +9,8 @@ import { loadProject } from "../../plan/plan";
 import { orderStacks, organizationGraph } from "../../plan/stack-graph";
 import { annotatePins } from "./actions";
 import { planWorkflow } from "./plan-workflow";
-import { WaveJob, releaseWorkflow, stackTargets, waveJobs } from "./release-workflow";
-import { SETTINGS_FILE, WorkflowSettings, WorkflowInputError, WorkflowSettingsInput, loadWorkflowSettings } from "./settings";
+import { WaveJob, describeSplits, releaseWorkflow, stackTargets, waveJobs } from "./release-workflow";
+import { MATRIX_JOB_LIMIT, SETTINGS_FILE, WorkflowSettings, WorkflowInputError, WorkflowSettingsInput, loadWorkflowSettings } from "./settings";
 
 export const WORKFLOWS_DIR = path.join(".github", "workflows");
 /** GitHub does not start runs of a workflow file over 500 KB (docs.github.com/en/actions/reference/limits). */
@@ -27,6 +27,8 @@ export interface GeneratedWorkflows {
     settings: WorkflowSettings;
     waves: string[][];
     jobs: WaveJob[];
+    /** How waves over the matrix limit were split (describeSplits). */
+    splits: string[];
 }
 
 /** Reads and validates the project's stack files, then generates (throws ConfigError / StackFileError). */
@@ -49,11 +51,17 @@ export function workflowsFor(projectDir: string, organization: Organization, set
         waves.length <= 20
             ? waves.map((wave) => (wave.length <= 8 ? wave.join(" + ") : `${wave.length} stacks`)).join(" -> ")
             : `${waves.length} waves (each wave job below lists its stacks)`;
+    const jobs = waveJobs(waves, targets);
+    const splits = describeSplits(jobs);
+    const splitNote =
+        splits.length === 0
+            ? ""
+            : `# GitHub runs at most ${MATRIX_JOB_LIMIT} jobs of one matrix: ${splits.join("; ")}, one job after the other.\n`;
     const files = [
         render(path.join(WORKFLOWS_DIR, "plan.yml"), `${generatedBy}# Pull requests: tests, the offline plan, one plan comment kept up to date.\n`, planWorkflow(settings)),
         render(
             path.join(WORKFLOWS_DIR, "release.yml"),
-            `${generatedBy}# Release order (plan/stack-graph.ts), ${waves.flat().length} stack(s): ${order}.\n`,
+            `${generatedBy}# Release order (plan/stack-graph.ts), ${waves.flat().length} stack(s): ${order}.\n${splitNote}`,
             releaseWorkflow(waves, targets, settings, pulumiVersion),
             "release-steps",
         ),
@@ -67,7 +75,7 @@ export function workflowsFor(projectDir: string, organization: Organization, set
             );
         }
     }
-    return { files, settings, waves, jobs: waveJobs(waves, targets) };
+    return { files, settings, waves, jobs, splits };
 }
 
 /**

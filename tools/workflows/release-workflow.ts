@@ -78,6 +78,16 @@ export function waveJobs(waves: string[][], targets: Map<string, StackTarget>): 
     return jobs;
 }
 
+/** How the waves over GitHub's matrix limit were split, e.g. "wave 2 (729 stacks) in 3 jobs of 243"; empty when none was. */
+export function describeSplits(jobs: WaveJob[]): string[] {
+    const split = jobs.filter((job) => job.parts > 1 && job.part === 1);
+    return split.map((first) => {
+        const parts = jobs.filter((job) => job.wave === first.wave);
+        const sizes = [...new Set(parts.map((job) => job.stacks.length))].sort((a, b) => b - a).join(" or ");
+        return `wave ${first.wave} (${parts.reduce((sum, job) => sum + job.stacks.length, 0)} stacks) in ${parts.length} jobs of ${sizes}`;
+    });
+}
+
 export function releaseWorkflow(waves: string[][], targets: Map<string, StackTarget>, settings: WorkflowSettings, pulumiVersion: string): Json {
     const order = waves.flat();
     const gateStack = settings.gateStack ?? order[0];

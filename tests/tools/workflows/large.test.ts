@@ -63,6 +63,7 @@ for (const accounts of [300, 1000]) {
                 assert.deepEqual(parts.map((job) => job.needs), [["wave-1"], ["wave-2-part-1"], ["wave-2-part-2"]]);
                 assert.deepEqual(workflow.jobs["wave-3"].needs, ["wave-2-part-3"]);
                 assert.equal(parts[0].name, "wave 2/272 part 1/3: ${{ matrix.stack }}");
+                assert.match(content, /^# GitHub runs at most 256 jobs of one matrix: wave 2 \(729 stacks\) in 3 jobs of 243, one job after the other\.$/m);
             });
         }
     });

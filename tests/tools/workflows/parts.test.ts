@@ -6,7 +6,7 @@ import { loadProject } from "../../../plan/plan";
 import { deployRoleArn } from "../../../tools/workflows/deploy-role";
 import { generateWorkflows } from "../../../tools/workflows/generate";
 import { COMMENT_LIMIT, COMMENT_MARKER, planWorkflow } from "../../../tools/workflows/plan-workflow";
-import { StackTarget, splitEvenly, waveJobs } from "../../../tools/workflows/release-workflow";
+import { StackTarget, describeSplits, splitEvenly, waveJobs } from "../../../tools/workflows/release-workflow";
 import { WorkflowInputError, loadWorkflowSettings } from "../../../tools/workflows/settings";
 import { REPO_DIR, referenceProject } from "../../support/project";
 import { assertValid, fileOf, read } from "./support";
@@ -36,6 +36,8 @@ describe("CI workflow generator", () => {
                     ["wave-2-part-2", ["wave-2-part-1"], 149],
                 ],
             );
+            assert.deepEqual(describeSplits(jobs), ["wave 2 (299 stacks) in 2 jobs of 150 or 149"]);
+            assert.deepEqual(describeSplits(jobs.slice(0, 1)), []);
         });
     });
 
