@@ -58,7 +58,12 @@ export function main(argv: string[], io: WorkflowsIo = { stdout: process.stdout,
         io.stdout.write(`workflows: ${summary}\n`);
         return 0;
     } catch (error) {
-        if (error instanceof ConfigError || error instanceof StackFileError || error instanceof StackCycleError || error instanceof WorkflowInputError) {
+        if (
+            error instanceof ConfigError ||
+            error instanceof StackFileError ||
+            error instanceof StackCycleError ||
+            error instanceof WorkflowInputError
+        ) {
             io.stderr.write(`workflows: ${error.message}\n`);
             return 2;
         }

@@ -5,7 +5,7 @@
 // created outside this project. Once the stack config can declare a role with a `github` trust
 // (issue 11), this function should return that role's ARN instead, and nothing else has to change.
 import { Organization } from "../../config";
-import { roleArn } from "../../components/policy-document";
+import { roleArn } from "../../aws";
 
 /** The deploy role GitHub Actions assumes in `environment`'s account. */
 export function deployRoleArn(organization: Organization, environment: string, roleName: string): string {

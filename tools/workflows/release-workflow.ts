@@ -88,12 +88,18 @@ export function describeSplits(jobs: WaveJob[]): string[] {
     });
 }
 
-export function releaseWorkflow(waves: string[][], targets: Map<string, StackTarget>, settings: WorkflowSettings, pulumiVersion: string): Json {
+export function releaseWorkflow(
+    waves: string[][],
+    targets: Map<string, StackTarget>,
+    settings: WorkflowSettings,
+    pulumiVersion: string,
+): Json {
     const order = waves.flat();
     const gateStack = settings.gateStack ?? order[0];
     const gate = targets.get(gateStack);
     if (!gate) throw new Error(`gateStack: '${gateStack}' is not a stack of the project`);
-    const secretsFlag = settings.secretsProvider === "passphrase" ? "" : ` --secrets-provider '${settings.secretsProvider.replace(/'/g, "'\\''")}'`;
+    const secretsFlag =
+        settings.secretsProvider === "passphrase" ? "" : ` --secrets-provider '${settings.secretsProvider.replace(/'/g, "'\\''")}'`;
     const environment = settings.githubEnvironment ? { environment: settings.githubEnvironment } : {};
     const setup = (target: Json, sessionName: string): Json[] => [
         { uses: uses(ACTIONS.checkout), with: { "persist-credentials": false } },
@@ -117,7 +123,10 @@ export function releaseWorkflow(waves: string[][], targets: Map<string, StackTar
     // YAML anchor `release-steps` and aliased by the other wave jobs (GitHub reads anchors since
     // September 2025), which keeps a 1,000-account release.yml within GitHub's 500 KB per file.
     const waveSteps = [
-        ...setup({ role: "${{ matrix.role }}", region: "${{ matrix.region }}", account: "${{ matrix.account }}" }, "crossaccount-${{ matrix.stack }}-${{ github.run_id }}"),
+        ...setup(
+            { role: "${{ matrix.role }}", region: "${{ matrix.region }}", account: "${{ matrix.account }}" },
+            "crossaccount-${{ matrix.stack }}-${{ github.run_id }}",
+        ),
         {
             name: "Release ${{ matrix.stack }}",
             run: `npm run release -- --stacks "$STACK" --yes${secretsFlag}`,
@@ -137,12 +146,17 @@ export function releaseWorkflow(waves: string[][], targets: Map<string, StackTar
                         // The release's default backend is a directory inside the checkout, lost with the runner.
                         'if [ -z "$PULUMI_BACKEND_URL" ]; then echo "::error::set the repository variable PULUMI_BACKEND_URL (s3://..., https://api.pulumi.com, ...): the state must outlive the runner"; exit 1; fi',
                         ...(settings.secretsProvider === "passphrase"
-                            ? ['if [ -z "$PULUMI_CONFIG_PASSPHRASE" ]; then echo "::error::set the secret PULUMI_CONFIG_PASSPHRASE (the stacks\' passphrase secrets provider)"; exit 1; fi']
+                            ? [
+                                  'if [ -z "$PULUMI_CONFIG_PASSPHRASE" ]; then echo "::error::set the secret PULUMI_CONFIG_PASSPHRASE (the stacks\' passphrase secrets provider)"; exit 1; fi',
+                              ]
                             : []),
                     ].join("\n"),
                 },
                 ...setup({ role: gate.role, region: gate.region, account: gate.account }, "crossaccount-gate-${{ github.run_id }}"),
-                { name: "Preview every stack under the policy pack", run: `npm run release -- --preview-only --parallel ${settings.maxParallel}${secretsFlag}` },
+                {
+                    name: "Preview every stack under the policy pack",
+                    run: `npm run release -- --preview-only --parallel ${settings.maxParallel}${secretsFlag}`,
+                },
             ],
         },
     };

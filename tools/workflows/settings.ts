@@ -32,9 +32,15 @@ export const workflowSettingsSchema = z
         /** A GitHub environment for the release jobs (protection rules; the OIDC `sub` then names it). */
         githubEnvironment: z.string().min(1).optional(),
         runsOn: z.string().min(1).default("ubuntu-latest"),
-        nodeVersion: z.string().regex(/^\d+(\.\d+){0,2}$/, "must be a Node.js version such as 20").default("20"),
+        nodeVersion: z
+            .string()
+            .regex(/^\d+(\.\d+){0,2}$/, "must be a Node.js version such as 20")
+            .default("20"),
         /** Pulumi CLI version (default: the version of the @pulumi/pulumi SDK installed, released together with the CLI). */
-        pulumiVersion: z.string().regex(/^\d+\.\d+\.\d+$/, "must be an exact version such as 3.248.0").optional(),
+        pulumiVersion: z
+            .string()
+            .regex(/^\d+\.\d+\.\d+$/, "must be an exact version such as 3.248.0")
+            .optional(),
         /** Lifetime of the OIDC session (900-43,200 s; the deploy role's MaxSessionDuration must allow it). */
         sessionDurationSeconds: z
             .number()
@@ -45,7 +51,10 @@ export const workflowSettingsSchema = z
         /** --secrets-provider of the release: "passphrase" needs the PULUMI_CONFIG_PASSPHRASE secret. */
         secretsProvider: z
             .string()
-            .regex(/^(passphrase|default|(awskms|azurekeyvault|gcpkms|hashivault):\/\/\S+)$/, "must be passphrase, default or a KMS URL such as awskms://alias/pulumi")
+            .regex(
+                /^(passphrase|default|(awskms|azurekeyvault|gcpkms|hashivault):\/\/\S+)$/,
+                "must be passphrase, default or a KMS URL such as awskms://alias/pulumi",
+            )
             .default("passphrase"),
     })
     .strict();

@@ -5,23 +5,38 @@ import { strict as assert } from "assert";
 import { loadProject } from "../../../plan/plan";
 import { deployRoleArn } from "../../../tools/workflows/deploy-role";
 import { generateWorkflows } from "../../../tools/workflows/generate";
-import { COMMENT_LIMIT, COMMENT_MARKER, planWorkflow } from "../../../tools/workflows/plan-workflow";
+import { COMMENT_LIMIT, COMMENT_MARKER } from "../../../tools/workflows/plan-workflow";
 import { StackTarget, describeSplits, splitEvenly, waveJobs } from "../../../tools/workflows/release-workflow";
 import { WorkflowInputError, loadWorkflowSettings } from "../../../tools/workflows/settings";
 import { REPO_DIR, referenceProject } from "../../support/project";
-import { assertValid, fileOf, read } from "./support";
+import { assertValid, fileOf, matrixOf, read, stepUsing } from "./support";
 
 describe("CI workflow generator", () => {
     describe("splitting a wave for GitHub's 256 jobs per matrix", () => {
         it("keeps a wave of up to 256 stacks in one job", () => {
-            assert.deepEqual(splitEvenly(range(256)).map((p) => p.length), [256]);
-            assert.deepEqual(splitEvenly(range(1)).map((p) => p.length), [1]);
+            assert.deepEqual(
+                splitEvenly(range(256)).map((p) => p.length),
+                [256],
+            );
+            assert.deepEqual(
+                splitEvenly(range(1)).map((p) => p.length),
+                [1],
+            );
         });
 
         it("splits a larger wave into the fewest parts, of sizes differing by at most one, order kept", () => {
-            assert.deepEqual(splitEvenly(range(257)).map((p) => p.length), [129, 128]);
-            assert.deepEqual(splitEvenly(range(729)).map((p) => p.length), [243, 243, 243]);
-            assert.deepEqual(splitEvenly(range(1000)).map((p) => p.length), [250, 250, 250, 250]);
+            assert.deepEqual(
+                splitEvenly(range(257)).map((p) => p.length),
+                [129, 128],
+            );
+            assert.deepEqual(
+                splitEvenly(range(729)).map((p) => p.length),
+                [243, 243, 243],
+            );
+            assert.deepEqual(
+                splitEvenly(range(1000)).map((p) => p.length),
+                [250, 250, 250, 250],
+            );
             assert.deepEqual(splitEvenly(range(600)).flat(), range(600));
         });
 
@@ -45,18 +60,21 @@ describe("CI workflow generator", () => {
         it("is GitHubActionsDeploy in the stack's account, in the organization's partition", () => {
             const { organization } = loadProject(REPO_DIR);
             assert.equal(deployRoleArn(organization, "dev", "GitHubActionsDeploy"), "arn:aws:iam::111111111111:role/GitHubActionsDeploy");
-            assert.equal(deployRoleArn({ ...organization, partition: "aws-us-gov" }, "prod", "Deploy"), "arn:aws-us-gov:iam::999999999999:role/Deploy");
+            assert.equal(
+                deployRoleArn({ ...organization, partition: "aws-us-gov" }, "prod", "Deploy"),
+                "arn:aws-us-gov:iam::999999999999:role/Deploy",
+            );
         });
 
         it("takes its name from workflows.json or --deploy-role-name", () => {
             const dir = referenceProject();
             fs.writeFileSync(path.join(dir, "workflows.json"), JSON.stringify({ deployRoleName: "CiDeploy", gateStack: "dev" }));
             const fromFile = read(fileOf(generateWorkflows(dir), "release.yml"));
-            assert.equal(fromFile.jobs["wave-1"].strategy.matrix.include[0].role, "arn:aws:iam::999999999999:role/CiDeploy");
-            const gateAws = fromFile.jobs.gate.steps.find((s: any) => String(s.uses).startsWith("aws-actions/configure-aws-credentials@"));
+            assert.equal(matrixOf(fromFile.jobs["wave-1"])[0].role, "arn:aws:iam::999999999999:role/CiDeploy");
+            const gateAws = stepUsing(fromFile.jobs.gate, "aws-actions/configure-aws-credentials");
             assert.equal(gateAws.with["role-to-assume"], "arn:aws:iam::111111111111:role/CiDeploy");
             const fromOption = read(fileOf(generateWorkflows(dir, { deployRoleName: "Other" }), "release.yml"));
-            assert.equal(fromOption.jobs["wave-1"].strategy.matrix.include[0].role, "arn:aws:iam::999999999999:role/Other");
+            assert.equal(matrixOf(fromOption.jobs["wave-1"])[0].role, "arn:aws:iam::999999999999:role/Other");
         });
     });
 
@@ -65,24 +83,35 @@ describe("CI workflow generator", () => {
             const dir = referenceProject();
             fs.writeFileSync(
                 path.join(dir, "workflows.json"),
-                JSON.stringify({ githubEnvironment: "production", branch: "release", secretsProvider: "awskms://alias/pulumi?region=us-east-1", sessionDurationSeconds: 7200 }),
+                JSON.stringify({
+                    githubEnvironment: "production",
+                    branch: "release",
+                    secretsProvider: "awskms://alias/pulumi?region=us-east-1",
+                    sessionDurationSeconds: 7200,
+                }),
             );
             const content = fileOf(generateWorkflows(dir), "release.yml");
             await assertValid("release.yml", content);
             const workflow = read(content);
             assert.deepEqual(workflow.on.push, { branches: ["release"] });
-            assert.deepEqual(Object.keys(workflow.env ?? {}), ["PULUMI_BACKEND_URL", "PULUMI_ACCESS_TOKEN"], "no passphrase without the passphrase provider");
+            assert.deepEqual(
+                Object.keys(workflow.env ?? {}),
+                ["PULUMI_BACKEND_URL", "PULUMI_ACCESS_TOKEN"],
+                "no passphrase without the passphrase provider",
+            );
             for (const [id, job] of Object.entries(workflow.jobs)) {
                 assert.equal(job.environment, "production", id);
-                const steps = job.steps as any[];
-                assert.equal(steps.find((s) => String(s.uses).startsWith("aws-actions/configure-aws-credentials@")).with["role-duration-seconds"], 7200);
-                assert.match(steps[steps.length - 1].run, / --secrets-provider 'awskms:\/\/alias\/pulumi\?region=us-east-1'$/, id);
+                const steps = job.steps;
+                assert.equal(stepUsing(job, "aws-actions/configure-aws-credentials").with["role-duration-seconds"], 7200);
+                assert.match(String(steps[steps.length - 1].run), / --secrets-provider 'awskms:\/\/alias\/pulumi\?region=us-east-1'$/, id);
             }
         });
     });
 
     describe("the pull-request comment", () => {
-        const script = (planWorkflow(loadWorkflowSettings(REPO_DIR)).jobs as any).comment.steps[1].with.script as string;
+        const script = String(
+            stepUsing(read(fileOf(generateWorkflows(REPO_DIR), "plan.yml")).jobs.comment, "actions/github-script").with.script,
+        );
 
         it("is created once, then edited on each push, never duplicated", async () => {
             const github = fakeGitHub([{ id: 7, user: { type: "User" }, body: `quoting ${COMMENT_MARKER}` }]);
@@ -91,7 +120,10 @@ describe("CI workflow generator", () => {
             assert.equal(github.calls[0].kind, "create");
             assert.ok(github.calls[0].body.startsWith(`${COMMENT_MARKER}\n# Plan\nfirst`));
             await runScript(script, github, "# Plan\nsecond");
-            assert.deepEqual(github.calls.slice(1).map((c) => [c.kind, c.id]), [["update", 100]]);
+            assert.deepEqual(
+                github.calls.slice(1).map((c) => [c.kind, c.id]),
+                [["update", 100]],
+            );
             assert.equal(github.comments.filter((c) => c.body.startsWith(COMMENT_MARKER)).length, 1);
             assert.ok(github.comments.find((c) => c.id === 100)!.body.includes("second"));
         });
@@ -124,9 +156,15 @@ describe("CI workflow generator", () => {
             fs.writeFileSync(path.join(dir, "workflows.json"), JSON.stringify({ maxParalel: 2 }));
             assert.throws(() => loadWorkflowSettings(dir), messageIs("workflows.json: unknown key(s) maxParalel"));
             fs.writeFileSync(path.join(dir, "workflows.json"), "{ maxParallel: 2 }");
-            assert.throws(() => loadWorkflowSettings(dir), (e: unknown) => e instanceof WorkflowInputError && /^workflows\.json: is not valid JSON/.test(e.message));
+            assert.throws(
+                () => loadWorkflowSettings(dir),
+                (e: unknown) => e instanceof WorkflowInputError && /^workflows\.json: is not valid JSON/.test(e.message),
+            );
             fs.writeFileSync(path.join(dir, "workflows.json"), JSON.stringify({ gateStack: "staging" }));
-            assert.throws(() => generateWorkflows(dir), messageIs("workflows.json: gateStack: 'staging' is not a stack of the project (dev, prod, test)"));
+            assert.throws(
+                () => generateWorkflows(dir),
+                messageIs("workflows.json: gateStack: 'staging' is not a stack of the project (dev, prod, test)"),
+            );
         });
     });
 });
@@ -188,6 +226,8 @@ async function runScript(script: string, github: ReturnType<typeof fakeGitHub>, 
         assert.equal(name, "fs");
         return { readFileSync: (file: string) => (assert.equal(file, "plan.md"), report) };
     };
-    const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => (...values: unknown[]) => Promise<void>;
+    const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (
+        ...args: string[]
+    ) => (...values: unknown[]) => Promise<void>;
     await new AsyncFunction("require", "github", "context", script)(fakeRequire, github, context);
 }

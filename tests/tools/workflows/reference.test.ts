@@ -9,7 +9,7 @@ import { ACTIONS } from "../../../tools/workflows/actions";
 import { GeneratedWorkflows, generateWorkflows, staleWorkflows } from "../../../tools/workflows/generate";
 import { REPO_DIR, referenceProject } from "../../support/project";
 import { parseWorkflowFile, workflowParser } from "../../support/workflow-parser";
-import { Workflow, assertValid, fileOf, read, wavesOf } from "./support";
+import { Workflow, assertValid, fileOf, matrixOf, read, stepUsing, wavesOf } from "./support";
 
 describe("CI workflows of the reference organization", () => {
     let generated: GeneratedWorkflows;
@@ -26,12 +26,22 @@ describe("CI workflows of the reference organization", () => {
         const parser = await workflowParser();
         assert.equal(typeof parser.parseWorkflow, "function");
         // The schema really is loaded: an unknown key and a job needing a missing job are refused.
-        const { errors } = await parseWorkflowFile("bad.yml", "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    needs: [missing]\n    stepz: []\n");
-        assert.ok(errors.some((e) => /stepz/.test(e)), errors.join("\n"));
+        const { errors } = await parseWorkflowFile(
+            "bad.yml",
+            "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    needs: [missing]\n    stepz: []\n",
+        );
+        assert.ok(
+            errors.some((e) => /stepz/.test(e)),
+            errors.join("\n"),
+        );
     });
 
     it("are committed and current: `npm run workflows` changes nothing", () => {
-        assert.deepEqual(staleWorkflows(REPO_DIR, generated), [], "the committed workflows are stale: run `npm run workflows` and commit them");
+        assert.deepEqual(
+            staleWorkflows(REPO_DIR, generated),
+            [],
+            "the committed workflows are stale: run `npm run workflows` and commit them",
+        );
     });
 
     it("parse without errors with GitHub's workflow parser", async () => {
@@ -56,16 +66,16 @@ describe("CI workflows of the reference organization", () => {
 
     it("gate: previews every stack under the pack with the first stack's deploy role, before any update", () => {
         const gate = release.jobs.gate;
-        const commands = gate.steps.filter((s: any) => s.run).map((s: any) => s.run);
+        const commands = gate.steps.flatMap((s) => (s.run ? [s.run] : []));
         assert.ok(commands.includes("npm run release -- --preview-only --parallel 4"), commands.join("\n"));
-        const aws = gate.steps.find((s: any) => String(s.uses).startsWith("aws-actions/configure-aws-credentials@"));
+        const aws = stepUsing(gate, "aws-actions/configure-aws-credentials");
         assert.equal(aws.with["role-to-assume"], "arn:aws:iam::999999999999:role/GitHubActionsDeploy");
         assert.equal(aws.with["allowed-account-ids"], "999999999999");
-        assert.ok(gate.steps[0].run.includes("PULUMI_BACKEND_URL"), "the gate checks the backend is configured first");
+        assert.ok(String(gate.steps[0].run).includes("PULUMI_BACKEND_URL"), "the gate checks the backend is configured first");
     });
 
     it("wave jobs: one matrix entry per stack with its account, region and deploy role; one stack released per entry", () => {
-        const entries = ["wave-1", "wave-2", "wave-3"].flatMap((id) => release.jobs[id].strategy.matrix.include);
+        const entries = ["wave-1", "wave-2", "wave-3"].flatMap((id) => matrixOf(release.jobs[id]));
         assert.deepEqual(entries, [
             { stack: "prod", account: "999999999999", region: "us-east-1", role: "arn:aws:iam::999999999999:role/GitHubActionsDeploy" },
             { stack: "dev", account: "111111111111", region: "us-east-1", role: "arn:aws:iam::111111111111:role/GitHubActionsDeploy" },
@@ -74,13 +84,16 @@ describe("CI workflows of the reference organization", () => {
         for (const id of ["wave-1", "wave-2", "wave-3"]) {
             const job = release.jobs[id];
             assert.deepEqual({ ...job.strategy, matrix: undefined }, { "fail-fast": false, "max-parallel": 4, matrix: undefined });
-            const steps = job.steps as any[];
-            const aws = steps.find((s) => String(s.uses).startsWith("aws-actions/configure-aws-credentials@"));
+            const steps = job.steps;
+            const aws = stepUsing(job, "aws-actions/configure-aws-credentials");
             assert.deepEqual(
                 { role: aws.with["role-to-assume"], region: aws.with["aws-region"], account: aws.with["allowed-account-ids"] },
                 { role: "${{ matrix.role }}", region: "${{ matrix.region }}", account: "${{ matrix.account }}" },
             );
-            assert.ok(steps.some((s) => String(s.uses).startsWith("pulumi/actions@")), "the Pulumi CLI comes from pulumi/actions");
+            assert.ok(
+                steps.some((s) => String(s.uses).startsWith("pulumi/actions@")),
+                "the Pulumi CLI comes from pulumi/actions",
+            );
             const last = steps[steps.length - 1];
             assert.equal(last.run, 'npm run release -- --stacks "$STACK" --yes');
             assert.deepEqual(last.env, { STACK: "${{ matrix.stack }}" });
@@ -100,8 +113,12 @@ describe("CI workflows of the reference organization", () => {
         for (const workflow of [plan, release]) {
             assert.deepEqual(workflow.permissions, {}, "nothing by default");
             for (const [id, job] of Object.entries(workflow.jobs)) {
-                const usesAws = (job.steps as any[]).some((s) => String(s.uses).startsWith("aws-actions/configure-aws-credentials@"));
-                const expected = usesAws ? { contents: "read", "id-token": "write" } : id === "comment" ? { "pull-requests": "write" } : { contents: "read" };
+                const usesAws = job.steps.some((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+                const expected = usesAws
+                    ? { contents: "read", "id-token": "write" }
+                    : id === "comment"
+                      ? { "pull-requests": "write" }
+                      : { contents: "read" };
                 assert.deepEqual(job.permissions, expected, id);
             }
         }
@@ -109,21 +126,21 @@ describe("CI workflows of the reference organization", () => {
     });
 
     it("plan.yml: tests, the offline plan with its JSON kept as an artifact, one comment edited on each push", () => {
-        const steps = plan.jobs.plan.steps as any[];
-        const runs = steps.filter((s) => s.run).map((s) => s.run.split("\n"));
+        const steps = plan.jobs.plan.steps;
+        const runs = steps.flatMap((s) => (s.run ? [s.run.split("\n")] : []));
         assert.deepEqual(runs.slice(0, 2), [["npm ci --no-audit --no-fund"], ["npm test"]]);
         assert.ok(runs[2].includes("npm start -- --json plan.json --markdown plan.md"));
-        const upload = steps.find((s) => String(s.uses).startsWith("actions/upload-artifact@"));
-        assert.deepEqual(upload.with.path.split("\n"), ["plan.json", "plan.md"]);
+        const upload = stepUsing(plan.jobs.plan, "actions/upload-artifact");
+        assert.deepEqual(String(upload.with.path).split("\n"), ["plan.json", "plan.md"]);
         assert.equal(plan.concurrency["cancel-in-progress"], true);
-        assert.match(plan.jobs.comment.if, /github\.event\.pull_request\.head\.repo\.full_name == github\.repository/);
+        assert.match(String(plan.jobs.comment.if), /github\.event\.pull_request\.head\.repo\.full_name == github\.repository/);
     });
 
     it("workflows.json is the source of max-parallel when the project has one", () => {
         const dir = referenceProject();
         fs.writeFileSync(path.join(dir, "workflows.json"), JSON.stringify({ maxParallel: 2 }));
         const workflow = read(fileOf(generateWorkflows(dir), "release.yml"));
-        assert.equal(workflow.jobs["wave-2"].strategy["max-parallel"], 2);
-        assert.ok(workflow.jobs.gate.steps.some((s: any) => s.run === "npm run release -- --preview-only --parallel 2"));
+        assert.equal(workflow.jobs["wave-2"].strategy?.["max-parallel"], 2);
+        assert.ok(workflow.jobs.gate.steps.some((s) => s.run === "npm run release -- --preview-only --parallel 2"));
     });
 });

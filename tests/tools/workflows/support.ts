@@ -7,7 +7,53 @@ import { parse } from "yaml";
 import { GeneratedWorkflows } from "../../../tools/workflows/generate";
 import { parseWorkflowFile } from "../../support/workflow-parser";
 
-export type Workflow = { on: Record<string, any>; permissions: Record<string, string>; concurrency: Record<string, any>; env?: Record<string, string>; jobs: Record<string, any> };
+export interface Step {
+    id?: string;
+    name?: string;
+    if?: string;
+    uses?: string;
+    run?: string;
+    with?: Record<string, string | number | boolean>;
+    env?: Record<string, string>;
+}
+
+export interface MatrixEntry {
+    stack: string;
+    account: string;
+    region: string;
+    role: string;
+}
+
+export interface Job {
+    name?: string;
+    needs?: string[];
+    if?: string;
+    environment?: string;
+    permissions: Record<string, string>;
+    strategy?: { "fail-fast": boolean; "max-parallel": number; matrix: { include: MatrixEntry[] } };
+    steps: Step[];
+}
+
+export interface Workflow {
+    on: Record<string, unknown>;
+    permissions: Record<string, string>;
+    concurrency: Record<string, unknown>;
+    env?: Record<string, string>;
+    jobs: Record<string, Job>;
+}
+
+/** The stacks of a job's matrix, or a failed assertion. */
+export function matrixOf(job: Job): MatrixEntry[] {
+    assert.ok(job.strategy, `${job.name ?? "a job"} has no matrix`);
+    return job.strategy.matrix.include;
+}
+
+/** The job's step using `repository` (owner/name), or a failed assertion. */
+export function stepUsing(job: Job, repository: string): Step & { with: Record<string, string | number | boolean> } {
+    const step = job.steps.find((s) => s.uses?.startsWith(`${repository}@`));
+    assert.ok(step, `no step uses ${repository}`);
+    return { ...step, with: step.with ?? {} };
+}
 
 export function fileOf(generated: GeneratedWorkflows, name: "plan.yml" | "release.yml"): string {
     const file = generated.files.find((f) => path.basename(f.path) === name);
@@ -36,7 +82,8 @@ export function wavesOf(workflow: Workflow): string[][] {
         if (next.length === 0) return waves;
         assert.equal(next.length, 1, `more than one job needs ${previous}: ${next.map(([id]) => id).join(", ")}`);
         const [id, job] = next[0];
-        const stacks = (job.strategy.matrix.include as { stack: string }[]).map((entry) => entry.stack);
+        assert.ok(job.strategy, `${id} has no matrix`);
+        const stacks = job.strategy.matrix.include.map((entry) => entry.stack);
         const wave = Number(/^wave-(\d+)/.exec(id)![1]);
         if (waves.length < wave) waves.push([]);
         waves[wave - 1].push(...stacks);
