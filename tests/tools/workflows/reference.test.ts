@@ -1,6 +1,7 @@
 // The reference organization's workflows: committed, current, valid for GitHub, and saying what the
 // release does (order, credentials, permissions, pins).
 import * as fs from "fs";
+import { spawnSync } from "child_process";
 import * as path from "path";
 import { strict as assert } from "assert";
 import { loadProject } from "../../../plan/plan";
@@ -34,6 +35,15 @@ describe("CI workflows of the reference organization", () => {
             errors.some((e) => /stepz/.test(e)),
             errors.join("\n"),
         );
+    });
+
+    it("needs that workaround: a plain import of the parser is refused (when it is not, drop the loader hook)", () => {
+        const plain = spawnSync(process.execPath, ["--input-type=module", "-e", "await import('@actions/workflow-parser')"], {
+            cwd: REPO_DIR,
+            encoding: "utf8",
+        });
+        assert.notEqual(plain.status, 0);
+        assert.match(plain.stderr, /ERR_IMPORT_(ATTRIBUTE|ASSERTION_TYPE)_MISSING/);
     });
 
     it("are committed and current: `npm run workflows` changes nothing", () => {
