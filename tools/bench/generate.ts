@@ -92,6 +92,13 @@ type Config = Record<string, unknown>;
 export interface GenerateOptions {
     /** How many environments the hub trusts and grants to (default HUB_PARTNERS); smaller values exercise non-partners in small organizations. */
     partners?: number;
+    /**
+     * Allows more than MAX_ACCOUNTS accounts, for tests that need only the organization's stack graph
+     * (the CI workflows at 300 and 1,000 accounts). Such an organization is not deployable as is: its
+     * audit bucket policy exceeds S3's limit (the policy pack says so), and the environments past the
+     * private /16 blocks (CIDR_BLOCKS) get no network, hence no peering.
+     */
+    beyondLimits?: boolean;
 }
 
 /** Writes Pulumi.yaml, Pulumi.env000.yaml ... and policy-config.json into `dir` (created if missing). */
@@ -103,7 +110,7 @@ export function generateOrganization(n: number, dir: string, options: GenerateOp
         );
     }
     if (!Number.isInteger(n) || n < 2) throw new Error(`an organization needs at least 2 accounts (a hub and one environment), got ${n}`);
-    if (n > MAX_ACCOUNTS) {
+    if (n > MAX_ACCOUNTS && !options.beyondLimits) {
         throw new Error(
             `at most ${MAX_ACCOUNTS} accounts: the hub's audit bucket policy names every writer trail and would exceed S3's 20 KB limit`,
         );
@@ -236,14 +243,18 @@ export function generateOrganization(n: number, dir: string, options: GenerateOp
                     },
                     { effect: "Deny", groups: ["Testers"], roles: [`${hub}/role/UpdateApp`] },
                 ],
-                "crossaccount:network": {
-                    cidr: vpcCidr(index),
-                    subnets: subnets(vpcCidr(index)),
-                    ...(index >= 2 ? { peerings: [{ peer: environments[index - 1] }] } : {}),
-                },
+                ...(index < CIDR_BLOCKS
+                    ? {
+                          "crossaccount:network": {
+                              cidr: vpcCidr(index),
+                              subnets: subnets(vpcCidr(index)),
+                              ...(index >= 2 ? { peerings: [{ peer: environments[index - 1] }] } : {}),
+                          },
+                      }
+                    : {}),
                 ...(ownExpectations.length > 0 ? { "crossaccount:accessExpectations": ownExpectations } : {}),
             },
-            `Environment ${index} (like the reference dev${index >= 2 ? `, peering with ${environments[index - 1]} like test` : ""})` +
+            `Environment ${index} (like the reference dev${index >= CIDR_BLOCKS ? ", without a network" : index >= 2 ? `, peering with ${environments[index - 1]} like test` : ""})` +
                 `${partner ? "; a hub partner" : "; not trusted by the hub"}.`,
         ]);
     }
