@@ -4,7 +4,7 @@
 // exists when its permission is added, and the callers' roles are created after this function's stack.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { DEFAULT_PARTITION, LAMBDA_LIMITS, assertAccountId, assertLogRetention, logGroupArn } from "../aws";
+import { DEFAULT_LAMBDA_RUNTIME, DEFAULT_PARTITION, LAMBDA_LIMITS, assertAccountId, assertLogRetention, logGroupArn } from "../aws";
 import { CrossAccountRole } from "./cross-account-role";
 
 export interface SharedFunctionArgs {
@@ -15,7 +15,7 @@ export interface SharedFunctionArgs {
     description?: string;
     /** Source of index.js (exports.handler); defaults to a placeholder that acknowledges the event. */
     handlerSource?: string;
-    /** Defaults to nodejs20.x. */
+    /** Defaults to DEFAULT_LAMBDA_RUNTIME (nodejs24.x). */
     runtime?: string;
     memorySizeMb?: number;
     timeoutSeconds?: number;
@@ -78,7 +78,7 @@ export class SharedFunction extends pulumi.ComponentResource {
                 name: args.functionName,
                 description: args.description,
                 role: this.executionRole.arn,
-                runtime: args.runtime ?? "nodejs20.x",
+                runtime: args.runtime ?? DEFAULT_LAMBDA_RUNTIME,
                 handler: "index.handler",
                 code: new pulumi.asset.AssetArchive({
                     "index.js": new pulumi.asset.StringAsset(args.handlerSource ?? DEFAULT_HANDLER_SOURCE),

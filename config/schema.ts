@@ -10,7 +10,7 @@ import {
     parseSnapshotRef,
     referenceSchema,
 } from "./refs";
-import { IAM_LIMITS, LAMBDA_LIMITS, LOG_RETENTION_DAYS, SERVICE_PRINCIPAL, parseIpv4Cidr } from "../aws";
+import { DEFAULT_LAMBDA_RUNTIME, IAM_LIMITS, LAMBDA_LIMITS, LAMBDA_RUNTIMES, LOG_RETENTION_DAYS, SERVICE_PRINCIPAL, parseIpv4Cidr } from "../aws";
 
 export const CONFIG_NAMESPACE = "crossaccount";
 
@@ -186,7 +186,11 @@ const functionSchema = z
     .object({
         name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 letters, digits, '-' or '_'"),
         description: z.string().max(256).optional(),
-        runtime: z.string().regex(/^[a-z0-9.]+$/, "must be a Lambda runtime such as nodejs20.x").default("nodejs20.x"),
+        /** A runtime of the table in policy-pack/lib/lambda-runtimes.ts; the cross-check refuses one AWS blocks within 90 days. */
+        runtime: z
+            .string()
+            .refine((id) => Object.prototype.hasOwnProperty.call(LAMBDA_RUNTIMES, id), `must be a Lambda runtime AWS publishes, such as ${DEFAULT_LAMBDA_RUNTIME}`)
+            .default(DEFAULT_LAMBDA_RUNTIME),
         memorySizeMb: z.number().int().min(LAMBDA_LIMITS.minMemoryMb).max(LAMBDA_LIMITS.maxMemoryMb).optional(),
         timeoutSeconds: z.number().int().min(1).max(LAMBDA_LIMITS.maxTimeoutSeconds).optional(),
         logRetentionDays: logRetentionDays.default(90),
