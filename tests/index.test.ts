@@ -101,18 +101,21 @@ describe("program (index.ts) on the reference organization", () => {
     });
 
     it("Developers may assume UpdateApp; Testers are explicitly denied exactly UpdateApp", () => {
-        const developers = find("dev", "aws:iam/groupPolicy:GroupPolicy", "allow-assume-Developers-0-group-0");
+        // One policy per group and effect, named by them (never by a grant's position).
+        const developers = find("dev", "aws:iam/groupPolicy:GroupPolicy", "allow-assume-group-Developers-group-Developers");
         assert.equal(developers.inputs.group, "Developers");
+        assert.equal(developers.inputs.name, "allow-assume-cross-account-roles");
         assert.deepEqual(doc(developers).Statement, [
             {
                 Sid: "AllowAssumeRole",
                 Effect: "Allow",
                 Action: "sts:AssumeRole",
-                Resource: [`arn:aws:iam::${PROD}:role/UpdateApp`, `arn:aws:iam::${DEV}:role/ImageSharingRole`],
+                Resource: [`arn:aws:iam::${DEV}:role/ImageSharingRole`, `arn:aws:iam::${PROD}:role/UpdateApp`],
             },
         ]);
-        const testersDeny = find("dev", "aws:iam/groupPolicy:GroupPolicy", "deny-assume-Testers-2-group-0");
+        const testersDeny = find("dev", "aws:iam/groupPolicy:GroupPolicy", "deny-assume-group-Testers-group-Testers");
         assert.equal(testersDeny.inputs.group, "Testers");
+        assert.equal(testersDeny.inputs.name, "deny-assume-cross-account-roles");
         assert.equal(testersDeny.accountId, DEV);
         assert.deepEqual(doc(testersDeny).Statement, [
             { Sid: "DenyAssumeRole", Effect: "Deny", Action: "sts:AssumeRole", Resource: [`arn:aws:iam::${PROD}:role/UpdateApp`] },

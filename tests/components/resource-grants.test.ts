@@ -61,7 +61,7 @@ describe("Lambda, ECR and snapshot grants", () => {
             assert.deepStrictEqual(inputs, {
                 name: "release-notifier",
                 role: `arn:aws:iam::${PROD}:role/release-notifier-execution`,
-                runtime: "nodejs20.x",
+                runtime: "nodejs24.x",
                 handler: "index.handler",
                 timeout: 10,
                 tags: { env: "prod" },
