@@ -4,7 +4,7 @@
 // with its URN, account, inputs and outputs, which is what the offline plan works on.
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
-import { observeMockRegistrations } from "./pulumi-internals";
+import { RegisteredOptions, observeMockRegistrations } from "./pulumi-internals";
 import { aws } from "../policy-pack/lib/resource-types";
 
 export { waitForRegistrations } from "./pulumi-internals";
@@ -25,6 +25,8 @@ export interface MockedResource {
     parent?: string;
     dependencies: string[];
     propertyDependencies: Record<string, string[]>;
+    /** Aliases, deleteBeforeReplace, ignoreChanges, replaceOnChanges and replacementTrigger as registered. */
+    options: RegisteredOptions;
 }
 
 export interface AwsMocksOptions {
@@ -112,6 +114,7 @@ export class AwsMocks implements pulumi.runtime.Mocks {
             provider: args.provider || undefined,
             dependencies: [],
             propertyDependencies: {},
+            options: { aliases: [], deleteBeforeReplace: false, ignoreChanges: [], replaceOnChanges: [] },
         };
         this.resources.push(this.created);
         return { id, state: outputs };

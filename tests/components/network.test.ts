@@ -56,6 +56,7 @@ describe("EnvironmentNetwork", () => {
                 tags: { env: "test", Name: `test-net-private-${key}` },
             });
             const association = recorded(mocks, "aws:ec2/routeTableAssociation:RouteTableAssociation", `test-net-private-${key}`);
+            for (const resource of [subnet, association]) assert.deepStrictEqual(resource.options.aliases, [`${component.urn}::test-net-private-${index}`]);
             assert.deepStrictEqual(association.inputs, { subnetId: subnetIds[index], routeTableId });
         });
         const children = mocks.resources.filter((r) => r.parent === component.urn);
