@@ -241,12 +241,28 @@ const snapshotSchema = z
     })
     .strict();
 
+/** Who an alarm topic notifies; the endpoint's form depends on the protocol (SNS Subscribe API). */
+const alarmSubscriptionSchema = z
+    .discriminatedUnion("protocol", [
+        // AWS mails a confirmation link; nothing is delivered until someone follows it.
+        z.object({ protocol: z.literal("email"), endpoint: z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, "must be an email address") }).strict(),
+        // The endpoint must confirm the SubscriptionConfirmation request it receives.
+        z.object({ protocol: z.literal("https"), endpoint: z.string().regex(/^https:\/\/[^\s]+$/, "must be an https:// URL") }).strict(),
+        z.object({ protocol: z.literal("sqs"), endpoint: z.string().regex(/^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[\w-]{1,80}(\.fifo)?$/, "must be an SQS queue ARN") }).strict(),
+        z.object({
+            protocol: z.literal("lambda"),
+            endpoint: z.string().regex(/^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}$/, "must be a Lambda function ARN"),
+        }).strict(),
+    ]);
+
 const alarmsSchema = z
     .object({
         topicName: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, "must be 1-256 letters, digits, '-' or '_'").default("crossaccount-activity"),
         /** Retention of the log group the trail delivers to. */
         logRetentionDays: logRetentionDays.default(365),
         accessDeniedThreshold: z.number().int().min(1).default(1),
+        /** At least one: an alarm whose topic notifies nobody fires into nothing. */
+        subscriptions: z.array(alarmSubscriptionSchema).min(1, "must name at least one subscriber (email, https, sqs or lambda): an alarm nobody receives is not an alarm"),
     })
     .strict();
 
@@ -260,6 +276,18 @@ const managedPolicyRuleSchema = z
         exceptRoles: z.array(roleName).default([]),
         exceptUsers: z.array(iamName).default([]),
         exceptGroups: z.array(iamName).default([]),
+        /**
+         * The account's AWS Config recorder. By default the organization's recorder `name` must exist (checked at
+         * preview through the account's provider); `create: true` creates it, its delivery channel and bucket
+         * (`aws-config-<accountId>`) where the account has none (AWS allows one recorder per account and region).
+         */
+        recorder: z
+            .object({
+                name: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, "must be 1-256 letters, digits, '-' or '_'").default("default"),
+                create: z.boolean().default(false),
+            })
+            .strict()
+            .default({ name: "default", create: false }),
     })
     .strict();
 
@@ -357,6 +385,7 @@ export type FunctionSettings = z.infer<typeof functionSchema>;
 export type RepositorySettings = z.infer<typeof repositorySchema>;
 export type SnapshotSettings = z.infer<typeof snapshotSchema>;
 export type AlarmSettings = z.infer<typeof alarmsSchema>;
+export type AlarmSubscriptionSettings = z.infer<typeof alarmSubscriptionSchema>;
 export type ManagedPolicyRuleSettings = z.infer<typeof managedPolicyRuleSchema>;
 export type NetworkSettings = z.infer<typeof networkSchema>;
 export type AccessExpectationSettings = z.infer<typeof accessExpectationSchema>;

@@ -29,11 +29,22 @@ export interface MockedResource {
     options: RegisteredOptions;
 }
 
+/** An organization's recorder as AWS Config's console sets it up: every supported type, global ones included. */
+export const DEFAULT_CONFIG_RECORDERS: Record<string, Record<string, unknown>> = {
+    default: { Name: "default", RecordingGroup: { AllSupported: true, IncludeGlobalResourceTypes: true } },
+};
+
 export interface AwsMocksOptions {
     /** Account of resources that use the default provider. */
     defaultAccountId?: string;
     defaultRegion?: string;
     partition?: string;
+    /**
+     * The AWS Config recorders of an account and region by name, as Cloud Control reads them (the
+     * `Properties` of AWS::Config::ConfigurationRecorder); defaults to DEFAULT_CONFIG_RECORDERS in every
+     * account: the offline plan cannot see the accounts, and assumes the organization's recorder is there.
+     */
+    configRecorders?: (accountId: string, region: string) => Record<string, Record<string, unknown>>;
     /** Outputs of another stack, by fully qualified stack name, for StackReference. */
     stackOutputs?: (stackName: string) => Record<string, unknown> | undefined;
 }
@@ -131,6 +142,15 @@ export class AwsMocks implements pulumi.runtime.Mocks {
                 return { name: region, region, id: region };
             case "aws:index/getPartition:getPartition":
                 return { partition: this.partition, dnsSuffix: "amazonaws.com", id: this.partition };
+            case "aws:cloudcontrol/getResource:getResource": {
+                const { typeName, identifier } = args.inputs as { typeName: string; identifier: string };
+                if (typeName !== "AWS::Config::ConfigurationRecorder") throw new Error(`the offline mocks do not read ${typeName} through Cloud Control`);
+                const recorders = (this.options.configRecorders ?? (() => DEFAULT_CONFIG_RECORDERS))(accountId, region);
+                const recorder = recorders[identifier];
+                // What Cloud Control answers for a missing resource (GetResource, ResourceNotFoundException).
+                if (!recorder) throw new Error(`ResourceNotFoundException: AWS::Config::ConfigurationRecorder with identifier '${identifier}' was not found`);
+                return { id: identifier, typeName, identifier, properties: JSON.stringify(recorder) };
+            }
             case "aws:index/getAvailabilityZones:getAvailabilityZones":
                 return { names: ["a", "b", "c"].map((zone) => `${region}${zone}`), zoneIds: [], id: region };
             default:

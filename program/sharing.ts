@@ -129,7 +129,7 @@ function repositoryArgs(context: StackContext, repository: RepositorySettings, p
 }
 
 /** The account, region and partition of this environment, which the components build ARNs from. */
-function homeAccount({ environment, organization }: StackContext) {
+export function homeAccount({ environment, organization }: StackContext) {
     return { accountId: environment.accountId, region: environment.region, partition: organization.partition };
 }
 

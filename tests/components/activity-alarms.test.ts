@@ -109,12 +109,21 @@ describe("CrossAccountActivityAlarms and ManagedPolicyRule", () => {
     it("flags blocked managed policies with IAM_POLICY_BLACKLISTED_CHECK, excepting identities by name", async () => {
         new ManagedPolicyRule(
             "blocked",
-            { ruleName: "blocked-policies", exceptions: { roles: ["OrganizationAccountAccessRole", "BreakGlass"], users: ["root-admin"] }, tags: { env: "prod" } },
+            {
+                ruleName: "blocked-policies",
+                exceptions: { roles: ["OrganizationAccountAccessRole", "BreakGlass"], users: ["root-admin"] },
+                tags: { env: "prod" },
+                recorder: { accountId: PROD, region: "us-east-1", recorderName: "default" },
+            },
             { provider: accountProvider("prod-for-rule", PROD) },
         );
         await settle();
         const rule = recorded(mocks, "aws:cfg/rule:Rule", "blocked");
         assert.strictEqual(rule.accountId, PROD);
+        // The organization's recorder is checked (config-recorder.test.ts), creating nothing; the rule's name waits for the check.
+        const recorder = recorded(mocks, "crossaccount:index:ConfigRecorder", "blocked-recorder");
+        assert.strictEqual(recorder.parent, recorded(mocks, "crossaccount:index:ManagedPolicyRule", "blocked").urn);
+        assert.deepStrictEqual(mocks.resources.filter((r) => r.parent === recorder.urn), []);
         assert.deepStrictEqual(rule.inputs, {
             name: "blocked-policies",
             description: "IAM roles, users and groups must not have the blocked managed policies attached.",
