@@ -194,6 +194,11 @@ const functionSchema = z
         memorySizeMb: z.number().int().min(LAMBDA_LIMITS.minMemoryMb).max(LAMBDA_LIMITS.maxMemoryMb).optional(),
         timeoutSeconds: z.number().int().min(1).max(LAMBDA_LIMITS.maxTimeoutSeconds).optional(),
         logRetentionDays: logRetentionDays.default(90),
+        /**
+         * The team deploys the function's code another way (its CI, UpdateFunctionCode): the program creates the
+         * function with the placeholder once and never reverts the code afterwards (ignoreChanges on the code).
+         */
+        codeDeployedElsewhere: z.boolean().default(false),
         /** Roles of other environments that may invoke the function; each one's stack adds its permission, naming the role exactly. */
         invokers: z.array(roleRef).default([]),
         tags: tagsSchema,

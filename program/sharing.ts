@@ -119,6 +119,7 @@ function functionArgs(context: StackContext, fn: FunctionSettings): SharedFuncti
         memorySizeMb: fn.memorySizeMb,
         timeoutSeconds: fn.timeoutSeconds,
         logRetentionInDays: fn.logRetentionDays,
+        codeDeployedElsewhere: fn.codeDeployedElsewhere,
         tags: tagsOf(context, fn.tags),
     };
 }

@@ -12,7 +12,7 @@ describe("ConfigRecorder", () => {
         // PROD records everything; TEST records only EC2; DEV has no recorder at all.
         mocks = new AwsMocks({
             defaultRegion: "us-east-1",
-            configRecorders: (accountId) =>
+            configRecorders: (accountId): Record<string, Record<string, unknown>> =>
                 accountId === PROD
                     ? { default: { Name: "default", RecordingGroup: { AllSupported: true, IncludeGlobalResourceTypes: true } } }
                     : accountId === TEST
