@@ -56,6 +56,8 @@ describe("Lambda, ECR and snapshot grants", () => {
                 name: "/aws/lambda/release-notifier", retentionInDays: 90, tags: { env: "prod" },
             });
             const lambda = recorded(mocks, "aws:lambda/function:Function", "notifier");
+            // Pulumi manages the code unless the function's code is deployed elsewhere (then: ignoreChanges code, sourceCodeHash).
+            assert.deepStrictEqual(lambda.options.ignoreChanges, []);
             const { code, ...inputs } = lambda.inputs;
             assert.ok(code, "the function has inline code");
             assert.deepStrictEqual(inputs, {
