@@ -77,7 +77,11 @@ export class ConfigRecorder extends pulumi.ComponentResource {
                 tags: args.tags,
                 trust: { trustedServices: [CONFIG_SERVICE], serviceSourceAccounts: [args.accountId] },
                 permissions: [
-                    { sid: "DeliverConfigurationItems", actions: ["s3:PutObject"], resources: [objectsArn(deliveryBucketName, `AWSLogs/${args.accountId}/Config/`, partition)] },
+                    {
+                        sid: "DeliverConfigurationItems",
+                        actions: ["s3:PutObject"],
+                        resources: [objectsArn(deliveryBucketName, `AWSLogs/${args.accountId}/Config/`, partition)],
+                    },
                     { sid: "CheckDeliveryBucket", actions: ["s3:GetBucketAcl"], resources: [bucketArn(deliveryBucketName, partition)] },
                 ],
             },
@@ -121,32 +125,51 @@ export class ConfigRecorder extends pulumi.ComponentResource {
 
 /** The existing recorder must record the IAM types; returns its name. */
 function checkRecorder(args: ConfigRecorderArgs, propertiesJson: string): string {
-    const properties = JSON.parse(propertiesJson) as { RecordingGroup?: { AllSupported?: boolean; IncludeGlobalResourceTypes?: boolean; ResourceTypes?: string[] } };
+    const properties = JSON.parse(propertiesJson) as {
+        RecordingGroup?: { AllSupported?: boolean; IncludeGlobalResourceTypes?: boolean; ResourceTypes?: string[] };
+    };
     const group = properties.RecordingGroup ?? {};
-    const recordsIam = (group.AllSupported === true && group.IncludeGlobalResourceTypes === true)
-        || ["AWS::IAM::Group", "AWS::IAM::Role", "AWS::IAM::User"].every((type) => group.ResourceTypes?.includes(type));
+    const recordsIam =
+        (group.AllSupported === true && group.IncludeGlobalResourceTypes === true) ||
+        ["AWS::IAM::Group", "AWS::IAM::Role", "AWS::IAM::User"].every((type) => group.ResourceTypes?.includes(type));
     if (!recordsIam) {
         throw new Error(
-            `AWS Config recorder '${args.recorderName}' in account ${args.accountId} (${args.region}) does not record IAM roles, users and groups: `
-                + "the blocked-managed-policy rule would evaluate nothing. Record them (IAM resources are global: include global resource types, "
-                + "or list AWS::IAM::Role, AWS::IAM::User and AWS::IAM::Group), or set crossaccount:managedPolicyRule.recorder.create.",
+            `AWS Config recorder '${args.recorderName}' in account ${args.accountId} (${args.region}) does not record IAM roles, users and groups: ` +
+                "the blocked-managed-policy rule would evaluate nothing. Record them (IAM resources are global: include global resource types, " +
+                "or list AWS::IAM::Role, AWS::IAM::User and AWS::IAM::Group), or set crossaccount:managedPolicyRule.recorder.create.",
         );
     }
     return args.recorderName;
 }
 
 export function missingRecorderMessage(args: Pick<ConfigRecorderArgs, "recorderName" | "accountId" | "region">, cause: string): string {
-    return `AWS Config has no configuration recorder '${args.recorderName}' in account ${args.accountId} (${args.region}), or it cannot be read `
-        + `(${cause}): the Config rule would fail with NoAvailableConfigurationRecorderException. Name the organization's recorder in `
-        + "crossaccount:managedPolicyRule.recorder.name, or set crossaccount:managedPolicyRule.recorder.create: true where the account has none.";
+    return (
+        `AWS Config has no configuration recorder '${args.recorderName}' in account ${args.accountId} (${args.region}), or it cannot be read ` +
+        `(${cause}): the Config rule would fail with NoAvailableConfigurationRecorderException. Name the organization's recorder in ` +
+        "crossaccount:managedPolicyRule.recorder.name, or set crossaccount:managedPolicyRule.recorder.create: true where the account has none."
+    );
 }
 
 /** AWS Config's delivery to the bucket (AWS Config Developer Guide, "Permissions for the Amazon S3 bucket"), for this account only. */
 export function configBucketStatements(bucketName: string, accountId: string, partition = DEFAULT_PARTITION) {
     const fromThisAccount = { StringEquals: { "aws:SourceAccount": accountId } };
     return [
-        { Sid: "AWSConfigBucketPermissionsCheck", Effect: "Allow" as const, Principal: { Service: CONFIG_SERVICE }, Action: "s3:GetBucketAcl", Resource: bucketArn(bucketName, partition), Condition: fromThisAccount },
-        { Sid: "AWSConfigBucketExistenceCheck", Effect: "Allow" as const, Principal: { Service: CONFIG_SERVICE }, Action: "s3:ListBucket", Resource: bucketArn(bucketName, partition), Condition: fromThisAccount },
+        {
+            Sid: "AWSConfigBucketPermissionsCheck",
+            Effect: "Allow" as const,
+            Principal: { Service: CONFIG_SERVICE },
+            Action: "s3:GetBucketAcl",
+            Resource: bucketArn(bucketName, partition),
+            Condition: fromThisAccount,
+        },
+        {
+            Sid: "AWSConfigBucketExistenceCheck",
+            Effect: "Allow" as const,
+            Principal: { Service: CONFIG_SERVICE },
+            Action: "s3:ListBucket",
+            Resource: bucketArn(bucketName, partition),
+            Condition: fromThisAccount,
+        },
         {
             Sid: "AWSConfigBucketDelivery",
             Effect: "Allow" as const,

@@ -35,7 +35,11 @@ export class ManagedPolicyRule extends pulumi.ComponentResource {
         const inputParameters = managedPolicyRuleParameters(args);
         super("crossaccount:index:ManagedPolicyRule", name, {}, opts);
 
-        this.recorder = new ConfigRecorder(`${name}-recorder`, { ...args.recorder, tags: args.recorder.tags ?? args.tags }, { parent: this });
+        this.recorder = new ConfigRecorder(
+            `${name}-recorder`,
+            { ...args.recorder, tags: args.recorder.tags ?? args.tags },
+            { parent: this },
+        );
         this.rule = new aws.cfg.Rule(
             name,
             {

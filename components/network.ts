@@ -80,7 +80,11 @@ export class EnvironmentNetwork extends pulumi.ComponentResource {
                 },
                 { parent: this, ...previously },
             );
-            new aws.ec2.RouteTableAssociation(key, { subnetId: subnet.id, routeTableId: this.routeTable.id }, { parent: this, ...previously });
+            new aws.ec2.RouteTableAssociation(
+                key,
+                { subnetId: subnet.id, routeTableId: this.routeTable.id },
+                { parent: this, ...previously },
+            );
             return subnet;
         });
         this.subnetIds = this.subnets.map((subnet) => subnet.id);

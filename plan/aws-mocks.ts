@@ -144,11 +144,15 @@ export class AwsMocks implements pulumi.runtime.Mocks {
                 return { partition: this.partition, dnsSuffix: "amazonaws.com", id: this.partition };
             case "aws:cloudcontrol/getResource:getResource": {
                 const { typeName, identifier } = args.inputs as { typeName: string; identifier: string };
-                if (typeName !== "AWS::Config::ConfigurationRecorder") throw new Error(`the offline mocks do not read ${typeName} through Cloud Control`);
+                if (typeName !== "AWS::Config::ConfigurationRecorder")
+                    throw new Error(`the offline mocks do not read ${typeName} through Cloud Control`);
                 const recorders = (this.options.configRecorders ?? (() => DEFAULT_CONFIG_RECORDERS))(accountId, region);
                 const recorder = recorders[identifier];
                 // What Cloud Control answers for a missing resource (GetResource, ResourceNotFoundException).
-                if (!recorder) throw new Error(`ResourceNotFoundException: AWS::Config::ConfigurationRecorder with identifier '${identifier}' was not found`);
+                if (!recorder)
+                    throw new Error(
+                        `ResourceNotFoundException: AWS::Config::ConfigurationRecorder with identifier '${identifier}' was not found`,
+                    );
                 return { id: identifier, typeName, identifier, properties: JSON.stringify(recorder) };
             }
             case "aws:index/getAvailabilityZones:getAvailabilityZones":

@@ -26,13 +26,17 @@ function clock(config: RuntimeClockConfig): Date {
     return Number.isNaN(day) ? new Date() : new Date(day);
 }
 
-const fix = (now: Date) => `Fix: move the function to a supported runtime (${usableRuntimes(now).filter((id) => id.startsWith("nodejs") || id.startsWith("python")).join(", ")} ...).`;
+const fix = (now: Date) =>
+    `Fix: move the function to a supported runtime (${usableRuntimes(now)
+        .filter((id) => id.startsWith("nodejs") || id.startsWith("python"))
+        .join(", ")} ...).`;
 
 export const lambdaRuntimeBlocked = resourceRule<RuntimeClockConfig>({
     name: "lambda-runtime-blocked",
-    description: "A function's runtime is one AWS still lets you create functions on: creating (and later updating) a function on a "
-        + `deprecated runtime fails once AWS blocks it (dates from ${LAMBDA_RUNTIMES_SOURCE}). Checkov CKV_AWS_363; `
-        + "tflint aws_lambda_function_deprecated_runtime; Security Hub Lambda.2.",
+    description:
+        "A function's runtime is one AWS still lets you create functions on: creating (and later updating) a function on a " +
+        `deprecated runtime fails once AWS blocks it (dates from ${LAMBDA_RUNTIMES_SOURCE}). Checkov CKV_AWS_363; ` +
+        "tflint aws_lambda_function_deprecated_runtime; Security Hub Lambda.2.",
     appliesTo: [aws.lambda.Function],
     config: runtimeClockConfig,
     check: ({ props, config }) => {
@@ -41,11 +45,15 @@ export const lambdaRuntimeBlocked = resourceRule<RuntimeClockConfig>({
         const now = clock(config);
         const update = runtimeStatus(runtime, now, "update");
         if (update.kind === "blocked") {
-            return [`runtime "${runtime}" is past AWS's block on function updates (${update.date}): the function can be neither created nor changed. ${fix(now)}`];
+            return [
+                `runtime "${runtime}" is past AWS's block on function updates (${update.date}): the function can be neither created nor changed. ${fix(now)}`,
+            ];
         }
         const create = runtimeStatus(runtime, now, "create");
         if (create.kind === "blocked") {
-            return [`runtime "${runtime}" is past AWS's block on function creation (${create.date}); updates are blocked from ${create.runtime.blockUpdate}. ${fix(now)}`];
+            return [
+                `runtime "${runtime}" is past AWS's block on function creation (${create.date}); updates are blocked from ${create.runtime.blockUpdate}. ${fix(now)}`,
+            ];
         }
         return [];
     },
@@ -54,8 +62,9 @@ export const lambdaRuntimeBlocked = resourceRule<RuntimeClockConfig>({
 export const lambdaRuntimeDeprecationNotice = resourceRule<RuntimeClockConfig>({
     name: "lambda-runtime-deprecation-notice",
     enforcementLevel: "advisory",
-    description: `Advisory: a function's runtime is not blocked by AWS within the next ${RUNTIME_NOTICE_DAYS} days, and is one the `
-        + "table of AWS runtimes knows (a new runtime: add it with its dates). Checkov CKV_AWS_363; tflint aws_lambda_function_deprecated_runtime.",
+    description:
+        `Advisory: a function's runtime is not blocked by AWS within the next ${RUNTIME_NOTICE_DAYS} days, and is one the ` +
+        "table of AWS runtimes knows (a new runtime: add it with its dates). Checkov CKV_AWS_363; tflint aws_lambda_function_deprecated_runtime.",
     appliesTo: [aws.lambda.Function],
     config: runtimeClockConfig,
     check: ({ props, config }) => {
@@ -64,12 +73,16 @@ export const lambdaRuntimeDeprecationNotice = resourceRule<RuntimeClockConfig>({
         const now = clock(config);
         const status = runtimeStatus(runtime, now, "create");
         if (status.kind === "unknown") {
-            return [`runtime "${runtime}" is not in the table of Lambda runtimes (${LAMBDA_RUNTIMES_SOURCE}); its deprecation dates cannot be checked. `
-                + "Fix: use a runtime of the table, or add the new runtime with its dates to policy-pack/lib/lambda-runtimes.ts."];
+            return [
+                `runtime "${runtime}" is not in the table of Lambda runtimes (${LAMBDA_RUNTIMES_SOURCE}); its deprecation dates cannot be checked. ` +
+                    "Fix: use a runtime of the table, or add the new runtime with its dates to policy-pack/lib/lambda-runtimes.ts.",
+            ];
         }
         if (status.kind !== "blocked-soon") return [];
-        return [`runtime "${runtime}" is deprecated on ${status.runtime.deprecation}; AWS blocks creating functions on it from ${status.date} `
-            + `(in ${status.days} days) and updating them from ${status.runtime.blockUpdate}. ${fix(now)}`];
+        return [
+            `runtime "${runtime}" is deprecated on ${status.runtime.deprecation}; AWS blocks creating functions on it from ${status.date} ` +
+                `(in ${status.days} days) and updating them from ${status.runtime.blockUpdate}. ${fix(now)}`,
+        ];
     },
 });
 

@@ -9,7 +9,7 @@
 // the earlier is kept, so the check errs towards refusing. The public analogues keep tables like this one:
 // Checkov CKV_AWS_363, tflint-ruleset-aws aws_lambda_function_deprecated_runtime.
 
-export const LAMBDA_RUNTIMES_SOURCE = "AWS Lambda Developer Guide, \"Lambda runtimes\" (supported and deprecated runtimes tables)";
+export const LAMBDA_RUNTIMES_SOURCE = 'AWS Lambda Developer Guide, "Lambda runtimes" (supported and deprecated runtimes tables)';
 
 /**
  * The program's default: the newest Node.js runtime, whose creation AWS blocks last (2028-06-01);
@@ -27,7 +27,11 @@ export interface LambdaRuntime {
     blockUpdate: string;
 }
 
-const runtime = (deprecation: string, blockCreate: string, blockUpdate: string): LambdaRuntime => ({ deprecation, blockCreate, blockUpdate });
+const runtime = (deprecation: string, blockCreate: string, blockUpdate: string): LambdaRuntime => ({
+    deprecation,
+    blockCreate,
+    blockUpdate,
+});
 
 export const LAMBDA_RUNTIMES: Readonly<Record<string, LambdaRuntime>> = {
     // Node.js
@@ -48,16 +52,16 @@ export const LAMBDA_RUNTIMES: Readonly<Record<string, LambdaRuntime>> = {
     "python3.8": runtime("2024-10-14", "2025-09-01", "2025-10-01"),
     "python3.7": runtime("2023-12-04", "2025-09-01", "2025-10-01"),
     // Java
-    "java25": runtime("2029-06-30", "2029-07-31", "2029-08-31"),
-    "java21": runtime("2029-06-30", "2029-07-31", "2029-08-31"),
-    "java17": runtime("2026-06-30", "2026-07-31", "2026-08-31"),
-    "java11": runtime("2026-06-30", "2026-07-31", "2026-08-31"),
+    java25: runtime("2029-06-30", "2029-07-31", "2029-08-31"),
+    java21: runtime("2029-06-30", "2029-07-31", "2029-08-31"),
+    java17: runtime("2026-06-30", "2026-07-31", "2026-08-31"),
+    java11: runtime("2026-06-30", "2026-07-31", "2026-08-31"),
     "java8.al2": runtime("2026-06-30", "2026-07-31", "2026-08-31"),
-    "java8": runtime("2024-01-08", "2024-02-08", "2025-01-09"),
+    java8: runtime("2024-01-08", "2024-02-08", "2025-01-09"),
     // .NET
-    "dotnet10": runtime("2028-11-14", "2028-12-14", "2029-01-15"),
-    "dotnet8": runtime("2026-11-10", "2026-12-10", "2027-01-11"),
-    "dotnet6": runtime("2024-12-20", "2025-09-01", "2025-10-01"),
+    dotnet10: runtime("2028-11-14", "2028-12-14", "2029-01-15"),
+    dotnet8: runtime("2026-11-10", "2026-12-10", "2027-01-11"),
+    dotnet6: runtime("2024-12-20", "2025-09-01", "2025-10-01"),
     // Ruby
     "ruby3.4": runtime("2028-03-31", "2028-04-30", "2028-05-31"),
     "ruby3.3": runtime("2027-03-31", "2027-04-30", "2027-05-31"),
@@ -65,7 +69,7 @@ export const LAMBDA_RUNTIMES: Readonly<Record<string, LambdaRuntime>> = {
     // OS-only runtimes (Go, Rust and custom runtimes)
     "provided.al2023": runtime("2029-06-30", "2029-07-31", "2029-08-31"),
     "provided.al2": runtime("2026-06-30", "2026-07-31", "2026-08-31"),
-    "provided": runtime("2023-12-31", "2024-01-08", "2025-01-09"),
+    provided: runtime("2023-12-31", "2024-01-08", "2025-01-09"),
     "go1.x": runtime("2023-12-31", "2024-01-08", "2025-01-09"),
 };
 

@@ -23,33 +23,49 @@ describe("ConfigRecorder", () => {
     });
 
     it("checks the organization's recorder through the account's provider and passes when it records IAM", async () => {
-        const recorder = new ConfigRecorder("org", { accountId: PROD, region: "us-east-1", recorderName: "default" }, { provider: accountProvider("prod-for-config", PROD) });
+        const recorder = new ConfigRecorder(
+            "org",
+            { accountId: PROD, region: "us-east-1", recorderName: "default" },
+            { provider: accountProvider("prod-for-config", PROD) },
+        );
         assert.strictEqual(await promiseOf(recorder.ready), "default");
         await settle();
-        assert.strictEqual(mocks.resources.filter((r) => r.parent === recorded(mocks, "crossaccount:index:ConfigRecorder", "org").urn).length, 0, "creates nothing");
-    });
-
-    it("stops with a clear message where the account has no such recorder", async () => {
-        const recorder = new ConfigRecorder("none", { accountId: DEV, region: "us-east-1", recorderName: "default" }, { provider: accountProvider("dev-for-config", DEV) });
-        await assert.rejects(
-            promiseOf(recorder.ready),
-            (error: Error) => {
-                assert.strictEqual(
-                    error.message,
-                    `AWS Config has no configuration recorder 'default' in account ${DEV} (us-east-1), or it cannot be read `
-                        // The provider's own message in place of "not found" under the CLI (the mocks' is lost on the way).
-                        + "(not found): "
-                        + "the Config rule would fail with NoAvailableConfigurationRecorderException. Name the organization's recorder in "
-                        + "crossaccount:managedPolicyRule.recorder.name, or set crossaccount:managedPolicyRule.recorder.create: true where the account has none.",
-                );
-                return true;
-            },
+        assert.strictEqual(
+            mocks.resources.filter((r) => r.parent === recorded(mocks, "crossaccount:index:ConfigRecorder", "org").urn).length,
+            0,
+            "creates nothing",
         );
     });
 
+    it("stops with a clear message where the account has no such recorder", async () => {
+        const recorder = new ConfigRecorder(
+            "none",
+            { accountId: DEV, region: "us-east-1", recorderName: "default" },
+            { provider: accountProvider("dev-for-config", DEV) },
+        );
+        await assert.rejects(promiseOf(recorder.ready), (error: Error) => {
+            assert.strictEqual(
+                error.message,
+                `AWS Config has no configuration recorder 'default' in account ${DEV} (us-east-1), or it cannot be read ` +
+                    // The provider's own message in place of "not found" under the CLI (the mocks' is lost on the way).
+                    "(not found): " +
+                    "the Config rule would fail with NoAvailableConfigurationRecorderException. Name the organization's recorder in " +
+                    "crossaccount:managedPolicyRule.recorder.name, or set crossaccount:managedPolicyRule.recorder.create: true where the account has none.",
+            );
+            return true;
+        });
+    });
+
     it("stops where the recorder does not record IAM roles, users and groups", async () => {
-        const recorder = new ConfigRecorder("ec2-only", { accountId: TEST, region: "us-east-1", recorderName: "default" }, { provider: accountProvider("test-for-config", TEST) });
-        await assert.rejects(promiseOf(recorder.ready), /AWS Config recorder 'default' in account 222222222222 \(us-east-1\) does not record IAM roles, users and groups/);
+        const recorder = new ConfigRecorder(
+            "ec2-only",
+            { accountId: TEST, region: "us-east-1", recorderName: "default" },
+            { provider: accountProvider("test-for-config", TEST) },
+        );
+        await assert.rejects(
+            promiseOf(recorder.ready),
+            /AWS Config recorder 'default' in account 222222222222 \(us-east-1\) does not record IAM roles, users and groups/,
+        );
     });
 
     it("creates the recorder (IAM types only), its role, the delivery bucket and channel, and starts it, in order", async () => {
@@ -57,7 +73,12 @@ describe("ConfigRecorder", () => {
             "created",
             {
                 ruleName: "blocked-policies",
-                recorder: { accountId: DEV, region: "us-east-1", recorderName: "default", create: { deliveryBucketName: `aws-config-${DEV}` } },
+                recorder: {
+                    accountId: DEV,
+                    region: "us-east-1",
+                    recorderName: "default",
+                    create: { deliveryBucketName: `aws-config-${DEV}` },
+                },
             },
             { provider: accountProvider("dev-for-created", DEV) },
         );
@@ -85,28 +106,53 @@ describe("ConfigRecorder", () => {
                 Condition: { StringEquals: { "aws:SourceAccount": [DEV] } },
             },
         ]);
-        assert.deepStrictEqual(recorded(mocks, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "created-recorder-role-config").inputs, {
-            role: "default-config-recorder",
-            policyArn: "arn:aws:iam::aws:policy/service-role/AWS_ConfigRole",
-        });
-        const bucket = `aws-config-${DEV}`;
-        const policy = JSON.parse(String(recorded(mocks, "aws:s3/bucketPolicy:BucketPolicy", "created-recorder-delivery-policy").inputs.policy));
-        const account = { StringEquals: { "aws:SourceAccount": DEV } };
-        assert.deepStrictEqual(policy.Statement.filter((s: { Sid: string }) => s.Sid.startsWith("AWSConfig")), [
-            { Sid: "AWSConfigBucketPermissionsCheck", Effect: "Allow", Principal: { Service: "config.amazonaws.com" }, Action: "s3:GetBucketAcl", Resource: `arn:aws:s3:::${bucket}`, Condition: account },
-            { Sid: "AWSConfigBucketExistenceCheck", Effect: "Allow", Principal: { Service: "config.amazonaws.com" }, Action: "s3:ListBucket", Resource: `arn:aws:s3:::${bucket}`, Condition: account },
+        assert.deepStrictEqual(
+            recorded(mocks, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "created-recorder-role-config").inputs,
             {
-                Sid: "AWSConfigBucketDelivery",
-                Effect: "Allow",
-                Principal: { Service: "config.amazonaws.com" },
-                Action: "s3:PutObject",
-                Resource: `arn:aws:s3:::${bucket}/AWSLogs/${DEV}/Config/*`,
-                Condition: { StringEquals: { "aws:SourceAccount": DEV, "s3:x-amz-acl": "bucket-owner-full-control" } },
+                role: "default-config-recorder",
+                policyArn: "arn:aws:iam::aws:policy/service-role/AWS_ConfigRole",
             },
-        ]);
+        );
+        const bucket = `aws-config-${DEV}`;
+        const policy = JSON.parse(
+            String(recorded(mocks, "aws:s3/bucketPolicy:BucketPolicy", "created-recorder-delivery-policy").inputs.policy),
+        );
+        const account = { StringEquals: { "aws:SourceAccount": DEV } };
+        assert.deepStrictEqual(
+            policy.Statement.filter((s: { Sid: string }) => s.Sid.startsWith("AWSConfig")),
+            [
+                {
+                    Sid: "AWSConfigBucketPermissionsCheck",
+                    Effect: "Allow",
+                    Principal: { Service: "config.amazonaws.com" },
+                    Action: "s3:GetBucketAcl",
+                    Resource: `arn:aws:s3:::${bucket}`,
+                    Condition: account,
+                },
+                {
+                    Sid: "AWSConfigBucketExistenceCheck",
+                    Effect: "Allow",
+                    Principal: { Service: "config.amazonaws.com" },
+                    Action: "s3:ListBucket",
+                    Resource: `arn:aws:s3:::${bucket}`,
+                    Condition: account,
+                },
+                {
+                    Sid: "AWSConfigBucketDelivery",
+                    Effect: "Allow",
+                    Principal: { Service: "config.amazonaws.com" },
+                    Action: "s3:PutObject",
+                    Resource: `arn:aws:s3:::${bucket}/AWSLogs/${DEV}/Config/*`,
+                    Condition: { StringEquals: { "aws:SourceAccount": DEV, "s3:x-amz-acl": "bucket-owner-full-control" } },
+                },
+            ],
+        );
         const channel = recorded(mocks, "aws:cfg/deliveryChannel:DeliveryChannel", "created-recorder");
         assert.deepStrictEqual(channel.inputs, { name: "default", s3BucketName: bucket });
-        assert.ok(channel.dependencies.includes(recorder.urn) && channel.dependencies.includes(recorded(mocks, "aws:s3/bucketPolicy:BucketPolicy", "created-recorder-delivery-policy").urn));
+        assert.ok(
+            channel.dependencies.includes(recorder.urn) &&
+                channel.dependencies.includes(recorded(mocks, "aws:s3/bucketPolicy:BucketPolicy", "created-recorder-delivery-policy").urn),
+        );
         const status = recorded(mocks, "aws:cfg/recorderStatus:RecorderStatus", "created-recorder");
         assert.deepStrictEqual(status.inputs, { name: "default", isEnabled: true });
         assert.ok(status.dependencies.includes(channel.urn), "started once it can deliver");

@@ -13,7 +13,12 @@ async function runtimeRows(asOf: string, runtimes: Record<string, unknown>) {
     const config = { ...REFERENCE_CONFIG, [BLOCKED]: { asOf }, [NOTICE]: { asOf } };
     const rows = await rowsFor((r) => {
         for (const [name, runtime] of Object.entries(runtimes)) {
-            r[name] = resource(FUNCTION, name, { name, role: "arn:aws:iam::999999999999:role/fn-execution", handler: "index.handler", runtime });
+            r[name] = resource(FUNCTION, name, {
+                name,
+                role: "arn:aws:iam::999999999999:role/fn-execution",
+                handler: "index.handler",
+                runtime,
+            });
         }
     }, config);
     return rows.filter(([policy]) => policy === BLOCKED || policy === NOTICE);
@@ -21,29 +26,51 @@ async function runtimeRows(asOf: string, runtimes: Record<string, unknown>) {
 
 describe("Lambda runtime rules", () => {
     it("lambda-runtime-blocked: exact text once updates are blocked, and once only creation is", async () => {
-        const fix = "Fix: move the function to a supported runtime (nodejs24.x, nodejs22.x, python3.14, python3.13, python3.12, python3.11 ...).";
+        const fix =
+            "Fix: move the function to a supported runtime (nodejs24.x, nodejs22.x, python3.14, python3.13, python3.12, python3.11 ...).";
         assert.deepStrictEqual(await runtimeRows("2026-12-20", { old: "nodejs20.x", dotnet: "dotnet8", current: "nodejs24.x" }), [
-            [BLOCKED, "old", "mandatory", `runtime "nodejs20.x" is past AWS's block on function updates (2026-07-01): the function can be neither created nor changed. ${fix}`],
-            [BLOCKED, "dotnet", "mandatory", `runtime "dotnet8" is past AWS's block on function creation (2026-12-10); updates are blocked from 2027-01-11. ${fix}`],
+            [
+                BLOCKED,
+                "old",
+                "mandatory",
+                `runtime "nodejs20.x" is past AWS's block on function updates (2026-07-01): the function can be neither created nor changed. ${fix}`,
+            ],
+            [
+                BLOCKED,
+                "dotnet",
+                "mandatory",
+                `runtime "dotnet8" is past AWS's block on function creation (2026-12-10); updates are blocked from 2027-01-11. ${fix}`,
+            ],
         ]);
     });
 
     it("lambda-runtime-deprecation-notice: advisory within 90 days of the creation block, and for a runtime the table does not know", async () => {
-        const rows = await runtimeRows("2027-04-01", { soon: "nodejs22.x", later: "nodejs24.x", unknown: "nodejs26.x", pending: UNKNOWN_STRING });
-        assert.deepStrictEqual(rows.map(([policy, name, level]) => [policy, name, level]), [
-            [NOTICE, "soon", "advisory"],
-            [NOTICE, "unknown", "advisory"],
-        ]);
+        const rows = await runtimeRows("2027-04-01", {
+            soon: "nodejs22.x",
+            later: "nodejs24.x",
+            unknown: "nodejs26.x",
+            pending: UNKNOWN_STRING,
+        });
+        assert.deepStrictEqual(
+            rows.map(([policy, name, level]) => [policy, name, level]),
+            [
+                [NOTICE, "soon", "advisory"],
+                [NOTICE, "unknown", "advisory"],
+            ],
+        );
         assert.strictEqual(
             rows[0][3],
-            "runtime \"nodejs22.x\" is deprecated on 2027-04-30; AWS blocks creating functions on it from 2027-06-01 (in 61 days) and updating them "
-                + "from 2027-07-01. Fix: move the function to a supported runtime (nodejs24.x, python3.14, python3.13, python3.12, python3.11 ...).",
+            'runtime "nodejs22.x" is deprecated on 2027-04-30; AWS blocks creating functions on it from 2027-06-01 (in 61 days) and updating them ' +
+                "from 2027-07-01. Fix: move the function to a supported runtime (nodejs24.x, python3.14, python3.13, python3.12, python3.11 ...).",
         );
         assert.match(rows[1][3], /^runtime "nodejs26.x" is not in the table of Lambda runtimes/);
     });
 
     it("passes supported runtimes, and a function whose runtime is not known yet (preview) or unset (container image)", async () => {
-        assert.deepStrictEqual(await runtimeRows("2026-12-03", { a: "nodejs24.x", b: "python3.13", c: "java21", d: UNKNOWN_STRING, e: undefined }), []);
+        assert.deepStrictEqual(
+            await runtimeRows("2026-12-03", { a: "nodejs24.x", b: "python3.13", c: "java21", d: UNKNOWN_STRING, e: undefined }),
+            [],
+        );
     });
 
     it("the table: every runtime's blocks follow its deprecation, and the day boundaries are exact", () => {
@@ -52,7 +79,11 @@ describe("Lambda runtime rules", () => {
         }
         const day = (iso: string) => new Date(`${iso}T00:00:00Z`);
         assert.deepStrictEqual(runtimeStatus("nodejs22.x", day("2027-03-03")), {
-            kind: "blocked-soon", runtime: LAMBDA_RUNTIMES["nodejs22.x"], action: "create", date: "2027-06-01", days: 90,
+            kind: "blocked-soon",
+            runtime: LAMBDA_RUNTIMES["nodejs22.x"],
+            action: "create",
+            date: "2027-06-01",
+            days: 90,
         });
         assert.deepStrictEqual(runtimeStatus("nodejs22.x", day("2027-03-02")).kind, "supported");
         assert.deepStrictEqual(runtimeStatus("nodejs22.x", day("2027-06-01")).kind, "blocked");

@@ -8,11 +8,24 @@ import { synthesizeStack } from "../../plan/synthesize";
 import { ConfigEdit, loadStackFiles, referenceProject } from "../support/project";
 
 /** The input fields AWS names a resource by (a policy's name and the identity it is on, a bucket, a tag Name ...). */
-const NAME_FIELDS = ["name", "bucket", "group", "user", "role", "statementId", "function", "repository", "targetDbSnapshotIdentifier", "cidrBlock"];
+const NAME_FIELDS = [
+    "name",
+    "bucket",
+    "group",
+    "user",
+    "role",
+    "statementId",
+    "function",
+    "repository",
+    "targetDbSnapshotIdentifier",
+    "cidrBlock",
+];
 
 function awsName(resource: MockedResource): string {
     const tags = resource.inputs.tags as Record<string, string> | undefined;
-    const fields = NAME_FIELDS.filter((field) => typeof resource.inputs[field] === "string").map((field) => `${field}=${resource.inputs[field]}`);
+    const fields = NAME_FIELDS.filter((field) => typeof resource.inputs[field] === "string").map(
+        (field) => `${field}=${resource.inputs[field]}`,
+    );
     return [...fields, ...(tags?.Name ? [`Name=${tags.Name}`] : [])].join(" ");
 }
 
@@ -58,7 +71,7 @@ const reverseAll: ConfigEdit = (config) => {
 
 type Grant = { effect: string; groups?: string[]; roles: string[] };
 /** Dev's grant with this effect that names the role. */
-const grantOf = (config: Record<string, any>, effect: string, role: string): Grant => {
+const grantOf = (config: Parameters<ConfigEdit>[0], effect: string, role: string): Grant => {
     const grant = (config["crossaccount:assumeRoleGrants"] as Grant[]).find((g) => g.effect === effect && g.roles.includes(role));
     if (!grant) throw new Error(`no ${effect} grant naming ${role}`);
     return grant;
@@ -73,8 +86,22 @@ function assertOnlyChanged(before: Planned, after: Planned, changed: string[], a
     const suffix = (urn: string) => urn.split("::").pop()!;
     const beforeUrns = [...before.byUrn.keys()];
     const afterUrns = [...after.byUrn.keys()];
-    assert.deepEqual(afterUrns.filter((urn) => !before.byUrn.has(urn)).map(suffix).sort(), [...added].sort(), "URNs added");
-    assert.deepEqual(beforeUrns.filter((urn) => !after.byUrn.has(urn)).map(suffix).sort(), [...removed].sort(), "URNs removed");
+    assert.deepEqual(
+        afterUrns
+            .filter((urn) => !before.byUrn.has(urn))
+            .map(suffix)
+            .sort(),
+        [...added].sort(),
+        "URNs added",
+    );
+    assert.deepEqual(
+        beforeUrns
+            .filter((urn) => !after.byUrn.has(urn))
+            .map(suffix)
+            .sort(),
+        [...removed].sort(),
+        "URNs removed",
+    );
     const differing: string[] = [];
     for (const urn of beforeUrns.filter((u) => after.byUrn.has(u))) {
         const [b, a] = [before.byUrn.get(urn)!, after.byUrn.get(urn)!];

@@ -42,7 +42,10 @@ export function roleOf(config: Record<string, any>, name: string): Record<string
 
 /** Validates every stack file of `dir` together, as the program and the plan do. */
 export function loadStackFiles(dir: string, now?: Date): Organization {
-    return loadOrganization(listStacks(dir).map((stack) => readStackFile(dir, stack)), { now });
+    return loadOrganization(
+        listStacks(dir).map((stack) => readStackFile(dir, stack)),
+        { now },
+    );
 }
 
 /** Loads an edited copy of the reference organization and returns the problems it reports. */
