@@ -31,18 +31,28 @@ const fix = (now: Date) =>
         .filter((id) => id.startsWith("nodejs") || id.startsWith("python"))
         .join(", ")} ...).`;
 
-export const lambdaRuntimeBlocked = resourceRule<RuntimeClockConfig>({
+/** A rule on a function's runtime (when known: unknown in preview, unset for container images) on the configured day. */
+function runtimeRule(spec: { name: string; description: string; advisory?: boolean; check: (runtime: string, now: Date) => string[] }) {
+    return resourceRule<RuntimeClockConfig>({
+        name: spec.name,
+        description: spec.description,
+        ...(spec.advisory && { enforcementLevel: "advisory" as const }),
+        appliesTo: [aws.lambda.Function],
+        config: runtimeClockConfig,
+        check: ({ props, config }) => {
+            const runtime = asString(props.runtime);
+            return runtime === undefined ? [] : spec.check(runtime, clock(config));
+        },
+    });
+}
+
+export const lambdaRuntimeBlocked = runtimeRule({
     name: "lambda-runtime-blocked",
     description:
         "A function's runtime is one AWS still lets you create functions on: creating (and later updating) a function on a " +
         `deprecated runtime fails once AWS blocks it (dates from ${LAMBDA_RUNTIMES_SOURCE}). Checkov CKV_AWS_363; ` +
         "tflint aws_lambda_function_deprecated_runtime; Security Hub Lambda.2.",
-    appliesTo: [aws.lambda.Function],
-    config: runtimeClockConfig,
-    check: ({ props, config }) => {
-        const runtime = asString(props.runtime);
-        if (runtime === undefined) return [];
-        const now = clock(config);
+    check: (runtime, now) => {
         const update = runtimeStatus(runtime, now, "update");
         if (update.kind === "blocked") {
             return [
@@ -59,18 +69,13 @@ export const lambdaRuntimeBlocked = resourceRule<RuntimeClockConfig>({
     },
 });
 
-export const lambdaRuntimeDeprecationNotice = resourceRule<RuntimeClockConfig>({
+export const lambdaRuntimeDeprecationNotice = runtimeRule({
     name: "lambda-runtime-deprecation-notice",
-    enforcementLevel: "advisory",
+    advisory: true,
     description:
         `Advisory: a function's runtime is not blocked by AWS within the next ${RUNTIME_NOTICE_DAYS} days, and is one the ` +
         "table of AWS runtimes knows (a new runtime: add it with its dates). Checkov CKV_AWS_363; tflint aws_lambda_function_deprecated_runtime.",
-    appliesTo: [aws.lambda.Function],
-    config: runtimeClockConfig,
-    check: ({ props, config }) => {
-        const runtime = asString(props.runtime);
-        if (runtime === undefined) return [];
-        const now = clock(config);
+    check: (runtime, now) => {
         const status = runtimeStatus(runtime, now, "create");
         if (status.kind === "unknown") {
             return [
