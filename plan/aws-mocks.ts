@@ -5,6 +5,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { RegisteredOptions, observeMockRegistrations } from "./pulumi-internals";
+import { DEFAULT_CONFIG_RECORDERS, readThroughCloudControl } from "./aws-mock-reads";
+
+export { DEFAULT_CONFIG_RECORDERS } from "./aws-mock-reads";
 import { aws } from "../policy-pack/lib/resource-types";
 
 export { waitForRegistrations } from "./pulumi-internals";
@@ -28,11 +31,6 @@ export interface MockedResource {
     /** Aliases, deleteBeforeReplace, ignoreChanges, replaceOnChanges and replacementTrigger as registered. */
     options: RegisteredOptions;
 }
-
-/** An organization's recorder as AWS Config's console sets it up: every supported type, global ones included. */
-export const DEFAULT_CONFIG_RECORDERS: Record<string, Record<string, unknown>> = {
-    default: { Name: "default", RecordingGroup: { AllSupported: true, IncludeGlobalResourceTypes: true } },
-};
 
 export interface AwsMocksOptions {
     /** Account of resources that use the default provider. */
@@ -142,19 +140,11 @@ export class AwsMocks implements pulumi.runtime.Mocks {
                 return { name: region, region, id: region };
             case "aws:index/getPartition:getPartition":
                 return { partition: this.partition, dnsSuffix: "amazonaws.com", id: this.partition };
-            case "aws:cloudcontrol/getResource:getResource": {
-                const { typeName, identifier } = args.inputs as { typeName: string; identifier: string };
-                if (typeName !== "AWS::Config::ConfigurationRecorder")
-                    throw new Error(`the offline mocks do not read ${typeName} through Cloud Control`);
-                const recorders = (this.options.configRecorders ?? (() => DEFAULT_CONFIG_RECORDERS))(accountId, region);
-                const recorder = recorders[identifier];
-                // What Cloud Control answers for a missing resource (GetResource, ResourceNotFoundException).
-                if (!recorder)
-                    throw new Error(
-                        `ResourceNotFoundException: AWS::Config::ConfigurationRecorder with identifier '${identifier}' was not found`,
-                    );
-                return { id: identifier, typeName, identifier, properties: JSON.stringify(recorder) };
-            }
+            case "aws:cloudcontrol/getResource:getResource":
+                return readThroughCloudControl(
+                    args.inputs,
+                    (this.options.configRecorders ?? (() => DEFAULT_CONFIG_RECORDERS))(accountId, region),
+                );
             case "aws:index/getAvailabilityZones:getAvailabilityZones":
                 return { names: ["a", "b", "c"].map((zone) => `${region}${zone}`), zoneIds: [], id: region };
             default:
