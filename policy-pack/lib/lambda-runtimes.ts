@@ -4,10 +4,15 @@
 //
 // Source: AWS Lambda Developer Guide, "Lambda runtimes" (lambda-runtimes.html), tables "Supported
 // runtimes" and "Deprecated runtimes", columns Deprecation / Block function create / Block function
-// update, read 2026-12. AWS moves these dates (it has extended blocks before): where its pages showed two
+// update. Only excerpts of that page could be read when this table was written (2026-12): the Node.js rows
+// follow the AWS table as quoted in the project's reference notes, the newest runtimes follow endoflife.date's
+// copy of AWS's dates. AWS moves these dates (it has extended blocks before): where its pages showed two
 // dates for one block (nodejs20.x: create 1 June or 31 August 2026, update 1 July or 30 September 2026),
 // the earlier is kept, so the check errs towards refusing. The public analogues keep tables like this one:
-// Checkov CKV_AWS_363, tflint-ruleset-aws aws_lambda_function_deprecated_runtime.
+// Checkov CKV_AWS_363, tflint-ruleset-aws aws_lambda_function_deprecated_runtime, and cfn-lint's
+// LmbdRuntimeLifecycle.json (rule E2531), whose dates the retired runtimes here follow. The runtimes on
+// Amazon Linux 2 (java8.al2, java11, java17, python3.10, provided.al2) carry AL2's end of life (2026-06-30);
+// AWS's page says they keep receiving critical patches after it: check those rows first when AWS moves them.
 
 export const LAMBDA_RUNTIMES_SOURCE = 'AWS Lambda Developer Guide, "Lambda runtimes" (supported and deprecated runtimes tables)';
 
@@ -39,9 +44,10 @@ export const LAMBDA_RUNTIMES: Readonly<Record<string, LambdaRuntime>> = {
     "nodejs22.x": runtime("2027-04-30", "2027-06-01", "2027-07-01"),
     "nodejs20.x": runtime("2026-04-30", "2026-06-01", "2026-07-01"),
     "nodejs18.x": runtime("2025-09-01", "2026-02-03", "2026-03-09"),
-    "nodejs16.x": runtime("2024-06-12", "2025-09-01", "2025-10-01"),
-    "nodejs14.x": runtime("2023-12-04", "2025-09-01", "2025-10-01"),
-    "nodejs12.x": runtime("2023-03-31", "2025-09-01", "2025-10-01"),
+    "nodejs16.x": runtime("2024-06-12", "2025-02-28", "2025-03-31"),
+    "nodejs14.x": runtime("2023-12-04", "2024-07-09", "2025-02-28"),
+    "nodejs12.x": runtime("2023-03-31", "2023-03-31", "2023-04-30"),
+    "nodejs10.x": runtime("2021-07-30", "2021-07-30", "2022-02-14"),
     // Python
     "python3.14": runtime("2029-06-30", "2029-07-31", "2029-08-31"),
     "python3.13": runtime("2029-06-30", "2029-07-31", "2029-08-31"),
@@ -49,28 +55,31 @@ export const LAMBDA_RUNTIMES: Readonly<Record<string, LambdaRuntime>> = {
     "python3.11": runtime("2027-06-30", "2027-07-31", "2027-08-31"),
     "python3.10": runtime("2026-06-30", "2026-07-31", "2026-08-31"),
     "python3.9": runtime("2025-12-15", "2026-06-01", "2026-07-01"),
-    "python3.8": runtime("2024-10-14", "2025-09-01", "2025-10-01"),
-    "python3.7": runtime("2023-12-04", "2025-09-01", "2025-10-01"),
+    "python3.8": runtime("2024-10-14", "2025-02-28", "2025-03-31"),
+    "python3.7": runtime("2023-12-04", "2024-01-09", "2025-02-28"),
+    "python3.6": runtime("2022-07-18", "2022-07-18", "2022-08-29"),
     // Java
     java25: runtime("2029-06-30", "2029-07-31", "2029-08-31"),
     java21: runtime("2029-06-30", "2029-07-31", "2029-08-31"),
     java17: runtime("2026-06-30", "2026-07-31", "2026-08-31"),
     java11: runtime("2026-06-30", "2026-07-31", "2026-08-31"),
     "java8.al2": runtime("2026-06-30", "2026-07-31", "2026-08-31"),
-    java8: runtime("2024-01-08", "2024-02-08", "2025-01-09"),
+    java8: runtime("2024-01-08", "2024-02-08", "2025-02-28"),
     // .NET
     dotnet10: runtime("2028-11-14", "2028-12-14", "2029-01-15"),
     dotnet8: runtime("2026-11-10", "2026-12-10", "2027-01-11"),
-    dotnet6: runtime("2024-12-20", "2025-09-01", "2025-10-01"),
+    dotnet6: runtime("2024-11-12", "2025-02-28", "2025-05-31"),
+    "dotnetcore3.1": runtime("2023-04-03", "2023-04-03", "2023-05-03"),
     // Ruby
     "ruby3.4": runtime("2028-03-31", "2028-04-30", "2028-05-31"),
     "ruby3.3": runtime("2027-03-31", "2027-04-30", "2027-05-31"),
     "ruby3.2": runtime("2026-03-31", "2026-06-01", "2026-07-01"),
+    "ruby2.7": runtime("2023-12-07", "2024-01-09", "2025-02-28"),
     // OS-only runtimes (Go, Rust and custom runtimes)
     "provided.al2023": runtime("2029-06-30", "2029-07-31", "2029-08-31"),
     "provided.al2": runtime("2026-06-30", "2026-07-31", "2026-08-31"),
-    provided: runtime("2023-12-31", "2024-01-08", "2025-01-09"),
-    "go1.x": runtime("2023-12-31", "2024-01-08", "2025-01-09"),
+    provided: runtime("2024-01-08", "2024-02-08", "2025-02-28"),
+    "go1.x": runtime("2024-01-08", "2024-02-08", "2025-02-28"),
 };
 
 export type RuntimeStatus =
