@@ -2,10 +2,15 @@
 // reordered, a group added to a grant, one removed, a target role removed) must leave the URN and the
 // AWS-side name of every resource whose content did not change exactly as they were.
 import { strict as assert } from "assert";
-import { listStacks, readStackFile } from "../../config";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { listStacks, loadOrganization, readStackFile } from "../../config";
 import { MockedResource, isDeployed } from "../../plan/aws-mocks";
 import { synthesizeStack } from "../../plan/synthesize";
-import { ConfigEdit, loadStackFiles, referenceProject } from "../support/project";
+import { organizationGraph, orderStacks } from "../../plan/stack-graph";
+import { generateOrganization } from "../../tools/bench/generate";
+import { ConfigEdit, REPO_DIR } from "../support/project";
 
 /** The input fields AWS names a resource by (a policy's name and the identity it is on, a bucket, a tag Name ...). */
 const NAME_FIELDS = [
@@ -34,17 +39,21 @@ interface Planned {
     byUrn: Map<string, { name: string; inputs: string }>;
 }
 
-async function plan(edits: Partial<Record<string, ConfigEdit>> = {}): Promise<Planned> {
-    const dir = referenceProject(edits);
-    const organization = loadStackFiles(dir);
+/** Plans every stack of `dir` in dependency order, after `edits` changed copies of their config. */
+async function plan(edits: Partial<Record<string, ConfigEdit>> = {}, dir = REPO_DIR): Promise<Planned> {
+    const files = listStacks(dir).map((stack) => {
+        const file = readStackFile(dir, stack);
+        edits[stack]?.(file.values as Parameters<ConfigEdit>[0]);
+        return file;
+    });
+    const organization = loadOrganization(files);
     const outputs = new Map<string, Record<string, unknown>>();
     const byUrn = new Map<string, { name: string; inputs: string }>();
-    for (const stack of ["prod", "dev", "test"]) {
-        assert.ok(listStacks(dir).includes(stack));
+    for (const stack of orderStacks(organizationGraph(organization)).waves.flat()) {
         const environment = Object.values(organization.environments).find((e) => e.stack === stack)!;
         const synthesized = await synthesizeStack({
             projectDir: dir,
-            file: readStackFile(dir, stack),
+            file: files.find((f) => f.stack === stack)!,
             stackOutputs: outputs,
             validated: { organization, environment },
         });
@@ -176,5 +185,18 @@ describe("resource identity: URNs and AWS names come from content, never list po
             },
         });
         assertOnlyChanged(reference, after, ["allow-assume-group-Developers-group-Developers"]);
+    });
+
+    it("on a generated organization (the benchmark's, 4 accounts), reordering every list moves no URN and no AWS name", async () => {
+        const generated = generateOrganization(4, fs.mkdtempSync(path.join(os.tmpdir(), "crossaccount-identity-")));
+        const reverseEverywhere = Object.fromEntries(generated.environments.map((env) => [env, reverseAll]));
+        const before = await plan({}, generated.dir);
+        const after = await plan(reverseEverywhere, generated.dir);
+        const changed = [...after.byUrn.entries()]
+            .filter(([urn, { inputs }]) => before.byUrn.get(urn)?.inputs !== inputs)
+            .map(([urn]) => urn.split("::").pop()!);
+        assertOnlyChanged(before, after, changed);
+        for (const name of changed) assert.match(name, /-permissions$/, `${name} changed on reordering`);
+        fs.rmSync(generated.dir, { recursive: true, force: true });
     });
 });
