@@ -7,3 +7,5 @@ export * from "./limits";
 export * from "./names";
 export * from "./policy-document";
 export { SERVICE_PRINCIPAL, isServicePrincipal } from "../policy-pack/lib/iam/principals";
+// The Lambda runtimes and their deprecation dates: one table, in the pack (which must stay self-contained).
+export * from "../policy-pack/lib/lambda-runtimes";

@@ -34,6 +34,31 @@ export interface CrossAccountActivityAlarmsArgs {
     periodSeconds?: number;
     tags?: Record<string, string>;
     partition?: string;
+    /** Who the topic notifies. Functions must be in this account (the component lets SNS invoke them). */
+    subscriptions?: AlarmSubscription[];
+}
+
+export interface AlarmSubscription {
+    protocol: "email" | "https" | "sqs" | "lambda";
+    /** An email address, an https:// URL, a queue ARN or a function ARN. */
+    endpoint: string;
+}
+
+/** Email and https subscriptions deliver nothing until the endpoint confirms (SNS Subscribe API). */
+export function needsConfirmation(subscription: AlarmSubscription): boolean {
+    return subscription.protocol === "email" || subscription.protocol === "https";
+}
+
+/** What the stack output says about a subscription: `email:ops@example.com` → what it still needs. */
+export function subscriptionStatus(subscription: AlarmSubscription): [string, string] {
+    const status = needsConfirmation(subscription)
+        ? subscription.protocol === "email"
+            ? "pending confirmation: follow the link AWS mails to this address, or no alarm reaches it"
+            : "pending confirmation: the endpoint must confirm the SubscriptionConfirmation request SNS posts"
+        : subscription.protocol === "sqs"
+          ? "active once the queue's policy lets sns.amazonaws.com send from this topic (aws:SourceArn)"
+          : "active";
+    return [`${subscription.protocol}:${subscription.endpoint}`, status];
 }
 
 /** One CloudWatch Logs filter pattern term on a field of the CloudTrail event. */
@@ -98,6 +123,7 @@ export function activityMetrics(crossAccountRoleArns: string[]): ActivityMetric[
 }
 
 export const CLOUDWATCH_SERVICE = "cloudwatch.amazonaws.com";
+const SNS_SERVICE = "sns.amazonaws.com";
 const DEFAULT_NAMESPACE = "CrossAccount/Activity";
 
 export class CrossAccountActivityAlarms extends pulumi.ComponentResource {
@@ -106,6 +132,9 @@ export class CrossAccountActivityAlarms extends pulumi.ComponentResource {
     readonly topicPolicy: aws.sns.TopicPolicy;
     readonly metricFilters: aws.cloudwatch.LogMetricFilter[];
     readonly alarms: aws.cloudwatch.MetricAlarm[];
+    readonly subscriptions: aws.sns.TopicSubscription[];
+    /** Per subscription (`<protocol>:<endpoint>`), what it still needs before alarms reach it. */
+    readonly subscriptionStatus: Record<string, string>;
 
     constructor(name: string, args: CrossAccountActivityAlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
         const metrics = activityMetrics(args.crossAccountRoleArns);
@@ -129,6 +158,31 @@ export class CrossAccountActivityAlarms extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+
+        // Named by protocol and endpoint, so adding or removing one subscriber leaves the others alone.
+        this.subscriptions = (args.subscriptions ?? []).map((subscription) => {
+            const key = `${name}-${subscription.protocol}-${subscription.endpoint.replace(/[^\w@.-]/g, "_")}`;
+            const invoke =
+                subscription.protocol === "lambda" &&
+                new aws.lambda.Permission(
+                    `${key}-invoke`,
+                    {
+                        action: "lambda:InvokeFunction",
+                        function: subscription.endpoint,
+                        principal: SNS_SERVICE,
+                        statementId: `sns-${args.topicName}`.slice(0, 100),
+                        sourceArn: this.topic.arn,
+                        sourceAccount: args.accountId,
+                    },
+                    { parent: this },
+                );
+            return new aws.sns.TopicSubscription(
+                key,
+                { topic: this.topic.arn, protocol: subscription.protocol, endpoint: subscription.endpoint },
+                { parent: this, dependsOn: invoke ? [invoke] : [] },
+            );
+        });
+        this.subscriptionStatus = Object.fromEntries((args.subscriptions ?? []).map(subscriptionStatus));
 
         this.metricFilters = [];
         this.alarms = [];
@@ -169,7 +223,7 @@ export class CrossAccountActivityAlarms extends pulumi.ComponentResource {
             );
         }
 
-        this.registerOutputs({ topicArn: this.topicArn });
+        this.registerOutputs({ topicArn: this.topicArn, subscriptionStatus: this.subscriptionStatus });
     }
 }
 
@@ -200,6 +254,12 @@ function validateAlarmArgs(args: CrossAccountActivityAlarmsArgs, metrics: Activi
     for (const arn of args.crossAccountRoleArns) {
         // A quote would end the filter's string early.
         if (!/^arn:[a-z-]+:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(arn)) throw new Error(`Invalid role ARN "${arn}" for the AssumeRole alarm`);
+    }
+    for (const subscription of args.subscriptions ?? []) {
+        if (subscription.protocol === "lambda" && subscription.endpoint.split(":")[4] !== args.accountId) {
+            // SNS may invoke it only with a permission in the function's account, which this component cannot add.
+            throw new Error(`Alarm subscription ${subscription.endpoint}: subscribe a function of account ${args.accountId}, the topic's`);
+        }
     }
     const threshold = args.accessDeniedThreshold;
     if (threshold !== undefined && (!Number.isInteger(threshold) || threshold < 1)) {

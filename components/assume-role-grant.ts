@@ -18,8 +18,14 @@ export interface AssumeRoleGrantArgs {
     /** Exact role ARNs; wildcards are refused for Allow because they would grant roles not yet named. */
     roleArns: pulumi.Input<string>[];
     effect: PolicyEffect;
-    groupNames?: pulumi.Input<string>[];
-    userNames?: pulumi.Input<string>[];
+    /** Groups by name. */
+    groupNames?: string[];
+    /**
+     * Groups whose name is an Output (a group resource, so the policy waits for it): `key` is the name the
+     * child resource is keyed by, never a list position, so its URN does not move when the list changes.
+     */
+    groups?: { key: string; name: pulumi.Input<string> }[];
+    userNames?: string[];
     /** Name of the inline policy on each group and user; defaults to the component name. */
     policyName?: string;
 }
@@ -50,19 +56,19 @@ export class AssumeRoleGrant extends pulumi.ComponentResource {
         );
 
         const groupPolicy = checkPolicySize(this.policy, IAM_LIMITS.groupInlinePolicies, `Group policy ${policyName}`);
-        this.groupPolicies = (args.groupNames ?? []).map(
-            (group, index) =>
+        this.groupPolicies = groupsOf(args).map(
+            (group) =>
                 new aws.iam.GroupPolicy(
-                    `${name}-group-${childKey(group, index)}`,
-                    { name: policyName, group, policy: groupPolicy },
+                    `${name}-group-${group.key}`,
+                    { name: policyName, group: group.name, policy: groupPolicy },
                     { parent: this },
                 ),
         );
         const userPolicy = checkPolicySize(this.policy, IAM_LIMITS.userInlinePolicies, `User policy ${policyName}`);
         this.userPolicies = (args.userNames ?? []).map(
-            (user, index) =>
+            (user) =>
                 new aws.iam.UserPolicy(
-                    `${name}-user-${childKey(user, index)}`,
+                    `${name}-user-${user}`,
                     { name: policyName, user, policy: userPolicy },
                     { parent: this },
                 ),
@@ -72,9 +78,9 @@ export class AssumeRoleGrant extends pulumi.ComponentResource {
     }
 }
 
-/** Known names keep child resource names stable when the list is reordered. */
-function childKey(identity: pulumi.Input<string>, index: number): string {
-    return typeof identity === "string" ? identity : String(index);
+/** Every group with the key its policy is named by: its name when known, else the key it was given. */
+function groupsOf(args: AssumeRoleGrantArgs): { key: string; name: pulumi.Input<string> }[] {
+    return [...(args.groupNames ?? []).map((name) => ({ key: name, name })), ...(args.groups ?? [])];
 }
 
 function assertNoWildcard(arn: string): string {
@@ -88,7 +94,7 @@ function validateGrantArgs(name: string, args: AssumeRoleGrantArgs, policyName: 
     if (args.roleArns.length === 0) {
         throw new Error(`AssumeRoleGrant ${name} names no role ARNs`);
     }
-    const groups = args.groupNames ?? [];
+    const groups = groupsOf(args).map((group) => group.key);
     const users = args.userNames ?? [];
     if (groups.length + users.length === 0) {
         throw new Error(`AssumeRoleGrant ${name} names no groups or users to attach the policy to`);
@@ -104,13 +110,10 @@ function validateGrantArgs(name: string, args: AssumeRoleGrantArgs, policyName: 
         }
     }
     for (const identity of [...groups, ...users]) {
-        if (typeof identity === "string") {
-            assertIamName(identity, "group or user name", IAM_LIMITS.name);
-        }
+        assertIamName(identity, "group or user name", IAM_LIMITS.name);
     }
     for (const list of [groups, users]) {
-        const known = list.filter((n): n is string => typeof n === "string");
-        const duplicate = known.find((n, i) => known.indexOf(n) !== i);
+        const duplicate = list.find((n, i) => list.indexOf(n) !== i);
         if (duplicate !== undefined) {
             throw new Error(`AssumeRoleGrant ${name} names "${duplicate}" twice`);
         }

@@ -21,7 +21,6 @@ import {
     policyDocument,
     serializePolicy,
     sortedUnique,
-    trailArn,
 } from "../aws";
 import { CrossAccountRole, PermissionStatement } from "./cross-account-role";
 import { SharedBucket } from "./shared-bucket";
@@ -154,10 +153,12 @@ export class AuditTrail extends pulumi.ComponentResource {
                     description: `Lets trail ${args.trailName} deliver its events to ${logGroupName}.`,
                     partition: args.partition,
                     tags: args.tags,
-                    trust: {
-                        trustedServices: [CLOUDTRAIL_SERVICE],
-                        serviceSourceArns: [trailArn(logs.region, logs.accountId, args.trailName, args.partition)],
-                    },
+                    // The trust AWS documents for this role, without conditions (AWS CloudTrail User Guide, "Sending
+                    // events to CloudWatch Logs", the role's trust policy; and the default CloudTrail_CloudWatchLogs_Role).
+                    // No AWS page found says CloudTrail sends aws:SourceArn or aws:SourceAccount when it assumes this role:
+                    // a condition on a key the service does not send would make every trail's creation fail. The role is
+                    // still narrow: its permissions reach this trail's log streams only, in this account.
+                    trust: { trustedServices: [CLOUDTRAIL_SERVICE] },
                     permissions: [trailDeliveryStatement(logs, logGroupName, args.partition)],
                 },
                 { parent: this },

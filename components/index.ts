@@ -15,3 +15,4 @@ export * from "./shared-repository";
 export * from "./snapshot-share";
 export * from "./activity-alarms";
 export * from "./managed-policy-rule";
+export * from "./config-recorder";

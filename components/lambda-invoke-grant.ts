@@ -7,10 +7,19 @@
 // Lambda permissions take no aws:PrincipalArn condition, so a role is named exactly, and Lambda checks
 // that it exists when the permission is added (unlike the trust-the-root pattern of roles and buckets):
 // each permission waits for its caller role, which the function's stack, deployed first, could not do.
+// Existing is not enough: IAM is eventually consistent, and AddPermission right after CreateRole fails with
+// "The provided principal was invalid" (hashicorp/terraform-provider-aws#41617: the provider does not
+// retry). So each permission also waits for a @pulumiverse/time Sleep started when the role was created
+// (a fixed, documented wait rather than a retry loop in a dynamic provider, which would have to carry AWS
+// credentials for the function's account itself). A function policy names a role by its unique ID once
+// stored: a role recreated under the same name is a different principal, and the old statement would
+// name a role that no longer exists. The permission is therefore replaced whenever the role's unique ID
+// changes (replacementTrigger), deleting first because the new one has the same statement ID.
 // SourceAccount/SourceArn only apply to service principals: on a direct call by a role the
 // AWS:SourceAccount key is absent, so a role grant scoped that way would never match.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import * as time from "@pulumiverse/time";
 import {
     IAM_LIMITS,
     assertAccountId,
@@ -58,11 +67,23 @@ export interface LambdaInvokeGrantArgs {
     function: InvokedFunction;
     callers?: LambdaCaller[];
     services?: LambdaServiceInvoker[];
+    /** How long a new (or recreated) caller role is given to propagate in IAM before its permission is added; defaults to IAM_PROPAGATION_WAIT. */
+    propagationWait?: string;
 }
+
+/**
+ * IAM is eventually consistent ("changes ... might not be immediately visible", IAM User Guide,
+ * Troubleshooting IAM: changes I make are not always immediately visible); the AWS provider waits up to
+ * two minutes where it retries on propagation. Role propagation is usually a matter of seconds: thirty
+ * are spent once per role creation, never on updates.
+ */
+export const IAM_PROPAGATION_WAIT = "30s";
 
 export class LambdaInvokeGrant extends pulumi.ComponentResource {
     /** In the function's account: one per caller, then one per service. */
     readonly permissions: aws.lambda.Permission[];
+    /** One per caller: the wait for its role to propagate in IAM, restarted when the role is recreated. */
+    readonly propagationWaits: time.Sleep[];
     /** In this account: one inline policy per caller role. */
     readonly callerPolicies: aws.iam.RolePolicy[];
     /** The identity policy each caller gets. */
@@ -74,22 +95,37 @@ export class LambdaInvokeGrant extends pulumi.ComponentResource {
         const fn = args.function;
         const callers = [...(args.callers ?? [])].sort((a, b) => a.roleArn.localeCompare(b.roleArn));
 
-        // In the function's account; each caller's permission waits for its role (Lambda resolves it when adding).
-        const permissions: { principal: string; sourceAccount?: string; sourceArn?: string; waitFor: pulumi.Resource[] }[] = [
-            ...callers.map((caller) => ({ principal: caller.roleArn, waitFor: [caller.role] })),
+        // In the function's account; each caller's permission waits until its role has propagated (Lambda
+        // resolves the principal when adding) and is replaced when the role is (a new unique ID).
+        const permissions: { principal: string; sourceAccount?: string; sourceArn?: string; role?: aws.iam.Role }[] = [
+            ...callers.map((caller) => ({ principal: caller.roleArn, role: caller.role })),
             ...(args.services ?? []).map((invoker) => ({
                 principal: invoker.service,
                 sourceAccount: invoker.sourceAccount,
                 sourceArn: invoker.sourceArn,
-                waitFor: [],
             })),
         ];
-        this.permissions = permissions.map(({ waitFor, ...permission }) => {
+        this.propagationWaits = [];
+        this.permissions = permissions.map(({ role, ...permission }) => {
             const statementId = invokeStatementId(permission.principal, permission.sourceAccount);
+            const propagated =
+                role &&
+                new time.Sleep(
+                    `${name}-${statementId}-propagation`,
+                    // A new unique ID (the role recreated) starts a new wait.
+                    { createDuration: args.propagationWait ?? IAM_PROPAGATION_WAIT, triggers: { roleUniqueId: role.uniqueId } },
+                    { parent: this, dependsOn: [role] },
+                );
+            if (propagated) this.propagationWaits.push(propagated);
             return new aws.lambda.Permission(
                 `${name}-${statementId}`,
                 { action: LAMBDA_INVOKE_ACTION, function: fn.name, qualifier: fn.qualifier, statementId, ...permission },
-                { parent: this, provider: fn.provider, dependsOn: waitFor },
+                {
+                    parent: this,
+                    provider: fn.provider,
+                    dependsOn: propagated ? [propagated] : [],
+                    ...(role && { replacementTrigger: role.uniqueId, deleteBeforeReplace: true }),
+                },
             );
         });
 
@@ -161,6 +197,9 @@ function validateInvokeGrant(name: string, args: LambdaInvokeGrantArgs): void {
     if (!fn.provider) {
         // Without it the permissions would be created in this (the callers') account, where the function is not.
         throw new Error(`LambdaInvokeGrant ${name} needs a provider for the function's account (function.provider)`);
+    }
+    if (args.propagationWait !== undefined && !/^\d+(s|m|h)$/.test(args.propagationWait)) {
+        throw new Error(`Invalid propagationWait "${args.propagationWait}" in LambdaInvokeGrant ${name}: a duration such as 30s`);
     }
     const callers = args.callers ?? [];
     const services = args.services ?? [];

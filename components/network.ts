@@ -19,6 +19,15 @@ const MAX_PREFIX = 28;
 const DEFAULT_SUBNET_COUNT = 2;
 const DEFAULT_SUBNET_PREFIX = 24;
 
+/** A CIDR block as a name part: 10.10.1.0/24 becomes 10-10-1-0-24. */
+export function cidrKey(cidr: string): string {
+    return cidr.replace(/[./]/g, "-");
+}
+
+function compareCidrs(a: Ipv4Cidr, b: Ipv4Cidr): number {
+    return a.network - b.network || a.prefix - b.prefix;
+}
+
 export class EnvironmentNetwork extends pulumi.ComponentResource {
     readonly vpc: aws.ec2.Vpc;
     readonly vpcId: pulumi.Output<string>;
@@ -54,22 +63,27 @@ export class EnvironmentNetwork extends pulumi.ComponentResource {
         this.routeTableIds = [this.routeTable.id];
 
         const zones = args.availabilityZones ?? [];
+        // Zones go round-robin over the subnets in address order, so reordering the list moves no subnet.
+        const byAddress = [...subnetCidrs].sort((a, b) => compareCidrs(parseIpv4Cidr(a), parseIpv4Cidr(b)));
         this.subnets = subnetCidrs.map((cidrBlock, index) => {
+            // Named by its block, not its position; the alias is the name it had when names were positions.
+            const key = `${name}-private-${cidrKey(cidrBlock)}`;
+            const previously = { aliases: [{ name: `${name}-private-${index}` }] };
             const subnet = new aws.ec2.Subnet(
-                `${name}-private-${index}`,
+                key,
                 {
                     vpcId: this.vpc.id,
                     cidrBlock,
-                    availabilityZone: zones.length > 0 ? zones[index % zones.length] : undefined,
+                    availabilityZone: zones.length > 0 ? zones[byAddress.indexOf(cidrBlock) % zones.length] : undefined,
                     mapPublicIpOnLaunch: false,
-                    tags: tagsNamed(`${baseName}-private-${index}`),
+                    tags: tagsNamed(`${baseName}-private-${cidrKey(cidrBlock)}`),
                 },
-                { parent: this },
+                { parent: this, ...previously },
             );
             new aws.ec2.RouteTableAssociation(
-                `${name}-private-${index}`,
+                key,
                 { subnetId: subnet.id, routeTableId: this.routeTable.id },
-                { parent: this },
+                { parent: this, ...previously },
             );
             return subnet;
         });

@@ -4,7 +4,7 @@
 // exists when its permission is added, and the callers' roles are created after this function's stack.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { DEFAULT_PARTITION, LAMBDA_LIMITS, assertAccountId, assertLogRetention, logGroupArn } from "../aws";
+import { DEFAULT_LAMBDA_RUNTIME, DEFAULT_PARTITION, LAMBDA_LIMITS, assertAccountId, assertLogRetention, logGroupArn } from "../aws";
 import { CrossAccountRole } from "./cross-account-role";
 
 export interface SharedFunctionArgs {
@@ -15,7 +15,7 @@ export interface SharedFunctionArgs {
     description?: string;
     /** Source of index.js (exports.handler); defaults to a placeholder that acknowledges the event. */
     handlerSource?: string;
-    /** Defaults to nodejs20.x. */
+    /** Defaults to DEFAULT_LAMBDA_RUNTIME (nodejs24.x). */
     runtime?: string;
     memorySizeMb?: number;
     timeoutSeconds?: number;
@@ -23,6 +23,8 @@ export interface SharedFunctionArgs {
     logRetentionInDays?: number;
     /** Defaults to <functionName>-execution. */
     executionRoleName?: string;
+    /** The code is deployed another way: the placeholder is only the first version, and later code changes are ignored. */
+    codeDeployedElsewhere?: boolean;
     tags?: Record<string, string>;
     partition?: string;
 }
@@ -33,6 +35,8 @@ export const DEFAULT_HANDLER_SOURCE = [
     "",
 ].join("\n");
 const DEFAULT_FUNCTION_LOG_RETENTION_DAYS = 90;
+/** What a deployment of the function's code outside Pulumi changes: the archive and its hash (aws.lambda.Function). */
+export const EXTERNAL_CODE_PROPERTIES = ["code", "sourceCodeHash"] as const;
 const LAMBDA_SERVICE = "lambda.amazonaws.com";
 
 export class SharedFunction extends pulumi.ComponentResource {
@@ -78,7 +82,7 @@ export class SharedFunction extends pulumi.ComponentResource {
                 name: args.functionName,
                 description: args.description,
                 role: this.executionRole.arn,
-                runtime: args.runtime ?? "nodejs20.x",
+                runtime: args.runtime ?? DEFAULT_LAMBDA_RUNTIME,
                 handler: "index.handler",
                 code: new pulumi.asset.AssetArchive({
                     "index.js": new pulumi.asset.StringAsset(args.handlerSource ?? DEFAULT_HANDLER_SOURCE),
@@ -87,8 +91,13 @@ export class SharedFunction extends pulumi.ComponentResource {
                 timeout: args.timeoutSeconds,
                 tags: args.tags,
             },
-            // The first invocation must find its log group and a role allowed to write to it.
-            { parent: this, dependsOn: [this.logGroup, this.executionRole] },
+            {
+                parent: this,
+                // The first invocation must find its log group and a role allowed to write to it.
+                dependsOn: [this.logGroup, this.executionRole],
+                // Code deployed another way changes the archive's hash in AWS: without this, the next update would put the placeholder back.
+                ...(args.codeDeployedElsewhere && { ignoreChanges: [...EXTERNAL_CODE_PROPERTIES] }),
+            },
         );
         this.arn = this.function.arn;
         this.functionName = this.function.name;

@@ -21,6 +21,8 @@ export interface LoadOptions {
     /** The running stack's config; when absent, its stack file is read like the others. */
     currentValues?: Record<string, unknown>;
     currentSecretKeys?: string[];
+    /** The day the runtime deprecation dates are compared with; defaults to now. */
+    now?: Date;
 }
 
 export function loadStackConfiguration(options: LoadOptions): StackConfiguration {
@@ -35,7 +37,7 @@ export function loadStackConfiguration(options: LoadOptions): StackConfiguration
               secretKeys: options.currentSecretKeys ?? [],
           }
         : readStackFile(options.projectDir, options.stack);
-    const organization = loadOrganization([current, ...files]);
+    const organization = loadOrganization([current, ...files], { now: options.now });
     const environment = Object.values(organization.environments).find((e) => e.stack === options.stack);
     if (!environment) throw new ConfigError([`${current.fileName}: no environment is deployed by stack '${options.stack}'`]);
     return { organization, environment };

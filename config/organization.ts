@@ -35,7 +35,12 @@ export interface Organization {
 }
 
 /** Validates the given stack files together; throws ConfigError listing every problem found. */
-export function loadOrganization(stackFiles: StackFile[]): Organization {
+export interface OrganizationLoadOptions {
+    /** The day time-bound checks (Lambda runtime deprecations) compare with; defaults to now. */
+    now?: Date;
+}
+
+export function loadOrganization(stackFiles: StackFile[], options: OrganizationLoadOptions = {}): Organization {
     const problems: string[] = [];
     const environments: Record<string, Environment> = {};
     for (const file of stackFiles) {
@@ -62,8 +67,11 @@ export function loadOrganization(stackFiles: StackFile[]): Organization {
         environments,
     };
     for (const environment of Object.values(environments)) {
-        crossCheck(environment, organization, (where, message) =>
-            problems.push(`${environment.fileName}: ${where}: ${message}`),
+        crossCheck(
+            environment,
+            organization,
+            (where, message) => problems.push(`${environment.fileName}: ${where}: ${message}`),
+            options.now ?? new Date(),
         );
     }
     if (problems.length > 0) throw new ConfigError(problems);

@@ -10,7 +10,7 @@ import {
     parseSnapshotRef,
     referenceSchema,
 } from "./refs";
-import { IAM_LIMITS, LAMBDA_LIMITS, LOG_RETENTION_DAYS, SERVICE_PRINCIPAL, parseIpv4Cidr } from "../aws";
+import { DEFAULT_LAMBDA_RUNTIME, IAM_LIMITS, LAMBDA_LIMITS, LAMBDA_RUNTIMES, LOG_RETENTION_DAYS, SERVICE_PRINCIPAL, parseIpv4Cidr } from "../aws";
 
 export const CONFIG_NAMESPACE = "crossaccount";
 
@@ -186,10 +186,19 @@ const functionSchema = z
     .object({
         name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 letters, digits, '-' or '_'"),
         description: z.string().max(256).optional(),
-        runtime: z.string().regex(/^[a-z0-9.]+$/, "must be a Lambda runtime such as nodejs20.x").default("nodejs20.x"),
+        /** A runtime of the table in policy-pack/lib/lambda-runtimes.ts; the cross-check refuses one AWS blocks within 90 days. */
+        runtime: z
+            .string()
+            .refine((id) => Object.prototype.hasOwnProperty.call(LAMBDA_RUNTIMES, id), `must be a Lambda runtime AWS publishes, such as ${DEFAULT_LAMBDA_RUNTIME}`)
+            .default(DEFAULT_LAMBDA_RUNTIME),
         memorySizeMb: z.number().int().min(LAMBDA_LIMITS.minMemoryMb).max(LAMBDA_LIMITS.maxMemoryMb).optional(),
         timeoutSeconds: z.number().int().min(1).max(LAMBDA_LIMITS.maxTimeoutSeconds).optional(),
         logRetentionDays: logRetentionDays.default(90),
+        /**
+         * The team deploys the function's code another way (its CI, UpdateFunctionCode): the program creates the
+         * function with the placeholder once and never reverts the code afterwards (ignoreChanges on the code).
+         */
+        codeDeployedElsewhere: z.boolean().default(false),
         /** Roles of other environments that may invoke the function; each one's stack adds its permission, naming the role exactly. */
         invokers: z.array(roleRef).default([]),
         tags: tagsSchema,
@@ -237,12 +246,28 @@ const snapshotSchema = z
     })
     .strict();
 
+/** Who an alarm topic notifies; the endpoint's form depends on the protocol (SNS Subscribe API). */
+const alarmSubscriptionSchema = z
+    .discriminatedUnion("protocol", [
+        // AWS mails a confirmation link; nothing is delivered until someone follows it.
+        z.object({ protocol: z.literal("email"), endpoint: z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, "must be an email address") }).strict(),
+        // The endpoint must confirm the SubscriptionConfirmation request it receives.
+        z.object({ protocol: z.literal("https"), endpoint: z.string().regex(/^https:\/\/[^\s]+$/, "must be an https:// URL") }).strict(),
+        z.object({ protocol: z.literal("sqs"), endpoint: z.string().regex(/^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[\w-]{1,80}(\.fifo)?$/, "must be an SQS queue ARN") }).strict(),
+        z.object({
+            protocol: z.literal("lambda"),
+            endpoint: z.string().regex(/^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}$/, "must be a Lambda function ARN"),
+        }).strict(),
+    ]);
+
 const alarmsSchema = z
     .object({
         topicName: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, "must be 1-256 letters, digits, '-' or '_'").default("crossaccount-activity"),
         /** Retention of the log group the trail delivers to. */
         logRetentionDays: logRetentionDays.default(365),
         accessDeniedThreshold: z.number().int().min(1).default(1),
+        /** At least one: an alarm whose topic notifies nobody fires into nothing. */
+        subscriptions: z.array(alarmSubscriptionSchema).min(1, "must name at least one subscriber (email, https, sqs or lambda): an alarm nobody receives is not an alarm"),
     })
     .strict();
 
@@ -256,6 +281,18 @@ const managedPolicyRuleSchema = z
         exceptRoles: z.array(roleName).default([]),
         exceptUsers: z.array(iamName).default([]),
         exceptGroups: z.array(iamName).default([]),
+        /**
+         * The account's AWS Config recorder. By default the organization's recorder `name` must exist (checked at
+         * preview through the account's provider); `create: true` creates it, its delivery channel and bucket
+         * (`aws-config-<accountId>`) where the account has none (AWS allows one recorder per account and region).
+         */
+        recorder: z
+            .object({
+                name: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, "must be 1-256 letters, digits, '-' or '_'").default("default"),
+                create: z.boolean().default(false),
+            })
+            .strict()
+            .default({ name: "default", create: false }),
     })
     .strict();
 
@@ -353,6 +390,7 @@ export type FunctionSettings = z.infer<typeof functionSchema>;
 export type RepositorySettings = z.infer<typeof repositorySchema>;
 export type SnapshotSettings = z.infer<typeof snapshotSchema>;
 export type AlarmSettings = z.infer<typeof alarmsSchema>;
+export type AlarmSubscriptionSettings = z.infer<typeof alarmSubscriptionSchema>;
 export type ManagedPolicyRuleSettings = z.infer<typeof managedPolicyRuleSchema>;
 export type NetworkSettings = z.infer<typeof networkSchema>;
 export type AccessExpectationSettings = z.infer<typeof accessExpectationSchema>;

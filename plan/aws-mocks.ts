@@ -4,7 +4,10 @@
 // with its URN, account, inputs and outputs, which is what the offline plan works on.
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
-import { observeMockRegistrations } from "./pulumi-internals";
+import { RegisteredOptions, observeMockRegistrations } from "./pulumi-internals";
+import { DEFAULT_CONFIG_RECORDERS, readThroughCloudControl } from "./aws-mock-reads";
+
+export { DEFAULT_CONFIG_RECORDERS } from "./aws-mock-reads";
 import { aws } from "../policy-pack/lib/resource-types";
 
 export { waitForRegistrations } from "./pulumi-internals";
@@ -25,6 +28,8 @@ export interface MockedResource {
     parent?: string;
     dependencies: string[];
     propertyDependencies: Record<string, string[]>;
+    /** Aliases, deleteBeforeReplace, ignoreChanges, replaceOnChanges and replacementTrigger as registered. */
+    options: RegisteredOptions;
 }
 
 export interface AwsMocksOptions {
@@ -32,6 +37,12 @@ export interface AwsMocksOptions {
     defaultAccountId?: string;
     defaultRegion?: string;
     partition?: string;
+    /**
+     * The AWS Config recorders of an account and region by name, as Cloud Control reads them (the
+     * `Properties` of AWS::Config::ConfigurationRecorder); defaults to DEFAULT_CONFIG_RECORDERS in every
+     * account: the offline plan cannot see the accounts, and assumes the organization's recorder is there.
+     */
+    configRecorders?: (accountId: string, region: string) => Record<string, Record<string, unknown>>;
     /** Outputs of another stack, by fully qualified stack name, for StackReference. */
     stackOutputs?: (stackName: string) => Record<string, unknown> | undefined;
 }
@@ -112,6 +123,7 @@ export class AwsMocks implements pulumi.runtime.Mocks {
             provider: args.provider || undefined,
             dependencies: [],
             propertyDependencies: {},
+            options: { aliases: [], deleteBeforeReplace: false, ignoreChanges: [], replaceOnChanges: [] },
         };
         this.resources.push(this.created);
         return { id, state: outputs };
@@ -128,6 +140,11 @@ export class AwsMocks implements pulumi.runtime.Mocks {
                 return { name: region, region, id: region };
             case "aws:index/getPartition:getPartition":
                 return { partition: this.partition, dnsSuffix: "amazonaws.com", id: this.partition };
+            case "aws:cloudcontrol/getResource:getResource":
+                return readThroughCloudControl(
+                    args.inputs,
+                    (this.options.configRecorders ?? (() => DEFAULT_CONFIG_RECORDERS))(accountId, region),
+                );
             case "aws:index/getAvailabilityZones:getAvailabilityZones":
                 return { names: ["a", "b", "c"].map((zone) => `${region}${zone}`), zoneIds: [], id: region };
             default:

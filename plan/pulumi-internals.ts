@@ -52,6 +52,18 @@ export interface MockRegistration {
     parent?: string;
     dependencies: string[];
     propertyDependencies: Record<string, string[]>;
+    /** The resource options that decide how an update treats it (what `pulumi up` would replace, ignore or rename). */
+    options: RegisteredOptions;
+}
+
+export interface RegisteredOptions {
+    /** Each alias as its URN, or as the spec's `name` (and parent URN) when given as a spec. */
+    aliases: string[];
+    deleteBeforeReplace: boolean;
+    ignoreChanges: string[];
+    replaceOnChanges: string[];
+    /** The serialized replacementTrigger (undefined when unset). */
+    replacementTrigger?: unknown;
 }
 
 /** Minimal view of the resource monitor's RegisterResourceRequest we read. */
@@ -59,6 +71,13 @@ interface RegisterRequest {
     getParent(): string;
     getDependenciesList(): string[];
     getPropertydependenciesMap(): { forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void };
+    getAliasurnsList(): string[];
+    getAliasesList(): { getUrn(): string; hasSpec(): boolean; getSpec(): { getName(): string; getParenturn(): string } | undefined }[];
+    getDeletebeforereplace(): boolean;
+    getIgnorechangesList(): string[];
+    getReplaceonchangesList(): string[];
+    hasReplacementTrigger(): boolean;
+    getReplacementTrigger(): { toJavaScript(): unknown } | undefined;
 }
 
 type RegisterCallback = (err: unknown, res: { getUrn(): string } | undefined) => void;
@@ -90,8 +109,26 @@ export function observeMockRegistrations(observer: (registration: MockRegistrati
             parent: req.getParent() || undefined,
             dependencies: req.getDependenciesList(),
             propertyDependencies: propertyDependencies(req),
+            options: registeredOptions(req),
         });
         return done;
+    };
+}
+
+function registeredOptions(request: RegisterRequest): RegisteredOptions {
+    const aliases = [
+        ...request.getAliasurnsList(),
+        ...request.getAliasesList().map((alias) => {
+            const spec = alias.hasSpec() ? alias.getSpec() : undefined;
+            return spec ? [spec.getParenturn(), spec.getName()].filter(Boolean).join("::") : alias.getUrn();
+        }),
+    ];
+    return {
+        aliases,
+        deleteBeforeReplace: request.getDeletebeforereplace(),
+        ignoreChanges: request.getIgnorechangesList(),
+        replaceOnChanges: request.getReplaceonchangesList(),
+        replacementTrigger: request.hasReplacementTrigger() ? request.getReplacementTrigger()?.toJavaScript() : undefined,
     };
 }
 

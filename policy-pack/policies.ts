@@ -4,6 +4,7 @@ import type { EnforcementLevel, Policies } from "@pulumi/policy";
 import { cloudTrailPolicies } from "./cloudtrail";
 import { conditionPolicies } from "./conditions";
 import { identityPolicies } from "./identity";
+import { lambdaPolicies } from "./lambda";
 import { resourcePolicies } from "./resource-policies";
 import { s3Policies } from "./s3";
 import { tagPolicies } from "./tags";
@@ -21,6 +22,7 @@ export const policies: Policies = [
     ...conditionPolicies,
     ...s3Policies,
     ...resourcePolicies,
+    ...lambdaPolicies,
     ...cloudTrailPolicies,
     ...vpcPolicies,
     ...tagPolicies,

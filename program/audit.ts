@@ -4,9 +4,18 @@ import * as pulumi from "@pulumi/pulumi";
 import { AuditSettings, bucketName, crossAccountRoleArns, refText, trailArnOf } from "../config";
 import { AuditTrail, CrossAccountActivityAlarms, ManagedPolicyRule } from "../components";
 import { StackContext, stackOf } from "./context";
+import { homeAccount } from "./sharing";
 import { StackOutputs } from "./outputs";
 
-type AuditOutputs = Pick<StackOutputs, "trailArn" | "auditBucketName" | "auditKmsKeyArn" | "alarmTopicArn" | "managedPolicyRuleArn">;
+type AuditOutputs = Pick<
+    StackOutputs,
+    "trailArn" | "auditBucketName" | "auditKmsKeyArn" | "alarmTopicArn" | "alarmSubscriptions" | "managedPolicyRuleArn"
+>;
+
+/** The bucket a created AWS Config recorder delivers to: named by the account, like the shared buckets. */
+export function configBucketName(accountId: string): string {
+    return `aws-config-${accountId}`;
+}
 
 export function deployAudit(context: StackContext): AuditOutputs {
     const { environment, organization, settings, tags, home } = context;
@@ -24,6 +33,7 @@ export function deployAudit(context: StackContext): AuditOutputs {
                 partition: organization.partition,
                 topicName: settings.alarms.topicName,
                 accessDeniedThreshold: settings.alarms.accessDeniedThreshold,
+                subscriptions: settings.alarms.subscriptions,
                 tags,
             },
             home,
@@ -38,6 +48,11 @@ export function deployAudit(context: StackContext): AuditOutputs {
                 policyArns: rule.policyArns,
                 exceptions: { roles: rule.exceptRoles, users: rule.exceptUsers, groups: rule.exceptGroups },
                 tags,
+                recorder: {
+                    ...homeAccount(context),
+                    recorderName: rule.recorder.name,
+                    create: rule.recorder.create ? { deliveryBucketName: configBucketName(environment.accountId) } : undefined,
+                },
             },
             home,
         );
@@ -46,7 +61,7 @@ export function deployAudit(context: StackContext): AuditOutputs {
             trailArn: audit.trailArn,
             ...(audit.auditBucketName && { auditBucketName: audit.auditBucketName, auditKmsKeyArn: audit.auditKmsKeyArn }),
         }),
-        ...(alarms && { alarmTopicArn: alarms.topicArn }),
+        ...(alarms && { alarmTopicArn: alarms.topicArn, alarmSubscriptions: alarms.subscriptionStatus }),
         ...(managedPolicyRule && { managedPolicyRuleArn: managedPolicyRule.ruleArn }),
     };
 }

@@ -2,8 +2,9 @@
 // assume-role grants that let its groups and users assume roles of other environments.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { RoleSettings, SnapshotRef, accountIdOf, arnOf, bucketArnOf, callerStatements, objectsArnOf, roleArnOf, snapshotKeyOf } from "../config";
+import { AssumeRoleGrantSettings, RoleRef, RoleSettings, SnapshotRef, accountIdOf, arnOf, bucketArnOf, callerStatements, objectsArnOf, roleArnOf, snapshotKeyOf } from "../config";
 import { AssumeRoleGrant, CrossAccountRole, CrossAccountRoleArgs } from "../components";
+import { sortedUnique } from "../aws";
 import { StackContext, stackOf } from "./context";
 
 export interface Identities {
@@ -20,23 +21,63 @@ export function deployIdentities(context: StackContext): Identities {
     return { groups, roles };
 }
 
+/**
+ * One inline policy per group or user and effect, naming every role the stack file's grants give that
+ * identity with that effect: its URN and its AWS name (the identity and the policy name) come from what
+ * it is, so reordering the grants, or adding or removing another group or role, leaves it alone.
+ */
 export function deployAssumeRoleGrants(context: StackContext, groups: Identities["groups"]): void {
     const { organization, settings, home } = context;
-    settings.assumeRoleGrants.forEach((grant, index) => {
-        const who = [...grant.groups, ...grant.users].join("-");
+    for (const grant of assumeRoleGrantsByIdentity(settings.assumeRoleGrants)) {
+        const group = grant.kind === "group" ? groups[grant.name] : undefined;
         new AssumeRoleGrant(
-            `${grant.effect.toLowerCase()}-assume-${who}-${index}`,
+            assumeRoleGrantName(grant),
             {
                 effect: grant.effect,
-                roleArns: grant.roles.map((ref) => roleArnOf(organization, ref)),
-                // Through the group resource, so the policy waits for the group to exist.
-                groupNames: grant.groups.map((name) => groups[name].name),
-                userNames: grant.users,
-                policyName: `${grant.effect === "Allow" ? "allow" : "deny"}-assume-cross-account-roles-${index}`,
+                roleArns: sortedUnique(grant.roles.map((ref) => roleArnOf(organization, ref))),
+                // Through the group resource, so the policy waits for the group to exist; keyed by its name.
+                groups: group ? [{ key: grant.name, name: group.name }] : [],
+                userNames: grant.kind === "user" ? [grant.name] : [],
+                policyName: assumeRolePolicyName(grant.effect),
             },
             home,
         );
-    });
+    }
+}
+
+export interface IdentityGrant {
+    kind: "group" | "user";
+    name: string;
+    effect: AssumeRoleGrantSettings["effect"];
+    roles: RoleRef[];
+}
+
+/** The stack file's grants regrouped by identity and effect, in a stable order. */
+export function assumeRoleGrantsByIdentity(grants: AssumeRoleGrantSettings[]): IdentityGrant[] {
+    const byKey = new Map<string, IdentityGrant>();
+    for (const grant of grants) {
+        const identities = [
+            ...grant.groups.map((name) => ({ kind: "group" as const, name })),
+            ...grant.users.map((name) => ({ kind: "user" as const, name })),
+        ];
+        for (const { kind, name } of identities) {
+            const key = assumeRoleGrantName({ kind, name, effect: grant.effect });
+            const entry = byKey.get(key) ?? { kind, name, effect: grant.effect, roles: [] };
+            entry.roles.push(...grant.roles);
+            byKey.set(key, entry);
+        }
+    }
+    return [...byKey.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, grant]) => grant);
+}
+
+/** `allow-assume-group-Developers`, `deny-assume-user-alice`. */
+export function assumeRoleGrantName(grant: Pick<IdentityGrant, "kind" | "name" | "effect">): string {
+    return `${grant.effect.toLowerCase()}-assume-${grant.kind}-${grant.name}`;
+}
+
+/** The inline policy's name on the identity: one per effect, so an identity's Allow and Deny never collide. */
+export function assumeRolePolicyName(effect: AssumeRoleGrantSettings["effect"]): string {
+    return `${effect.toLowerCase()}-assume-cross-account-roles`;
 }
 
 function roleArgs(context: StackContext, role: RoleSettings): CrossAccountRoleArgs {

@@ -22,6 +22,8 @@ export interface StackOutputs {
     auditBucketName?: pulumi.Output<string>;
     auditKmsKeyArn?: pulumi.Output<string>;
     alarmTopicArn?: pulumi.Output<string>;
+    /** `<protocol>:<endpoint>` → what the subscription still needs (email and https wait for confirmation). */
+    alarmSubscriptions?: Record<string, string>;
     managedPolicyRuleArn?: pulumi.Output<string>;
     /** With crossaccount:network; peers read the VPC and its route table. */
     vpcId?: pulumi.Output<string>;
@@ -47,6 +49,7 @@ const OUTPUT_NAMES: Record<keyof StackOutputs, true> = {
     auditBucketName: true,
     auditKmsKeyArn: true,
     alarmTopicArn: true,
+    alarmSubscriptions: true,
     managedPolicyRuleArn: true,
     vpcId: true,
     vpcCidr: true,

@@ -119,6 +119,7 @@ function functionArgs(context: StackContext, fn: FunctionSettings): SharedFuncti
         memorySizeMb: fn.memorySizeMb,
         timeoutSeconds: fn.timeoutSeconds,
         logRetentionInDays: fn.logRetentionDays,
+        codeDeployedElsewhere: fn.codeDeployedElsewhere,
         tags: tagsOf(context, fn.tags),
     };
 }
@@ -129,7 +130,7 @@ function repositoryArgs(context: StackContext, repository: RepositorySettings, p
 }
 
 /** The account, region and partition of this environment, which the components build ARNs from. */
-function homeAccount({ environment, organization }: StackContext) {
+export function homeAccount({ environment, organization }: StackContext) {
     return { accountId: environment.accountId, region: environment.region, partition: organization.partition };
 }
 

@@ -101,18 +101,21 @@ describe("program (index.ts) on the reference organization", () => {
     });
 
     it("Developers may assume UpdateApp; Testers are explicitly denied exactly UpdateApp", () => {
-        const developers = find("dev", "aws:iam/groupPolicy:GroupPolicy", "allow-assume-Developers-0-group-0");
+        // One policy per group and effect, named by them (never by a grant's position).
+        const developers = find("dev", "aws:iam/groupPolicy:GroupPolicy", "allow-assume-group-Developers-group-Developers");
         assert.equal(developers.inputs.group, "Developers");
+        assert.equal(developers.inputs.name, "allow-assume-cross-account-roles");
         assert.deepEqual(doc(developers).Statement, [
             {
                 Sid: "AllowAssumeRole",
                 Effect: "Allow",
                 Action: "sts:AssumeRole",
-                Resource: [`arn:aws:iam::${PROD}:role/UpdateApp`, `arn:aws:iam::${DEV}:role/ImageSharingRole`],
+                Resource: [`arn:aws:iam::${DEV}:role/ImageSharingRole`, `arn:aws:iam::${PROD}:role/UpdateApp`],
             },
         ]);
-        const testersDeny = find("dev", "aws:iam/groupPolicy:GroupPolicy", "deny-assume-Testers-2-group-0");
+        const testersDeny = find("dev", "aws:iam/groupPolicy:GroupPolicy", "deny-assume-group-Testers-group-Testers");
         assert.equal(testersDeny.inputs.group, "Testers");
+        assert.equal(testersDeny.inputs.name, "deny-assume-cross-account-roles");
         assert.equal(testersDeny.accountId, DEV);
         assert.deepEqual(doc(testersDeny).Statement, [
             { Sid: "DenyAssumeRole", Effect: "Deny", Action: "sts:AssumeRole", Resource: [`arn:aws:iam::${PROD}:role/UpdateApp`] },
@@ -203,6 +206,9 @@ describe("program (index.ts) on the reference organization", () => {
         const fn = find("prod", "aws:lambda/function:Function", "release-notifier");
         assert.equal(fn.accountId, PROD);
         assert.equal(fn.inputs.role, `arn:aws:iam::${PROD}:role/release-notifier-execution`);
+        // A runtime AWS accepts until 2028; the release team deploys the code, which the program then leaves alone.
+        assert.equal(fn.inputs.runtime, "nodejs24.x");
+        assert.deepEqual(fn.options.ignoreChanges, ["code", "sourceCodeHash"]);
         assert.deepEqual(stacks.prod.resources.filter((r) => r.type === "aws:lambda/permission:Permission"), []);
 
         // Like test's side of the peering in dev: dev's stack holds the permission, prod's provider creates it.
@@ -214,9 +220,13 @@ describe("program (index.ts) on the reference organization", () => {
         ]]);
         const prodProvider = find("dev", "pulumi:providers:aws", "aws-prod");
         assert.ok(permissions[0].provider!.startsWith(`${prodProvider.urn}::`), "through dev's provider for prod");
-        // Lambda resolves the role when the permission is added: CiBuild must exist first.
+        // Lambda resolves the role when the permission is added: CiBuild must exist and have propagated in IAM first,
+        // and a recreated CiBuild (a new unique ID) replaces the permission, deleting the old statement first.
         const ciBuild = find("dev", "aws:iam/role:Role", "CiBuild");
-        assert.ok(permissions[0].dependencies.includes(ciBuild.urn), "the permission waits for CiBuild");
+        const propagation = find("dev", "time:index/sleep:Sleep", "invoke-prod-release-notifier-invoke-111111111111-role-CiBuild-propagation");
+        assert.deepEqual([propagation.inputs, propagation.dependencies], [{ createDuration: "30s", triggers: { roleUniqueId: ciBuild.outputs.uniqueId } }, [ciBuild.urn]]);
+        assert.deepEqual(permissions[0].dependencies, [propagation.urn], "the permission waits for CiBuild's propagation");
+        assert.deepEqual([permissions[0].options.replacementTrigger, permissions[0].options.deleteBeforeReplace], [ciBuild.outputs.uniqueId, true]);
 
         const notifier = `arn:aws:lambda:us-east-1:${PROD}:function:release-notifier`;
         const invoke = find("dev", "aws:iam/rolePolicy:RolePolicy", "invoke-prod-release-notifier-CiBuild");
@@ -272,8 +282,22 @@ describe("program (index.ts) on the reference organization", () => {
             const assume = find(stack, "aws:cloudwatch/logMetricFilter:LogMetricFilter", "activity-alarms-cross-account-assume-role");
             assert.match(String(assume.inputs.pattern), new RegExp(`roleArn = "arn:aws:iam::${PROD}:role/AppReadOnly"\\) \\|\\| \\(\\$\\.requestParameters\\.roleArn = "arn:aws:iam::${PROD}:role/UpdateApp"`));
             assert.equal(stacks[stack].resources.filter((r) => r.type === "aws:cfg/rule:Rule").length, stack === "prod" ? 1 : 0);
+            // Every alarm topic has a subscriber; an email one is pending until confirmed, and the output says so.
+            const subscriptions = stacks[stack].resources.filter((r) => r.type === "aws:sns/topicSubscription:TopicSubscription");
+            assert.deepEqual(subscriptions.map((s) => [s.accountId, s.inputs]), [
+                [account, { topic: `arn:aws:sns:us-east-1:${account}:crossaccount-activity`, protocol: "email", endpoint: "security-alerts@example.com" }],
+            ]);
+            assert.deepEqual(stacks[stack].outputs.alarmSubscriptions, {
+                "email:security-alerts@example.com": "pending confirmation: follow the link AWS mails to this address, or no alarm reaches it",
+            });
+            // The delivery role's trust is the one AWS documents: CloudTrail, no condition.
+            assert.deepEqual(doc(find(stack, "aws:iam/role:Role", "crossaccount-audit-cloudwatch-logs"), "assumeRolePolicy").Statement, [
+                { Sid: "TrustedServices", Effect: "Allow", Principal: { Service: ["cloudtrail.amazonaws.com"] }, Action: "sts:AssumeRole" },
+            ]);
         }
         assert.match(String(find("prod", "aws:cfg/rule:Rule", "crossaccount-blocked-managed-policies").inputs.inputParameters), /roles:\[OrganizationAccountAccessRole\]/);
+        // Prod checks the organization's recorder (the mocks answer that it exists) and creates none.
+        assert.deepEqual(stacks.prod.resources.filter((r) => r.type.startsWith("aws:cfg/") && r.type !== "aws:cfg/rule:Rule"), []);
     });
 
     it("test peers with dev: requester in test, accepter and return route in dev", () => {

@@ -12,7 +12,18 @@ export function validateOrganizationAccounts({ settings, organization, ns, probl
     }
 }
 
-export function validateAlarms({ settings, ns, problem, helpers }: ValidationContext): void {
+export function validateAlarms({ environment, settings, ns, problem, helpers }: ValidationContext): void {
+    const seen = new Set<string>();
+    settings.alarms?.subscriptions.forEach((subscription, i) => {
+        const where = `${ns}:alarms.subscriptions[${i}].endpoint`;
+        const key = `${subscription.protocol}:${subscription.endpoint}`;
+        if (seen.has(key)) problem(where, `subscribes ${key} twice`);
+        seen.add(key);
+        const account = subscription.endpoint.split(":")[4];
+        if (subscription.protocol === "lambda" && account !== environment.accountId) {
+            problem(where, `function in account ${account}: SNS needs a permission in the function's account; subscribe a function of ${environment.accountId}`);
+        }
+    });
     if (settings.alarms && !settings.audit) {
         problem(`${ns}:alarms`, `needs ${ns}:audit: the alarms read the trail's events, which the trail then delivers to CloudWatch Logs`);
     }

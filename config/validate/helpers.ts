@@ -14,6 +14,8 @@ export interface ValidationContext {
     /** The config namespace, `crossaccount`. */
     ns: string;
     problem: Problem;
+    /** The day of the run, for AWS's dated blocks (Lambda runtimes). */
+    now: Date;
     helpers: ValidationHelpers;
 }
 

@@ -24,13 +24,14 @@ const SECTION_VALIDATORS: ((context: ValidationContext) => void)[] = [
 ];
 
 /** Cross-checks one environment against the organization, reporting each problem through `problem`. */
-export function crossCheck(environment: Environment, organization: Organization, problem: Problem): void {
+export function crossCheck(environment: Environment, organization: Organization, problem: Problem, now: Date = new Date()): void {
     const context: ValidationContext = {
         environment,
         settings: environment.settings,
         organization,
         ns: CONFIG_NAMESPACE,
         problem,
+        now,
         helpers: validationHelpers(organization, problem),
     };
     for (const validate of SECTION_VALIDATORS) validate(context);

@@ -1,6 +1,6 @@
 // Cross-checks of the shared resources: buckets, functions, repositories and snapshots, and the
 // references their grants make to roles of other environments.
-import { IAM_LIMITS, bucketNameProblems } from "../../aws";
+import { IAM_LIMITS, LAMBDA_RUNTIMES_SOURCE, RUNTIME_NOTICE_DAYS, bucketNameProblems, runtimeStatus, usableRuntimes } from "../../aws";
 import { executionRoleName } from "../../components/shared-function";
 import { bucketName } from "../names";
 import { ValidationContext } from "./helpers";
@@ -22,12 +22,20 @@ export function validateBuckets({ environment, settings, ns, problem, helpers }:
     });
 }
 
-export function validateFunctions({ environment, settings, organization, ns, problem, helpers }: ValidationContext): void {
+export function validateFunctions({ environment, settings, organization, ns, problem, helpers, now }: ValidationContext): void {
     const seenFunctions = new Set<string>();
     settings.functions.forEach((fn, i) => {
         const where = `${ns}:functions[${i}]`;
         if (seenFunctions.has(fn.name)) problem(`${where}.name`, `duplicate function name '${fn.name}'`);
         seenFunctions.add(fn.name);
+        const runtime = runtimeStatus(fn.runtime, now, "create");
+        if (runtime.kind === "blocked" || runtime.kind === "blocked-soon") {
+            const when = runtime.kind === "blocked" ? `since ${runtime.date}` : `from ${runtime.date}, within ${RUNTIME_NOTICE_DAYS} days`;
+            problem(
+                `${where}.runtime`,
+                `AWS blocks creating functions on '${fn.runtime}' ${when} (${LAMBDA_RUNTIMES_SOURCE}); use one of ${usableRuntimes(now).join(", ")}`,
+            );
+        }
         fn.invokers.forEach((ref, j) => {
             helpers.checkRoleRef(`${where}.invokers[${j}]`, ref);
             // The invoker's stack creates the permission: without its invoke entry the grant would silently not exist.

@@ -93,6 +93,68 @@ describe("CrossAccountActivityAlarms and ManagedPolicyRule", () => {
         ]);
     });
 
+    it("subscribes each endpoint, named by protocol and endpoint, lets SNS invoke a function of this account, and says what waits for confirmation", async () => {
+        const pager = `arn:aws:lambda:us-east-1:${PROD}:function:pager`;
+        const queue = `arn:aws:sqs:us-east-1:${PROD}:alarms`;
+        const alarms = new CrossAccountActivityAlarms(
+            "subscribed",
+            {
+                logGroupName: "/cloudtrail/org-audit",
+                crossAccountRoleArns: [],
+                accountId: PROD,
+                region: "us-east-1",
+                topicName: "subscribed-alarms",
+                subscriptions: [
+                    { protocol: "email", endpoint: "oncall@example.com" },
+                    { protocol: "https", endpoint: "https://hooks.example.com/alarms" },
+                    { protocol: "sqs", endpoint: queue },
+                    { protocol: "lambda", endpoint: pager },
+                ],
+            },
+            { provider: accountProvider("prod-for-subscriptions", PROD) },
+        );
+        await settle();
+        const topic = `arn:aws:sns:us-east-1:${PROD}:subscribed-alarms`;
+        const subscription = (name: string) => recorded(mocks, "aws:sns/topicSubscription:TopicSubscription", name);
+        assert.deepStrictEqual(
+            [
+                subscription("subscribed-email-oncall@example.com"),
+                subscription("subscribed-https-https___hooks.example.com_alarms"),
+                subscription(`subscribed-sqs-arn_aws_sqs_us-east-1_${PROD}_alarms`),
+                subscription(`subscribed-lambda-arn_aws_lambda_us-east-1_${PROD}_function_pager`),
+            ].map((s) => [s.accountId, s.inputs]),
+            [
+                [PROD, { topic, protocol: "email", endpoint: "oncall@example.com" }],
+                [PROD, { topic, protocol: "https", endpoint: "https://hooks.example.com/alarms" }],
+                [PROD, { topic, protocol: "sqs", endpoint: queue }],
+                [PROD, { topic, protocol: "lambda", endpoint: pager }],
+            ],
+        );
+        const invoke = recorded(mocks, "aws:lambda/permission:Permission", `subscribed-lambda-arn_aws_lambda_us-east-1_${PROD}_function_pager-invoke`);
+        assert.deepStrictEqual(invoke.inputs, {
+            action: "lambda:InvokeFunction",
+            function: pager,
+            principal: "sns.amazonaws.com",
+            statementId: "sns-subscribed-alarms",
+            sourceArn: topic,
+            sourceAccount: PROD,
+        });
+        assert.ok(subscription(`subscribed-lambda-arn_aws_lambda_us-east-1_${PROD}_function_pager`).dependencies.includes(invoke.urn));
+        assert.deepStrictEqual(alarms.subscriptionStatus, {
+            "email:oncall@example.com": "pending confirmation: follow the link AWS mails to this address, or no alarm reaches it",
+            "https:https://hooks.example.com/alarms": "pending confirmation: the endpoint must confirm the SubscriptionConfirmation request SNS posts",
+            [`sqs:${queue}`]: "active once the queue's policy lets sns.amazonaws.com send from this topic (aws:SourceArn)",
+            [`lambda:${pager}`]: "active",
+        });
+        assert.throws(
+            () => new CrossAccountActivityAlarms("other-account", {
+                logGroupName: "g", crossAccountRoleArns: [], accountId: PROD, region: "us-east-1", topicName: "t",
+                subscriptions: [{ protocol: "lambda", endpoint: "arn:aws:lambda:us-east-1:111111111111:function:pager" }],
+            }),
+            /Alarm subscription arn:aws:lambda:us-east-1:111111111111:function:pager: subscribe a function of account 333333333333, the topic's/,
+        );
+    });
+
     it("refuses filter patterns over the CloudWatch Logs limit and malformed inputs", () => {
         const base = { logGroupName: "g", crossAccountRoleArns: [updateApp], accountId: PROD, region: "us-east-1", topicName: "t" };
         const many = Array.from({ length: 20 }, (_, i) => `arn:aws:iam::${PROD}:role/cross-account-role-${i}`);
@@ -109,12 +171,21 @@ describe("CrossAccountActivityAlarms and ManagedPolicyRule", () => {
     it("flags blocked managed policies with IAM_POLICY_BLACKLISTED_CHECK, excepting identities by name", async () => {
         new ManagedPolicyRule(
             "blocked",
-            { ruleName: "blocked-policies", exceptions: { roles: ["OrganizationAccountAccessRole", "BreakGlass"], users: ["root-admin"] }, tags: { env: "prod" } },
+            {
+                ruleName: "blocked-policies",
+                exceptions: { roles: ["OrganizationAccountAccessRole", "BreakGlass"], users: ["root-admin"] },
+                tags: { env: "prod" },
+                recorder: { accountId: PROD, region: "us-east-1", recorderName: "default" },
+            },
             { provider: accountProvider("prod-for-rule", PROD) },
         );
         await settle();
         const rule = recorded(mocks, "aws:cfg/rule:Rule", "blocked");
         assert.strictEqual(rule.accountId, PROD);
+        // The organization's recorder is checked (config-recorder.test.ts), creating nothing; the rule's name waits for the check.
+        const recorder = recorded(mocks, "crossaccount:index:ConfigRecorder", "blocked-recorder");
+        assert.strictEqual(recorder.parent, recorded(mocks, "crossaccount:index:ManagedPolicyRule", "blocked").urn);
+        assert.deepStrictEqual(mocks.resources.filter((r) => r.parent === recorder.urn), []);
         assert.deepStrictEqual(rule.inputs, {
             name: "blocked-policies",
             description: "IAM roles, users and groups must not have the blocked managed policies attached.",

@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
 import type { AwsMocks } from "../../plan/aws-mocks";
 import { AssumeRoleGrant, AssumeRoleGrantArgs } from "../../components/assume-role-grant";
 import { DEV, PROD, TEST, accountProvider, installMocks, parsedJson, promiseOf, recorded, settle } from "./support";
@@ -47,6 +48,20 @@ describe("AssumeRoleGrant", () => {
             assert.strictEqual(child.accountId, DEV);
             assert.strictEqual(child.parent, component.urn);
         }
+    });
+
+    it("keys a group whose name is an Output by the key it is given, never its position", async () => {
+        const dev = accountProvider("dev-for-keyed", DEV);
+        const testers = new aws.iam.Group("Testers", { name: "Testers" }, { provider: dev });
+        new AssumeRoleGrant("keyed", { effect: "Deny", roleArns: [updateApp], groups: [{ key: "Testers", name: testers.name }] }, { provider: dev });
+        await settle();
+        const child = recorded(mocks, "aws:iam/groupPolicy:GroupPolicy", "keyed-group-Testers");
+        assert.strictEqual(child.inputs.group, "Testers");
+        assert.ok(child.dependencies.includes(recorded(mocks, "aws:iam/group:Group", "Testers").urn), "waits for the group");
+        assert.throws(
+            () => new AssumeRoleGrant("twice", { effect: "Deny", roleArns: [updateApp], groupNames: ["Testers"], groups: [{ key: "Testers", name: testers.name }] }),
+            /AssumeRoleGrant twice names "Testers" twice/,
+        );
     });
 
     it("explicitly denies testers, naming the policy after the component by default", async () => {

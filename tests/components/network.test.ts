@@ -45,15 +45,18 @@ describe("EnvironmentNetwork", () => {
 
         const zones = ["us-east-1a", "us-east-1b", "us-east-1a"];
         ["10.20.1.0/24", "10.20.2.0/24", "10.20.3.0/24"].forEach((cidrBlock, index) => {
-            const subnet = recorded(mocks, "aws:ec2/subnet:Subnet", `test-net-private-${index}`);
+            // Named by the block, not the position (aliased to the position-based name it had before).
+            const key = cidrBlock.replace(/[./]/g, "-");
+            const subnet = recorded(mocks, "aws:ec2/subnet:Subnet", `test-net-private-${key}`);
             assert.deepStrictEqual(subnet.inputs, {
                 vpcId,
                 cidrBlock,
                 availabilityZone: zones[index],
                 mapPublicIpOnLaunch: false,
-                tags: { env: "test", Name: `test-net-private-${index}` },
+                tags: { env: "test", Name: `test-net-private-${key}` },
             });
-            const association = recorded(mocks, "aws:ec2/routeTableAssociation:RouteTableAssociation", `test-net-private-${index}`);
+            const association = recorded(mocks, "aws:ec2/routeTableAssociation:RouteTableAssociation", `test-net-private-${key}`);
+            for (const resource of [subnet, association]) assert.deepStrictEqual(resource.options.aliases, [`${component.urn}::test-net-private-${index}`]);
             assert.deepStrictEqual(association.inputs, { subnetId: subnetIds[index], routeTableId });
         });
         const children = mocks.resources.filter((r) => r.parent === component.urn);
@@ -66,7 +69,7 @@ describe("EnvironmentNetwork", () => {
     it("defaults to two subnets and leaves the zone to AWS", async () => {
         new EnvironmentNetwork("default-net", { cidrBlock: "10.30.0.0/16", subnetCidrs: [], availabilityZones: [] });
         await settle();
-        const subnets = [0, 1].map((index) => recorded(mocks, "aws:ec2/subnet:Subnet", `default-net-private-${index}`).inputs);
+        const subnets = ["10-30-0-0-24", "10-30-1-0-24"].map((key) => recorded(mocks, "aws:ec2/subnet:Subnet", `default-net-private-${key}`).inputs);
         assert.deepStrictEqual(subnets.map((s) => s.cidrBlock), ["10.30.0.0/24", "10.30.1.0/24"]);
         assert.ok(subnets.every((s) => s.availabilityZone === undefined));
     });
@@ -76,7 +79,7 @@ describe("EnvironmentNetwork", () => {
         await settle();
         assert.deepStrictEqual(recorded(mocks, "aws:ec2/vpc:Vpc", "named-net").inputs.tags, { Name: "dev-vpc", env: "dev" });
         assert.deepStrictEqual(recorded(mocks, "aws:ec2/routeTable:RouteTable", "named-net-private").inputs.tags, { Name: "dev-vpc-private", env: "dev" });
-        assert.deepStrictEqual(recorded(mocks, "aws:ec2/subnet:Subnet", "named-net-private-1").inputs.tags, { Name: "dev-vpc-private-1", env: "dev" });
+        assert.deepStrictEqual(recorded(mocks, "aws:ec2/subnet:Subnet", "named-net-private-10-40-1-0-24").inputs.tags, { Name: "dev-vpc-private-10-40-1-0-24", env: "dev" });
     });
 
     it("plans default subnets as /24s, or halves of a VPC of /24 or smaller", () => {

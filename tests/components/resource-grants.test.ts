@@ -56,12 +56,14 @@ describe("Lambda, ECR and snapshot grants", () => {
                 name: "/aws/lambda/release-notifier", retentionInDays: 90, tags: { env: "prod" },
             });
             const lambda = recorded(mocks, "aws:lambda/function:Function", "notifier");
+            // Pulumi manages the code unless the function's code is deployed elsewhere (then: ignoreChanges code, sourceCodeHash).
+            assert.deepStrictEqual(lambda.options.ignoreChanges, []);
             const { code, ...inputs } = lambda.inputs;
             assert.ok(code, "the function has inline code");
             assert.deepStrictEqual(inputs, {
                 name: "release-notifier",
                 role: `arn:aws:iam::${PROD}:role/release-notifier-execution`,
-                runtime: "nodejs20.x",
+                runtime: "nodejs24.x",
                 handler: "index.handler",
                 timeout: 10,
                 tags: { env: "prod" },
@@ -95,7 +97,8 @@ describe("Lambda, ECR and snapshot grants", () => {
             await settle();
 
             const component = recorded(mocks, "crossaccount:index:LambdaInvokeGrant", "invoke-prod-notifier");
-            const children = mocks.resources.filter((r) => r.parent === component.urn);
+            const all = mocks.resources.filter((r) => r.parent === component.urn);
+            const children = all.filter((r) => r.type !== "time:index/sleep:Sleep");
             const [ciBuildRole, releaserRole] = ["CiBuild", "Releaser"].map((name) => recorded(mocks, "aws:iam/role:Role", name));
             // No sourceAccount on role principals: AWS:SourceAccount is absent on a direct call, so it would never match.
             const expected: [string, string, string, Record<string, unknown>, MockedResource[]][] = [
@@ -122,10 +125,31 @@ describe("Lambda, ECR and snapshot grants", () => {
                 byName(children.map((r) => [r.type, r.name, r.accountId, r.inputs])),
                 byName(expected.map(([type, name, account, inputs]) => [type, name, account, inputs])),
             );
-            for (const [, name, , , roles] of expected) {
+            // Lambda resolves a role principal when the permission is added, and IAM is eventually consistent:
+            // each role's permission waits for a Sleep that starts once the role exists, keyed on its unique ID.
+            const waits = all.filter((r) => r.type === "time:index/sleep:Sleep");
+            assert.deepStrictEqual(
+                waits.map((r) => [r.name, r.inputs, r.dependencies]).sort(),
+                [ciBuildRole, releaserRole].map((role) => [
+                    `invoke-prod-notifier-invoke-111111111111-role-${role.name}-propagation`,
+                    { createDuration: "30s", triggers: { roleUniqueId: role.outputs.uniqueId } },
+                    [role.urn],
+                ]).sort(),
+            );
+            for (const [type, name, , , roles] of expected) {
                 const child = children.find((r) => r.name === name)!;
-                // The permission must wait for its role: Lambda resolves a role principal when the permission is added.
-                assert.deepStrictEqual([ciBuildRole, releaserRole].filter((r) => child.dependencies.includes(r.urn)), roles, `${name} waits for ${roles.map((r) => r.name)}`);
+                if (type === "aws:iam/rolePolicy:RolePolicy") {
+                    assert.deepStrictEqual([ciBuildRole, releaserRole].filter((r) => child.dependencies.includes(r.urn)), roles, `${name} waits for ${roles.map((r) => r.name)}`);
+                    continue;
+                }
+                const wait = waits.find((w) => w.name === `${name}-propagation`);
+                assert.deepStrictEqual(child.dependencies, wait ? [wait.urn] : [], `${name} waits for its role's propagation`);
+                // Recreating the role (a new unique ID) replaces the permission, deleting first: the statement ID stays.
+                assert.deepStrictEqual(
+                    [child.options.replacementTrigger, child.options.deleteBeforeReplace],
+                    roles.length === 1 ? [roles[0].outputs.uniqueId, true] : [undefined, false],
+                    name,
+                );
             }
         });
 

@@ -17,13 +17,19 @@ describe("stack configuration: functions, repositories, snapshots, alarms", () =
         ]);
         const prod = organization.environments.prod.settings;
         assert.deepEqual(prod.repositories[0].grants[0].access, "pull");
-        assert.deepEqual(prod.alarms, { topicName: "crossaccount-activity", logRetentionDays: 365, accessDeniedThreshold: 1 });
+        assert.deepEqual(prod.alarms, {
+            topicName: "crossaccount-activity",
+            logRetentionDays: 365,
+            accessDeniedThreshold: 1,
+            subscriptions: [{ protocol: "email", endpoint: "security-alerts@example.com" }],
+        });
         assert.deepEqual(prod.managedPolicyRule, {
             name: "crossaccount-blocked-managed-policies",
             policyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"],
             exceptRoles: ["OrganizationAccountAccessRole"],
             exceptUsers: [],
             exceptGroups: [],
+            recorder: { name: "default", create: false },
         });
     });
 

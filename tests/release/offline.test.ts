@@ -122,7 +122,7 @@ describe("release --offline", function () {
             "[prod] preview passed",
             "[prod] updating",
             "[prod] update: planning again and recording outputs (offline: nothing is deployed)",
-            "[prod] update: recorded 19 output(s) for the stacks that read prod",
+            "[prod] update: recorded 20 output(s) for the stacks that read prod",
         ]);
         assert.match(lines[lines.length - 1], /^\[prod\] updated in \d+\.\d s$/);
         assert.ok(run.stdout.includes("\nGate: PASSED\n"));

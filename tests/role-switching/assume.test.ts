@@ -162,7 +162,7 @@ describe("npm run assume", function () {
             run.stderr,
             /^assume: dev\/group\/Testers may not assume prod\/role\/UpdateApp according to the offline analysis \(no STS call made\): ExplicitlyDenied: /,
         );
-        assert.match(run.stderr, /denied by Testers\/deny-assume-cross-account-roles-2#DenyAssumeRole/);
+        assert.match(run.stderr, /denied by Testers\/deny-assume-cross-account-roles#DenyAssumeRole/);
         assert.deepStrictEqual(requests(), []);
     });
 

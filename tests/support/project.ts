@@ -41,14 +41,17 @@ export function roleOf(config: Record<string, any>, name: string): Record<string
 }
 
 /** Validates every stack file of `dir` together, as the program and the plan do. */
-export function loadStackFiles(dir: string): Organization {
-    return loadOrganization(listStacks(dir).map((stack) => readStackFile(dir, stack)));
+export function loadStackFiles(dir: string, now?: Date): Organization {
+    return loadOrganization(
+        listStacks(dir).map((stack) => readStackFile(dir, stack)),
+        { now },
+    );
 }
 
 /** Loads an edited copy of the reference organization and returns the problems it reports. */
-export function configProblems(edits: Partial<Record<string, ConfigEdit | null>>): string[] {
+export function configProblems(edits: Partial<Record<string, ConfigEdit | null>>, now?: Date): string[] {
     try {
-        loadStackFiles(referenceProject(edits));
+        loadStackFiles(referenceProject(edits), now);
     } catch (error) {
         assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${error}`);
         return error.problems;
