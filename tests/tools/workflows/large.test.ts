@@ -1,6 +1,5 @@
 // Organizations of 300 and 1,000 accounts from the benchmark's generator (tools/bench/generate.ts):
 // the release still follows plan/stack-graph.ts's order and stays within GitHub's limits.
-// Slow by nature (every stack file lists every account: loading 1,000 of them reads a million lines).
 import * as fs from "fs";
 import { strict as assert } from "assert";
 import { generateOrganization } from "../../../tools/bench/generate";
@@ -10,7 +9,11 @@ import { WORKFLOW_FILE_LIMIT_BYTES, workflowsFor } from "../../../tools/workflow
 import { MATRIX_JOB_LIMIT, loadWorkflowSettings } from "../../../tools/workflows/settings";
 import { assertValid, fileOf, matrixOf, read, tempDir, wavesOf } from "./support";
 
-for (const accounts of [300, 1000]) {
+// 300 accounts run with `npm test`; 1,000 (a million lines of YAML to load, minutes on two cores) only when
+// CROSSACCOUNT_LARGE_TESTS=1, as the benchmark's scale is measured by `npm run bench`, not by the suite.
+const SIZES = process.env.CROSSACCOUNT_LARGE_TESTS === "1" ? [300, 1000] : [300];
+
+for (const accounts of SIZES) {
     describe(`CI workflows of a generated ${accounts}-account organization`, function () {
         this.timeout(600_000);
         let dir: string;
