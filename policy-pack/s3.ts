@@ -3,9 +3,9 @@ import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/po
 import { awsPrincipals, isCrossAccount } from "./lib/accounts";
 import { AllowedAccountsConfig, allowedAccountsConfig } from "./lib/config";
 import { ReadableDocument, at, oversize, quoted } from "./lib/documents";
-import { PRINCIPAL_SCOPING_KEYS, actionGrants, grantsOutsideAllowedAccounts, everyActionOf } from "./lib/grants";
+import { actionGrants, grantsOutsideAllowedAccounts, everyActionOf } from "./lib/grants";
 import { ActionInfo, wildcardMatch } from "./lib/iam-actions";
-import { Statement, grantsEveryone, hasNarrowingCondition, isAllow, isDeny } from "./lib/iam";
+import { Statement, grantsEveryone, isAllow, isDeny, isPublicGrantLimited } from "./lib/iam";
 import { companionsByBucket, nameOf, ofClass } from "./lib/relations";
 import { BUCKET_CLASSES, ENCRYPTION_CLASSES, ResourceClass, aws } from "./lib/resource-types";
 import { StackEntry, StackFinding, documentRule, stackRule } from "./lib/rule-kit";
@@ -22,7 +22,7 @@ export const bucketPolicyNoPublicPrincipal = documentRule({
     documents: ["bucket"],
     check: (located) => located.document.statements
         .filter((statement) => isAllow(statement) && grantsEveryone(statement.principal)
-            && !hasNarrowingCondition(statement, PRINCIPAL_SCOPING_KEYS))
+            && !isPublicGrantLimited(statement))
         .map((statement) => `${at(located, statement)}: grants ${describeActions(statement)} to every principal ("*") `
             + "without a condition that limits who can use it. "
             + "Fix: name the principals, e.g. {\"AWS\": \"arn:aws:iam::<account>:root\"} with an aws:PrincipalArn condition, "

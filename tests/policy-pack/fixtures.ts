@@ -164,7 +164,8 @@ export function goodResources(): Record<string, PolicyResourceInput> {
             name: "inventory",
             policy: {
                 Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Action: ["s3:ListAllMyBuckets", "sts:GetCallerIdentity", "ec2:Describe*"], Resource: "*" }],
+                // Wildcard-only actions: a pattern such as "ec2:Describe*" would draw the iam-unscopable-wildcard advisory.
+                Statement: [{ Effect: "Allow", Action: ["s3:ListAllMyBuckets", "sts:GetCallerIdentity", "ec2:DescribeRegions"], Resource: "*" }],
             },
         }),
         "developers": resource(T.group, "developers", { name: "developers" }),

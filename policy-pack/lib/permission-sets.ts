@@ -1,0 +1,107 @@
+// IAM Identity Center permission sets: the policies each one gives the roles it provisions in member accounts.
+// A permission set's policies are separate resources (inline policy, AWS managed and customer managed policy
+// attachments, a permissions boundary) that name the set by ARN, and customer managed policies only by name and
+// path, so reading them needs the stack: the identity rules run on them in a stack pass (see rule-kit's
+// `permissionSets`) and their messages name the permission set.
+import { LocatedDocument } from "./documents";
+import { parsePolicyDocument } from "./iam";
+import { groupByOwner, nameOf, ofClass } from "./relations";
+import { PERMISSION_SET_POLICY_CLASSES, aws } from "./resource-types";
+import type { StackEntry } from "./rule-kit";
+import { Value, asRecord, asString } from "./values";
+
+/** The resource types a permission-set pass reads: the sets, what attaches policies to them, and customer managed policies. */
+export const PERMISSION_SET_PASS_TYPES = new Set(
+    [aws.ssoadmin.PermissionSet, aws.iam.Policy, ...PERMISSION_SET_POLICY_CLASSES].map((cls) => cls.__pulumiType),
+);
+
+export type PermissionSetAttachment = "inline policy" | "managed policy" | "customer managed policy" | "permissions boundary";
+
+export interface PermissionSetPolicy {
+    /** The resource that attaches the policy; findings are reported on it. */
+    entry: StackEntry;
+    /** The permission set for messages: `permission set "Admins"`. */
+    permissionSet: string;
+    attachment: PermissionSetAttachment;
+    /** An AWS managed policy attached by ARN (managed policy attachment, or a boundary given by ARN). */
+    managedPolicyArn?: string;
+    /** The inline policy, or the customer managed policy the reference resolves to in this stack. */
+    document?: LocatedDocument;
+}
+
+/** Owner URN → children, turned around: child URN → owners. */
+function ownersByChild(groups: Map<string, StackEntry[]>, owners: StackEntry[]): Map<string, StackEntry[]> {
+    const byUrn = new Map(owners.map((owner) => [owner.urn, owner]));
+    const result = new Map<string, StackEntry[]>();
+    for (const [ownerUrn, children] of groups) {
+        for (const child of children) result.set(child.urn, [...(result.get(child.urn) ?? []), byUrn.get(ownerUrn)!]);
+    }
+    return result;
+}
+
+/** `{ name, path }` of a customer managed policy reference (path defaults to "/", as in IAM). */
+function policyReference(value: Value): { name: string | undefined; path: string } | undefined {
+    const reference = asRecord(value);
+    return reference ? { name: asString(reference.name), path: asString(reference.path) ?? "/" } : undefined;
+}
+
+/**
+ * The customer managed policies of the stack a reference names: by name (and path) when known, else through the
+ * dependency the reference created. The policy lives in the member accounts the set is provisioned to, not in the
+ * account that holds the permission set, so accounts are not compared.
+ */
+function referencedPolicies(entry: StackEntry, prop: string, policies: StackEntry[]): StackEntry[] {
+    const reference = policyReference(prop === "permissionsBoundary"
+        ? asRecord(entry.props.permissionsBoundary)?.customerManagedPolicyReference
+        : entry.props[prop]);
+    if (!reference) return [];
+    const probe: StackEntry = { ...entry, ownAccounts: [], props: { [prop]: reference.name ?? null } };
+    const found = groupByOwner([probe], prop, policies, ["name"]);
+    return policies.filter((policy) => found.has(policy.urn)
+        && (asString(policy.props.path) ?? "/") === reference.path);
+}
+
+/** Every policy a permission set of the stack gets, with the permission set named. */
+export function permissionSetPolicies(entries: StackEntry[]): PermissionSetPolicy[] {
+    const sets = ofClass(entries, [aws.ssoadmin.PermissionSet]);
+    const attaching = ofClass(entries, PERMISSION_SET_POLICY_CLASSES);
+    const policies = ofClass(entries, [aws.iam.Policy]);
+    const setsOf = ownersByChild(groupByOwner(attaching, "permissionSetArn", sets, ["arn"]), sets);
+    const label = (entry: StackEntry): string => {
+        const owners = setsOf.get(entry.urn) ?? [];
+        if (owners.length > 0) return owners.map((owner) => `permission set "${nameOf(owner, "name")}"`).join(", ");
+        const arn = asString(entry.props.permissionSetArn);
+        return arn ? `permission set ${arn}` : `the permission set of "${entry.resource.name}"`;
+    };
+    return attaching.flatMap((entry): PermissionSetPolicy[] => {
+        const permissionSet = label(entry);
+        const base = { entry, permissionSet };
+        const resolved = (attachment: PermissionSetAttachment, prop: string): PermissionSetPolicy[] =>
+            referencedPolicies(entry, prop, policies).map((policy) => ({
+                ...base,
+                attachment,
+                document: {
+                    role: "identity",
+                    location: `${permissionSet} ${attachment} "${asString(policy.props.path) ?? "/"}${nameOf(policy, "name")}"`,
+                    document: parsePolicyDocument(policy.props.policy),
+                },
+            }));
+        const read: Record<string, () => PermissionSetPolicy[]> = {
+            [aws.ssoadmin.PermissionSetInlinePolicy.__pulumiType]: () => [{
+                ...base,
+                attachment: "inline policy",
+                document: { role: "identity", location: `${permissionSet} inlinePolicy`, document: parsePolicyDocument(entry.props.inlinePolicy) },
+            }],
+            [aws.ssoadmin.ManagedPolicyAttachment.__pulumiType]: () => {
+                const arn = asString(entry.props.managedPolicyArn);
+                return [{ ...base, attachment: "managed policy", ...(arn ? { managedPolicyArn: arn } : {}) }];
+            },
+            [aws.ssoadmin.CustomerManagedPolicyAttachment.__pulumiType]: () => resolved("customer managed policy", "customerManagedPolicyReference"),
+            [aws.ssoadmin.PermissionsBoundaryAttachment.__pulumiType]: () => {
+                const arn = asString(asRecord(entry.props.permissionsBoundary)?.managedPolicyArn);
+                return arn ? [{ ...base, attachment: "permissions boundary", managedPolicyArn: arn }] : resolved("permissions boundary", "permissionsBoundary");
+            },
+        };
+        return read[entry.type]?.() ?? [];
+    });
+}
