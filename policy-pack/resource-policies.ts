@@ -95,8 +95,8 @@ export const lambdaPermissionServiceSourceScoped = resourceRule({
 
 export const repositoryPolicyNoPublicPrincipal = documentRule({
     name: "ecr-repository-policy-no-public-principal",
-    description: "An ECR repository policy grants nothing to an unconditioned \"*\" principal (a condition must limit the organization, "
-        + "account or principal). Checkov CKV_AWS_32.",
+    description: "An ECR repository policy grants nothing to an unconditioned \"*\" principal (a condition with concrete values must limit "
+        + "the organization, account, principal, source or network; lib/iam/scoping.ts). Checkov CKV_AWS_32.",
     documents: ["repository"],
     check: (located) => located.document.statements
         .filter((statement) => isAllow(statement) && grantsEveryone(statement.principal) && !isPublicGrantLimited(statement))

@@ -16,8 +16,8 @@ const describeActions = (statement: Statement): string =>
 
 export const bucketPolicyNoPublicPrincipal = documentRule({
     name: "s3-bucket-policy-no-public-principal",
-    description: "A bucket policy grants nothing to an unconditioned \"*\" principal (a condition must limit the organization, "
-        + "account, principal, source or network). Checkov CKV_AWS_70 / CKV_AWS_283; "
+    description: "A bucket policy grants nothing to an unconditioned \"*\" principal (a condition with concrete values must limit the "
+        + "organization, account, principal, source or network: aws:PrincipalOrgID, aws:SourceVpce, aws:VpceOrgID ..., lib/iam/scoping.ts). Checkov CKV_AWS_70 / CKV_AWS_283; "
         + "AWS Config S3_BUCKET_PUBLIC_READ_PROHIBITED / S3_BUCKET_PUBLIC_WRITE_PROHIBITED.",
     documents: ["bucket"],
     check: (located) => located.document.statements

@@ -7,7 +7,8 @@
 // by rule, so each can be checked against the stricter rules policy-pack/README.md documents.
 import { readFileSync } from "fs";
 import * as path from "path";
-import { DEFAULT_CONFIG, resourcesFromDocument } from "../cli/policy";
+import { DEFAULT_CONFIG } from "../plan/policy-check";
+import { resourcesFromDocument } from "../plan/stack-state";
 import { PolicyViolation, runPolicyPack } from "../policy-pack/engine";
 
 interface Expectation {
@@ -40,7 +41,10 @@ export interface CorpusSummary {
     stricterByRule: Record<string, number>;
 }
 
-export async function measure(corpusDir: string, config: Record<string, unknown>): Promise<{ results: CorpusResult[]; summary: CorpusSummary }> {
+export async function measure(
+    corpusDir: string,
+    config: Record<string, unknown>,
+): Promise<{ results: CorpusResult[]; summary: CorpusSummary }> {
     const read = (file: string): unknown => JSON.parse(readFileSync(path.join(corpusDir, file), "utf8"));
     const expected = read("checkov-expected.json") as Record<string, Expectation>;
     const { resources } = resourcesFromDocument(read("checkov-corpus.json"));
@@ -53,11 +57,18 @@ export async function measure(corpusDir: string, config: Record<string, unknown>
         // A companion resource (the bucket of a public access block) carries the finding of the rule that relates them.
         const found = [
             ...(byUrn.get(urn) ?? []),
-            ...expectation.related.flatMap((related) => byUrn.get(related) ?? [])
+            ...expectation.related
+                .flatMap((related) => byUrn.get(related) ?? [])
                 .filter((violation) => expectation.packRules.includes(violation.policyName)),
         ];
         const rules = (level: string) => [...new Set(found.filter((v) => v.enforcementLevel === level).map((v) => v.policyName))].sort();
-        return { urn, check: expectation.check, checkov: expectation.checkovVerdict, mandatory: rules("mandatory"), advisory: rules("advisory") };
+        return {
+            urn,
+            check: expectation.check,
+            checkov: expectation.checkovVerdict,
+            mandatory: rules("mandatory"),
+            advisory: rules("advisory"),
+        };
     });
     const failed = results.filter((result) => result.checkov === "FAIL");
     const isCaught = (result: CorpusResult) => result.mandatory.length > 0 || result.advisory.some((rule) => ADVISORY_ANSWERS.has(rule));
@@ -95,10 +106,15 @@ async function main(argv: string[]): Promise<number> {
     }
     const lines = [
         `Checkov FAIL: ${summary.failed}, caught by the pack: ${summary.caught}, missed: ${summary.missed.length}`,
-        ...summary.missed.map((result) => `  missed ${result.check} ${shortName(result.urn)}`
-            + (result.advisory.length ? ` (advisory: ${result.advisory.join(", ")})` : "")),
+        ...summary.missed.map(
+            (result) =>
+                `  missed ${result.check} ${shortName(result.urn)}` +
+                (result.advisory.length ? ` (advisory: ${result.advisory.join(", ")})` : ""),
+        ),
         `Checkov PASS: ${summary.passed}, flagged mandatory by the pack: ${summary.stricter.length}`,
-        ...Object.entries(summary.stricterByRule).sort(([, a], [, b]) => b - a).map(([rule, count]) => `  ${rule}: ${count}`),
+        ...Object.entries(summary.stricterByRule)
+            .sort(([, a], [, b]) => b - a)
+            .map(([rule, count]) => `  ${rule}: ${count}`),
         ...(argv.includes("--list")
             ? summary.stricter.map((result) => `  stricter ${result.check} ${shortName(result.urn)}: ${result.mandatory.join(", ")}`)
             : []),
@@ -108,10 +124,13 @@ async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2)).then((code) => {
-        process.exitCode = code;
-    }, (error: Error) => {
-        process.stderr.write(`checkov-corpus: ${error.message}\n`);
-        process.exitCode = 2;
-    });
+    main(process.argv.slice(2)).then(
+        (code) => {
+            process.exitCode = code;
+        },
+        (error: Error) => {
+            process.stderr.write(`checkov-corpus: ${error.message}\n`);
+            process.exitCode = 2;
+        },
+    );
 }

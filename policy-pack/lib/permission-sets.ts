@@ -51,14 +51,13 @@ function policyReference(value: Value): { name: string | undefined; path: string
  * account that holds the permission set, so accounts are not compared.
  */
 function referencedPolicies(entry: StackEntry, prop: string, policies: StackEntry[]): StackEntry[] {
-    const reference = policyReference(prop === "permissionsBoundary"
-        ? asRecord(entry.props.permissionsBoundary)?.customerManagedPolicyReference
-        : entry.props[prop]);
+    const reference = policyReference(
+        prop === "permissionsBoundary" ? asRecord(entry.props.permissionsBoundary)?.customerManagedPolicyReference : entry.props[prop],
+    );
     if (!reference) return [];
     const probe: StackEntry = { ...entry, ownAccounts: [], props: { [prop]: reference.name ?? null } };
     const found = groupByOwner([probe], prop, policies, ["name"]);
-    return policies.filter((policy) => found.has(policy.urn)
-        && (asString(policy.props.path) ?? "/") === reference.path);
+    return policies.filter((policy) => found.has(policy.urn) && (asString(policy.props.path) ?? "/") === reference.path);
 }
 
 /** Every policy a permission set of the stack gets, with the permission set named. */
@@ -87,19 +86,28 @@ export function permissionSetPolicies(entries: StackEntry[]): PermissionSetPolic
                 },
             }));
         const read: Record<string, () => PermissionSetPolicy[]> = {
-            [aws.ssoadmin.PermissionSetInlinePolicy.__pulumiType]: () => [{
-                ...base,
-                attachment: "inline policy",
-                document: { role: "identity", location: `${permissionSet} inlinePolicy`, document: parsePolicyDocument(entry.props.inlinePolicy) },
-            }],
+            [aws.ssoadmin.PermissionSetInlinePolicy.__pulumiType]: () => [
+                {
+                    ...base,
+                    attachment: "inline policy",
+                    document: {
+                        role: "identity",
+                        location: `${permissionSet} inlinePolicy`,
+                        document: parsePolicyDocument(entry.props.inlinePolicy),
+                    },
+                },
+            ],
             [aws.ssoadmin.ManagedPolicyAttachment.__pulumiType]: () => {
                 const arn = asString(entry.props.managedPolicyArn);
                 return [{ ...base, attachment: "managed policy", ...(arn ? { managedPolicyArn: arn } : {}) }];
             },
-            [aws.ssoadmin.CustomerManagedPolicyAttachment.__pulumiType]: () => resolved("customer managed policy", "customerManagedPolicyReference"),
+            [aws.ssoadmin.CustomerManagedPolicyAttachment.__pulumiType]: () =>
+                resolved("customer managed policy", "customerManagedPolicyReference"),
             [aws.ssoadmin.PermissionsBoundaryAttachment.__pulumiType]: () => {
                 const arn = asString(asRecord(entry.props.permissionsBoundary)?.managedPolicyArn);
-                return arn ? [{ ...base, attachment: "permissions boundary", managedPolicyArn: arn }] : resolved("permissions boundary", "permissionsBoundary");
+                return arn
+                    ? [{ ...base, attachment: "permissions boundary", managedPolicyArn: arn }]
+                    : resolved("permissions boundary", "permissionsBoundary");
             },
         };
         return read[entry.type]?.() ?? [];

@@ -18,145 +18,273 @@ const ACCOUNT = { account: ACCOUNTS.prod, stack: "dev" };
 type Resources = Record<string, PolicyResourceInput>;
 
 /** A permission set (in the organization's management account) and the resources that give it policies. */
-function permissionSet(r: Resources, name: string, id: string, attachments: Record<string, [type: string, props: Record<string, unknown>]>): void {
-    r[`ps-${name}`] = resource(SSO.permissionSet, `ps-${name}`, { name, instanceArn: INSTANCE, arn: psArn(id), sessionDuration: "PT4H" }, ACCOUNT);
+function permissionSet(
+    r: Resources,
+    name: string,
+    id: string,
+    attachments: Record<string, [type: string, props: Record<string, unknown>]>,
+): void {
+    r[`ps-${name}`] = resource(
+        SSO.permissionSet,
+        `ps-${name}`,
+        { name, instanceArn: INSTANCE, arn: psArn(id), sessionDuration: "PT4H" },
+        ACCOUNT,
+    );
     for (const [key, [type, props]] of Object.entries(attachments)) {
         r[key] = resource(type, key, { instanceArn: INSTANCE, permissionSetArn: psArn(id), ...props }, ACCOUNT);
     }
 }
 
-const inline = (...statements: Record<string, unknown>[]): [string, Record<string, unknown>] => [SSO.inline, { inlinePolicy: policyJson(...statements) }];
+const inline = (...statements: Record<string, unknown>[]): [string, Record<string, unknown>] => [
+    SSO.inline,
+    { inlinePolicy: policyJson(...statements) },
+];
 const onlyPolicies = (result: Row[], ...names: string[]) => result.filter(([policy]) => names.includes(policy));
 
 describe("permission sets", () => {
-    it("reports Action \"*\" in a permission set's inline policy, naming the permission set (exact text)", async () => {
-        const result = await rowsFor((r) => permissionSet(r, "Admins", "a1b2c3d4e5f60001", {
-            "admins-inline": inline({ Sid: "Everything", Effect: "Allow", Action: "*", Resource: "*" }),
-        }));
+    it('reports Action "*" in a permission set\'s inline policy, naming the permission set (exact text)', async () => {
+        const result = await rowsFor((r) =>
+            permissionSet(r, "Admins", "a1b2c3d4e5f60001", {
+                "admins-inline": inline({ Sid: "Everything", Effect: "Allow", Action: "*", Resource: "*" }),
+            }),
+        );
         assert.deepStrictEqual(onlyPolicies(result, "iam-no-star-action"), [
-            ["iam-no-star-action", "admins-inline", "mandatory",
-                "permission set \"Admins\" inlinePolicy statement 1 (\"Everything\"): allows Action \"*\", every action of every service. "
-                + "Fix: list only the actions this identity needs, e.g. \"s3:GetObject\"."],
+            [
+                "iam-no-star-action",
+                "admins-inline",
+                "mandatory",
+                'permission set "Admins" inlinePolicy statement 1 ("Everything"): allows Action "*", every action of every service. ' +
+                    'Fix: list only the actions this identity needs, e.g. "s3:GetObject".',
+            ],
         ]);
     });
 
     it("runs every identity-policy rule on an inline policy: service wildcards, resource star, unknown actions, AssumeRole, escalation", async () => {
-        const result = await rowsFor((r) => permissionSet(r, "Operators", "a1b2c3d4e5f60002", {
-            "operators-inline": inline(
-                { Effect: "Allow", Action: "iam:*", Resource: `arn:aws:iam::${ACCOUNTS.prod}:role/app/*` },
-                { Effect: "Allow", Action: ["s3:GetObject", "dynamodb:GetItem"], Resource: "*" },
-                { Effect: "Allow", Action: "s3:GetObjekt", Resource: "arn:aws:s3:::releases/*" },
-                { Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" },
-                { Effect: "Allow", Action: "iam:PassRole", Resource: "*" },
-            ),
-        }));
+        const result = await rowsFor((r) =>
+            permissionSet(r, "Operators", "a1b2c3d4e5f60002", {
+                "operators-inline": inline(
+                    { Effect: "Allow", Action: "iam:*", Resource: `arn:aws:iam::${ACCOUNTS.prod}:role/app/*` },
+                    { Effect: "Allow", Action: ["s3:GetObject", "dynamodb:GetItem"], Resource: "*" },
+                    { Effect: "Allow", Action: "s3:GetObjekt", Resource: "arn:aws:s3:::releases/*" },
+                    { Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" },
+                    { Effect: "Allow", Action: "iam:PassRole", Resource: "*" },
+                ),
+            }),
+        );
         const fired = [...new Set(result.filter(([, name]) => name === "operators-inline").map(([policy]) => policy))].sort();
         assert.deepStrictEqual(fired, [
-            "iam-action-exists", "iam-assume-role-explicit-arns", "iam-no-privilege-escalation", "iam-no-resource-star", "iam-no-service-wildcard-action",
+            "iam-action-exists",
+            "iam-assume-role-explicit-arns",
+            "iam-no-privilege-escalation",
+            "iam-no-resource-star",
+            "iam-no-service-wildcard-action",
         ]);
-        assert.ok(result.filter(([, name]) => name === "operators-inline").every(([, , level, message]) =>
-            level === "mandatory" && message.startsWith("permission set \"Operators\" inlinePolicy statement ")));
+        assert.ok(
+            result
+                .filter(([, name]) => name === "operators-inline")
+                .every(
+                    ([, , level, message]) =>
+                        level === "mandatory" && message.startsWith('permission set "Operators" inlinePolicy statement '),
+                ),
+        );
     });
 
     it("reports AdministratorAccess attached to a permission set, and as its permissions boundary (exact text)", async () => {
-        const result = await rowsFor((r) => permissionSet(r, "Break-glass", "a1b2c3d4e5f60003", {
-            "break-glass-admin": [SSO.managed, { managedPolicyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }],
-            "break-glass-boundary": [SSO.boundary, { permissionsBoundary: { managedPolicyArn: "arn:aws:iam::aws:policy/PowerUserAccess" } }],
-        }));
+        const result = await rowsFor((r) =>
+            permissionSet(r, "Break-glass", "a1b2c3d4e5f60003", {
+                "break-glass-admin": [SSO.managed, { managedPolicyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }],
+                "break-glass-boundary": [
+                    SSO.boundary,
+                    { permissionsBoundary: { managedPolicyArn: "arn:aws:iam::aws:policy/PowerUserAccess" } },
+                ],
+            }),
+        );
         assert.deepStrictEqual(result, [
-            ["iam-no-admin-managed-policy", "break-glass-admin", "mandatory",
-                "permission set \"Break-glass\" attaches the AWS managed policy \"AdministratorAccess\" (arn:aws:iam::aws:policy/AdministratorAccess). "
-                + "Fix: attach a customer managed policy (customerManagedPolicyReference) or an inline policy that allows only the actions its users need."],
-            ["iam-no-admin-managed-policy", "break-glass-boundary", "mandatory",
-                "permission set \"Break-glass\" uses the AWS managed policy \"PowerUserAccess\" (arn:aws:iam::aws:policy/PowerUserAccess) as its "
-                + "permissions boundary, which limits nothing. Fix: use a customer managed policy that allows at most what the permission set may ever need as the boundary."],
+            [
+                "iam-no-admin-managed-policy",
+                "break-glass-admin",
+                "mandatory",
+                'permission set "Break-glass" attaches the AWS managed policy "AdministratorAccess" (arn:aws:iam::aws:policy/AdministratorAccess). ' +
+                    "Fix: attach a customer managed policy (customerManagedPolicyReference) or an inline policy that allows only the actions its users need.",
+            ],
+            [
+                "iam-no-admin-managed-policy",
+                "break-glass-boundary",
+                "mandatory",
+                'permission set "Break-glass" uses the AWS managed policy "PowerUserAccess" (arn:aws:iam::aws:policy/PowerUserAccess) as its ' +
+                    "permissions boundary, which limits nothing. Fix: use a customer managed policy that allows at most what the permission set may ever need as the boundary.",
+            ],
         ]);
     });
 
     it("checks the customer managed policy a reference names (by name and path), and a boundary given by reference", async () => {
         const result = await rowsFor((r) => {
-            r["deployers-policy"] = resource(T.policy, "deployers-policy", {
-                name: "Deployers", path: "/sso/", policy: policyJson({ Effect: "Allow", Action: "s3:*", Resource: "arn:aws:s3:::releases/*" }),
-            }, ACCOUNT);
+            r["deployers-policy"] = resource(
+                T.policy,
+                "deployers-policy",
+                {
+                    name: "Deployers",
+                    path: "/sso/",
+                    policy: policyJson({ Effect: "Allow", Action: "s3:*", Resource: "arn:aws:s3:::releases/*" }),
+                },
+                ACCOUNT,
+            );
             // Same name, other path: not the one referenced.
-            r["deployers-root"] = resource(T.policy, "deployers-root", {
-                name: "Deployers", policy: policyJson({ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::releases/*" }),
-            }, ACCOUNT);
-            r["limits-policy"] = resource(T.policy, "limits-policy", {
-                name: "Limits", policy: policyJson({ Effect: "Allow", NotAction: "iam:*", Resource: "*" }),
-            }, ACCOUNT);
+            r["deployers-root"] = resource(
+                T.policy,
+                "deployers-root",
+                {
+                    name: "Deployers",
+                    policy: policyJson({ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::releases/*" }),
+                },
+                ACCOUNT,
+            );
+            r["limits-policy"] = resource(
+                T.policy,
+                "limits-policy",
+                {
+                    name: "Limits",
+                    policy: policyJson({ Effect: "Allow", NotAction: "iam:*", Resource: "*" }),
+                },
+                ACCOUNT,
+            );
             permissionSet(r, "Deployers", "a1b2c3d4e5f60004", {
                 "deployers-cmp": [SSO.customerManaged, { customerManagedPolicyReference: { name: "Deployers", path: "/sso/" } }],
                 "deployers-boundary": [SSO.boundary, { permissionsBoundary: { customerManagedPolicyReference: { name: "Limits" } } }],
             });
         });
         const onAttachments = result.filter(([, name]) => name === "deployers-cmp" || name === "deployers-boundary");
-        assert.deepStrictEqual(onAttachments.map(([policy, name, , message]) => [policy, name, message.split(":")[0]]), [
-            ["iam-no-star-action", "deployers-boundary", "permission set \"Deployers\" permissions boundary \"/Limits\" statement 1"],
-            ["iam-no-service-wildcard-action", "deployers-cmp", "permission set \"Deployers\" customer managed policy \"/sso/Deployers\" statement 1"],
-        ]);
+        assert.deepStrictEqual(
+            onAttachments.map(([policy, name, , message]) => [policy, name, message.split(":")[0]]),
+            [
+                ["iam-no-star-action", "deployers-boundary", 'permission set "Deployers" permissions boundary "/Limits" statement 1'],
+                [
+                    "iam-no-service-wildcard-action",
+                    "deployers-cmp",
+                    'permission set "Deployers" customer managed policy "/sso/Deployers" statement 1',
+                ],
+            ],
+        );
     });
 
     it("finds the permission set and the referenced policy through dependencies when their names are unknown (preview)", async () => {
         const result = await rowsFor((r) => {
-            r["audit-policy"] = resource(T.policy, "audit-policy", {
-                name: UNKNOWN_STRING, policy: policyJson({ Effect: "Allow", Action: "cloudtrail:*", Resource: "*" }),
-            }, ACCOUNT);
-            r["ps-Auditors"] = resource(SSO.permissionSet, "ps-Auditors", { name: "Auditors", instanceArn: INSTANCE }, ACCOUNT);
-            r["auditors-cmp"] = resource(SSO.customerManaged, "auditors-cmp", {
-                instanceArn: INSTANCE, permissionSetArn: UNKNOWN_STRING, customerManagedPolicyReference: { name: UNKNOWN_STRING, path: "/" },
-            }, {
-                ...ACCOUNT,
-                propertyDependencies: {
-                    permissionSetArn: [urnOf("dev", SSO.permissionSet, "ps-Auditors")],
-                    customerManagedPolicyReference: [urnOf("dev", T.policy, "audit-policy")],
+            r["audit-policy"] = resource(
+                T.policy,
+                "audit-policy",
+                {
+                    name: UNKNOWN_STRING,
+                    policy: policyJson({ Effect: "Allow", Action: "cloudtrail:*", Resource: "*" }),
                 },
-            });
+                ACCOUNT,
+            );
+            r["ps-Auditors"] = resource(SSO.permissionSet, "ps-Auditors", { name: "Auditors", instanceArn: INSTANCE }, ACCOUNT);
+            r["auditors-cmp"] = resource(
+                SSO.customerManaged,
+                "auditors-cmp",
+                {
+                    instanceArn: INSTANCE,
+                    permissionSetArn: UNKNOWN_STRING,
+                    customerManagedPolicyReference: { name: UNKNOWN_STRING, path: "/" },
+                },
+                {
+                    ...ACCOUNT,
+                    propertyDependencies: {
+                        permissionSetArn: [urnOf("dev", SSO.permissionSet, "ps-Auditors")],
+                        customerManagedPolicyReference: [urnOf("dev", T.policy, "audit-policy")],
+                    },
+                },
+            );
         });
         const message = result.find(([policy, name]) => policy === "iam-no-service-wildcard-action" && name === "auditors-cmp")?.[3];
-        assert.ok(message?.startsWith("permission set \"Auditors\" customer managed policy \"/"), message);
+        assert.ok(message?.startsWith('permission set "Auditors" customer managed policy "/'), message);
     });
 
     it("names a permission set that is not in the stack by its ARN", async () => {
         const result = await rowsFor((r) => {
-            r["outside-inline"] = resource(SSO.inline, "outside-inline", {
-                instanceArn: INSTANCE, permissionSetArn: psArn("a1b2c3d4e5f60005"),
-                inlinePolicy: policyJson({ Effect: "Allow", Action: "ec2:*", Resource: "*" }),
-            }, ACCOUNT);
+            r["outside-inline"] = resource(
+                SSO.inline,
+                "outside-inline",
+                {
+                    instanceArn: INSTANCE,
+                    permissionSetArn: psArn("a1b2c3d4e5f60005"),
+                    inlinePolicy: policyJson({ Effect: "Allow", Action: "ec2:*", Resource: "*" }),
+                },
+                ACCOUNT,
+            );
         });
-        assert.ok(result.some(([policy, , , message]) => policy === "iam-no-service-wildcard-action"
-            && message.startsWith(`permission set ${psArn("a1b2c3d4e5f60005")} inlinePolicy statement 1: allows "ec2:*"`)));
+        assert.ok(
+            result.some(
+                ([policy, , , message]) =>
+                    policy === "iam-no-service-wildcard-action" &&
+                    message.startsWith(`permission set ${psArn("a1b2c3d4e5f60005")} inlinePolicy statement 1: allows "ec2:*"`),
+            ),
+        );
     });
 
     it("accepts a least-privilege permission set: scoped inline policy, reviewed managed and customer managed policies, a real boundary", async () => {
         const result = await rowsFor((r) => {
-            r["readers-policy"] = resource(T.policy, "readers-policy", {
-                name: "Readers", policy: policyJson({ Effect: "Allow", Action: ["s3:GetObject", "s3:ListBucket"], Resource: ["arn:aws:s3:::releases", "arn:aws:s3:::releases/*"] }),
-            }, ACCOUNT);
-            r["boundary-policy"] = resource(T.policy, "boundary-policy", {
-                name: "ReadBoundary", policy: policyJson({ Effect: "Allow", Action: ["s3:Get*", "s3:List*"], Resource: "arn:aws:s3:::releases*" }),
-            }, ACCOUNT);
+            r["readers-policy"] = resource(
+                T.policy,
+                "readers-policy",
+                {
+                    name: "Readers",
+                    policy: policyJson({
+                        Effect: "Allow",
+                        Action: ["s3:GetObject", "s3:ListBucket"],
+                        Resource: ["arn:aws:s3:::releases", "arn:aws:s3:::releases/*"],
+                    }),
+                },
+                ACCOUNT,
+            );
+            r["boundary-policy"] = resource(
+                T.policy,
+                "boundary-policy",
+                {
+                    name: "ReadBoundary",
+                    policy: policyJson({ Effect: "Allow", Action: ["s3:Get*", "s3:List*"], Resource: "arn:aws:s3:::releases*" }),
+                },
+                ACCOUNT,
+            );
             permissionSet(r, "Readers", "a1b2c3d4e5f60006", {
-                "readers-inline": inline({ Effect: "Allow", Action: "logs:GetLogEvents", Resource: `arn:aws:logs:us-east-1:${ACCOUNTS.prod}:log-group:app:*` }),
+                "readers-inline": inline({
+                    Effect: "Allow",
+                    Action: "logs:GetLogEvents",
+                    Resource: `arn:aws:logs:us-east-1:${ACCOUNTS.prod}:log-group:app:*`,
+                }),
                 "readers-managed": [SSO.managed, { managedPolicyArn: "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess" }],
                 "readers-cmp": [SSO.customerManaged, { customerManagedPolicyReference: { name: "Readers" } }],
-                "readers-boundary": [SSO.boundary, { permissionsBoundary: { customerManagedPolicyReference: { name: "ReadBoundary", path: "/" } } }],
+                "readers-boundary": [
+                    SSO.boundary,
+                    { permissionsBoundary: { customerManagedPolicyReference: { name: "ReadBoundary", path: "/" } } },
+                ],
             });
         });
         assert.deepStrictEqual(result, []);
     });
 
     it("iam-inline-policy-size reports a permission set's inline policy over 10,240 characters without whitespace (exact text)", async () => {
-        const statement = (index: number) => ({ Sid: `Read${index}`, Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::releases-${index}/*` });
+        const statement = (index: number) => ({
+            Sid: `Read${index}`,
+            Effect: "Allow",
+            Action: "s3:GetObject",
+            Resource: `arn:aws:s3:::releases-${index}/*`,
+        });
         const statements = Array.from({ length: 120 }, (_, index) => statement(index));
         const size = policyJson(...statements).length;
         const result = await rowsFor((r) => permissionSet(r, "Wide", "a1b2c3d4e5f60007", { "wide-inline": inline(...statements) }));
         assert.deepStrictEqual(onlyPolicies(result, "iam-inline-policy-size"), [
-            ["iam-inline-policy-size", "wide-inline", "mandatory",
-                `permission set "Wide" inlinePolicy is ${size} characters without whitespace (quota 10240), over the IAM Identity Center quota `
-                + "for a permission set's inline policy. Fix: move statements into customer managed policies and attach them with customerManagedPolicyReference."],
+            [
+                "iam-inline-policy-size",
+                "wide-inline",
+                "mandatory",
+                `permission set "Wide" inlinePolicy is ${size} characters without whitespace (quota 10240), over the IAM Identity Center quota ` +
+                    "for a permission set's inline policy. Fix: move statements into customer managed policies and attach them with customerManagedPolicyReference.",
+            ],
         ]);
-        const fits = await rowsFor((r) => permissionSet(r, "Narrow", "a1b2c3d4e5f60008", { "narrow-inline": inline(...statements.slice(0, 60)) }));
+        const fits = await rowsFor((r) =>
+            permissionSet(r, "Narrow", "a1b2c3d4e5f60008", { "narrow-inline": inline(...statements.slice(0, 60)) }),
+        );
         assert.deepStrictEqual(onlyPolicies(fits, "iam-inline-policy-size"), []);
     });
 });

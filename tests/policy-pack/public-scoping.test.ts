@@ -6,8 +6,14 @@ import { ACCOUNTS, UNKNOWN_STRING, patch, policyJson, rowsFor, tlsDeny } from ".
 
 const OBJECTS = "arn:aws:s3:::images-dev/*";
 const ORG = "o-a1b2c3d4e5";
-const publicRead = (condition: Record<string, unknown>) =>
-    ({ Sid: "OrgNetworkRead", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: OBJECTS, Condition: condition });
+const publicRead = (condition: Record<string, unknown>) => ({
+    Sid: "OrgNetworkRead",
+    Effect: "Allow",
+    Principal: "*",
+    Action: "s3:GetObject",
+    Resource: OBJECTS,
+    Condition: condition,
+});
 const bucketRows = (...statements: Record<string, unknown>[]) =>
     rowsFor((r) => patch(r, "images-dev-policy", { policy: policyJson(tlsDeny("images-dev"), ...statements) }));
 
@@ -34,7 +40,10 @@ describe("endpoint and organization conditions on a public principal", () => {
             // Not known until deployment: still a limit.
             { StringEquals: { "aws:VpceOrgID": UNKNOWN_STRING } },
         ];
-        assert.deepStrictEqual(concrete.map(limited), concrete.map(() => true));
+        assert.deepStrictEqual(
+            concrete.map(limited),
+            concrete.map(() => true),
+        );
     });
 
     it("do not count wildcards over the whole space, negations, IfExists, ForAllValues or keys outside the table", () => {
@@ -51,43 +60,68 @@ describe("endpoint and organization conditions on a public principal", () => {
             { "ForAllValues:StringLike": { "aws:PrincipalOrgPaths": `${ORG}/*` } },
             { StringEquals: { "aws:RequestedRegion": "us-east-1" } },
         ];
-        assert.deepStrictEqual(open.map(limited), open.map(() => false));
+        assert.deepStrictEqual(
+            open.map(limited),
+            open.map(() => false),
+        );
     });
 
     it("a bucket open only to the organization's VPC endpoints is not public", async () => {
-        assert.deepStrictEqual(await bucketRows(
-            publicRead({ StringEquals: { "aws:VpceOrgID": ORG } }),
-            publicRead({ "ForAnyValue:StringLike": { "aws:VpceOrgPaths": [`${ORG}/r-ab12/ou-ab12-11111111/*`] } }),
-            publicRead({ StringEquals: { "aws:SourceVpce": ["vpce-0a1b2c3d4e5f60718", "vpce-1b2c3d4e5f6071829"] } }),
-            publicRead({ StringEquals: { "aws:VpceAccount": ACCOUNTS.test } }),
-            publicRead({ StringEquals: { "aws:SourceOrgID": ORG } }),
-        ), []);
+        assert.deepStrictEqual(
+            await bucketRows(
+                publicRead({ StringEquals: { "aws:VpceOrgID": ORG } }),
+                publicRead({ "ForAnyValue:StringLike": { "aws:VpceOrgPaths": [`${ORG}/r-ab12/ou-ab12-11111111/*`] } }),
+                publicRead({ StringEquals: { "aws:SourceVpce": ["vpce-0a1b2c3d4e5f60718", "vpce-1b2c3d4e5f6071829"] } }),
+                publicRead({ StringEquals: { "aws:VpceAccount": ACCOUNTS.test } }),
+                publicRead({ StringEquals: { "aws:SourceOrgID": ORG } }),
+            ),
+            [],
+        );
     });
 
     it("a bucket whose endpoint condition is a wildcard is public (exact text)", async () => {
         assert.deepStrictEqual(await bucketRows(publicRead({ StringLike: { "aws:VpceOrgID": "o-*" } })), [
-            ["s3-bucket-policy-no-public-principal", "images-dev-policy", "mandatory",
-                "policy statement 2 (\"OrgNetworkRead\"): grants \"s3:GetObject\" to every principal (\"*\") without a condition that limits who can use it. "
-                + "Fix: name the principals, e.g. {\"AWS\": \"arn:aws:iam::<account>:root\"} with an aws:PrincipalArn condition, "
-                + "or add a condition such as aws:PrincipalOrgID or aws:SourceArn."],
+            [
+                "s3-bucket-policy-no-public-principal",
+                "images-dev-policy",
+                "mandatory",
+                'policy statement 2 ("OrgNetworkRead"): grants "s3:GetObject" to every principal ("*") without a condition that limits who can use it. ' +
+                    'Fix: name the principals, e.g. {"AWS": "arn:aws:iam::<account>:root"} with an aws:PrincipalArn condition, ' +
+                    "or add a condition such as aws:PrincipalOrgID or aws:SourceArn.",
+            ],
         ]);
     });
 
     it("the VPC endpoints of an account outside the organization are a grant to that account", async () => {
         assert.deepStrictEqual(await bucketRows(publicRead({ StringEquals: { "aws:VpceAccount": ACCOUNTS.outsider } })), [
-            ["s3-bucket-policy-allowed-accounts", "images-dev-policy", "mandatory",
-                "policy statement 2 (\"OrgNetworkRead\"): grants access to account 333333333333 (\"333333333333\"), which is not an allowed account "
-                + "[111111111111, 222222222222, 999999999999]. Fix: grant only the organization's accounts, or add the account to allowedAccountIds "
-                + "in the policy pack config."],
+            [
+                "s3-bucket-policy-allowed-accounts",
+                "images-dev-policy",
+                "mandatory",
+                'policy statement 2 ("OrgNetworkRead"): grants access to account 333333333333 ("333333333333"), which is not an allowed account ' +
+                    "[111111111111, 222222222222, 999999999999]. Fix: grant only the organization's accounts, or add the account to allowedAccountIds " +
+                    "in the policy pack config.",
+            ],
         ]);
     });
 
     it("an ECR repository pulled only through the organization's endpoints is not public; through any endpoint it is", async () => {
-        const repository = (condition: Record<string, unknown>) => rowsFor((r) => patch(r, "images-repository-policy", {
-            policy: policyJson({ Sid: "OrgPull", Effect: "Allow", Principal: "*", Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], Condition: condition }),
-        }));
+        const repository = (condition: Record<string, unknown>) =>
+            rowsFor((r) =>
+                patch(r, "images-repository-policy", {
+                    policy: policyJson({
+                        Sid: "OrgPull",
+                        Effect: "Allow",
+                        Principal: "*",
+                        Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+                        Condition: condition,
+                    }),
+                }),
+            );
         assert.deepStrictEqual(await repository({ StringEquals: { "aws:VpceOrgID": ORG } }), []);
-        assert.deepStrictEqual((await repository({ StringLike: { "aws:SourceVpce": "vpce-*" } })).map(([policy]) => policy),
-            ["ecr-repository-policy-no-public-principal"]);
+        assert.deepStrictEqual(
+            (await repository({ StringLike: { "aws:SourceVpce": "vpce-*" } })).map(([policy]) => policy),
+            ["ecr-repository-policy-no-public-principal"],
+        );
     });
 });
