@@ -60,6 +60,62 @@ function referencedPolicies(entry: StackEntry, prop: string, policies: StackEntr
     return policies.filter((policy) => found.has(policy.urn) && (asString(policy.props.path) ?? "/") === reference.path);
 }
 
+/** What a reader of one attaching resource gets: the resource, the set's name, and the stack's customer managed policies. */
+interface Attaching {
+    entry: StackEntry;
+    permissionSet: string;
+    policies: StackEntry[];
+}
+
+/** The customer managed policies a reference resolves to, as documents located for messages. */
+function resolved({ entry, permissionSet, policies }: Attaching, attachment: PermissionSetAttachment, prop: string): PermissionSetPolicy[] {
+    return referencedPolicies(entry, prop, policies).map((policy) => ({
+        entry,
+        permissionSet,
+        attachment,
+        document: {
+            role: "identity",
+            location: `${permissionSet} ${attachment} "${asString(policy.props.path) ?? "/"}${nameOf(policy, "name")}"`,
+            document: parsePolicyDocument(policy.props.policy),
+        },
+    }));
+}
+
+/** One reader per resource type that gives a permission set a policy. */
+const READERS: Record<string, (attaching: Attaching) => PermissionSetPolicy[]> = {
+    [aws.ssoadmin.PermissionSetInlinePolicy.__pulumiType]: ({ entry, permissionSet }) => [
+        {
+            entry,
+            permissionSet,
+            attachment: "inline policy",
+            document: {
+                role: "identity",
+                location: `${permissionSet} inlinePolicy`,
+                document: parsePolicyDocument(entry.props.inlinePolicy),
+            },
+        },
+    ],
+    [aws.ssoadmin.ManagedPolicyAttachment.__pulumiType]: ({ entry, permissionSet }) => {
+        const arn = asString(entry.props.managedPolicyArn);
+        return [{ entry, permissionSet, attachment: "managed policy", ...(arn ? { managedPolicyArn: arn } : {}) }];
+    },
+    [aws.ssoadmin.CustomerManagedPolicyAttachment.__pulumiType]: (attaching) =>
+        resolved(attaching, "customer managed policy", "customerManagedPolicyReference"),
+    [aws.ssoadmin.PermissionsBoundaryAttachment.__pulumiType]: (attaching) => {
+        const arn = asString(asRecord(attaching.entry.props.permissionsBoundary)?.managedPolicyArn);
+        return arn
+            ? [
+                  {
+                      entry: attaching.entry,
+                      permissionSet: attaching.permissionSet,
+                      attachment: "permissions boundary",
+                      managedPolicyArn: arn,
+                  },
+              ]
+            : resolved(attaching, "permissions boundary", "permissionsBoundary");
+    },
+};
+
 /** Every policy a permission set of the stack gets, with the permission set named. */
 export function permissionSetPolicies(entries: StackEntry[]): PermissionSetPolicy[] {
     const sets = ofClass(entries, [aws.ssoadmin.PermissionSet]);
@@ -72,44 +128,5 @@ export function permissionSetPolicies(entries: StackEntry[]): PermissionSetPolic
         const arn = asString(entry.props.permissionSetArn);
         return arn ? `permission set ${arn}` : `the permission set of "${entry.resource.name}"`;
     };
-    return attaching.flatMap((entry): PermissionSetPolicy[] => {
-        const permissionSet = label(entry);
-        const base = { entry, permissionSet };
-        const resolved = (attachment: PermissionSetAttachment, prop: string): PermissionSetPolicy[] =>
-            referencedPolicies(entry, prop, policies).map((policy) => ({
-                ...base,
-                attachment,
-                document: {
-                    role: "identity",
-                    location: `${permissionSet} ${attachment} "${asString(policy.props.path) ?? "/"}${nameOf(policy, "name")}"`,
-                    document: parsePolicyDocument(policy.props.policy),
-                },
-            }));
-        const read: Record<string, () => PermissionSetPolicy[]> = {
-            [aws.ssoadmin.PermissionSetInlinePolicy.__pulumiType]: () => [
-                {
-                    ...base,
-                    attachment: "inline policy",
-                    document: {
-                        role: "identity",
-                        location: `${permissionSet} inlinePolicy`,
-                        document: parsePolicyDocument(entry.props.inlinePolicy),
-                    },
-                },
-            ],
-            [aws.ssoadmin.ManagedPolicyAttachment.__pulumiType]: () => {
-                const arn = asString(entry.props.managedPolicyArn);
-                return [{ ...base, attachment: "managed policy", ...(arn ? { managedPolicyArn: arn } : {}) }];
-            },
-            [aws.ssoadmin.CustomerManagedPolicyAttachment.__pulumiType]: () =>
-                resolved("customer managed policy", "customerManagedPolicyReference"),
-            [aws.ssoadmin.PermissionsBoundaryAttachment.__pulumiType]: () => {
-                const arn = asString(asRecord(entry.props.permissionsBoundary)?.managedPolicyArn);
-                return arn
-                    ? [{ ...base, attachment: "permissions boundary", managedPolicyArn: arn }]
-                    : resolved("permissions boundary", "permissionsBoundary");
-            },
-        };
-        return read[entry.type]?.() ?? [];
-    });
+    return attaching.flatMap((entry) => READERS[entry.type]?.({ entry, permissionSet: label(entry), policies }) ?? []);
 }

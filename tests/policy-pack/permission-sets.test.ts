@@ -35,6 +35,11 @@ function permissionSet(
     }
 }
 
+/** A customer managed policy of the member account, with one statement. */
+function managedPolicy(r: Resources, key: string, name: string, statement: Record<string, unknown>, path?: string): void {
+    r[key] = resource(T.policy, key, { name, ...(path ? { path } : {}), policy: policyJson(statement) }, ACCOUNT);
+}
+
 const inline = (...statements: Record<string, unknown>[]): [string, Record<string, unknown>] => [
     SSO.inline,
     { inlinePolicy: policyJson(...statements) },
@@ -119,35 +124,20 @@ describe("permission sets", () => {
 
     it("checks the customer managed policy a reference names (by name and path), and a boundary given by reference", async () => {
         const result = await rowsFor((r) => {
-            r["deployers-policy"] = resource(
-                T.policy,
+            managedPolicy(
+                r,
                 "deployers-policy",
-                {
-                    name: "Deployers",
-                    path: "/sso/",
-                    policy: policyJson({ Effect: "Allow", Action: "s3:*", Resource: "arn:aws:s3:::releases/*" }),
-                },
-                ACCOUNT,
+                "Deployers",
+                { Effect: "Allow", Action: "s3:*", Resource: "arn:aws:s3:::releases/*" },
+                "/sso/",
             );
             // Same name, other path: not the one referenced.
-            r["deployers-root"] = resource(
-                T.policy,
-                "deployers-root",
-                {
-                    name: "Deployers",
-                    policy: policyJson({ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::releases/*" }),
-                },
-                ACCOUNT,
-            );
-            r["limits-policy"] = resource(
-                T.policy,
-                "limits-policy",
-                {
-                    name: "Limits",
-                    policy: policyJson({ Effect: "Allow", NotAction: "iam:*", Resource: "*" }),
-                },
-                ACCOUNT,
-            );
+            managedPolicy(r, "deployers-root", "Deployers", {
+                Effect: "Allow",
+                Action: "s3:GetObject",
+                Resource: "arn:aws:s3:::releases/*",
+            });
+            managedPolicy(r, "limits-policy", "Limits", { Effect: "Allow", NotAction: "iam:*", Resource: "*" });
             permissionSet(r, "Deployers", "a1b2c3d4e5f60004", {
                 "deployers-cmp": [SSO.customerManaged, { customerManagedPolicyReference: { name: "Deployers", path: "/sso/" } }],
                 "deployers-boundary": [SSO.boundary, { permissionsBoundary: { customerManagedPolicyReference: { name: "Limits" } } }],
@@ -169,15 +159,7 @@ describe("permission sets", () => {
 
     it("finds the permission set and the referenced policy through dependencies when their names are unknown (preview)", async () => {
         const result = await rowsFor((r) => {
-            r["audit-policy"] = resource(
-                T.policy,
-                "audit-policy",
-                {
-                    name: UNKNOWN_STRING,
-                    policy: policyJson({ Effect: "Allow", Action: "cloudtrail:*", Resource: "*" }),
-                },
-                ACCOUNT,
-            );
+            managedPolicy(r, "audit-policy", UNKNOWN_STRING, { Effect: "Allow", Action: "cloudtrail:*", Resource: "*" });
             r["ps-Auditors"] = resource(SSO.permissionSet, "ps-Auditors", { name: "Auditors", instanceArn: INSTANCE }, ACCOUNT);
             r["auditors-cmp"] = resource(
                 SSO.customerManaged,
@@ -224,28 +206,16 @@ describe("permission sets", () => {
 
     it("accepts a least-privilege permission set: scoped inline policy, reviewed managed and customer managed policies, a real boundary", async () => {
         const result = await rowsFor((r) => {
-            r["readers-policy"] = resource(
-                T.policy,
-                "readers-policy",
-                {
-                    name: "Readers",
-                    policy: policyJson({
-                        Effect: "Allow",
-                        Action: ["s3:GetObject", "s3:ListBucket"],
-                        Resource: ["arn:aws:s3:::releases", "arn:aws:s3:::releases/*"],
-                    }),
-                },
-                ACCOUNT,
-            );
-            r["boundary-policy"] = resource(
-                T.policy,
-                "boundary-policy",
-                {
-                    name: "ReadBoundary",
-                    policy: policyJson({ Effect: "Allow", Action: ["s3:Get*", "s3:List*"], Resource: "arn:aws:s3:::releases*" }),
-                },
-                ACCOUNT,
-            );
+            managedPolicy(r, "readers-policy", "Readers", {
+                Effect: "Allow",
+                Action: ["s3:GetObject", "s3:ListBucket"],
+                Resource: ["arn:aws:s3:::releases", "arn:aws:s3:::releases/*"],
+            });
+            managedPolicy(r, "boundary-policy", "ReadBoundary", {
+                Effect: "Allow",
+                Action: ["s3:Get*", "s3:List*"],
+                Resource: "arn:aws:s3:::releases*",
+            });
             permissionSet(r, "Readers", "a1b2c3d4e5f60006", {
                 "readers-inline": inline({
                     Effect: "Allow",
