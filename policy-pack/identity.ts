@@ -8,8 +8,8 @@ import {
 } from "./lib/iam-actions";
 import { groupByOwner, nameOf, ofClass } from "./lib/relations";
 import { ResourceClass, aws } from "./lib/resource-types";
-import { StackEntry, StackFinding, documentRule, resourceRule, stackRule } from "./lib/rule-kit";
-import { permissionSetPolicies } from "./lib/permission-sets";
+import { StackEntry, documentRule, resourceRule, stackRule } from "./lib/rule-kit";
+import { permissionSetInlineSizes } from "./lib/permission-sets";
 import { asString, stringList } from "./lib/values";
 const actionsOf = (statement: Statement): string[] => statement.action?.values ?? [];
 
@@ -369,27 +369,6 @@ export const inlinePolicySize = stackRule({
         });
     })],
 });
-
-/** IAM Identity Center quotas, "Maximum size of inline policy per permission set" (IAM Identity Center User Guide, Quotas). */
-const PERMISSION_SET_INLINE_QUOTA = { withoutWhitespace: 10240, bytes: 32768 };
-
-function permissionSetInlineSizes(entries: StackEntry[]): StackFinding[] {
-    return permissionSetPolicies(entries).flatMap(({ entry, attachment, document }) => {
-        const text = asString(entry.props.inlinePolicy);
-        if (attachment !== "inline policy" || !document || !isReadable(document) || text === undefined) return [];
-        const over = [
-            ...(document.document.size !== undefined && document.document.size > PERMISSION_SET_INLINE_QUOTA.withoutWhitespace
-                ? [`${document.document.size} characters without whitespace (quota ${PERMISSION_SET_INLINE_QUOTA.withoutWhitespace})`] : []),
-            ...(Buffer.byteLength(text) > PERMISSION_SET_INLINE_QUOTA.bytes
-                ? [`${Buffer.byteLength(text)} bytes (quota ${PERMISSION_SET_INLINE_QUOTA.bytes})`] : []),
-        ];
-        return over.length === 0 ? [] : [{
-            urn: entry.urn,
-            message: `${document.location} is ${over.join(" and ")}, over the IAM Identity Center quota for a permission set's inline policy. `
-                + "Fix: move statements into customer managed policies and attach them with customerManagedPolicyReference.",
-        }];
-    });
-}
 
 export const identityPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     noStarAction,

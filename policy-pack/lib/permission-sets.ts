@@ -3,11 +3,11 @@
 // attachments, a permissions boundary) that name the set by ARN, and customer managed policies only by name and
 // path, so reading them needs the stack: the identity rules run on them in a stack pass (see rule-kit's
 // `permissionSets`) and their messages name the permission set.
-import { LocatedDocument } from "./documents";
+import { LocatedDocument, isReadable } from "./documents";
 import { parsePolicyDocument } from "./iam";
 import { groupByOwner, nameOf, ofClass } from "./relations";
 import { PERMISSION_SET_POLICY_CLASSES, aws } from "./resource-types";
-import type { StackEntry } from "./rule-kit";
+import type { StackEntry, StackFinding } from "./rule-kit";
 import { Value, asRecord, asString } from "./values";
 
 /** The resource types a permission-set pass reads: the sets, what attaches policies to them, and customer managed policies. */
@@ -129,4 +129,33 @@ export function permissionSetPolicies(entries: StackEntry[]): PermissionSetPolic
         return arn ? `permission set ${arn}` : `the permission set of "${entry.resource.name}"`;
     };
     return attaching.flatMap((entry) => READERS[entry.type]?.({ entry, permissionSet: label(entry), policies }) ?? []);
+}
+
+/** IAM Identity Center quotas, "Maximum size of inline policy per permission set" (IAM Identity Center User Guide, Quotas). */
+const PERMISSION_SET_INLINE_QUOTA = { withoutWhitespace: 10240, bytes: 32768 };
+
+/** Permission-set inline policies over Identity Center's quotas, for iam-inline-policy-size. */
+export function permissionSetInlineSizes(entries: StackEntry[]): StackFinding[] {
+    return permissionSetPolicies(entries).flatMap(({ entry, attachment, document }) => {
+        const text = asString(entry.props.inlinePolicy);
+        if (attachment !== "inline policy" || !document || !isReadable(document) || text === undefined) return [];
+        const over = [
+            ...(document.document.size !== undefined && document.document.size > PERMISSION_SET_INLINE_QUOTA.withoutWhitespace
+                ? [`${document.document.size} characters without whitespace (quota ${PERMISSION_SET_INLINE_QUOTA.withoutWhitespace})`]
+                : []),
+            ...(Buffer.byteLength(text) > PERMISSION_SET_INLINE_QUOTA.bytes
+                ? [`${Buffer.byteLength(text)} bytes (quota ${PERMISSION_SET_INLINE_QUOTA.bytes})`]
+                : []),
+        ];
+        return over.length === 0
+            ? []
+            : [
+                  {
+                      urn: entry.urn,
+                      message:
+                          `${document.location} is ${over.join(" and ")}, over the IAM Identity Center quota for a permission set's inline policy. ` +
+                          "Fix: move statements into customer managed policies and attach them with customerManagedPolicyReference.",
+                  },
+              ];
+    });
 }

@@ -256,5 +256,14 @@ describe("permission sets", () => {
             permissionSet(r, "Narrow", "a1b2c3d4e5f60008", { "narrow-inline": inline(...statements.slice(0, 60)) }),
         );
         assert.deepStrictEqual(onlyPolicies(fits, "iam-inline-policy-size"), []);
+        // The same 60 statements padded with whitespace past 32,768 bytes: IAM does not count it, Identity Center does.
+        const padded = policyJson(...statements.slice(0, 60)).replace(/,/g, `,${" ".repeat(120)}`);
+        const paddedRows = await rowsFor((r) =>
+            permissionSet(r, "Padded", "a1b2c3d4e5f60010", { "padded-inline": [SSO.inline, { inlinePolicy: padded }] }),
+        );
+        assert.deepStrictEqual(
+            onlyPolicies(paddedRows, "iam-inline-policy-size").map(([, name, , message]) => [name, message.split(",")[0]]),
+            [["padded-inline", `permission set "Padded" inlinePolicy is ${padded.length} bytes (quota 32768)`]],
+        );
     });
 });
