@@ -25,6 +25,8 @@ const ADVISORY_ANSWERS = new Set(["iam-unscopable-wildcard"]);
 export interface CorpusResult {
     urn: string;
     check: string;
+    /** The pack rules the corpus lists as the counterpart of Checkov's check. */
+    counterparts: string[];
     checkov: "PASS" | "FAIL";
     mandatory: string[];
     advisory: string[];
@@ -34,6 +36,8 @@ export interface CorpusSummary {
     failed: number;
     /** Checkov fails, the pack has a mandatory violation (or the advisory answer) on the resource. */
     caught: number;
+    /** Of those, caught by a rule the corpus lists as Checkov's counterpart (or the advisory answer). */
+    caughtByCounterpart: number;
     missed: CorpusResult[];
     passed: number;
     /** Checkov passes, the pack has a mandatory violation on the resource. */
@@ -65,6 +69,7 @@ export async function measure(
         return {
             urn,
             check: expectation.check,
+            counterparts: expectation.packRules,
             checkov: expectation.checkovVerdict,
             mandatory: rules("mandatory"),
             advisory: rules("advisory"),
@@ -80,6 +85,11 @@ export async function measure(
         summary: {
             failed: failed.length,
             caught: failed.filter(isCaught).length,
+            caughtByCounterpart: failed.filter(
+                (result) =>
+                    result.mandatory.some((rule) => result.counterparts.includes(rule)) ||
+                    result.advisory.some((rule) => ADVISORY_ANSWERS.has(rule)),
+            ).length,
             missed: failed.filter((result) => !isCaught(result)),
             passed: results.length - failed.length,
             stricter,
@@ -105,7 +115,8 @@ async function main(argv: string[]): Promise<number> {
         return 0;
     }
     const lines = [
-        `Checkov FAIL: ${summary.failed}, caught by the pack: ${summary.caught}, missed: ${summary.missed.length}`,
+        `Checkov FAIL: ${summary.failed}, caught by the pack: ${summary.caught} (${summary.caughtByCounterpart} by the counterpart rule), ` +
+            `missed: ${summary.missed.length}`,
         ...summary.missed.map(
             (result) =>
                 `  missed ${result.check} ${shortName(result.urn)}` +
