@@ -296,7 +296,7 @@ export const noAdminManagedPolicy = resourceRule<DeniedPoliciesConfig>({
     },
     permissionSets: ({ permissionSet, attachment, managedPolicyArn }, { config }) => (managedPolicyArn ? deniedPolicyName(managedPolicyArn, config) : [])
         .map((name) => attachment === "permissions boundary"
-            ? `${permissionSet} uses the AWS managed policy "${name}" (${managedPolicyArn}) as its permissions boundary, which limits nothing. `
+            ? `${permissionSet} uses the AWS managed policy "${name}" (${managedPolicyArn}) as its permissions boundary, so the boundary lets through all that policy allows. `
                 + "Fix: use a customer managed policy that allows at most what the permission set may ever need as the boundary."
             : `${permissionSet} attaches the AWS managed policy "${name}" (${managedPolicyArn}). `
                 + "Fix: attach a customer managed policy (customerManagedPolicyReference) or an inline policy that allows only the actions its users need."),

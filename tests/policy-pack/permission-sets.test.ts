@@ -117,7 +117,7 @@ describe("permission sets", () => {
                 "break-glass-boundary",
                 "mandatory",
                 'permission set "Break-glass" uses the AWS managed policy "PowerUserAccess" (arn:aws:iam::aws:policy/PowerUserAccess) as its ' +
-                    "permissions boundary, which limits nothing. Fix: use a customer managed policy that allows at most what the permission set may ever need as the boundary.",
+                    "permissions boundary, so the boundary lets through all that policy allows. Fix: use a customer managed policy that allows at most what the permission set may ever need as the boundary.",
             ],
         ]);
     });
