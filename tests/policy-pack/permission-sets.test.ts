@@ -7,11 +7,11 @@ import { ACCOUNTS, Row, T, UNKNOWN_STRING, policyJson, resource, rowsFor, urnOf 
 const INSTANCE = "arn:aws:sso:::instance/ssoins-7223a1b2c3d4e5f6";
 const psArn = (id: string) => `arn:aws:sso:::permissionSet/ssoins-7223a1b2c3d4e5f6/ps-${id}`;
 const SSO = {
-    permissionSet: "aws:ssoadmin/permissionSet:PermissionSet",
-    inline: "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy",
-    managed: "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment",
-    customerManaged: "aws:ssoadmin/customerManagedPolicyAttachment:CustomerManagedPolicyAttachment",
-    boundary: "aws:ssoadmin/permissionsBoundaryAttachment:PermissionsBoundaryAttachment",
+    permissionSet: T.permissionSet,
+    inline: T.permissionSetInlinePolicy,
+    managed: T.managedPolicyAttachment,
+    customerManaged: T.customerManagedPolicyAttachment,
+    boundary: T.permissionsBoundaryAttachment,
 };
 const ACCOUNT = { account: ACCOUNTS.prod, stack: "dev" };
 
