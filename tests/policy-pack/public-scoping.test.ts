@@ -1,7 +1,8 @@
 // Endpoint and organization conditions that keep a "*" principal to the organization's accounts or networks
 // (policy-pack/lib/iam/scoping.ts), as the bucket and repository public-principal rules read them.
 import * as assert from "assert";
-import { isPublicGrantLimited, parsePolicyDocument } from "../../policy-pack/lib/iam";
+import fc from "fast-check";
+import { PUBLIC_SCOPING_KEYS, ScopingKey, isPublicGrantLimited, parsePolicyDocument } from "../../policy-pack/lib/iam";
 import { ACCOUNTS, UNKNOWN_STRING, patch, policyJson, rowsFor, tlsDeny } from "./fixtures";
 
 const OBJECTS = "arn:aws:s3:::images-dev/*";
@@ -63,6 +64,32 @@ describe("endpoint and organization conditions on a public principal", () => {
         assert.deepStrictEqual(
             open.map(limited),
             open.map(() => false),
+        );
+    });
+
+    it("every key of the table limits with any concrete value, and none with that value's identifying part wildcarded", () => {
+        const id = (length: number) => fc.stringMatching(new RegExp(`^[a-z0-9]{${length}}$`));
+        const account = fc.stringMatching(/^\d{12}$/);
+        /** A concrete value of the key's kind, and the same value with its identifying part replaced by "*". */
+        const values: Record<ScopingKey["kind"], fc.Arbitrary<[string, string]>> = {
+            account: account.map((value) => [value, "*"]),
+            "org-id": id(10).map((org) => [`o-${org}`, "o-*"]),
+            "org-path": fc.tuple(id(10), id(4)).map(([org, root]) => [`o-${org}/r-${root}/*`, `o-*/r-${root}/*`]),
+            vpc: id(17).map((vpc) => [`vpc-${vpc}`, "vpc-*"]),
+            vpce: id(17).map((vpce) => [`vpce-${vpce}`, "vpce-*"]),
+            ip: fc.tuple(fc.nat(255), fc.integer({ min: 8, max: 32 })).map(([octet, bits]) => [`10.${octet}.0.0/${bits}`, "0.0.0.0/0"]),
+            arn: fc.tuple(account, id(8)).map(([owner, name]) => [`arn:aws:iam::${owner}:role/${name}`, `arn:aws:iam::*:role/${name}`]),
+            id: id(21).map((unique) => [`AROA${unique.toUpperCase()}:session`, "*:session"]),
+            service: id(6).map((service) => [`${service}.amazonaws.com`, "*.amazonaws.com"]),
+        };
+        const cases = fc.constantFrom(...PUBLIC_SCOPING_KEYS).chain((entry) => values[entry.kind].map((pair) => ({ entry, pair })));
+        fc.assert(
+            fc.property(cases, ({ entry, pair: [concrete, wildcard] }) => {
+                const operator = entry.kind === "ip" ? "IpAddress" : entry.kind === "arn" ? "ArnLike" : "StringLike";
+                assert.strictEqual(limited({ [operator]: { [entry.key]: concrete } }), true, `${entry.key} ${concrete}`);
+                assert.strictEqual(limited({ [operator]: { [entry.key]: [concrete, wildcard] } }), false, `${entry.key} ${wildcard}`);
+            }),
+            { numRuns: 300 },
         );
     });
 
