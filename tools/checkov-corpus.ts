@@ -36,6 +36,8 @@ export interface CorpusSummary {
     failed: number;
     /** Checkov fails, the pack has a mandatory violation (or the advisory answer) on the resource. */
     caught: number;
+    /** Of those, with a mandatory violation (the rest only have the advisory answer). */
+    mandatory: number;
     /** Of those, caught by a rule the corpus lists as Checkov's counterpart (or the advisory answer). */
     caughtByCounterpart: number;
     missed: CorpusResult[];
@@ -85,6 +87,7 @@ export async function measure(
         summary: {
             failed: failed.length,
             caught: failed.filter(isCaught).length,
+            mandatory: failed.filter((result) => result.mandatory.length > 0).length,
             caughtByCounterpart: failed.filter(
                 (result) =>
                     result.mandatory.some((rule) => result.counterparts.includes(rule)) ||
@@ -115,7 +118,8 @@ async function main(argv: string[]): Promise<number> {
         return 0;
     }
     const lines = [
-        `Checkov FAIL: ${summary.failed}, caught by the pack: ${summary.caught} (${summary.caughtByCounterpart} by the counterpart rule), ` +
+        `Checkov FAIL: ${summary.failed}, caught by the pack: ${summary.caught} (${summary.mandatory} mandatory, ` +
+            `${summary.caught - summary.mandatory} by the advisory; ${summary.caughtByCounterpart} by the counterpart rule), ` +
             `missed: ${summary.missed.length}`,
         ...summary.missed.map(
             (result) =>
