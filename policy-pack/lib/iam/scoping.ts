@@ -67,6 +67,8 @@ function literalAfter(prefix: RegExp, value: string): boolean {
 /**
  * Whether a value pins the key to something specific: no wildcard over the identifying part ("o-*", "vpce-*",
  * "arn:aws:iam::*:role/x", "0.0.0.0/0" limit nothing). Organization paths count when the organization is fixed.
+ * A "*" under StringEquals is literal and would match nothing, but it reads as a wildcard its author meant: it does
+ * not count either, so the grant is reported rather than trusted.
  */
 function isConcrete(kind: ValueKind, value: string): boolean {
     if (POLICY_VARIABLE.test(value)) return true;
