@@ -1,10 +1,8 @@
 /**
  * The identity policies IAM Identity Center gives the role a permission set provisions in a member account
- * (`AWSReservedSSO_<PermissionSet>_<suffix>`): what a `sso/<PermissionSet>` session is evaluated with.
- *
- * HOOK (issue 19, point 1): not wired into the model yet. The sso principals that would use it come with issue 11;
- * an sso identity node takes `inline` (run through `model.makePolicy(..., "identity")`), `managedArns` and
- * `boundaryArn` as they are, the same fields an IdentityNode of a role has.
+ * (`AWSReservedSSO_<PermissionSet>_<suffix>`): what a `sso/<PermissionSet>` session is evaluated with
+ * (AccessModel.permissionSetRole). Where the plan has no such permission set, the session's identity side stays
+ * unknown (allow everything), as for any role outside the plan.
  */
 import { type Value, asRecord } from "../../policy-pack/lib/values";
 import { aws } from "../../policy-pack/lib/resource-types";
@@ -40,6 +38,14 @@ const READERS: Record<string, Reader> = {
         target.boundaryArn = str(boundary?.managedPolicyArn) ?? policyArn(boundary?.customerManagedPolicyReference);
     },
 };
+
+/**
+ * The permission set a role ARN was provisioned for: `role/aws-reserved/sso.amazonaws.com/[<region>/]AWSReservedSSO_<name>_<suffix>`
+ * (IAM Identity Center User Guide, "Referencing permission sets in resource policies").
+ */
+export function permissionSetOfRole(roleArn: string): string | undefined {
+    return /:role\/aws-reserved\/sso\.amazonaws\.com\/(?:[\w-]+\/)?AWSReservedSSO_(.+)_[0-9a-f]{16}$/.exec(roleArn)?.[1];
+}
 
 /** The policies of each permission set of the plan, by permission set name, as provisioned in `accountId`. */
 export function permissionSetPolicies(
