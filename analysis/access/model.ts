@@ -18,6 +18,7 @@ import type { Value } from "../../policy-pack/lib/values";
 import { normalizeDateConditions } from "./dates";
 import { KINDS } from "./kinds";
 import { str } from "./kinds/kind";
+import { permissionSetOfRole, permissionSetPolicies } from "./permission-sets";
 import type { PlannedResource } from "./types";
 
 /** One policy of the model: its statements as the IAM document model reads them, and as the simulator validated it. */
@@ -143,8 +144,12 @@ export class AccessModel {
     /** ARNs that name another resource's ARN (a KMS alias its key), which AWS authorizes the request against. */
     readonly aliases = new Map<string, string>();
     private readonly awsManaged = new Map<string, ModelPolicy>();
+    /** The plan's IAM Identity Center resources, for the roles permission sets provision (permissionSetRole). */
+    private readonly identityCenter: PlannedResource[];
+    private readonly permissionSetRoles = new Map<string, IdentityNode | undefined>();
 
     constructor(resources: PlannedResource[]) {
+        this.identityCenter = resources.filter((r) => r.type.startsWith("aws:ssoadmin/"));
         for (const r of resources) {
             const arn = str(r.outputs?.arn);
             if (arn && !this.planArns.has(arn)) this.planArns.set(arn, r);
@@ -196,6 +201,36 @@ export class AccessModel {
         if (type !== "role" && type !== "user" && type !== "group") return undefined;
         const name = rest[rest.length - 1];
         return name ? this.identityKeys.get(`${type}|${arn.account}|${name}`) : undefined;
+    }
+
+    /**
+     * The role IAM Identity Center provisions in an account for a permission set of the plan, with the set's inline,
+     * managed and customer managed policies and its boundary: an `sso/<PermissionSet>` session's identity side.
+     */
+    permissionSetRole(roleArn: string): IdentityNode | undefined {
+        if (this.permissionSetRoles.has(roleArn)) return this.permissionSetRoles.get(roleArn);
+        const name = permissionSetOfRole(roleArn);
+        const arn = parseArn(roleArn);
+        const set = name && arn ? permissionSetPolicies(this.identityCenter, arn.account, arn.partition).get(name) : undefined;
+        const node: IdentityNode | undefined =
+            set && arn
+                ? {
+                      kind: "role",
+                      name: arn.resource.split("/").pop()!,
+                      path: "/aws-reserved/sso.amazonaws.com/",
+                      arn: roleArn,
+                      accountId: arn.account,
+                      partition: arn.partition,
+                      urn: "",
+                      stack: "",
+                      inline: set.inline.flatMap((doc, i) => this.makePolicy(`sso/${name}/inline${i ? i + 1 : ""}`, doc, "identity") ?? []),
+                      managedArns: set.managedArns,
+                      ...(set.boundaryArn ? { boundaryArn: set.boundaryArn } : {}),
+                      groups: [],
+                  }
+                : undefined;
+        this.permissionSetRoles.set(roleArn, node);
+        return node;
     }
 
     bucket(name: string): BucketNode | undefined {

@@ -130,7 +130,8 @@ export function resolveRequester(model: AccessModel, principal: string, sessionN
 }
 
 function roleSession(model: AccessModel, roleArn: string, account: string, name: string, session: string, partition: string): Requester {
-    const node = model.identityByArn(roleArn);
+    // A permission set's role is not in the plan, but the permission set (and so its policies) may be.
+    const node = model.identityByArn(roleArn) ?? model.permissionSetRole(roleArn);
     const sessionArn = `arn:${partition}:sts::${account}:assumed-role/${node?.name ?? name}/${session}`;
     if (!node || node.kind !== "role") {
         return {

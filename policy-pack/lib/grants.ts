@@ -5,22 +5,15 @@ import type { ResourceContext } from "./rule-kit";
 import { ActionInfo, expandAction, isEveryAction, isServiceWildcard, serviceOf } from "./iam-actions";
 import { Statement, conditionValues, grantsEveryone, isAllow } from "./iam";
 
-/** Conditions that limit who a `"*"` grant reaches: an organization, account, principal, source or network. */
-export const PRINCIPAL_SCOPING_KEYS = [
-    "aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:PrincipalAccount", "aws:PrincipalArn", "aws:PrincipalServiceName",
-    "aws:SourceArn", "aws:SourceAccount", "aws:SourceOrgID", "aws:SourceOrgPaths",
-    "aws:SourceVpc", "aws:SourceVpce", "aws:SourceIp", "aws:VpcSourceIp", "aws:userid",
-    "s3:DataAccessPointAccount", "s3:DataAccessPointArn",
-];
-
 /** The accounts a resource policy statement grants to, with the principal or condition that names each one. */
 export function grantedAccounts(statement: Statement): { source: string; account: string | undefined }[] {
     const named = awsPrincipals(statement.principal)
         .filter(({ account }) => account !== "*")
         .map(({ principal, account }) => ({ source: principal, account }));
     if (!grantsEveryone(statement.principal)) return named;
-    // A "*" grant narrowed to accounts or principals reaches exactly those accounts.
-    const byAccount = conditionValues(statement, ["aws:PrincipalAccount", "aws:SourceAccount"])
+    // A "*" grant narrowed to accounts or principals reaches exactly those accounts; one narrowed to the VPC
+    // endpoints of an account reaches whoever works in that account's network.
+    const byAccount = conditionValues(statement, ["aws:PrincipalAccount", "aws:SourceAccount", "aws:VpceAccount"])
         .map((account) => ({ source: account, account }));
     const byArn = conditionValues(statement, ["aws:PrincipalArn", "aws:SourceArn"])
         .map((arn) => ({ source: arn, account: accountOf(arn) }))

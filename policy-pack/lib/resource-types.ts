@@ -51,6 +51,13 @@ export const aws = {
         Repository: resourceClass("aws:ecr/repository:Repository"),
         RepositoryPolicy: resourceClass("aws:ecr/repositoryPolicy:RepositoryPolicy"),
     },
+    ssoadmin: {
+        PermissionSet: resourceClass("aws:ssoadmin/permissionSet:PermissionSet"),
+        PermissionSetInlinePolicy: resourceClass("aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy"),
+        ManagedPolicyAttachment: resourceClass("aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment"),
+        CustomerManagedPolicyAttachment: resourceClass("aws:ssoadmin/customerManagedPolicyAttachment:CustomerManagedPolicyAttachment"),
+        PermissionsBoundaryAttachment: resourceClass("aws:ssoadmin/permissionsBoundaryAttachment:PermissionsBoundaryAttachment"),
+    },
     sns: {
         Topic: resourceClass("aws:sns/topic:Topic"),
     },
@@ -84,6 +91,11 @@ export const aws = {
 export const BUCKET_CLASSES = [aws.s3.Bucket, aws.s3.BucketV2];
 /** Resources whose `sharedAccounts` share a DB or cluster snapshot. */
 export const SNAPSHOT_CLASSES = [aws.rds.Snapshot, aws.rds.SnapshotCopy, aws.rds.ClusterSnapshot, aws.rds.ClusterSnapshotCopy];
+/** Resources that give an IAM Identity Center permission set its policies. */
+export const PERMISSION_SET_POLICY_CLASSES = [
+    aws.ssoadmin.PermissionSetInlinePolicy, aws.ssoadmin.ManagedPolicyAttachment,
+    aws.ssoadmin.CustomerManagedPolicyAttachment, aws.ssoadmin.PermissionsBoundaryAttachment,
+];
 export const ENCRYPTION_CLASSES = [aws.s3.BucketServerSideEncryptionConfiguration, aws.s3.BucketServerSideEncryptionConfigurationV2];
 
 export function tokens(classes: ResourceClass[]): string {

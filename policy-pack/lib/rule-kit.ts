@@ -5,7 +5,8 @@ import type {
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { ownAccounts } from "./accounts";
 import { configSchema, resolveConfig, stackOfUrn } from "./config";
-import { DOCUMENT_CLASSES, DocumentRole, ReadableDocument, documentsOf, isReadable } from "./documents";
+import { DOCUMENT_CLASSES, DocumentRole, LocatedDocument, ReadableDocument, documentsOf, isReadable } from "./documents";
+import { PERMISSION_SET_PASS_TYPES, PermissionSetPolicy, permissionSetPolicies } from "./permission-sets";
 import { ResourceClass, tokens } from "./resource-types";
 import { ValueRecord, asRecord, plain } from "./values";
 
@@ -64,22 +65,48 @@ function appliesTo(args: ResourceValidationArgs, classes: ResourceClass[]): void
     }
 }
 
-/** A rule over the properties of one resource type (or a few). */
+/** Checks of the policies permission sets attach, which need the stack (see lib/permission-sets.ts). */
+type PermissionSetCheck<C> = (policy: PermissionSetPolicy, context: ResourceContext<C>) => Findings;
+
+function resolvedContext<C extends object>(spec: RuleSpec<C>, resource: AnalyzedResource, getConfig: () => object): ResourceContext<C> {
+    const described = describe(resource);
+    const config = spec.config
+        ? resolveConfig(spec.config.defaults, getConfig(), { accounts: described.ownAccounts, stack: described.stack })
+        : ({} as C);
+    return { ...described, config };
+}
+
+/**
+ * The stack pass of a rule that also runs on permission sets: the analyzer hands stack rules every resource,
+ * so the set's name and the customer managed policies its attachments reference can be found.
+ */
+function permissionSetPass<C extends object>(spec: RuleSpec<C>, check: PermissionSetCheck<C>) {
+    return async (args: StackValidationArgs, reportViolation: ReportViolation) => {
+        const entries = args.resources.filter((resource) => PERMISSION_SET_PASS_TYPES.has(resource.type)).map(stackEntry);
+        for (const policy of permissionSetPolicies(entries)) {
+            const context = resolvedContext(spec, policy.entry.resource, () => args.getConfig());
+            for (const message of await check(policy, context)) reportViolation(message, policy.entry.urn);
+        }
+    };
+}
+
+/** A rule over the properties of one resource type (or a few), and optionally over the policies of permission sets. */
 export function resourceRule<C extends object = Record<string, never>>(
-    spec: RuleSpec<C> & { appliesTo: ResourceClass[]; check: (context: ResourceContext<C>) => Findings },
+    spec: RuleSpec<C> & {
+        appliesTo: ResourceClass[];
+        check: (context: ResourceContext<C>) => Findings;
+        permissionSets?: PermissionSetCheck<C>;
+    },
 ): ResourceValidationPolicy {
     const validateResource = async (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
         appliesTo(args, spec.appliesTo);
-        const described = describe(args);
-        const config = spec.config
-            ? resolveConfig(spec.config.defaults, args.getConfig(), { accounts: described.ownAccounts, stack: described.stack })
-            : ({} as C);
-        const context: ResourceContext<C> = { ...described, config };
-        for (const message of await spec.check(context)) reportViolation(message);
+        for (const message of await spec.check(resolvedContext(spec, args, () => args.getConfig()))) reportViolation(message);
     };
     // Like validateResourceOfType: lets the analyzer skip other resource types without calling the rule.
     if (spec.appliesTo.length === 1) Object.assign(validateResource, { __pulumiType: spec.appliesTo[0].__pulumiType });
-    return { ...policyBase(spec), validateResource };
+    // A policy with both validateResource and validateStack runs in both of the analyzer's passes.
+    const stackPass = spec.permissionSets ? { validateStack: permissionSetPass(spec, spec.permissionSets) } : {};
+    return { ...policyBase(spec), validateResource, ...stackPass };
 }
 
 /** A rule over the IAM documents of the given roles (trust, identity, bucket) a resource carries. */
@@ -90,15 +117,19 @@ export function documentRule<C extends object = Record<string, never>>(
     },
 ): ResourceValidationPolicy {
     const classes = [...new Set(spec.documents.flatMap((role) => DOCUMENT_CLASSES[role]))];
+    const applies = (located: LocatedDocument | undefined): located is ReadableDocument =>
+        !!located && spec.documents.includes(located.role) && isReadable(located);
     return resourceRule<C>({
         ...spec,
         appliesTo: classes,
+        // Permission sets carry identity policies: the same checks, with the set named.
+        ...(spec.documents.includes("identity")
+            ? { permissionSets: (policy: PermissionSetPolicy, context: ResourceContext<C>) => applies(policy.document) ? spec.check(policy.document, context) : [] }
+            : {}),
         check: async (context) => {
             const findings: string[] = [];
             for (const located of documentsOf(context.type, context.props)) {
-                if (spec.documents.includes(located.role) && isReadable(located)) {
-                    findings.push(...await spec.check(located, context));
-                }
+                if (applies(located)) findings.push(...await spec.check(located, context));
             }
             return findings;
         },
@@ -119,6 +150,11 @@ export interface StackFinding {
     urn?: string;
 }
 
+function stackEntry(resource: PolicyResource): StackEntry {
+    const { type, urn, props, ownAccounts: accounts } = describe(resource);
+    return { resource, type, urn, props, ownAccounts: accounts };
+}
+
 /** A rule over the whole stack: relations between resources, or something every stack must have. */
 export function stackRule(spec: {
     name: string;
@@ -129,10 +165,7 @@ export function stackRule(spec: {
     return {
         ...policyBase(spec),
         validateStack: async (args: StackValidationArgs, reportViolation: ReportViolation) => {
-            const entries = args.resources.map((resource): StackEntry => {
-                const { type, urn, props, ownAccounts: accounts } = describe(resource);
-                return { resource, type, urn, props, ownAccounts: accounts };
-            });
+            const entries = args.resources.map(stackEntry);
             for (const finding of await spec.check(entries)) reportViolation(finding.message, finding.urn);
         },
     };

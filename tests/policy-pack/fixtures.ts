@@ -45,6 +45,11 @@ export const T = {
     clusterSnapshot: "aws:rds/clusterSnapshot:ClusterSnapshot",
     clusterSnapshotCopy: "aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy",
     kmsKey: "aws:kms/key:Key",
+    permissionSet: "aws:ssoadmin/permissionSet:PermissionSet",
+    permissionSetInlinePolicy: "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy",
+    managedPolicyAttachment: "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment",
+    customerManagedPolicyAttachment: "aws:ssoadmin/customerManagedPolicyAttachment:CustomerManagedPolicyAttachment",
+    permissionsBoundaryAttachment: "aws:ssoadmin/permissionsBoundaryAttachment:PermissionsBoundaryAttachment",
 } as const;
 
 export const urnOf = (stack: string, type: string, name: string): string => `urn:pulumi:${stack}::crossaccount::${type}::${name}`;
@@ -164,7 +169,8 @@ export function goodResources(): Record<string, PolicyResourceInput> {
             name: "inventory",
             policy: {
                 Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Action: ["s3:ListAllMyBuckets", "sts:GetCallerIdentity", "ec2:Describe*"], Resource: "*" }],
+                // Wildcard-only actions: a pattern such as "ec2:Describe*" would draw the iam-unscopable-wildcard advisory.
+                Statement: [{ Effect: "Allow", Action: ["s3:ListAllMyBuckets", "sts:GetCallerIdentity", "ec2:DescribeRegions"], Resource: "*" }],
             },
         }),
         "developers": resource(T.group, "developers", { name: "developers" }),

@@ -81,6 +81,39 @@ describe("identity policy rules", () => {
                 { Effect: "Allow", Action: ["s3:ListAllMyBuckets", "sts:GetCallerIdentity", "ec2:Describe*"], Resource: "*" },
                 { Effect: "Allow", Action: "ec2:StartInstances", Resource: "*", Condition: { StringEquals: { "aws:ResourceTag/Team": "images" } } },
             ));
+            // "ec2:Describe*" draws only the advisory below.
+            assert.deepStrictEqual(result.filter(([, , level]) => level === "mandatory"), []);
+        });
+    });
+
+    describe("iam-unscopable-wildcard", () => {
+        it("advises on a mostly wildcard-only pattern on \"*\", listing the actions it covers that could name resources (exact text)", async () => {
+            const result = await rowsFor(userPolicy({ Sid: "Inventory", Effect: "Allow", Action: ["cloudwatch:Describe*", "sts:GetCallerIdentity"], Resource: "*" }));
+            assert.deepStrictEqual(result, [
+                ["iam-unscopable-wildcard", "alice-assume", "advisory",
+                    "policy statement 1 (\"Inventory\"): allows \"cloudwatch:Describe*\" on Resource \"*\"; 3 of the 5 actions it matches only work on \"*\", "
+                    + "but 2 support resource-level permissions: \"cloudwatch:DescribeAlarmHistory\", \"cloudwatch:DescribeAlarms\". Fix: list the actions "
+                    + "this identity needs, granting those on the ARNs of their resources, or keep the wildcard if reading every such resource is intended."],
+            ]);
+        });
+
+        it("lists the 17 scopable actions of ec2:Describe* in a role's inline policy, as an advisory only", async () => {
+            const result = await rowsFor((r) => patch(r, "image-sharing", {
+                inlinePolicies: [{ name: "inventory", policy: policyJson({ Effect: "Allow", Action: "ec2:Describe*", Resource: "*" }) }],
+            }));
+            assert.deepStrictEqual(result.map(([policy, name, level]) => [policy, name, level]), [["iam-unscopable-wildcard", "image-sharing", "advisory"]]);
+            assert.match(result[0][3], /^inlinePolicies\["inventory"\] statement 1: allows "ec2:Describe\*" on Resource "\*"; 177 of the 194 actions .* but 17 support /);
+            assert.ok(result[0][3].includes("\"ec2:DescribeInstanceAttribute\""));
+        });
+
+        it("stays silent on fully wildcard-only patterns, scoped resources, resource conditions, Deny and mostly scopable patterns", async () => {
+            const result = await rowsFor(userPolicy(
+                { Effect: "Allow", Action: ["ec2:DescribeRegion*", "iam:Get*"], Resource: "*", Condition: { StringEquals: { "aws:ResourceAccount": ACCOUNTS.dev } } },
+                { Effect: "Allow", Action: "ec2:DescribeRegion*", Resource: "*" },
+                { Effect: "Allow", Action: "ec2:Describe*", Resource: `arn:aws:ec2:us-east-1:${ACCOUNTS.dev}:instance/*` },
+                { Effect: "Allow", Action: "ec2:Describe*", Resource: "*", Condition: { StringEquals: { "aws:ResourceTag/Team": "images" } } },
+                { Effect: "Deny", Action: "ec2:Describe*", Resource: "*" },
+            ));
             assert.deepStrictEqual(result, []);
         });
     });

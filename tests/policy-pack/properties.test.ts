@@ -72,6 +72,10 @@ const props = fc.record({
     principal: fc.oneof(meaningfulString, leaf), action: fc.oneof(meaningfulString, leaf), function: leaf, sourceAccount: fc.oneof(meaningfulString, leaf),
     sourceArn: fc.oneof(meaningfulString, leaf), principalOrgId: leaf, functionUrlAuthType: fc.oneof(meaningfulString, leaf),
     repository: leaf, sharedAccounts: stringOrList(fc.oneof(meaningfulString, leaf)),
+    // Permission sets: what attaches policies to them, and the customer managed policies they reference.
+    inlinePolicy: document, managedPolicyArn: fc.oneof(meaningfulString, value), permissionSetArn: leaf, arn: leaf, path: leaf,
+    customerManagedPolicyReference: fc.oneof(fc.record({ name: leaf, path: leaf }, { requiredKeys: [] }), value),
+    permissionsBoundary: fc.oneof(fc.record({ managedPolicyArn: meaningfulString, customerManagedPolicyReference: value }, { requiredKeys: [] }), value),
 }, { requiredKeys: [] });
 
 const providerProps = fc.record({

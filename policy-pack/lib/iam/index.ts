@@ -5,3 +5,4 @@ export * from "./conditions";
 export * from "./document";
 export * from "./glob";
 export * from "./principals";
+export * from "./scoping";
