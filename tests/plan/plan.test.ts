@@ -138,9 +138,28 @@ describe("offline plan", function () {
 
         it("exports the documented JSON shape", () => {
             const json = planToJson(plan);
-            assert.deepEqual(Object.keys(json).sort(), ["access", "edges", "ok", "order", "skippedExpectations", "stacks", "violations"]);
+            assert.deepEqual(Object.keys(json).sort(), [
+                "access",
+                "accessDiff",
+                "accounts",
+                "edges",
+                "graph",
+                "inAccountAccess",
+                "lock",
+                "ok",
+                "order",
+                "schemaVersion",
+                "skippedExpectations",
+                "stacks",
+                "summary",
+                "violations",
+            ]);
+            assert.equal(json.schemaVersion, 1);
+            assert.deepEqual(json.summary.violations, { mandatory: 0, advisory: 0 });
+            assert.deepEqual(json.summary.expectations, { total: 28, held: 28, failed: 0, skipped: 0 });
+            assert.equal(json.summary.edges.crossAccount, 17);
             const prod = json.stacks.find((s) => s.name === "prod")!;
-            assert.deepEqual(Object.keys(prod).sort(), ["accountId", "environment", "name", "outputs", "region", "resources"]);
+            assert.deepEqual(Object.keys(prod).sort(), ["accountId", "counts", "environment", "name", "outputs", "region", "resources"]);
             const role = prod.resources.find((r) => r.type === "aws:iam/role:Role" && r.name === "UpdateApp")!;
             assert.equal(role.accountId, "999999999999");
             assert.match(role.urn, /^urn:pulumi:prod::crossaccount::.*aws:iam\/role:Role::UpdateApp$/);
@@ -159,8 +178,8 @@ describe("offline plan", function () {
 
         it("renders Markdown with a Mermaid graph of the cross-account edges", () => {
             const markdown = renderMarkdown(plan);
-            assert.match(markdown, /```mermaid\ngraph LR\n/);
-            assert.match(markdown, /subgraph a999999999999\["prod 999999999999"\]/);
+            assert.match(markdown, /```mermaid\nflowchart LR\n/);
+            assert.match(markdown, /subgraph a\d+\["prod \(999999999999\)"\]/);
             assert.match(markdown, /\| PASS \| testers-assume-updateapp \| deny \| ExplicitlyDenied \|/);
         });
     });
