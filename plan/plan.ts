@@ -169,11 +169,9 @@ async function plan(options: PlanOptions): Promise<PlanResult> {
     }
     const inputs = accessInputs(organization, planned);
     const analysis = await analyzeAccess(inputs, expectations);
+    progress(`access analysis: ${analysis.results.length} expectation(s), ${analysis.edges.length} cross-account edge(s)`);
     const inAccount = await inAccountAccess(inputs, analysis.edges);
-    progress(
-        `access analysis: ${analysis.results.length} expectation(s), ${analysis.edges.length} cross-account edge(s), ` +
-            `${inAccount.length} in-account access(es) for the graph`,
-    );
+    progress(`access graph: ${inAccount.length} access(es) inside accounts (the second hop)`);
     const access = (Date.now() - accessStart) / 1000;
 
     const ok = violations.every((v) => v.enforcementLevel !== "mandatory") && analysis.results.every((r) => r.pass);
