@@ -6,8 +6,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Writable } from "stream";
-import { main as planCli } from "../../cli/plan";
+import { runPlanCli } from "../support/plan-cli";
 import { diffAccess, lockEntries, LOCK_FILE, readEdges } from "../../plan/lock";
 import { planOrganization, readPolicyConfig } from "../../plan/plan";
 import { ConfigEdit, REPO_DIR, referenceProject, roleOf } from "../support/project";
@@ -15,18 +14,7 @@ import { ConfigEdit, REPO_DIR, referenceProject, roleOf } from "../support/proje
 const policyConfig = readPolicyConfig(path.join(REPO_DIR, "policy-pack", "config.json"));
 const SECRET = "tenant-7f3a9c-secret";
 
-function capture() {
-    let text = "";
-    const stream = new Writable({ write: (chunk, _encoding, done) => ((text += chunk.toString()), done()) });
-    return { stream, text: () => text };
-}
-
-async function runCli(args: string[]) {
-    const stdout = capture();
-    const stderr = capture();
-    const code = await planCli(["--quiet", ...args], { stdout: stdout.stream, stderr: stderr.stream });
-    return { code, stdout: stdout.text(), stderr: stderr.text() };
-}
+const runCli = (args: string[]) => runPlanCli(["--quiet", ...args]);
 
 /** A copy of the reference organization with the committed lock, edited per stack. */
 function lockedCopy(edits: Partial<Record<string, ConfigEdit | null>> = {}): string {

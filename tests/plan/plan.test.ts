@@ -4,26 +4,14 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Writable } from "stream";
 import { PlanResult, planOrganization, readPolicyConfig } from "../../plan/plan";
-import { main as planCli } from "../../cli/plan";
+import { runPlanCli } from "../support/plan-cli";
 import { planToJson, renderMarkdown } from "../../plan/report";
 import { REPO_DIR, referenceProject, roleOf } from "../support/project";
 
 const policyConfig = readPolicyConfig(path.join(REPO_DIR, "policy-pack", "config.json"));
 
-function capture() {
-    let text = "";
-    const stream = new Writable({ write: (chunk, _encoding, done) => ((text += chunk.toString()), done()) });
-    return { stream, text: () => text };
-}
-
-async function runCli(args: string[]) {
-    const stdout = capture();
-    const stderr = capture();
-    const code = await planCli(args, { stdout: stdout.stream, stderr: stderr.stream });
-    return { code, stdout: stdout.text(), stderr: stderr.text() };
-}
+const runCli = runPlanCli;
 
 const mandatory = (plan: PlanResult) => plan.violations.filter((v) => v.enforcementLevel === "mandatory");
 const failedExpectations = (plan: PlanResult) => plan.access.filter((a) => !a.pass).map((a) => `${a.id}: ${a.result}`);
