@@ -101,7 +101,9 @@ export function renderMarkdown(plan: PlanResult, graph: AccessGraph = accessGrap
                 "",
                 mdEscape(summaryLine(plan)),
                 "",
-                mdEscape(lockLine(plan)).replace(/\\`/g, "`"),
+                mdEscape(lockLine(plan))
+                    .replace(/\\`/g, "`")
+                    .replace(/^access lock:/, "**Access lock:**"),
             ].join("\n"),
         ),
         changes:

@@ -179,6 +179,25 @@ describe("access lock and the pull-request view", function () {
         });
     });
 
+    describe("the diff", () => {
+        const entry = (principal: string, actions: string[], conditions: string[] = []) => ({ principal, target: IMAGES, actions, conditions });
+
+        it("lists actions gained and lost per principal, target and conditions", () => {
+            const before = [entry("a", ["s3:GetObject", "s3:ListBucket"]), entry("b", ["s3:GetObject"]), entry("c", ["s3:GetObject"], ["x = 1"])];
+            const after = [entry("a", ["s3:GetObject", "s3:PutObject"]), entry("c", ["s3:GetObject"], ["x = 2"])];
+            assert.deepEqual(diffAccess(before, after), {
+                gained: [entry("a", ["s3:PutObject"]), entry("c", ["s3:GetObject"], ["x = 2"])],
+                lost: [entry("a", ["s3:ListBucket"]), entry("b", ["s3:GetObject"]), entry("c", ["s3:GetObject"], ["x = 1"])],
+            });
+            assert.deepEqual(diffAccess(after, after), { gained: [], lost: [] });
+        });
+
+        it("merges edges of one principal, target and conditions, and redacts secrets", () => {
+            const edges = [entry("a", ["s3:PutObject"], [`sts:ExternalId = ${SECRET}`]), entry("a", ["s3:GetObject", "s3:PutObject"], [`sts:ExternalId = ${SECRET}`])];
+            assert.deepEqual(lockEntries(edges, [SECRET]), [entry("a", ["s3:GetObject", "s3:PutObject"], ["sts:ExternalId = [secret]"])]);
+        });
+    });
+
     describe("bad input", () => {
         it("refuses --update-lock when only some stacks are planned", async () => {
             const result = await runCli(["--stack", "prod", "--update-lock", "--project", lockedCopy()]);
