@@ -59,7 +59,8 @@ export function mermaidAccountGraph(graph: AccessGraph): string {
     const edges = accountEdges(graph);
     const used = new Set(edges.flatMap((e) => [e.from, e.to]));
     const index = new Map(graph.accounts.map((a, i) => [a.id, i]));
-    const lines = ["flowchart LR"];
+    // Top to bottom: a hub and a chain of neighbours stay readable as a column, not a strip.
+    const lines = ["flowchart TB"];
     for (const account of graph.accounts.filter((a) => used.has(a.id))) lines.push(`  a${index.get(account.id)}[${quoted(account.label)}]`);
     for (const e of edges) lines.push(`  a${index.get(e.from)} -->|${quoted(String(e.count))}| a${index.get(e.to)}`);
     return lines.join("\n");

@@ -57,11 +57,19 @@ function details(summary: string, part: Part): Part {
     return { rows: part.rows, render: (k) => `<details><summary>${summary}</summary>\n\n${part.render(k)}\n\n</details>` };
 }
 
+/** One item per rule and message: the same finding on 30 stacks is one line naming the 30 resources. */
 function violationItems(plan: PlanResult, mandatory: boolean): string[] {
     const chosen = plan.violations.filter((v) => isMandatory(v) === mandatory);
-    return violationGroups(chosen).flatMap(([policy, list]) =>
-        list.map((v) => `- **${mdEscape(policy)}** ${code(v.stack)} ${code(urnName(v.urn))}: ${mdEscape(v.message.replace(/\n/g, " "))}`),
-    );
+    return violationGroups(chosen).flatMap(([policy, list]) => {
+        const byMessage = new Map<string, string[]>();
+        for (const v of list) {
+            const message = v.message.replace(/\n/g, " ");
+            byMessage.set(message, [...(byMessage.get(message) ?? []), `${v.stack} ${urnName(v.urn)}`]);
+        }
+        return [...byMessage.entries()].map(
+            ([message, where]) => `- **${mdEscape(policy)}**${where.length > 1 ? ` (${where.length})` : ""}: ${mdEscape(message)} In ${where.map(code).join(", ")}.`,
+        );
+    });
 }
 
 function graphPart(graph: AccessGraph): Part {
@@ -120,7 +128,8 @@ export function renderMarkdown(plan: PlanResult, graph: AccessGraph = accessGrap
                   "failed expectations",
               )
             : fixed(`### Failed expectations\n\nNone: ${held} of ${plan.access.length} hold.`),
-        advisories: advisory.length ? listPart(`### Advisories (${advisory.length})\n`, advisory, "advisories") : fixed("### Advisories\n\nNone."),
+        advisories: advisory.length
+            ? listPart(`### Advisories (${plan.violations.filter((v) => !isMandatory(v)).length})\n`, advisory, "advisories") : fixed("### Advisories\n\nNone."),
         graph: graphPart(graph),
         matrix: details(
             `Cross-account access matrix (${plan.edges.length} edges)`,

@@ -213,6 +213,28 @@ describe("plan reports", function () {
             assert.deepEqual(accountEdges(graph).find((e) => e.from === "100000000001" && e.to === "100000000000"), { from: "100000000001", to: "100000000000", count: 2 });
         });
 
+        it("lists one advisory per rule and message, naming every resource, apart from the mandatory ones", () => {
+            const plan = syntheticPlan(3);
+            const violation = (stack: string, enforcementLevel: "advisory" | "mandatory", message: string) => ({
+                policyName: enforcementLevel === "advisory" ? "cloudtrail-cloudwatch-logs" : "iam-no-resource-star",
+                enforcementLevel,
+                message,
+                stack,
+                urn: `urn:pulumi:${stack}::crossaccount::aws:cloudtrail/trail:Trail::org-audit`,
+            });
+            plan.violations = ["env000", "env001", "env002"].map((s) => violation(s, "advisory", "cloudWatchLogsGroupArn is not set."));
+            plan.violations.push(violation("env001", "mandatory", "Resource * with s3:PutObject."));
+            const markdown = renderMarkdown(plan);
+            assert.ok(
+                markdown.includes(
+                    "### Advisories (3)\n\n- **cloudtrail-cloudwatch-logs** (3): cloudWatchLogsGroupArn is not set. In " +
+                        "`env000 aws:cloudtrail/trail:Trail org-audit`, `env001 aws:cloudtrail/trail:Trail org-audit`, `env002 aws:cloudtrail/trail:Trail org-audit`.\n",
+                ),
+                markdown,
+            );
+            assert.match(markdown, /### Mandatory violations\n\n- \*\*iam-no-resource-star\*\*: Resource \\\* with s3:PutObject\. In `env001 aws:cloudtrail\/trail:Trail org-audit`\.\n/);
+        });
+
         it("keeps the Markdown under the comment limit by shortening the folded details, and says so", () => {
             const plan = syntheticPlan(100, 8);
             const markdown = renderMarkdown(plan);
