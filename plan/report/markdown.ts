@@ -57,18 +57,31 @@ function details(summary: string, part: Part): Part {
     return { rows: part.rows, render: (k) => `<details><summary>${summary}</summary>\n\n${part.render(k)}\n\n</details>` };
 }
 
-/** One item per rule and message: the same finding on 30 stacks is one line naming the 30 resources. */
+/** Stacks listed by name in one item before "and N more". */
+const MAX_LISTED_STACKS = 12;
+
+/**
+ * One item per rule and message: the same finding on 30 stacks is one line naming the resource once
+ * and the stacks it is in.
+ */
 function violationItems(plan: PlanResult, mandatory: boolean): string[] {
     const chosen = plan.violations.filter((v) => isMandatory(v) === mandatory);
     return violationGroups(chosen).flatMap(([policy, list]) => {
-        const byMessage = new Map<string, string[]>();
+        const byMessage = new Map<string, Map<string, string[]>>();
         for (const v of list) {
             const message = v.message.replace(/\n/g, " ");
-            byMessage.set(message, [...(byMessage.get(message) ?? []), `${v.stack} ${urnName(v.urn)}`]);
+            const resources = byMessage.get(message) ?? byMessage.set(message, new Map()).get(message)!;
+            resources.set(urnName(v.urn), [...(resources.get(urnName(v.urn)) ?? []), v.stack]);
         }
-        return [...byMessage.entries()].map(
-            ([message, where]) => `- **${mdEscape(policy)}**${where.length > 1 ? ` (${where.length})` : ""}: ${mdEscape(message)} In ${where.map(code).join(", ")}.`,
-        );
+        return [...byMessage.entries()].map(([message, resources]) => {
+            const count = [...resources.values()].reduce((n, stacks) => n + stacks.length, 0);
+            const where = [...resources.entries()].map(([resource, stacks]) => {
+                const named = stacks.slice(0, MAX_LISTED_STACKS).join(", ");
+                const more = stacks.length > MAX_LISTED_STACKS ? ` and ${stacks.length - MAX_LISTED_STACKS} more` : "";
+                return `${code(resource)} in ${stacks.length > 1 ? `${stacks.length} stacks: ` : ""}${named}${more}`;
+            });
+            return `- **${mdEscape(policy)}**${count > 1 ? ` (${count})` : ""}: ${mdEscape(message)} ${where.join("; ")}.`;
+        });
     });
 }
 

@@ -227,12 +227,12 @@ describe("plan reports", function () {
             const markdown = renderMarkdown(plan);
             assert.ok(
                 markdown.includes(
-                    "### Advisories (3)\n\n- **cloudtrail-cloudwatch-logs** (3): cloudWatchLogsGroupArn is not set. In " +
-                        "`env000 aws:cloudtrail/trail:Trail org-audit`, `env001 aws:cloudtrail/trail:Trail org-audit`, `env002 aws:cloudtrail/trail:Trail org-audit`.\n",
+                    "### Advisories (3)\n\n- **cloudtrail-cloudwatch-logs** (3): cloudWatchLogsGroupArn is not set. " +
+                        "`aws:cloudtrail/trail:Trail org-audit` in 3 stacks: env000, env001, env002.\n",
                 ),
                 markdown,
             );
-            assert.match(markdown, /### Mandatory violations\n\n- \*\*iam-no-resource-star\*\*: Resource \\\* with s3:PutObject\. In `env001 aws:cloudtrail\/trail:Trail org-audit`\.\n/);
+            assert.match(markdown, /### Mandatory violations\n\n- \*\*iam-no-resource-star\*\*: Resource \\\* with s3:PutObject\. `aws:cloudtrail\/trail:Trail org-audit` in env001\.\n/);
         });
 
         it("keeps the Markdown under the comment limit by shortening the folded details, and says so", () => {
