@@ -76,17 +76,28 @@ export function summarizeActions(actions: string[]): string {
 export function accessGraph(plan: Pick<PlanResult, "accounts" | "edges" | "inAccount">): AccessGraph {
     const names = new AccountNames(plan.accounts);
     const nodes = new Map<string, GraphNode>();
-    const roles = new Set([...plan.edges.filter((e) => e.kind === "assume-role").map((e) => e.target), ...plan.inAccount.filter((a) => a.kind === "assume-role").map((a) => a.target)]);
+    const roles = new Set([
+        ...plan.edges.filter((e) => e.kind === "assume-role").map((e) => e.target),
+        ...plan.inAccount.filter((a) => a.kind === "assume-role").map((a) => a.target),
+    ]);
     const node = (ref: string, account: string, kind: NodeKind): string => {
         // A service principal acts for one account: cloudtrail for dev is not cloudtrail for test.
         const key = `${account}\u0000${ref}`;
         if (!nodes.has(key)) nodes.set(key, { id: "", label: names.label(ref, account), ref, account, kind });
         return key;
     };
-    const kindOf = (ref: string, isTarget: boolean): NodeKind => (/:iam::[^:]*:role\//.test(ref) || roles.has(ref) ? "role" : isTarget ? "resource" : "principal");
+    const kindOf = (ref: string, isTarget: boolean): NodeKind =>
+        /:iam::[^:]*:role\//.test(ref) || roles.has(ref) ? "role" : isTarget ? "resource" : "principal";
 
     const drafts = new Map<string, Omit<GraphEdge, "label">>();
-    const addEdge = (from: string, to: string, kind: GraphEdge["kind"], scope: GraphEdge["scope"], actions: string[], conditions: string[]) => {
+    const addEdge = (
+        from: string,
+        to: string,
+        kind: GraphEdge["kind"],
+        scope: GraphEdge["scope"],
+        actions: string[],
+        conditions: string[],
+    ) => {
         const key = `${from}\u0001${to}`;
         const draft = drafts.get(key) ?? drafts.set(key, { from, to, kind, scope, actions: [], conditions: [] }).get(key)!;
         draft.actions = [...new Set([...draft.actions, ...actions])].sort();
@@ -106,7 +117,9 @@ export function accessGraph(plan: Pick<PlanResult, "accounts" | "edges" | "inAcc
     // Stable ids and unique labels: two nodes can only share a label when their references differ
     // in what shortName drops (a role path); those keep the full reference.
     const accountKey = (id: string) => [id === "*" ? "" : names.account(id), id];
-    const sorted = [...nodes.entries()].sort(([, a], [, b]) => compare([...accountKey(a.account), a.label, a.ref], [...accountKey(b.account), b.label, b.ref]));
+    const sorted = [...nodes.entries()].sort(([, a], [, b]) =>
+        compare([...accountKey(a.account), a.label, a.ref], [...accountKey(b.account), b.label, b.ref]),
+    );
     const labelCount = new Map<string, number>();
     sorted.forEach(([, n]) => labelCount.set(n.label, (labelCount.get(n.label) ?? 0) + 1));
     sorted.forEach(([, n], i) => {

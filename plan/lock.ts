@@ -63,7 +63,10 @@ function compareEntries(a: LockEntry, b: LockEntry): number {
 }
 
 /** The lock's form of edges: merged per principal, target and conditions, sorted, secrets redacted. */
-export function lockEntries(edges: Pick<AccessEdge, "principal" | "target" | "actions" | "conditions">[], secrets: Iterable<string> = []): LockEntry[] {
+export function lockEntries(
+    edges: Pick<AccessEdge, "principal" | "target" | "actions" | "conditions">[],
+    secrets: Iterable<string> = [],
+): LockEntry[] {
     const merged = new Map<string, LockEntry>();
     for (const edge of redact(edges, secrets)) {
         const conditions = [...new Set(edge.conditions)].sort();

@@ -127,7 +127,9 @@ async function plan(options: PlanOptions): Promise<PlanResult> {
             // configured values inside it (above) rather than hiding the document.
             result.secrets.forEach((s) => isJsonDocument(s) || secretValues.add(s));
             planned.push(result.stack);
-            progress(`synthesized ${result.stack.name}: ${countsText(countResources(result.stack.resources))} in ${result.stack.seconds.toFixed(2)} s`);
+            progress(
+                `synthesized ${result.stack.name}: ${countsText(countResources(result.stack.resources))} in ${result.stack.seconds.toFixed(2)} s`,
+            );
             options.onStackSynthesized?.(result.stack);
         }
     }

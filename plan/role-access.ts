@@ -36,7 +36,11 @@ const MAX_WILDCARD_TRIES = 64;
  * of its own account, and the assume-role grants into roles that appear in the graph (the roles of
  * `crossAccount`, plus those with in-account access) from identities of the same account.
  */
-export async function inAccountAccess(resources: PlannedResource[], crossAccount: AccessEdge[], now = new Date()): Promise<InAccountAccess[]> {
+export async function inAccountAccess(
+    resources: PlannedResource[],
+    crossAccount: AccessEdge[],
+    now = new Date(),
+): Promise<InAccountAccess[]> {
     const model = new AccessModel(resources);
     const prove = (principal: string, action: string, resource: string) =>
         evaluateExpectation(model, { id: "graph", principal, action, resource, context: SESSION, expect: "allow" }, now).then(
@@ -44,7 +48,8 @@ export async function inAccountAccess(resources: PlannedResource[], crossAccount
         );
     const targets = new Map<string, Target[]>();
     const addTarget = (accountId: string, target: Target) => targets.set(accountId, [...(targets.get(accountId) ?? []), target]);
-    for (const bucket of model.buckets) addTarget(bucket.accountId, { arn: bucket.arn, service: "s3", probes: [bucket.arn, `${bucket.arn}/object`] });
+    for (const bucket of model.buckets)
+        addTarget(bucket.accountId, { arn: bucket.arn, service: "s3", probes: [bucket.arn, `${bucket.arn}/object`] });
     for (const node of model.resources.filter((r) => !r.external)) {
         addTarget(node.accountId, { arn: node.arn, service: node.arn.split(":")[2], probes: [node.arn] });
     }
@@ -58,7 +63,14 @@ export async function inAccountAccess(resources: PlannedResource[], crossAccount
             for (const pattern of writtenActions(statements, target.service)) {
                 if (await provesAny(pattern, target, (action, arn) => prove(role.arn, action, arn))) actions.push(pattern);
             }
-            if (actions.length) out.push({ kind: "resource-access", principal: role.arn, target: target.arn, accountId: role.accountId, actions: actions.sort() });
+            if (actions.length)
+                out.push({
+                    kind: "resource-access",
+                    principal: role.arn,
+                    target: target.arn,
+                    accountId: role.accountId,
+                    actions: actions.sort(),
+                });
         }
     }
 
@@ -70,7 +82,13 @@ export async function inAccountAccess(resources: PlannedResource[], crossAccount
             // Only policies the identity owns: a user's group grant shows once, on the group.
             const named = allowStatements(model, identity, false).some((st) => st.action && coversAction(st, "sts:AssumeRole"));
             if (named && (await prove(identity.arn, "sts:AssumeRole", role.arn))) {
-                out.push({ kind: "assume-role", principal: identity.arn, target: role.arn, accountId: role.accountId, actions: ["sts:AssumeRole"] });
+                out.push({
+                    kind: "assume-role",
+                    principal: identity.arn,
+                    target: role.arn,
+                    accountId: role.accountId,
+                    actions: ["sts:AssumeRole"],
+                });
             }
         }
     }

@@ -44,7 +44,8 @@ export function summaryLine(plan: PlanResult): string {
     const advisory = plan.violations.length - mandatory;
     const held = plan.access.filter((a) => a.pass).length;
     const diff = plan.review?.diff;
-    const changes = diff && diff.against !== "none" ? `, ${diff.gained.length} gained and ${diff.lost.length} lost against the ${diff.against}` : "";
+    const changes =
+        diff && diff.against !== "none" ? `, ${diff.gained.length} gained and ${diff.lost.length} lost against the ${diff.against}` : "";
     return (
         `${plan.ok ? "OK" : "NOT OK"}: ${plan.stacks.length} stack(s), ${mandatory} mandatory and ${advisory} advisory violation(s), ` +
         `${held}/${plan.access.length} access expectation(s) hold, ${plan.edges.length} cross-account edge(s)${changes}`
@@ -58,7 +59,13 @@ export function contextText(context: Record<string, unknown>): string {
 
 /** Expectation rows: result, id, expected, decision, context. */
 export function expectationRows(plan: PlanResult): string[][] {
-    return plan.access.map((a) => [a.pass ? "PASS" : "FAIL", a.id, a.expected, a.result, contextText(a.context as Record<string, unknown>)]);
+    return plan.access.map((a) => [
+        a.pass ? "PASS" : "FAIL",
+        a.id,
+        a.expected,
+        a.result,
+        contextText(a.context as Record<string, unknown>),
+    ]);
 }
 
 /** Matrix rows with names: principal, target, actions, conditions. */
@@ -79,7 +86,13 @@ export function changeRows(plan: PlanResult, names: AccountNames): string[][] {
         const edge = planned.get(changeKey(c));
         const source = edge?.sourceAccountId ?? accountFromArn(c.principal) ?? accountInConditions(c.conditions);
         const target = edge?.targetAccountId ?? accountFromArn(c.target) ?? "";
-        return [sign, names.label(c.principal, source ?? ""), names.label(c.target, target), c.actions.join(", "), c.conditions.join("; ") || "-"];
+        return [
+            sign,
+            names.label(c.principal, source ?? ""),
+            names.label(c.target, target),
+            c.actions.join(", "),
+            c.conditions.join("; ") || "-",
+        ];
     };
     const diff = plan.review?.diff ?? { gained: [], lost: [] };
     return [...diff.gained.map((c) => row("+", c)), ...diff.lost.map((c) => row("-", c))];

@@ -16,7 +16,10 @@ export const MARKDOWN_LIMIT = 60_000;
 
 /** Text outside code: nothing in it is read as emphasis, HTML or code. */
 export function mdEscape(text: string): string {
-    return text.replace(/[\\`*_[\]]/g, "\\$&").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+    return text
+        .replace(/[\\`*_[\]]/g, "\\$&")
+        .replace(/</g, "&lt;")
+        .replace(/>/g, "&gt;");
 }
 
 const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
@@ -40,7 +43,15 @@ function tablePart(before: string, headers: string[], rows: string[][], unit: st
     return {
         rows: rows.length,
         render: (k) =>
-            [before, markdownTable(headers, rows.slice(0, k).map((r) => r.map(mdEscape))), k < rows.length ? `\n${shortenedNote(k, rows.length, unit)}` : "", after]
+            [
+                before,
+                markdownTable(
+                    headers,
+                    rows.slice(0, k).map((r) => r.map(mdEscape)),
+                ),
+                k < rows.length ? `\n${shortenedNote(k, rows.length, unit)}` : "",
+                after,
+            ]
                 .filter((s) => s !== "")
                 .join("\n"),
     };
@@ -132,8 +143,15 @@ export function renderMarkdown(plan: PlanResult, graph: AccessGraph = accessGrap
                 ? fixed("### Access gained and lost\n\nNothing to compare with (no access lock, no baseline).")
                 : changes.length === 0
                   ? fixed(`### Access gained and lost\n\nNo change against ${against}.`)
-                  : tablePart(`### Access gained and lost\n\nAgainst ${against} (+ gained, - lost):\n`, ["", "principal", "target", "actions", "conditions"], changes, "changes"),
-        mandatory: mandatory.length ? listPart("### Mandatory violations\n", mandatory, "violations") : fixed("### Mandatory violations\n\nNone."),
+                  : tablePart(
+                        `### Access gained and lost\n\nAgainst ${against} (+ gained, - lost):\n`,
+                        ["", "principal", "target", "actions", "conditions"],
+                        changes,
+                        "changes",
+                    ),
+        mandatory: mandatory.length
+            ? listPart("### Mandatory violations\n", mandatory, "violations")
+            : fixed("### Mandatory violations\n\nNone."),
         failed: failed.length
             ? listPart(
                   "### Failed expectations\n",
@@ -142,7 +160,8 @@ export function renderMarkdown(plan: PlanResult, graph: AccessGraph = accessGrap
               )
             : fixed(`### Failed expectations\n\nNone: ${held} of ${plan.access.length} hold.`),
         advisories: advisory.length
-            ? listPart(`### Advisories (${plan.violations.filter((v) => !isMandatory(v)).length})\n`, advisory, "advisories") : fixed("### Advisories\n\nNone."),
+            ? listPart(`### Advisories (${plan.violations.filter((v) => !isMandatory(v)).length})\n`, advisory, "advisories")
+            : fixed("### Advisories\n\nNone."),
         graph: graphPart(graph),
         matrix: details(
             `Cross-account access matrix (${plan.edges.length} edges)`,

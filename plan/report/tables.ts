@@ -92,7 +92,9 @@ export function wrapIndented(text: string, indent: string, maxWidth = TEXT_WIDTH
 
 export function markdownTable(headers: string[], rows: string[][]): string {
     const escape = (cell: string) => cell.replace(/\|/g, "\\|").replace(/\n/g, "<br>");
-    return [`| ${headers.join(" | ")} |`, `| ${headers.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${r.map(escape).join(" | ")} |`)].join(
-        "\n",
-    );
+    return [
+        `| ${headers.join(" | ")} |`,
+        `| ${headers.map(() => "---").join(" | ")} |`,
+        ...rows.map((r) => `| ${r.map(escape).join(" | ")} |`),
+    ].join("\n");
 }

@@ -13,7 +13,15 @@ export const COUNTS_DEFINITION =
 export function stackRows(plan: PlanResult, names: AccountNames): string[][] {
     return plan.stacks.map((s) => {
         const c = countResources(s.resources);
-        return [s.name, names.account(s.accountId), s.region, String(c.resources), String(c.providers), String(c.components), String(c.stackReferences)];
+        return [
+            s.name,
+            names.account(s.accountId),
+            s.region,
+            String(c.resources),
+            String(c.providers),
+            String(c.components),
+            String(c.stackReferences),
+        ];
     });
 }
 
@@ -27,8 +35,17 @@ export const STACK_HEADERS = ["stack", "account", "region", "resources", "provid
 export function renderText(plan: PlanResult): string {
     const names = new AccountNames(plan.accounts);
     const out: string[] = [];
-    out.push(...wrapIndented(`Offline plan (nothing is deployed): stacks in order ${plan.order.map((w) => w.join(" + ")).join(" -> ")}`, ""));
-    out.push(...wrapIndented(`Accounts: ${Object.entries(plan.accounts).map(([name, id]) => `${name} ${id}`).join(", ")}`, ""));
+    out.push(
+        ...wrapIndented(`Offline plan (nothing is deployed): stacks in order ${plan.order.map((w) => w.join(" + ")).join(" -> ")}`, ""),
+    );
+    out.push(
+        ...wrapIndented(
+            `Accounts: ${Object.entries(plan.accounts)
+                .map(([name, id]) => `${name} ${id}`)
+                .join(", ")}`,
+            "",
+        ),
+    );
     out.push("", "== Stacks", ...wrapIndented(COUNTS_DEFINITION, ""), textTable(STACK_HEADERS, stackRows(plan, names)));
 
     out.push("", "== Policy violations");
@@ -46,14 +63,27 @@ export function renderText(plan: PlanResult): string {
     }
 
     out.push("", `== Cross-account access matrix (${plan.edges.length} edge(s))`);
-    out.push(plan.edges.length === 0 ? "none" : textTable(["principal -> target", "actions (if conditions)"], edgeRows(plan, names).map(stacked)));
+    out.push(
+        plan.edges.length === 0
+            ? "none"
+            : textTable(["principal -> target", "actions (if conditions)"], edgeRows(plan, names).map(stacked)),
+    );
 
     const diff = plan.review?.diff;
-    const against = diff?.against === "baseline" ? ` against the baseline ${diff.file}` : diff?.against === "lock" ? " against access.lock.json" : "";
+    const against =
+        diff?.against === "baseline" ? ` against the baseline ${diff.file}` : diff?.against === "lock" ? " against access.lock.json" : "";
     out.push("", `== Access gained (+) and lost (-)${against}`);
     out.push(...wrapIndented(lockLine(plan), ""));
     const changes = changeRows(plan, names);
-    if (diff && diff.against !== "none") out.push(changes.length === 0 ? "no change" : textTable(["+/-", "principal -> target", "actions (if conditions)"], changes.map(([sign, ...row]) => [sign, ...stacked(row)])));
+    if (diff && diff.against !== "none")
+        out.push(
+            changes.length === 0
+                ? "no change"
+                : textTable(
+                      ["+/-", "principal -> target", "actions (if conditions)"],
+                      changes.map(([sign, ...row]) => [sign, ...stacked(row)]),
+                  ),
+        );
 
     out.push("", ...wrapIndented(summaryLine(plan), ""));
     return redact(out.join("\n"), plan.secretValues);

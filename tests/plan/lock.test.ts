@@ -26,9 +26,18 @@ function lockedCopy(edits: Partial<Record<string, ConfigEdit | null>> = {}): str
 interface PlanJson {
     ok: boolean;
     errors?: string[];
-    accessDiff: { against: string; file: string | null; gained: { principal: string; target: string; actions: string[] }[]; lost: unknown[] };
+    accessDiff: {
+        against: string;
+        file: string | null;
+        gained: { principal: string; target: string; actions: string[] }[];
+        lost: unknown[];
+    };
     lock: { status: string; gained: unknown[]; lost: unknown[] };
-    graph: { nodes: { id: string; label: string }[]; edges: { from: string; to: string; scope: string; actions: string[]; label: string }[]; mermaid: string };
+    graph: {
+        nodes: { id: string; label: string }[];
+        edges: { from: string; to: string; scope: string; actions: string[]; label: string }[];
+        mermaid: string;
+    };
 }
 
 /** Runs the command with --json into a temporary file and returns the exit code, the output and the JSON. */
@@ -68,7 +77,8 @@ describe("access lock and the pull-request view", function () {
             assert.deepEqual(readEdges(path.join(REPO_DIR, LOCK_FILE), "lock"), lockEntries(plan.edges));
             assert.deepEqual(JSON.parse(committed).edges, lockEntries(plan.edges));
             assert.match(committed, /\n {8}"s3:GetObjectVersion",\n/);
-            for (const entry of JSON.parse(committed).edges) assert.deepEqual(Object.keys(entry), ["principal", "target", "actions", "conditions"]);
+            for (const entry of JSON.parse(committed).edges)
+                assert.deepEqual(Object.keys(entry), ["principal", "target", "actions", "conditions"]);
         });
 
         it("redacts external IDs in the lock it writes", async () => {
@@ -84,7 +94,10 @@ describe("access lock and the pull-request view", function () {
             const result = await planJson(["--project", referenceProject()]);
             assert.equal(result.code, 0);
             assert.equal(result.json.lock.status, "missing");
-            assert.match(result.stdout, /access lock: no access\.lock\.json, nothing compared \(create it with `npm run plan -- --update-lock`\)/);
+            assert.match(
+                result.stdout,
+                /access lock: no access\.lock\.json, nothing compared \(create it with `npm run plan -- --update-lock`\)/,
+            );
         });
     });
 
@@ -93,7 +106,8 @@ describe("access lock and the pull-request view", function () {
             prod: (c) => {
                 c["crossaccount:buckets"][0].grants[0].access = "read-write";
                 // The pull request states its intent too, or the expectation would fail the plan anyway.
-                c["crossaccount:accessExpectations"].find((e: { id: string }) => e.id === "dev-imagesharing-write-product-images").expect = "allow";
+                c["crossaccount:accessExpectations"].find((e: { id: string }) => e.id === "dev-imagesharing-write-product-images").expect =
+                    "allow";
             },
             dev: (c) => roleOf(c, "ImageSharingRole").permissions[1].actions.push("s3:PutObject"),
         };
@@ -126,9 +140,15 @@ describe("access lock and the pull-request view", function () {
         it("passes once the lock is updated, and the lock's diff is the change", async () => {
             const update = await runCli(["--project", dir, "--update-lock"]);
             assert.equal(update.code, 0, update.stdout);
-            assert.match(update.stdout, /access lock: access\.lock\.json rewritten from the plan \(1 gained, 0 lost against the previous lock\)/);
+            assert.match(
+                update.stdout,
+                /access lock: access\.lock\.json rewritten from the plan \(1 gained, 0 lost against the previous lock\)/,
+            );
             const diff = diffAccess(readEdges(path.join(REPO_DIR, LOCK_FILE), "lock"), readEdges(path.join(dir, LOCK_FILE), "lock"));
-            assert.deepEqual(diff.gained.map((c) => [c.principal, c.actions]), [[DEV_IMAGE_ROLE, ["s3:PutObject"]]]);
+            assert.deepEqual(
+                diff.gained.map((c) => [c.principal, c.actions]),
+                [[DEV_IMAGE_ROLE, ["s3:PutObject"]]],
+            );
             assert.equal((await runCli(["--project", dir])).code, 0);
         });
 
@@ -136,7 +156,10 @@ describe("access lock and the pull-request view", function () {
             const result = await planJson(["--project", dir, "--baseline", reference.file]);
             assert.equal(result.json.accessDiff.against, "baseline");
             assert.equal(result.json.accessDiff.file, reference.file);
-            assert.deepEqual(result.json.accessDiff.gained.map((c) => c.actions), [["s3:PutObject"]]);
+            assert.deepEqual(
+                result.json.accessDiff.gained.map((c) => c.actions),
+                [["s3:PutObject"]],
+            );
             assert.match(result.stdout, /== Access gained \(\+\) and lost \(-\) against the baseline /);
         });
     });
@@ -144,7 +167,10 @@ describe("access lock and the pull-request view", function () {
     describe("a copy that adds one cross-account edge (Developers may assume AppReadOnly)", () => {
         let run: Awaited<ReturnType<typeof planJson>>;
         before(async () => {
-            run = await planJson(["--project", lockedCopy({ dev: (c) => c["crossaccount:assumeRoleGrants"][0].roles.push("prod/role/AppReadOnly") })]);
+            run = await planJson([
+                "--project",
+                lockedCopy({ dev: (c) => c["crossaccount:assumeRoleGrants"][0].roles.push("prod/role/AppReadOnly") }),
+            ]);
         });
 
         it("fails the lock check with the new edge as gained", () => {
@@ -165,7 +191,10 @@ describe("access lock and the pull-request view", function () {
     describe("a copy that widens a role inside its own account (UpdateApp may delete object versions)", () => {
         let run: Awaited<ReturnType<typeof planJson>>;
         before(async () => {
-            run = await planJson(["--project", lockedCopy({ prod: (c) => roleOf(c, "UpdateApp").permissions[2].actions.push("s3:DeleteObjectVersion") })]);
+            run = await planJson([
+                "--project",
+                lockedCopy({ prod: (c) => roleOf(c, "UpdateApp").permissions[2].actions.push("s3:DeleteObjectVersion") }),
+            ]);
         });
 
         it("changes the graph, and neither the cross-account diff nor the lock", () => {
@@ -180,10 +209,19 @@ describe("access lock and the pull-request view", function () {
     });
 
     describe("the diff", () => {
-        const entry = (principal: string, actions: string[], conditions: string[] = []) => ({ principal, target: IMAGES, actions, conditions });
+        const entry = (principal: string, actions: string[], conditions: string[] = []) => ({
+            principal,
+            target: IMAGES,
+            actions,
+            conditions,
+        });
 
         it("lists actions gained and lost per principal, target and conditions", () => {
-            const before = [entry("a", ["s3:GetObject", "s3:ListBucket"]), entry("b", ["s3:GetObject"]), entry("c", ["s3:GetObject"], ["x = 1"])];
+            const before = [
+                entry("a", ["s3:GetObject", "s3:ListBucket"]),
+                entry("b", ["s3:GetObject"]),
+                entry("c", ["s3:GetObject"], ["x = 1"]),
+            ];
             const after = [entry("a", ["s3:GetObject", "s3:PutObject"]), entry("c", ["s3:GetObject"], ["x = 2"])];
             assert.deepEqual(diffAccess(before, after), {
                 gained: [entry("a", ["s3:PutObject"]), entry("c", ["s3:GetObject"], ["x = 2"])],
@@ -193,7 +231,10 @@ describe("access lock and the pull-request view", function () {
         });
 
         it("merges edges of one principal, target and conditions, and redacts secrets", () => {
-            const edges = [entry("a", ["s3:PutObject"], [`sts:ExternalId = ${SECRET}`]), entry("a", ["s3:GetObject", "s3:PutObject"], [`sts:ExternalId = ${SECRET}`])];
+            const edges = [
+                entry("a", ["s3:PutObject"], [`sts:ExternalId = ${SECRET}`]),
+                entry("a", ["s3:GetObject", "s3:PutObject"], [`sts:ExternalId = ${SECRET}`]),
+            ];
             assert.deepEqual(lockEntries(edges, [SECRET]), [entry("a", ["s3:GetObject", "s3:PutObject"], ["sts:ExternalId = [secret]"])]);
         });
     });
@@ -222,7 +263,8 @@ describe("access lock and the pull-request view", function () {
 
     describe("failure writes failure", () => {
         const broken = () => referenceProject({ prod: (c) => (roleOf(c, "UpdateApp").maxSessionDurationSeconds = 100) });
-        const problem = "Pulumi.prod.yaml: crossaccount:roles[1].maxSessionDurationSeconds: must be between 3600 and 43200 seconds (got 100)";
+        const problem =
+            "Pulumi.prod.yaml: crossaccount:roles[1].maxSessionDurationSeconds: must be between 3600 and 43200 seconds (got 100)";
 
         it("replaces an earlier green --json and --markdown with a failure", async () => {
             const out = fs.mkdtempSync(path.join(os.tmpdir(), "plan-fail-"));
@@ -249,7 +291,11 @@ describe("access lock and the pull-request view", function () {
             fs.copyFileSync(reference.file, json);
             const result = await runCli(["--json", json, "--no-such-option"]);
             assert.equal(result.code, 2);
-            assert.deepEqual(JSON.parse(fs.readFileSync(json, "utf8")), { schemaVersion: 1, ok: false, errors: ["unknown option '--no-such-option'"] });
+            assert.deepEqual(JSON.parse(fs.readFileSync(json, "utf8")), {
+                schemaVersion: 1,
+                ok: false,
+                errors: ["unknown option '--no-such-option'"],
+            });
         });
     });
 });

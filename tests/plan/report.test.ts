@@ -50,7 +50,15 @@ function syntheticPlan(n: number, edgesPerAccount = 1): PlanResult {
         ok: true,
         accounts,
         order: [Object.keys(accounts)],
-        stacks: Object.entries(accounts).map(([name, accountId]) => ({ name, environment: name, accountId, region: "us-east-1", resources: [], outputs: {}, seconds: 0 })),
+        stacks: Object.entries(accounts).map(([name, accountId]) => ({
+            name,
+            environment: name,
+            accountId,
+            region: "us-east-1",
+            resources: [],
+            outputs: {},
+            seconds: 0,
+        })),
         violations: [],
         access: [],
         skippedExpectations: [],
@@ -66,7 +74,8 @@ const nodeOf = (graph: AccessGraph, label: string) => {
     assert.ok(node, `no node ${label} in ${graph.nodes.map((n) => n.label).join(", ")}`);
     return node;
 };
-const edgeBetween = (graph: AccessGraph, from: string, to: string) => graph.edges.find((e) => e.from === nodeOf(graph, from).id && e.to === nodeOf(graph, to).id);
+const edgeBetween = (graph: AccessGraph, from: string, to: string) =>
+    graph.edges.find((e) => e.from === nodeOf(graph, from).id && e.to === nodeOf(graph, to).id);
 
 describe("plan reports", function () {
     this.timeout(60000);
@@ -84,7 +93,10 @@ describe("plan reports", function () {
             assert.equal(bucket.account, PROD);
             assert.equal(bucket.kind, "resource");
             assert.equal(nodeOf(graph, "prod bucket product-images-999999999999").account, PROD);
-            assert.deepEqual(graph.accounts.map((a) => a.label), ["dev (111111111111)", "prod (999999999999)", "test (222222222222)"]);
+            assert.deepEqual(
+                graph.accounts.map((a) => a.label),
+                ["dev (111111111111)", "prod (999999999999)", "test (222222222222)"],
+            );
             assert.ok(!graph.accounts.some((a) => /any/.test(a.label)));
         });
 
@@ -95,10 +107,16 @@ describe("plan reports", function () {
                 "in-account",
                 ["s3:DeleteObject", "s3:GetBucketLocation", "s3:GetObject", "s3:ListBucket", "s3:PutObject"],
             ]);
-            assert.deepEqual(edgeBetween(graph, "prod role AppReadOnly", "prod bucket productionapp-999999999999")?.actions, ["s3:GetObject", "s3:ListBucket"]);
+            assert.deepEqual(edgeBetween(graph, "prod role AppReadOnly", "prod bucket productionapp-999999999999")?.actions, [
+                "s3:GetObject",
+                "s3:ListBucket",
+            ]);
             // Developers reach prod's images through dev's own ImageSharingRole.
             assert.equal(edgeBetween(graph, "dev group Developers", "dev role ImageSharingRole")?.scope, "in-account");
-            assert.equal(edgeBetween(graph, "dev role ImageSharingRole", "prod bucket product-images-999999999999")?.scope, "cross-account");
+            assert.equal(
+                edgeBetween(graph, "dev role ImageSharingRole", "prod bucket product-images-999999999999")?.scope,
+                "cross-account",
+            );
         });
 
         it("gives every node a unique label naming its account", () => {
@@ -113,7 +131,10 @@ describe("plan reports", function () {
             assert.equal(new Set(pairs).size, pairs.length);
             const trail = edgeBetween(graph, "dev cloudtrail.amazonaws.com", "prod bucket audit-logs-999999999999")!;
             assert.deepEqual(trail.actions, ["s3:GetBucketAcl", "s3:PutObject"]);
-            assert.equal(edgeBetween(graph, "dev role ImageSharingRole", "prod bucket product-images-999999999999")?.label, "s3:Get*, ListBucket (3)");
+            assert.equal(
+                edgeBetween(graph, "dev role ImageSharingRole", "prod bucket product-images-999999999999")?.label,
+                "s3:Get*, ListBucket (3)",
+            );
         });
 
         it("writes Mermaid that mermaid's parser accepts, with quoted labels and account boxes", async () => {
@@ -138,10 +159,16 @@ describe("plan reports", function () {
             const managed = prod.resources.filter((r) => r.custom && r.type.startsWith("aws:")).length;
             assert.equal(counts.resources, managed);
             assert.equal(counts.resources + counts.providers + counts.components + counts.stackReferences + 1, prod.resources.length);
-            assert.match(renderText(plan), new RegExp(`^prod +prod +us-east-1 +${counts.resources} +${counts.providers} +${counts.components} +0$`, "m"));
+            assert.match(
+                renderText(plan),
+                new RegExp(`^prod +prod +us-east-1 +${counts.resources} +${counts.providers} +${counts.components} +0$`, "m"),
+            );
             const json = planToJson(plan);
             assert.deepEqual(json.stacks.find((s) => s.name === "prod")!.counts, counts);
-            assert.equal(json.summary.resources, plan.stacks.reduce((n, s) => n + countResources(s.resources).resources, 0));
+            assert.equal(
+                json.summary.resources,
+                plan.stacks.reduce((n, s) => n + countResources(s.resources).resources, 0),
+            );
         });
 
         it("orders the Markdown for review: verdict, changes, violations, failures, advisories, graph, then folded details", () => {
@@ -163,7 +190,10 @@ describe("plan reports", function () {
 
     describe("building blocks", () => {
         it("summarizes actions by service and verb, counting them when shortened", () => {
-            assert.equal(summarizeActions(["s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket", "s3:ListBucketVersions"]), "s3:Get*, List* (4)");
+            assert.equal(
+                summarizeActions(["s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket", "s3:ListBucketVersions"]),
+                "s3:Get*, List* (4)",
+            );
             assert.equal(summarizeActions(["sts:AssumeRole"]), "sts:AssumeRole");
             assert.equal(summarizeActions(["s3:GetObject", "kms:Decrypt"]), "s3:GetObject; kms:Decrypt");
             assert.equal(summarizeActions(["s3:*"]), "s3:*");
@@ -181,7 +211,10 @@ describe("plan reports", function () {
         it("wraps table cells so that no line passes the width", () => {
             const rows = [["arn:aws:cloudtrail:us-east-1:111111111111:trail/crossaccount-audit-with-a-long-name", "x ".repeat(80)]];
             const table = textTable(["a", "b"], rows, 60);
-            assert.ok(table.split("\n").every((l) => l.length <= 60), table);
+            assert.ok(
+                table.split("\n").every((l) => l.length <= 60),
+                table,
+            );
             assert.deepEqual(wrapText("aws:MultiFactorAuthAge < 3600; aws:MultiFactorAuthPresent = true", 40), [
                 "aws:MultiFactorAuthAge < 3600;",
                 "aws:MultiFactorAuthPresent = true",
@@ -210,7 +243,10 @@ describe("plan reports", function () {
             assert.equal(json.graph.edges.length, 60);
             await parseMermaid(mermaidAccountGraph(graph));
             await parseMermaid(json.graph.mermaid);
-            assert.deepEqual(accountEdges(graph).find((e) => e.from === "100000000001" && e.to === "100000000000"), { from: "100000000001", to: "100000000000", count: 2 });
+            assert.deepEqual(
+                accountEdges(graph).find((e) => e.from === "100000000001" && e.to === "100000000000"),
+                { from: "100000000001", to: "100000000000", count: 2 },
+            );
         });
 
         it("lists one advisory per rule and message, naming every resource, apart from the mandatory ones", () => {
@@ -232,14 +268,20 @@ describe("plan reports", function () {
                 ),
                 markdown,
             );
-            assert.match(markdown, /### Mandatory violations\n\n- \*\*iam-no-resource-star\*\*: Resource \\\* with s3:PutObject\. `aws:cloudtrail\/trail:Trail org-audit` in env001\.\n/);
+            assert.match(
+                markdown,
+                /### Mandatory violations\n\n- \*\*iam-no-resource-star\*\*: Resource \\\* with s3:PutObject\. `aws:cloudtrail\/trail:Trail org-audit` in env001\.\n/,
+            );
         });
 
         it("keeps the Markdown under the comment limit by shortening the folded details, and says so", () => {
             const plan = syntheticPlan(100, 8);
             const markdown = renderMarkdown(plan);
             assert.ok(markdown.length <= MARKDOWN_LIMIT, `${markdown.length} characters`);
-            assert.match(markdown, /_Shortened to fit a pull-request comment \(60,000 characters\): \d+ of 1600 edges shown; the JSON \(`--json`\) has them all._/);
+            assert.match(
+                markdown,
+                /_Shortened to fit a pull-request comment \(60,000 characters\): \d+ of 1600 edges shown; the JSON \(`--json`\) has them all._/,
+            );
             // What a reviewer must see is still there, unshortened.
             assert.match(markdown, /### Access graph/);
             assert.ok(renderMarkdown(syntheticPlan(3)).length < MARKDOWN_LIMIT);
