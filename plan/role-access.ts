@@ -60,8 +60,8 @@ export async function inAccountAccess(
         const statements = allowStatements(model, role, true);
         for (const target of targets.get(role.accountId) ?? []) {
             const actions: string[] = [];
-            for (const pattern of writtenActions(statements, target.service)) {
-                if (await provesAny(pattern, target, (action, arn) => prove(role.arn, action, arn))) actions.push(pattern);
+            for (const [pattern, probes] of writtenActions(statements, target)) {
+                if (await provesAny(pattern, target.service, probes, (action, arn) => prove(role.arn, action, arn))) actions.push(pattern);
             }
             if (actions.length)
                 out.push({
@@ -106,18 +106,47 @@ function allowStatements(model: AccessModel, identity: Identity, withGroups: boo
     return policies.flatMap((p) => p.statements).filter(isAllow);
 }
 
-/** The actions the statements write for a service ("*" and "s3:Get*" included), in order, once each. */
-function writtenActions(statements: Statement[], service: string): string[] {
-    const all = statements.flatMap((st) => st.action?.values ?? []);
-    return [...new Set(all.filter((a) => a === "*" || wildcardMatch(a.split(":")[0], service)))];
+/**
+ * The actions the statements write for the target's service ("*" and "s3:Get*" included), each with the
+ * ARNs to ask about: what the statements' Resource patterns name of the target (a prefix of its
+ * objects), so statements about other resources cost no simulation.
+ */
+function writtenActions(statements: Statement[], target: Target): Map<string, Set<string>> {
+    const out = new Map<string, Set<string>>();
+    for (const st of statements) {
+        const actions = (st.action?.values ?? []).filter((a) => a === "*" || wildcardMatch(a.split(":")[0], target.service));
+        const probes = actions.length ? probesOf(st, target) : [];
+        if (!probes.length) continue;
+        for (const action of actions) {
+            const set = out.get(action) ?? out.set(action, new Set()).get(action)!;
+            probes.forEach((p) => set.add(p));
+        }
+    }
+    return out;
 }
 
-async function provesAny(pattern: string, target: Target, prove: (action: string, arn: string) => Promise<boolean>): Promise<boolean> {
+function probesOf(st: Statement, target: Target): string[] {
+    if (!st.resource) return target.probes; // NotResource: the simulator decides
+    const out = new Set<string>();
+    for (const pattern of st.resource.values) {
+        const concrete = pattern.replace(/[*?]/g, "x");
+        if (concrete === target.arn || concrete.startsWith(`${target.arn}/`) || concrete.startsWith(`${target.arn}:`)) out.add(concrete);
+        else target.probes.filter((probe) => wildcardMatch(pattern, probe)).forEach((probe) => out.add(probe));
+    }
+    return [...out];
+}
+
+async function provesAny(
+    pattern: string,
+    service: string,
+    probes: Set<string>,
+    prove: (action: string, arn: string) => Promise<boolean>,
+): Promise<boolean> {
     const wildcard = hasWildcard(pattern);
-    const concrete = wildcard ? (await serviceActions(target.service)).filter((a) => wildcardMatch(pattern, a)) : [pattern];
+    const concrete = wildcard ? (await serviceActions(service)).filter((a) => wildcardMatch(pattern, a)) : [pattern];
     let tries = 0;
     for (const action of concrete) {
-        for (const arn of target.probes) {
+        for (const arn of probes) {
             if (await prove(action, arn)) return true;
             if (wildcard && ++tries >= MAX_WILDCARD_TRIES) return false;
         }
