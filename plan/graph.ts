@@ -31,6 +31,8 @@ export interface GraphEdge {
     conditions: string[];
     /** The summarized actions, e.g. "s3:Get*, ListBucket (3)". */
     label: string;
+    /** Actions this pair gained against the lock or baseline (cross-account edges only). */
+    gained: string[];
 }
 
 export interface AccessGraph {
@@ -73,7 +75,7 @@ export function summarizeActions(actions: string[]): string {
     return `${parts.join("; ")}${shortened ? ` (${unique.length})` : ""}`;
 }
 
-export function accessGraph(plan: Pick<PlanResult, "accounts" | "edges" | "inAccount">): AccessGraph {
+export function accessGraph(plan: Pick<PlanResult, "accounts" | "edges" | "inAccount" | "review">): AccessGraph {
     const names = new AccountNames(plan.accounts);
     const nodes = new Map<string, GraphNode>();
     const roles = new Set([
@@ -89,7 +91,7 @@ export function accessGraph(plan: Pick<PlanResult, "accounts" | "edges" | "inAcc
     const kindOf = (ref: string, isTarget: boolean): NodeKind =>
         /:iam::[^:]*:role\//.test(ref) || roles.has(ref) ? "role" : isTarget ? "resource" : "principal";
 
-    const drafts = new Map<string, Omit<GraphEdge, "label">>();
+    const drafts = new Map<string, Omit<GraphEdge, "label" | "gained">>();
     const addEdge = (
         from: string,
         to: string,
@@ -126,8 +128,19 @@ export function accessGraph(plan: Pick<PlanResult, "accounts" | "edges" | "inAcc
         n.id = `n${i}`;
         if (labelCount.get(n.label)! > 1) n.label = `${names.account(n.account)} ${n.ref}`;
     });
+    const gained = new Map<string, string[]>();
+    for (const c of plan.review?.diff.gained ?? []) {
+        const key = `${c.principal}\u0001${c.target}`;
+        gained.set(key, [...new Set([...(gained.get(key) ?? []), ...c.actions])].sort());
+    }
     const edges = [...drafts.values()]
-        .map((d) => ({ ...d, from: nodes.get(d.from)!.id, to: nodes.get(d.to)!.id, label: summarizeActions(d.actions) }))
+        .map((d) => ({
+            ...d,
+            from: nodes.get(d.from)!.id,
+            to: nodes.get(d.to)!.id,
+            label: summarizeActions(d.actions),
+            gained: d.scope === "cross-account" ? (gained.get(`${nodes.get(d.from)!.ref}\u0001${nodes.get(d.to)!.ref}`) ?? []) : [],
+        }))
         .sort((a, b) => Number(a.from.slice(1)) - Number(b.from.slice(1)) || Number(a.to.slice(1)) - Number(b.to.slice(1)));
     const accountIds = [...new Set(sorted.map(([, n]) => n.account))];
     return {

@@ -1,7 +1,7 @@
 // Mermaid source of the access graph, resource-level (one box per account) or account-level.
 // Labels are quoted and stripped of what Mermaid would read as syntax; a test parses the output with
 // mermaid's own parser.
-import { AccessGraph, GraphEdge, accountEdges } from "../graph";
+import { AccessGraph, GraphEdge, accountEdges, summarizeActions } from "../graph";
 
 /** Mermaid text in a quoted label: quotes become entities, nothing else of the label is syntax. */
 function quoted(text: string): string {
@@ -37,7 +37,8 @@ function arrow(edge: GraphEdge): string {
 
 export const GRAPH_LEGEND =
     "`==>` may assume a role in another account, `-->` may use a resource of another account, " +
-    "`-.->` inside one account (what a role may do once assumed, who may assume it). Boxes are accounts.";
+    "`-.->` inside one account (what a role may do once assumed, who may assume it). Boxes are accounts; " +
+    "thick red arrows carry access gained against the lock or baseline.";
 
 export function mermaidResourceGraph(graph: AccessGraph): string {
     const lines = ["flowchart LR"];
@@ -48,10 +49,15 @@ export function mermaidResourceGraph(graph: AccessGraph): string {
         }
         lines.push("  end");
     });
-    for (const e of graph.edges) {
-        const label = [e.label, conditionKeys(e.conditions)].filter(Boolean).join("<br>");
+    const gained: number[] = [];
+    graph.edges.forEach((e, i) => {
+        const added = e.gained.length ? `gained ${summarizeActions(e.gained)}` : "";
+        const label = [e.label, conditionKeys(e.conditions), added].filter(Boolean).join("<br>");
         lines.push(`  ${e.from} ${arrow(e)}|${quoted(label)}| ${e.to}`);
-    }
+        if (e.gained.length) gained.push(i);
+    });
+    // What the change adds stands out: links are numbered in the order they are declared.
+    if (gained.length) lines.push(`  linkStyle ${gained.join(",")} stroke:#cf222e,stroke-width:4px`);
     return lines.join("\n");
 }
 

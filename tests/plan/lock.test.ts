@@ -9,6 +9,7 @@ import * as path from "path";
 import { runPlanCli } from "../support/plan-cli";
 import { diffAccess, lockEntries, LOCK_FILE, readEdges } from "../../plan/lock";
 import { planOrganization, readPolicyConfig } from "../../plan/plan";
+import { parseMermaid } from "../support/mermaid";
 import { ConfigEdit, REPO_DIR, referenceProject, roleOf } from "../support/project";
 
 const policyConfig = readPolicyConfig(path.join(REPO_DIR, "policy-pack", "config.json"));
@@ -35,7 +36,7 @@ interface PlanJson {
     lock: { status: string; gained: unknown[]; lost: unknown[] };
     graph: {
         nodes: { id: string; label: string }[];
-        edges: { from: string; to: string; scope: string; actions: string[]; label: string }[];
+        edges: { from: string; to: string; scope: string; actions: string[]; label: string; gained: string[] }[];
         mermaid: string;
     };
 }
@@ -135,6 +136,17 @@ describe("access lock and the pull-request view", function () {
             const after = graphEdge(run.json, "dev role ImageSharingRole", "prod bucket product-images-999999999999")!;
             assert.deepEqual([before.label, after.label], ["s3:Get*, ListBucket (3)", "s3:Get*, ListBucket, PutObject (4)"]);
             assert.notEqual(run.json.graph.mermaid, reference.json.graph.mermaid);
+        });
+
+        it("marks the access gained in the graph, in Mermaid that mermaid accepts", async () => {
+            const edge = graphEdge(run.json, "dev role ImageSharingRole", "prod bucket product-images-999999999999")!;
+            assert.deepEqual(edge.gained, ["s3:PutObject"]);
+            const declared = run.json.graph.mermaid.split("\n").filter((l) => /^ {2}n\d+ /.test(l));
+            const index = declared.findIndex((l) => l.startsWith(`  ${edge.from} -->`) && l.endsWith(` ${edge.to}`));
+            assert.match(declared[index], /<br>gained s3:PutObject"\|/);
+            assert.match(run.json.graph.mermaid, new RegExp(`\n {2}linkStyle ${index} stroke:#cf222e,stroke-width:4px$`));
+            assert.ok(!reference.json.graph.mermaid.includes("linkStyle"));
+            await parseMermaid(run.json.graph.mermaid);
         });
 
         it("passes once the lock is updated, and the lock's diff is the change", async () => {
