@@ -51,7 +51,7 @@ export function mermaidResourceGraph(graph: AccessGraph): string {
     });
     const gained: number[] = [];
     graph.edges.forEach((e, i) => {
-        const added = e.gained.length ? `gained ${summarizeActions(e.gained)}` : "";
+        const added = !e.gained.length ? "" : e.gained.length === e.actions.length ? "new" : `gained ${summarizeActions(e.gained)}`;
         const label = [e.label, conditionKeys(e.conditions), added].filter(Boolean).join("<br>");
         lines.push(`  ${e.from} ${arrow(e)}|${quoted(label)}| ${e.to}`);
         if (e.gained.length) gained.push(i);

@@ -196,7 +196,9 @@ describe("access lock and the pull-request view", function () {
 
         it("draws the new edge", () => {
             assert.equal(graphEdge(reference.json, "dev group Developers", "prod role AppReadOnly"), undefined);
-            assert.equal(graphEdge(run.json, "dev group Developers", "prod role AppReadOnly")?.scope, "cross-account");
+            const edge = graphEdge(run.json, "dev group Developers", "prod role AppReadOnly")!;
+            assert.equal(edge.scope, "cross-account");
+            assert.ok(run.json.graph.mermaid.includes(`  ${edge.from} ==>|"sts:AssumeRole<br>if MFA<br>new"| ${edge.to}\n`));
         });
     });
 
