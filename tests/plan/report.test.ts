@@ -10,7 +10,7 @@ import { AccountNames, shortName } from "../../plan/names";
 import { PlanResult, planOrganization, readPolicyConfig } from "../../plan/plan";
 import { MARKDOWN_LIMIT, mermaidAccountGraph, mermaidResourceGraph, planToJson, renderMarkdown, renderText } from "../../plan/report";
 import { textTable, wrapText } from "../../plan/report/tables";
-import { REPO_DIR } from "../support/project";
+import { REPO_DIR, referenceProject, roleOf } from "../support/project";
 import { parseMermaid } from "../support/mermaid";
 
 const policyConfig = readPolicyConfig(path.join(REPO_DIR, "policy-pack", "config.json"));
@@ -185,6 +185,19 @@ describe("plan reports", function () {
                 "<details><summary>Resources per stack",
             ]);
             assert.match(markdown, /^## crossaccount offline plan: ✅ OK\n/);
+        });
+    });
+
+    describe("the second hop on edited copies", () => {
+        it("proves a role's access to a prefix of its own account's bucket", async () => {
+            const dir = referenceProject({
+                prod: (c) => (roleOf(c, "AppReadOnly").permissions[1].objects = ["prod/bucket/productionapp/releases/*"]),
+            });
+            const graph = accessGraph(await planOrganization({ projectDir: dir, policyConfig }));
+            assert.deepEqual(edgeBetween(graph, "prod role AppReadOnly", "prod bucket productionapp-999999999999")?.actions, [
+                "s3:GetObject",
+                "s3:ListBucket",
+            ]);
         });
     });
 
