@@ -12,6 +12,11 @@ export interface ResourceCounts {
     stackReferences: number;
 }
 
+/** An AWS resource the stack manages (not a provider, component, stack reference or the stack). */
+export function isManagedResource(r: { custom: boolean; type: string }): boolean {
+    return r.custom && !r.type.startsWith("pulumi:");
+}
+
 export function countResources(resources: { custom: boolean; type: string }[]): ResourceCounts {
     const counts: ResourceCounts = { resources: 0, providers: 0, components: 0, stackReferences: 0 };
     for (const r of resources) {
@@ -19,7 +24,7 @@ export function countResources(resources: { custom: boolean; type: string }[]): 
         if (r.type.startsWith("pulumi:providers:")) counts.providers++;
         else if (r.type === "pulumi:pulumi:StackReference") counts.stackReferences++;
         else if (!r.custom) counts.components++;
-        else if (!r.type.startsWith("pulumi:")) counts.resources++;
+        else if (isManagedResource(r)) counts.resources++;
     }
     return counts;
 }

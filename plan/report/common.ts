@@ -1,5 +1,5 @@
 // What the terminal and Markdown reports share: the verdict, the summary, and the rows of each table.
-import { countResources } from "../counts";
+import { isManagedResource } from "../counts";
 import { AccessChange } from "../lock";
 import { AccountNames } from "../names";
 import type { PlanResult, PlanViolation, PlannedStack } from "../plan";
@@ -115,7 +115,7 @@ function accountInConditions(conditions: string[]): string | undefined {
 export function typeCounts(stack: PlannedStack): [string, number][] {
     const counts = new Map<string, number>();
     for (const r of stack.resources) {
-        if (countResources([r]).resources === 1) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+        if (isManagedResource(r)) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
     }
     return [...counts.entries()].sort(([a], [b]) => a.localeCompare(b));
 }
