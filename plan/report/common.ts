@@ -68,14 +68,21 @@ export function expectationRows(plan: PlanResult): string[][] {
     ]);
 }
 
-/** Matrix rows with names: principal, target, actions, conditions. */
+/** Matrix rows with names: principal, target, actions, conditions (with a key's uses and the actions another resource denies). */
 export function edgeRows(plan: PlanResult, names: AccountNames): string[][] {
-    return plan.edges.map((e) => [
-        names.label(e.principal, e.sourceAccountId),
-        names.label(e.target, e.targetAccountId),
-        e.actions.join(", "),
-        e.conditions.join("; ") || "-",
-    ]);
+    return plan.edges.map((e) => {
+        const notes = [
+            ...e.conditions,
+            ...(e.uses ? [`uses: ${e.uses.join(", ")}`] : []),
+            ...(e.deniedOn ?? []).map((d) => `denied: ${d}`),
+        ];
+        return [
+            names.label(e.principal, e.sourceAccountId),
+            names.label(e.target, e.targetAccountId),
+            e.actions.join(", ") || "-",
+            notes.join("; ") || "-",
+        ];
+    });
 }
 
 /** Gained and lost access as rows: sign, principal, target, actions, conditions. */

@@ -27,7 +27,10 @@ export function stackRows(plan: PlanResult, names: AccountNames): string[][] {
 
 /** principal, target, actions, conditions -> two cells that wrap well in 100 columns. */
 function stacked([principal, target, actions, conditions]: string[]): string[] {
-    return [`${principal}\n-> ${target}`, conditions === "-" ? actions : `${actions}\nif ${conditions}`];
+    return [
+        `${principal}\n-> ${target}`,
+        conditions === "-" ? actions : `${actions}\n${/^(uses|denied): /.test(conditions) ? "" : "if "}${conditions}`,
+    ];
 }
 
 export const STACK_HEADERS = ["stack", "account", "region", "resources", "providers", "components", "stack refs"];
