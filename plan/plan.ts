@@ -9,8 +9,10 @@ import { orderStacks, organizationGraph } from "./stack-graph";
 import { Program, SynthesizedStack, synthesizeStack } from "./synthesize";
 import { MockedResource, isDeployed } from "./aws-mocks";
 import { PolicyResourceInput, PolicyViolation, runPolicyPack } from "../policy-pack/engine";
-import { analyzeAccess } from "../analysis/access";
-import { AccessEdge, AccessExpectation, AccessResult, PlannedResource } from "../analysis/access/types";
+import { AccessEdge, AccessExpectation, AccessResult, PlannedResource, analyzeAccess } from "../analysis/access";
+import { countResources, countsText } from "./counts";
+import { InAccountAccess, inAccountAccess } from "./role-access";
+import type { AccessReview } from "./lock";
 
 export interface PlanOptions {
     projectDir: string;
@@ -54,14 +56,22 @@ export interface PlanTimings {
 }
 
 export interface PlanResult {
+    /** The verdict: no mandatory violation, every expectation holds, and (once reviewed) the access lock matches. */
     ok: boolean;
+    /** The organization's accounts, name -> ID, as the stack files list them. */
+    accounts: Record<string, string>;
     order: string[][];
     stacks: PlannedStack[];
     violations: PlanViolation[];
     access: AccessResult[];
     /** Expectations not evaluated because a stack they name was not planned. */
     skippedExpectations: string[];
+    /** Cross-account edges of the analysis. */
     edges: AccessEdge[];
+    /** The graph's second hop: identities assuming roles and roles using resources inside one account. */
+    inAccount: InAccountAccess[];
+    /** The access lock or baseline comparison, added by `reviewAccess` (plan/lock.ts). */
+    review?: AccessReview;
     /** Secret strings seen anywhere; every output replaces them with [secret]. */
     secretValues: Set<string>;
     timings: PlanTimings;
@@ -118,7 +128,7 @@ async function plan(options: PlanOptions): Promise<PlanResult> {
             result.secrets.forEach((s) => isJsonDocument(s) || secretValues.add(s));
             planned.push(result.stack);
             progress(
-                `synthesized ${result.stack.name}: ${result.stack.resources.length} resources in ${result.stack.seconds.toFixed(2)} s`,
+                `synthesized ${result.stack.name}: ${countsText(countResources(result.stack.resources))} in ${result.stack.seconds.toFixed(2)} s`,
             );
             options.onStackSynthesized?.(result.stack);
         }
@@ -159,19 +169,24 @@ async function plan(options: PlanOptions): Promise<PlanResult> {
             });
         }
     }
-    const analysis = await analyzeAccess(accessInputs(organization, planned), expectations);
+    const inputs = accessInputs(organization, planned);
+    const analysis = await analyzeAccess(inputs, expectations);
     progress(`access analysis: ${analysis.results.length} expectation(s), ${analysis.edges.length} cross-account edge(s)`);
+    const inAccount = await inAccountAccess(inputs, analysis.edges);
+    progress(`access graph: ${inAccount.length} access(es) inside accounts (the second hop)`);
     const access = (Date.now() - accessStart) / 1000;
 
     const ok = violations.every((v) => v.enforcementLevel !== "mandatory") && analysis.results.every((r) => r.pass);
     return {
         ok,
+        accounts: { ...organization.accounts },
         order: graph.waves,
         stacks: planned,
         violations,
         access: analysis.results,
         skippedExpectations,
         edges: analysis.edges,
+        inAccount,
         secretValues,
         timings: { synthesis, policies, access },
     };

@@ -4,26 +4,14 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Writable } from "stream";
 import { PlanResult, planOrganization, readPolicyConfig } from "../../plan/plan";
-import { main as planCli } from "../../cli/plan";
+import { runPlanCli } from "../support/plan-cli";
 import { planToJson, renderMarkdown } from "../../plan/report";
 import { REPO_DIR, referenceProject, roleOf } from "../support/project";
 
 const policyConfig = readPolicyConfig(path.join(REPO_DIR, "policy-pack", "config.json"));
 
-function capture() {
-    let text = "";
-    const stream = new Writable({ write: (chunk, _encoding, done) => ((text += chunk.toString()), done()) });
-    return { stream, text: () => text };
-}
-
-async function runCli(args: string[]) {
-    const stdout = capture();
-    const stderr = capture();
-    const code = await planCli(args, { stdout: stdout.stream, stderr: stderr.stream });
-    return { code, stdout: stdout.text(), stderr: stderr.text() };
-}
+const runCli = runPlanCli;
 
 const mandatory = (plan: PlanResult) => plan.violations.filter((v) => v.enforcementLevel === "mandatory");
 const failedExpectations = (plan: PlanResult) => plan.access.filter((a) => !a.pass).map((a) => `${a.id}: ${a.result}`);
@@ -138,9 +126,29 @@ describe("offline plan", function () {
 
         it("exports the documented JSON shape", () => {
             const json = planToJson(plan);
-            assert.deepEqual(Object.keys(json).sort(), ["access", "edges", "ok", "order", "skippedExpectations", "stacks", "violations"]);
+            assert.deepEqual(Object.keys(json).sort(), [
+                "access",
+                "accessDiff",
+                "accounts",
+                "edges",
+                "graph",
+                "inAccountAccess",
+                "lock",
+                "ok",
+                "order",
+                "schemaVersion",
+                "skippedExpectations",
+                "stacks",
+                "summary",
+                "violations",
+            ]);
+            assert.equal(json.schemaVersion, 1);
+            assert.deepEqual(json.summary.violations, { mandatory: 0, advisory: 0 });
+            const total = plan.access.length;
+            assert.deepEqual(json.summary.expectations, { total, held: total, failed: 0, skipped: 0 });
+            assert.equal(json.summary.edges.crossAccount, plan.edges.length);
             const prod = json.stacks.find((s) => s.name === "prod")!;
-            assert.deepEqual(Object.keys(prod).sort(), ["accountId", "environment", "name", "outputs", "region", "resources"]);
+            assert.deepEqual(Object.keys(prod).sort(), ["accountId", "counts", "environment", "name", "outputs", "region", "resources"]);
             const role = prod.resources.find((r) => r.type === "aws:iam/role:Role" && r.name === "UpdateApp")!;
             assert.equal(role.accountId, "999999999999");
             assert.match(role.urn, /^urn:pulumi:prod::crossaccount::.*aws:iam\/role:Role::UpdateApp$/);
@@ -159,8 +167,8 @@ describe("offline plan", function () {
 
         it("renders Markdown with a Mermaid graph of the cross-account edges", () => {
             const markdown = renderMarkdown(plan);
-            assert.match(markdown, /```mermaid\ngraph LR\n/);
-            assert.match(markdown, /subgraph a999999999999\["prod 999999999999"\]/);
+            assert.match(markdown, /```mermaid\nflowchart LR\n/);
+            assert.match(markdown, /subgraph a\d+\["prod \(999999999999\)"\]/);
             assert.match(markdown, /\| PASS \| testers-assume-updateapp \| deny \| ExplicitlyDenied \|/);
         });
     });

@@ -61,7 +61,10 @@ export const ACTIVITIES: { name: string; matches: (frame: CallFrame, module: str
     { name: "policy pack: runPolicies", matches: (f, m) => m === "policy-pack/engine.ts" && f.functionName === "runPolicies" },
     { name: "access analysis (analysis/access)", matches: (_f, m) => m.startsWith("analysis/access/") },
     { name: "iam-simulate", matches: (_f, m) => m.startsWith("@cloud-copilot/iam-simulate") },
-    { name: "report (plan/report.ts)", matches: (_f, m) => m === "plan/report.ts" },
+    {
+        name: "report (plan/report/, the graph, the lock)",
+        matches: (_f, m) => m.startsWith("plan/report/") || ["plan/graph.ts", "plan/lock.ts", "plan/names.ts"].includes(m),
+    },
     { name: "garbage collection", matches: (f) => f.functionName === "(garbage collector)" },
 ];
 

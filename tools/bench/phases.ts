@@ -8,6 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { performance } from "perf_hooks";
+import { countResources } from "../../plan/counts";
 
 export interface StackPhase {
     name: string;
@@ -42,8 +43,9 @@ export interface PhaseResult {
     maxRssKiB: number;
 }
 
+/** The AWS resources a stack manages, as every report counts them (plan/counts.ts). */
 export function countedResources(resources: { custom: boolean; type: string }[]): number {
-    return resources.filter((r) => r.custom && !r.type.startsWith("pulumi:")).length;
+    return countResources(resources).resources;
 }
 
 export async function measurePhases(projectDir: string, policyConfigFile: string): Promise<PhaseResult> {
