@@ -9,3 +9,15 @@ export * from "./policy-document";
 export { SERVICE_PRINCIPAL, isServicePrincipal } from "../policy-pack/lib/iam/principals";
 // The Lambda runtimes and their deprecation dates: one table, in the pack (which must stay self-contained).
 export * from "../policy-pack/lib/lambda-runtimes";
+export {
+    OIDC_PROVIDERS,
+    PERMISSION_SET_NAME,
+    identityCenterRolePatterns,
+    identityCenterRoleArn,
+    githubSubjects,
+    gitlabSubjects,
+    oidcProviderArn,
+    pinnedRepository,
+    type OidcProviderName,
+    type OidcProviderSpec,
+} from "../policy-pack/lib/iam/federation";

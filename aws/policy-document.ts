@@ -41,7 +41,7 @@ export type ConditionBlock = Partial<Record<ConditionOperator, Record<string, Co
 export interface PolicyPrincipal {
     AWS?: pulumi.Input<string> | pulumi.Input<string>[];
     Service?: string | string[];
-    Federated?: string;
+    Federated?: pulumi.Input<string>;
 }
 
 export interface PolicyStatement {

@@ -25,6 +25,18 @@ import {
     serializePolicy,
     sortedUnique,
 } from "../aws";
+import {
+    IdentityCenterTrust,
+    SessionOptions,
+    WebIdentityTrust,
+    identityCenterStatements,
+    sessionParts,
+    validateFederation,
+    webIdentityStatements,
+} from "./federated-trust";
+
+export { WEB_IDENTITY_ACTION } from "./federated-trust";
+export type { IdentityCenterTrust, SessionOptions, WebIdentityTrust } from "./federated-trust";
 
 export interface RoleTrust {
     /** Principal AWS = the account root ARN. */
@@ -54,6 +66,12 @@ export interface RoleTrust {
     serviceSourceArns?: string[];
     /** StringEquals aws:SourceAccount on the service statement. */
     serviceSourceAccounts?: string[];
+    /** OIDC trusts (GitHub Actions, GitLab): one statement per provider, aud and sub pinned. */
+    webIdentity?: WebIdentityTrust[];
+    /** IAM Identity Center: the roles provisioned for these permission sets in these accounts. */
+    identityCenter?: IdentityCenterTrust;
+    /** Session options for every statement but the services': sts:TagSession, sts:SetSourceIdentity. */
+    session?: SessionOptions;
 }
 
 export interface PermissionStatement {
@@ -143,6 +161,7 @@ export function trustPolicyDocument(trust: RoleTrust, partition = DEFAULT_PARTIT
     validateTrust(trust);
     const statements: PolicyStatement[] = [];
 
+    const session = sessionParts(trust.session);
     const awsPrincipals = sortedUnique([
         ...(trust.trustedAccountIds ?? []).map((accountId) => accountRootArn(accountId, partition)),
         ...(trust.trustedPrincipalArns ?? []),
@@ -152,10 +171,12 @@ export function trustPolicyDocument(trust: RoleTrust, partition = DEFAULT_PARTIT
             Sid: "TrustedPrincipals",
             Effect: "Allow",
             Principal: { AWS: awsPrincipals },
-            Action: ASSUME_ROLE_ACTION,
-            Condition: trustConditions(trust),
+            Action: session.actions(ASSUME_ROLE_ACTION),
+            Condition: mergeConditions(trustConditions(trust), session.condition),
         });
     }
+
+    statements.push(...identityCenterStatements(trust.identityCenter, session, partition), ...webIdentityStatements(trust.webIdentity, session));
 
     const services = sortedUnique(trust.trustedServices ?? []);
     if (services.length > 0) {
@@ -258,8 +279,19 @@ function validateTrust(trust: RoleTrust): void {
     }
     const trustedAccounts = new Set([...accountIds, ...principalArns.map((arn) => parsePrincipalArn(arn).accountId)]);
     const hasAwsPrincipal = trustedAccounts.size > 0;
-    if (!hasAwsPrincipal && services.length === 0) {
-        throw new Error("the trust names no principal: give trustedAccountIds, trustedPrincipalArns or trustedServices");
+    const identityCenter = trust.identityCenter?.permissionSets.length ? trust.identityCenter : undefined;
+    const webIdentity = trust.webIdentity ?? [];
+    const peopleOrCi = hasAwsPrincipal || identityCenter !== undefined || webIdentity.length > 0;
+    if (!peopleOrCi && services.length === 0) {
+        throw new Error("the trust names no principal: give trustedAccountIds, trustedPrincipalArns, identityCenter, webIdentity or trustedServices");
+    }
+    validateFederation(identityCenter, webIdentity);
+    const session = trust.session;
+    if (session?.sourceIdentityPatterns?.length && !session.setSourceIdentity) {
+        throw new Error("session.sourceIdentityPatterns needs session.setSourceIdentity: a source identity can only be required where it may be set");
+    }
+    if ((session?.tagSession || session?.setSourceIdentity) && !peopleOrCi) {
+        throw new Error("session options apply to accounts, roles, identityCenter or webIdentity trusts, and the trust names only services");
     }
     for (const service of services) {
         if (!isServicePrincipal(service)) {

@@ -28,6 +28,8 @@ export interface Environment {
 
 export interface Organization {
     accounts: Record<string, string>;
+    /** Third parties trusted with an external ID, by name (crossaccount:organization.vendors). */
+    vendors: Record<string, string>;
     partition: string;
     orgId?: string;
     deploymentRoleName?: string;
@@ -61,6 +63,7 @@ export function loadOrganization(stackFiles: StackFile[], options: OrganizationL
     if (!first) throw new ConfigError(["no stack file found (expected Pulumi.<stack>.yaml next to Pulumi.yaml)"]);
     const organization: Organization = {
         accounts: first.settings.organization.accounts,
+        vendors: first.settings.organization.vendors,
         partition: first.settings.organization.partition,
         orgId: first.settings.organization.orgId,
         deploymentRoleName: first.settings.organization.deploymentRoleName,

@@ -1,11 +1,51 @@
 // Turns parsed references into the names and ARNs AWS will use. Everything here is computed from
 // config alone, so stacks never need each other's outputs for a name or an ARN.
 import { Organization, bucketName } from "./organization";
-import { BucketRef, FunctionRef, IdentityRef, KeyRef, ObjectsRef, RepositoryRef, RoleRef, SnapshotRef, Target, parseTarget } from "./refs";
-import { bucketArn, ecrRepositoryArn, lambdaFunctionArn, rdsSnapshotArn, regionalArn, roleArn, trailArn } from "../aws";
+import {
+    BucketRef,
+    FunctionRef,
+    IdentityRef,
+    KeyRef,
+    ObjectsRef,
+    RepositoryRef,
+    RoleRef,
+    SnapshotRef,
+    SsoRef,
+    Target,
+    TrustedRole,
+    parseTarget,
+    refText,
+} from "./refs";
+import {
+    accountRootArn,
+    bucketArn,
+    ecrRepositoryArn,
+    identityCenterRoleArn,
+    lambdaFunctionArn,
+    rdsSnapshotArn,
+    regionalArn,
+    roleArn,
+    trailArn,
+} from "../aws";
 
 export function accountIdOf(organization: Organization, accountOrEnvironment: string): string {
     return /^\d{12}$/.test(accountOrEnvironment) ? accountOrEnvironment : organization.accounts[accountOrEnvironment];
+}
+
+/** A trusted role's ARN: a reference resolved, an exact ARN as given. */
+export function trustedRoleArnOf(organization: Organization, role: TrustedRole): string {
+    return role.kind === "arn" ? role.arn : roleArnOf(organization, role);
+}
+
+/** The account of a role a trust names. */
+export function trustedRoleAccountOf(organization: Organization, role: TrustedRole): string {
+    return role.kind === "arn" ? role.arn.split(":")[4] : organization.environments[role.env].accountId;
+}
+
+/** A session of a permission set in the environment's account; the environment's region stands in for Identity Center's home region. */
+export function ssoRoleArnOf(organization: Organization, ref: SsoRef): string {
+    const environment = organization.environments[ref.env];
+    return identityCenterRoleArn(environment.accountId, ref.name, environment.region, organization.partition);
 }
 
 export function roleArnOf(organization: Organization, ref: RoleRef): string {
@@ -93,6 +133,10 @@ const ARN_OF: ArnResolvers = {
     key: keyAliasArnOf,
     group: identityArnOf,
     user: identityArnOf,
+    sso: ssoRoleArnOf,
+    vendor: (organization, ref) => accountRootArn(organization.vendors[ref.name], organization.partition),
+    // Not an ARN: the analysis plays the token against the provider of the role's own account.
+    "web-identity": (_organization, ref) => refText(ref),
 };
 
 function identityArnOf(organization: Organization, ref: IdentityRef): string {
@@ -126,7 +170,9 @@ export function crossAccountRoleArns(organization: Organization): string[] {
         for (const role of environment.settings.roles) {
             const trusted = [
                 ...role.trust.accounts.map((account) => accountIdOf(organization, account)),
-                ...role.trust.roles.map((ref) => organization.environments[ref.env].accountId),
+                ...role.trust.roles.map((ref) => trustedRoleAccountOf(organization, ref)),
+                ...role.trust.vendors.map((name) => organization.vendors[name]),
+                ...(role.trust.identityCenter?.accounts ?? []).map((account) => accountIdOf(organization, account)),
                 ...role.trust.principalArns.map((arn) => arn.split(":")[4]),
             ];
             if (trusted.some((accountId) => accountId !== environment.accountId)) {

@@ -16,6 +16,18 @@ export const REPOSITORY_REF = /^([a-z][a-z0-9-]*)\/repository\/([a-z0-9][a-z0-9.
 export const SNAPSHOT_REF = /^([a-z][a-z0-9-]*)\/snapshot\/([A-Za-z][A-Za-z0-9-]*)$/;
 /** `<env>/key/<alias>`: a KMS key that environment creates, by its alias without `alias/` (crossaccount-audit). */
 export const KEY_REF = /^([a-z][a-z0-9-]*)\/key\/([A-Za-z0-9/_-]+)$/;
+/**
+ * `<env>/sso/<PermissionSet>`: a session of an IAM Identity Center permission set as provisioned in that
+ * environment's account. A permission set is defined once for the organization, but each session is a role
+ * of one account, and trusts name accounts: the environment says which one.
+ */
+export const SSO_REF = /^([a-z][a-z0-9-]*)\/sso\/([^/]+)$/;
+/** `vendor/<name>`: the account root of a third party in crossaccount:organization.vendors. */
+export const VENDOR_REF = /^vendor\/([a-z][a-z0-9-]*)$/;
+/** `github:<sub>` / `gitlab:<sub>`: a CI job whose OIDC token carries that `sub` claim (`github:repo:acme/app:ref:refs/heads/main`). */
+export const WEB_IDENTITY_REF = /^(github|gitlab):(.+)$/;
+/** An exact role ARN, no wildcard (a CI chain's trusted role outside the stack files). */
+const EXACT_ROLE_ARN = /^arn:[a-z-]+:iam::\d{12}:role\/(?:[\x21-\x7E]+\/)?[\w+=,.@-]+$/;
 
 export interface RoleRef {
     kind: "role";
@@ -60,13 +72,40 @@ export interface KeyRef {
     env: string;
     alias: string;
 }
+export interface SsoRef {
+    kind: "sso";
+    env: string;
+    name: string;
+}
+export interface VendorRef {
+    kind: "vendor";
+    name: string;
+}
+export interface WebIdentityRef {
+    kind: "web-identity";
+    provider: "github" | "gitlab";
+    sub: string;
+}
 /** A raw ARN where an access expectation may also name a reference. */
 export interface ArnTarget {
     kind: "arn";
     arn: string;
 }
-export type Reference = RoleRef | BucketRef | ObjectsRef | IdentityRef | FunctionRef | RepositoryRef | SnapshotRef | KeyRef;
+export type Reference =
+    | RoleRef
+    | BucketRef
+    | ObjectsRef
+    | IdentityRef
+    | FunctionRef
+    | RepositoryRef
+    | SnapshotRef
+    | KeyRef
+    | SsoRef
+    | VendorRef
+    | WebIdentityRef;
 export type Target = Reference | ArnTarget;
+/** A role a trust names: one of the stack files' (`dev/role/Pipeline`), or an exact role ARN. */
+export type TrustedRole = RoleRef | ArnTarget;
 
 export function parseRoleRef(text: string): RoleRef | undefined {
     const match = ROLE_REF.exec(text);
@@ -105,7 +144,37 @@ export function parseKeyRef(text: string): KeyRef | undefined {
     return match ? { kind: "key", env: match[1], alias: match[2] } : undefined;
 }
 
-const REFERENCE_PARSERS = [parseRoleRef, parseBucketRef, parseFunctionRef, parseRepositoryRef, parseSnapshotRef, parseKeyRef, parseIdentityRef];
+export function parseSsoRef(text: string): SsoRef | undefined {
+    const match = SSO_REF.exec(text);
+    return match ? { kind: "sso", env: match[1], name: match[2] } : undefined;
+}
+
+export function parseVendorRef(text: string): VendorRef | undefined {
+    const match = VENDOR_REF.exec(text);
+    return match ? { kind: "vendor", name: match[1] } : undefined;
+}
+
+export function parseWebIdentityRef(text: string): WebIdentityRef | undefined {
+    const match = WEB_IDENTITY_REF.exec(text);
+    return match ? { kind: "web-identity", provider: match[1] as WebIdentityRef["provider"], sub: match[2] } : undefined;
+}
+
+export function parseTrustedRole(text: string): TrustedRole | undefined {
+    return text.startsWith("arn:") ? (EXACT_ROLE_ARN.test(text) ? { kind: "arn", arn: text } : undefined) : parseRoleRef(text);
+}
+
+const REFERENCE_PARSERS = [
+    parseRoleRef,
+    parseBucketRef,
+    parseFunctionRef,
+    parseRepositoryRef,
+    parseSnapshotRef,
+    parseKeyRef,
+    parseIdentityRef,
+    parseSsoRef,
+    parseVendorRef,
+    parseWebIdentityRef,
+];
 
 /** A raw ARN or any reference; undefined when the text is neither. */
 export function parseTarget(text: string): Target | undefined {
@@ -115,6 +184,11 @@ export function parseTarget(text: string): Target | undefined {
         if (ref) return ref;
     }
     return undefined;
+}
+
+/** The environment a reference names, if it names one (raw ARNs, vendors and CI tokens name none). */
+export function environmentOf(ref: Target): string | undefined {
+    return "env" in ref ? ref.env : undefined;
 }
 
 /** The reference as a stack file spells it (the parse is exact, so this round-trips). */
@@ -130,6 +204,10 @@ export function refText(ref: Target): string {
             return `${ref.env}/snapshot/${ref.key}`;
         case "key":
             return `${ref.env}/key/${ref.alias}`;
+        case "vendor":
+            return `vendor/${ref.name}`;
+        case "web-identity":
+            return `${ref.provider}:${ref.sub}`;
         default:
             return `${ref.env}/${ref.kind}/${ref.name}`;
     }

@@ -11,6 +11,7 @@ import {
     referenceSchema,
 } from "./refs";
 import { DEFAULT_LAMBDA_RUNTIME, IAM_LIMITS, LAMBDA_LIMITS, LAMBDA_RUNTIMES, LOG_RETENTION_DAYS, SERVICE_PRINCIPAL, parseIpv4Cidr } from "../aws";
+import { githubTrustSchema, gitlabTrustSchema, identityCenterTrustSchema, sessionSchema, trustedRole } from "./trust-schema";
 
 export const CONFIG_NAMESPACE = "crossaccount";
 
@@ -71,8 +72,19 @@ const trustSchema = z
     .object({
         /** Trusted accounts, by environment name or 12-digit ID; the principal is the account root. */
         accounts: z.array(z.string()).default([]),
-        /** Trusted roles of other environments; trusts their account root narrowed by aws:PrincipalArn. */
-        roles: z.array(roleRef).default([]),
+        /**
+         * Trusted roles (CI chains): references to roles of the stack files or exact role ARNs; trusts their
+         * account root narrowed by aws:PrincipalArn to exactly these roles.
+         */
+        roles: z.array(trustedRole).default([]),
+        /** Third parties of organization.vendors; needs externalId. */
+        vendors: z.array(z.string()).default([]),
+        /** GitHub Actions through the account's OIDC provider. */
+        github: z.array(githubTrustSchema).default([]),
+        /** GitLab CI through the account's OIDC provider (gitlab.com). */
+        gitlab: z.array(gitlabTrustSchema).default([]),
+        identityCenter: identityCenterTrustSchema.optional(),
+        session: sessionSchema.optional(),
         /** Extra aws:PrincipalArn patterns that narrow the trusted accounts. */
         principalArns: z.array(z.string().startsWith("arn:", "must be an ARN")).default([]),
         externalId: externalId.optional(),
@@ -138,6 +150,8 @@ const roleSchema = z
             })
             .strict()
             .optional(),
+        /** Roles this role assumes (a CI chain); each must name this role in its trust.roles. */
+        assume: z.array(roleRef).default([]),
         tags: z.record(z.string(), z.string()).default({}),
     })
     .strict();
@@ -351,6 +365,15 @@ export const organizationSchema = z
         partition: z.enum(["aws", "aws-cn", "aws-us-gov"]).default("aws"),
         /** Role the per-account providers assume to deploy (omit to use ambient credentials). */
         deploymentRoleName: roleName.optional(),
+        /** Third parties outside the organization that roles may trust with an external ID, by name. */
+        vendors: z.record(environmentName, accountId).default({}),
+    })
+    .strict();
+
+const oidcProviderSchema = z
+    .object({
+        /** false: the provider already exists in the account (created elsewhere); it is referenced by its ARN. */
+        create: z.boolean().default(true),
     })
     .strict();
 
@@ -360,6 +383,8 @@ export const environmentSchema = z
         organization: organizationSchema,
         environment: environmentName.optional(),
         groups: z.array(iamName).default([]),
+        /** The account's OIDC providers; one a role's github/gitlab trust uses is created unless `create: false`. */
+        oidcProviders: z.object({ github: oidcProviderSchema.optional(), gitlab: oidcProviderSchema.optional() }).strict().default({}),
         roles: z.array(roleSchema).default([]),
         buckets: z.array(bucketSchema).default([]),
         assumeRoleGrants: z.array(assumeRoleGrantSchema).default([]),

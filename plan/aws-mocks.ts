@@ -281,6 +281,11 @@ export function awsState(
             state.policyId = `ANPA${digest.toUpperCase()}`;
             id = String(state.arn);
             break;
+        case aws.iam.OpenIdConnectProvider.__pulumiType:
+            // IAM names the provider by its URL without the scheme; the ARN is also its id.
+            state.arn = `arn:${partition}:iam::${accountId}:oidc-provider/${String(state.url ?? "").replace(/^https:\/\//, "")}`;
+            id = String(state.arn);
+            break;
         case aws.iam.RolePolicy.__pulumiType:
             id = `${state.role}:${resourceName}`;
             break;

@@ -75,8 +75,8 @@ export function summarizeActions(actions: string[]): string {
     return `${parts.join("; ")}${shortened ? ` (${unique.length})` : ""}`;
 }
 
-export function accessGraph(plan: Pick<PlanResult, "accounts" | "edges" | "inAccount" | "review">): AccessGraph {
-    const names = new AccountNames(plan.accounts);
+export function accessGraph(plan: Pick<PlanResult, "accounts" | "vendors" | "edges" | "inAccount" | "review">): AccessGraph {
+    const names = new AccountNames(plan.accounts, plan.vendors);
     const nodes = new Map<string, GraphNode>();
     const roles = new Set([
         ...plan.edges.filter((e) => e.kind === "assume-role").map((e) => e.target),

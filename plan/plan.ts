@@ -4,7 +4,17 @@
 // organization's stated expectations.
 import * as fs from "fs";
 import * as path from "path";
-import { Environment, Organization, StackFile, arnOf, listStacks, loadOrganization, readStackFile } from "../config";
+import {
+    Environment,
+    Organization,
+    StackFile,
+    arnOf,
+    environmentOf,
+    listStacks,
+    loadOrganization,
+    parseTarget,
+    readStackFile,
+} from "../config";
 import { orderStacks, organizationGraph } from "./stack-graph";
 import { Program, SynthesizedStack, synthesizeStack } from "./synthesize";
 import { MockedResource, isDeployed } from "./aws-mocks";
@@ -72,6 +82,8 @@ export interface PlanResult {
     inAccount: InAccountAccess[];
     /** The access lock or baseline comparison, added by `reviewAccess` (plan/lock.ts). */
     review?: AccessReview;
+    /** Third parties by name (crossaccount:organization.vendors), for naming their accounts in the graph. */
+    vendors?: Record<string, string>;
     /** Secret strings seen anywhere; every output replaces them with [secret]. */
     secretValues: Set<string>;
     timings: PlanTimings;
@@ -151,8 +163,9 @@ async function plan(options: PlanOptions): Promise<PlanResult> {
     for (const stack of planned) {
         for (const expectation of organization.environments[stack.environment].settings.accessExpectations) {
             const named = [expectation.principal, expectation.resource]
-                .map((ref) => ref.split("/")[0])
-                .filter((e) => !e.startsWith("arn:"));
+                .map((text) => parseTarget(text))
+                .flatMap((ref) => (ref ? [environmentOf(ref)] : []))
+                .filter((env): env is string => env !== undefined);
             if (!named.every((env) => plannedEnvironments.has(env))) {
                 skippedExpectations.push(expectation.id);
                 continue;
@@ -187,6 +200,7 @@ async function plan(options: PlanOptions): Promise<PlanResult> {
         skippedExpectations,
         edges: analysis.edges,
         inAccount,
+        vendors: organization.vendors,
         secretValues,
         timings: { synthesis, policies, access },
     };

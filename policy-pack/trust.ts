@@ -3,7 +3,18 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { accountOf, allowedAccounts, awsPrincipals, formatAccounts, isCrossAccount, unattributedPrincipal } from "./lib/accounts";
 import { AllowedAccountsConfig, allowedAccountsConfig } from "./lib/config";
 import { at, oversize, quoted } from "./lib/documents";
-import { Statement, grantsEveryone, hasNarrowingCondition, isAllow, requiresMfa } from "./lib/iam";
+import {
+    Statement,
+    grantsEveryone,
+    identityCenterPermissionSet,
+    isAllow,
+    isExactRoleArn,
+    narrowedBy,
+    narrowsIdentifier,
+    narrowsPrincipalArn,
+    requiresMfa,
+} from "./lib/iam";
+import { trustFederatedConditions, trustUnknownFederatedProvider } from "./trust-federated";
 import { aws } from "./lib/resource-types";
 import { documentRule, resourceRule } from "./lib/rule-kit";
 import { asNumber } from "./lib/values";
@@ -65,35 +76,88 @@ export const trustAllowedAccounts = documentRule<AllowedAccountsConfig>({
 /** MFA condition keys: they narrow a trust only in their correct form (see requiresMfa). */
 const MFA_KEYS = ["aws:MultiFactorAuthPresent", "aws:MultiFactorAuthAge"];
 
+/**
+ * Trusts `requireMfa` does not apply to, because no MFA can reach the role through them; each is narrowed
+ * instead, and this rule checks that narrowing:
+ * - `role-chain`: every principal is an exact role ARN, or an account root narrowed by aws:PrincipalArn to
+ *   exact role ARNs (no wildcard). A role session never carries MFA (the chain's first hop may have asked).
+ * - `external-id`: StringEquals sts:ExternalId without wildcards. A third party cannot present our MFA;
+ *   iam-trust-allowed-accounts still decides which outside accounts may be trusted at all.
+ * - `identity-center`: account roots narrowed by aws:PrincipalArn to IAM Identity Center's provisioned
+ *   roles of named permission sets (AWSReservedSSO_<name>_*). People sign in through Identity Center, which
+ *   enforces their MFA; its sessions carry no aws:MultiFactorAuthPresent, so requiring it would lock them out.
+ * Web-identity and SAML trusts are never asked for MFA either (the identity provider enforces it, AWS does
+ * not see it): iam-trust-federated-conditions checks what they must pin instead.
+ */
+export const MFA_EXEMPTIONS = ["role-chain", "external-id", "identity-center"] as const;
+export type MfaExemption = (typeof MFA_EXEMPTIONS)[number];
+
 export interface CrossAccountConditionsConfig {
     narrowingConditions: string[];
     requireMfa: boolean;
+    mfaExempt: string[];
 }
 
 const crossAccountDefaults: CrossAccountConditionsConfig = {
     narrowingConditions: ["sts:ExternalId", "aws:MultiFactorAuthPresent", "aws:PrincipalArn", "aws:PrincipalOrgID"],
     requireMfa: false,
+    mfaExempt: [...MFA_EXEMPTIONS],
 };
 
-/** Whether a statement carries one of the configured conditions; MFA only counts in its correct form. */
+/**
+ * Whether a value of a narrowing condition narrows: aws:PrincipalArn only to principals of a spelled-out
+ * account that are not "every role" (`arn:aws:iam::*:role/ci`, `role/*` do not narrow); organization and
+ * account IDs and external IDs only without wildcards (`o-*` is every organization).
+ */
+function narrowingValue(key: string): (value: string) => boolean {
+    return key.toLowerCase() === "aws:principalarn" ? narrowsPrincipalArn : narrowsIdentifier;
+}
+
+/** Whether a statement carries one of the configured conditions, in a form that narrows; MFA only counts in its correct form. */
 function isNarrowed(statement: Statement, narrowingConditions: string[]): boolean {
     const lower = narrowingConditions.map((key) => key.toLowerCase());
     const mfaCounts = MFA_KEYS.some((key) => lower.includes(key.toLowerCase()));
     const others = narrowingConditions.filter((key) => !MFA_KEYS.some((mfa) => mfa.toLowerCase() === key.toLowerCase()));
-    return (mfaCounts && requiresMfa(statement)) || hasNarrowingCondition(statement, others);
+    return (mfaCounts && requiresMfa(statement)) || others.some((key) => narrowedBy(statement, key, narrowingValue(key)));
+}
+
+/** Which exemption from requireMfa a statement's trust falls under, if any (see MFA_EXEMPTIONS). */
+function mfaExemption(statement: Statement, foreign: string[]): MfaExemption | undefined {
+    const roots = foreign.every((principal) => isAccountRoot(principal));
+    const chained = foreign.every((principal) => isExactRoleArn(principal))
+        || (roots && narrowedBy(statement, "aws:PrincipalArn", isExactRoleArn));
+    if (chained) return "role-chain";
+    if (narrowedBy(statement, "sts:ExternalId", narrowsIdentifier)) return "external-id";
+    if (roots && narrowedBy(statement, "aws:PrincipalArn", (value) => identityCenterPermissionSet(value) !== undefined)) {
+        return "identity-center";
+    }
+    return undefined;
+}
+
+function isAccountRoot(principal: string): boolean {
+    return /^\d{12}$/.test(principal) || /^arn:[\w-]+:iam::\d{12}:root$/.test(principal);
 }
 
 export const trustCrossAccountConditions = documentRule<CrossAccountConditionsConfig>({
     name: "iam-trust-cross-account-conditions",
     description: "A principal from another account may assume a role only under a narrowing condition: sts:ExternalId, MFA, "
-        + "aws:PrincipalArn or aws:PrincipalOrgID (configurable: narrowingConditions); requireMfa (e.g. per account in overrides) "
-        + "makes MFA mandatory. Checkov CKV_AWS_61.",
+        + "aws:PrincipalArn or aws:PrincipalOrgID (configurable: narrowingConditions); a condition that is itself a wildcard over "
+        + "accounts, every role or every organization does not narrow. requireMfa (e.g. per account in overrides) makes MFA "
+        + "mandatory for trusts people use; mfaExempt (default role-chain, external-id, identity-center) names the trusts no MFA "
+        + "can reach, which must be narrowed exactly instead. Checkov CKV_AWS_61.",
     documents: ["trust"],
     config: {
         defaults: crossAccountDefaults,
         schema: {
             narrowingConditions: { type: "array", items: { type: "string" }, description: "Condition keys that count as narrowing a cross-account trust." },
-            requireMfa: { type: "boolean", description: "Require Bool aws:MultiFactorAuthPresent \"true\" for cross-account principals." },
+            requireMfa: { type: "boolean", description: "Require Bool aws:MultiFactorAuthPresent \"true\" for cross-account principals people use." },
+            mfaExempt: {
+                type: "array",
+                items: { type: "string", enum: [...MFA_EXEMPTIONS] },
+                description: "Trusts requireMfa does not apply to (no MFA can reach them; they must be narrowed exactly instead): "
+                    + "role-chain (exact role ARNs), external-id (a third party with sts:ExternalId), identity-center "
+                    + "(permission-set roles; Identity Center enforces MFA).",
+            },
         },
         overridable: true,
     },
@@ -104,8 +168,13 @@ export const trustCrossAccountConditions = documentRule<CrossAccountConditionsCo
         if (foreign.length === 0) return [];
         const where = `${at(located, statement)}: cross-account principal${foreign.length > 1 ? "s" : ""} ${quoted(foreign)}`;
         if (context.config.requireMfa) {
-            return requiresMfa(statement) ? [] : [`${where} can assume the role without MFA, which is required here (requireMfa). `
-                + "Fix: add \"Condition\": {\"Bool\": {\"aws:MultiFactorAuthPresent\": \"true\"}}."];
+            if (requiresMfa(statement)) return [];
+            const exemption = mfaExemption(statement, foreign);
+            if (exemption && context.config.mfaExempt.includes(exemption)) return [];
+            return [`${where} can assume the role without MFA, which is required here (requireMfa)`
+                + `${exemption ? ` and not waived for ${exemption} trusts (mfaExempt)` : ""}. `
+                + "Fix: add \"Condition\": {\"Bool\": {\"aws:MultiFactorAuthPresent\": \"true\"}}, or, for a CI chain, narrow "
+                + "aws:PrincipalArn to exact role ARNs (ArnEquals, no wildcards)."];
         }
         if (isNarrowed(statement, context.config.narrowingConditions)) return [];
         return [`${where} can assume the role without a narrowing condition. `
@@ -185,6 +254,8 @@ export const trustPolicies: ResourceValidationPolicy[] = [
     trustNoNegatedPrincipalOrAction,
     trustAllowedAccounts,
     trustCrossAccountConditions,
+    trustFederatedConditions,
+    trustUnknownFederatedProvider,
     mfaConditionPattern,
     roleMaxSessionDuration,
     trustPolicySize,

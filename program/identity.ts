@@ -2,23 +2,75 @@
 // assume-role grants that let its groups and users assume roles of other environments.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { AssumeRoleGrantSettings, RoleRef, RoleSettings, SnapshotRef, accountIdOf, arnOf, bucketArnOf, callerStatements, objectsArnOf, roleArnOf, snapshotKeyOf } from "../config";
-import { AssumeRoleGrant, CrossAccountRole, CrossAccountRoleArgs } from "../components";
+import {
+    AssumeRoleGrantSettings,
+    RoleRef,
+    RoleSettings,
+    SnapshotRef,
+    accountIdOf,
+    arnOf,
+    bucketArnOf,
+    callerStatements,
+    objectsArnOf,
+    roleArnOf,
+    snapshotKeyOf,
+    trustedRoleArnOf,
+} from "../config";
+import {
+    AssumeRoleGrant,
+    CrossAccountRole,
+    CrossAccountRoleArgs,
+    OIDC_PROVIDERS,
+    OidcProviderName,
+    WebIdentityTrust,
+    githubSubjects,
+    gitlabSubjects,
+    oidcProviderArn,
+} from "../components";
 import { sortedUnique } from "../aws";
 import { StackContext, stackOf } from "./context";
 
 export interface Identities {
     groups: Record<string, aws.iam.Group>;
     roles: Record<string, CrossAccountRole>;
+    /** The OIDC providers this stack created, by provider name. */
+    oidcProviders: Partial<Record<OidcProviderName, aws.iam.OpenIdConnectProvider>>;
 }
+
+type ProviderArns = Record<OidcProviderName, pulumi.Input<string>>;
 
 export function deployIdentities(context: StackContext): Identities {
     const { settings, home } = context;
     const groups = Object.fromEntries(settings.groups.map((name) => [name, new aws.iam.Group(name, { name }, home)]));
+    const oidcProviders = deployOidcProviders(context);
+    const providerArns = Object.fromEntries(
+        (Object.keys(OIDC_PROVIDERS) as OidcProviderName[]).map((name) => [
+            name,
+            oidcProviders[name]?.arn ??
+                oidcProviderArn(context.environment.accountId, OIDC_PROVIDERS[name].host, context.organization.partition),
+        ]),
+    ) as ProviderArns;
     const roles = Object.fromEntries(
-        settings.roles.map((role) => [role.name, new CrossAccountRole(role.name, roleArgs(context, role), home)]),
+        settings.roles.map((role) => [role.name, new CrossAccountRole(role.name, roleArgs(context, role, providerArns), home)]),
     );
-    return { groups, roles };
+    return { groups, roles, oidcProviders };
+}
+
+/**
+ * One provider per account and issuer (IAM allows no second one for a URL): created when a role of this
+ * stack trusts it or the stack lists it, unless `create: false` says it exists already. Only the stack of
+ * the account creates it, so its name is the provider's, not a role's.
+ */
+function deployOidcProviders({ settings, home, tags }: StackContext): Identities["oidcProviders"] {
+    const created: Identities["oidcProviders"] = {};
+    for (const name of Object.keys(OIDC_PROVIDERS) as OidcProviderName[]) {
+        const used = settings.roles.some((role) => role.trust[name].length > 0) || settings.oidcProviders[name] !== undefined;
+        if (!used || settings.oidcProviders[name]?.create === false) continue;
+        const spec = OIDC_PROVIDERS[name];
+        // No thumbprint: IAM verifies these issuers through its own trusted root CAs (IAM User Guide, "Create an OIDC identity provider").
+        created[name] = new aws.iam.OpenIdConnectProvider(`${name}-oidc`, { url: `https://${spec.host}`, clientIdLists: [spec.audience], tags }, home);
+    }
+    return created;
 }
 
 /**
@@ -80,12 +132,27 @@ export function assumeRolePolicyName(effect: AssumeRoleGrantSettings["effect"]):
     return `${effect.toLowerCase()}-assume-cross-account-roles`;
 }
 
-function roleArgs(context: StackContext, role: RoleSettings): CrossAccountRoleArgs {
+function roleArgs(context: StackContext, role: RoleSettings, providerArns: ProviderArns): CrossAccountRoleArgs {
     const { organization, environment, tags } = context;
     const { trust } = role;
-    const trustedRoleArns = trust.roles.map((ref) => roleArnOf(organization, ref));
+    const trustedRoleArns = trust.roles.map((ref) => trustedRoleArnOf(organization, ref));
+    const webIdentity: WebIdentityTrust[] = [
+        ...(trust.github.length > 0
+            ? [{ provider: "github" as const, providerArn: providerArns.github, subjects: trust.github.flatMap((g) => githubSubjects(g.repository, g)) }]
+            : []),
+        ...(trust.gitlab.length > 0
+            ? [{ provider: "gitlab" as const, providerArn: providerArns.gitlab, subjects: trust.gitlab.flatMap((g) => gitlabSubjects(g.project, g)) }]
+            : []),
+    ];
+    const identityCenter = trust.identityCenter && {
+        accountIds: trust.identityCenter.accounts.length > 0
+            ? trust.identityCenter.accounts.map((account) => accountIdOf(organization, account))
+            : [environment.accountId],
+        permissionSets: trust.identityCenter.permissionSets,
+    };
     const trustedAccountIds = [
         ...trust.accounts.map((account) => accountIdOf(organization, account)),
+        ...trust.vendors.map((name) => organization.vendors[name]),
         // A role that does not exist yet cannot be a Principal ("Invalid principal in policy"):
         // trust its account and narrow to the role with aws:PrincipalArn instead.
         ...trustedRoleArns.map((arn) => arn.split(":")[4]),
@@ -109,6 +176,13 @@ function roleArgs(context: StackContext, role: RoleSettings): CrossAccountRoleAr
             notAfter: trust.notAfter,
             sessionNamePattern: trust.sessionNamePattern,
             trustedServices: trust.services,
+            webIdentity,
+            identityCenter,
+            session: trust.session && {
+                tagSession: trust.session.tagSession,
+                setSourceIdentity: trust.session.setSourceIdentity,
+                sourceIdentityPatterns: trust.session.sourceIdentity,
+            },
         },
         permissions: [
             ...role.permissions.map((permission) => ({
@@ -125,6 +199,7 @@ function roleArgs(context: StackContext, role: RoleSettings): CrossAccountRoleAr
             // The caller side of the repositories and snapshots other environments share with it (functions: deployInvokeGrants).
             ...callerStatements(role, {
                 arnOf: (ref) => arnOf(organization, ref),
+                roleArnOf: (ref) => roleArnOf(organization, ref),
                 snapshotOf: (ref) => sharedSnapshot(context, ref),
                 home: { accountId: environment.accountId, region: environment.region, partition: organization.partition },
             }),

@@ -53,7 +53,8 @@ describe("program (index.ts) on the reference organization", () => {
         }
     });
 
-    it("UpdateApp trusts only the dev account, with MFA", () => {
+    it("UpdateApp trusts only the dev account: people with MFA, and dev's ReleaseManager permission set", () => {
+        const sso = `arn:aws:iam::${DEV}:role/aws-reserved/sso.amazonaws.com`;
         assert.deepEqual(doc(find("prod", "aws:iam/role:Role", "UpdateApp"), "assumeRolePolicy"), {
             Version: "2012-10-17",
             Statement: [
@@ -66,6 +67,14 @@ describe("program (index.ts) on the reference organization", () => {
                         Bool: { "aws:MultiFactorAuthPresent": "true" },
                         NumericLessThan: { "aws:MultiFactorAuthAge": "3600" },
                     },
+                },
+                {
+                    Sid: "IdentityCenter",
+                    Effect: "Allow",
+                    Principal: { AWS: [`arn:aws:iam::${DEV}:root`] },
+                    Action: "sts:AssumeRole",
+                    // With and without the region segment Identity Center adds outside us-east-1.
+                    Condition: { ArnLike: { "aws:PrincipalArn": [`${sso}/*/AWSReservedSSO_ReleaseManager_*`, `${sso}/AWSReservedSSO_ReleaseManager_*`] } },
                 },
             ],
         });
@@ -242,7 +251,60 @@ describe("program (index.ts) on the reference organization", () => {
         ]);
     });
 
-    it("prod's app-images repository lets dev's CiBuild and test's IntegrationTests pull, nothing else", () => {
+    it("every account has a GitHubActionsDeploy role for one repository and one protected branch (prod: environment)", () => {
+        const subjects: Record<string, string> = {
+            dev: "repo:acme-platform/crossaccount:ref:refs/heads/main",
+            test: "repo:acme-platform/crossaccount:ref:refs/heads/main",
+            prod: "repo:acme-platform/crossaccount:environment:production",
+        };
+        for (const [stack, account] of [["dev", DEV], ["test", TEST], ["prod", PROD]]) {
+            const provider = find(stack, "aws:iam/openIdConnectProvider:OpenIdConnectProvider", "github-oidc");
+            assert.deepEqual([provider.accountId, provider.inputs.url, provider.inputs.clientIdLists], [account, "https://token.actions.githubusercontent.com", ["sts.amazonaws.com"]]);
+            const role = find(stack, "aws:iam/role:Role", "GitHubActionsDeploy");
+            assert.equal(role.accountId, account);
+            assert.deepEqual(doc(role, "assumeRolePolicy"), {
+                Version: "2012-10-17",
+                Statement: [{
+                    Sid: "WebIdentityGithub",
+                    Effect: "Allow",
+                    Principal: { Federated: `arn:aws:iam::${account}:oidc-provider/token.actions.githubusercontent.com` },
+                    Action: ["sts:AssumeRoleWithWebIdentity", "sts:TagSession"],
+                    Condition: {
+                        StringEquals: {
+                            "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+                            "token.actions.githubusercontent.com:sub": [subjects[stack]],
+                        },
+                    },
+                }],
+            });
+        }
+    });
+
+    it("a CI chain: dev's ReleasePipeline assumes prod's ReleaseDeploy, whose trust names exactly that role", () => {
+        assert.deepEqual(doc(find("prod", "aws:iam/role:Role", "ReleaseDeploy"), "assumeRolePolicy").Statement, [{
+            Sid: "TrustedPrincipals",
+            Effect: "Allow",
+            Principal: { AWS: [`arn:aws:iam::${DEV}:root`] },
+            Action: "sts:AssumeRole",
+            Condition: { ArnEquals: { "aws:PrincipalArn": [`arn:aws:iam::${DEV}:role/ReleasePipeline`] } },
+        }]);
+        assert.deepEqual(doc(find("dev", "aws:iam/rolePolicy:RolePolicy", "ReleasePipeline-permissions")).Statement, [
+            { Sid: "AssumeChainedRoles", Effect: "Allow", Action: ["sts:AssumeRole"], Resource: [`arn:aws:iam::${PROD}:role/ReleaseDeploy`] },
+        ]);
+    });
+
+    it("the vendor's audit role trusts the vendor's account with an external ID, kept secret", () => {
+        const role = find("prod", "aws:iam/role:Role", "VendorAudit");
+        assert.deepEqual(doc(role, "assumeRolePolicy").Statement, [{
+            Sid: "TrustedPrincipals",
+            Effect: "Allow",
+            Principal: { AWS: ["arn:aws:iam::777788889999:root"] },
+            Action: "sts:AssumeRole",
+            Condition: { StringEquals: { "sts:ExternalId": "auditvendor-7f3a9c" } },
+        }]);
+    });
+
+    it("prod's app-images repository lets dev's CiBuild, test's IntegrationTests and both deploy roles pull, nothing else", () => {
         const policy = find("prod", "aws:ecr/repositoryPolicy:RepositoryPolicy", "app-images-grant-policy");
         assert.equal(policy.accountId, PROD);
         assert.deepEqual(doc(policy), {
@@ -252,7 +314,16 @@ describe("program (index.ts) on the reference organization", () => {
                 Effect: "Allow",
                 Principal: { AWS: [`arn:aws:iam::${DEV}:root`, `arn:aws:iam::${TEST}:root`] },
                 Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
-                Condition: { ArnEquals: { "aws:PrincipalArn": [`arn:aws:iam::${DEV}:role/CiBuild`, `arn:aws:iam::${TEST}:role/IntegrationTests`] } },
+                Condition: {
+                    ArnEquals: {
+                        "aws:PrincipalArn": [
+                            `arn:aws:iam::${DEV}:role/CiBuild`,
+                            `arn:aws:iam::${DEV}:role/GitHubActionsDeploy`,
+                            `arn:aws:iam::${TEST}:role/GitHubActionsDeploy`,
+                            `arn:aws:iam::${TEST}:role/IntegrationTests`,
+                        ],
+                    },
+                },
             }],
         });
     });
@@ -280,7 +351,7 @@ describe("program (index.ts) on the reference organization", () => {
                 "CrossAccountAssumeRole", "AccessDenied", "TrustPolicyChanges", "ResourcePolicyChanges",
             ].map((metric) => [account, metric, [`arn:aws:sns:us-east-1:${account}:crossaccount-activity`]]));
             const assume = find(stack, "aws:cloudwatch/logMetricFilter:LogMetricFilter", "activity-alarms-cross-account-assume-role");
-            assert.match(String(assume.inputs.pattern), new RegExp(`roleArn = "arn:aws:iam::${PROD}:role/AppReadOnly"\\) \\|\\| \\(\\$\\.requestParameters\\.roleArn = "arn:aws:iam::${PROD}:role/UpdateApp"`));
+            assert.match(String(assume.inputs.pattern), new RegExp(`roleArn = "arn:aws:iam::${PROD}:role/AppReadOnly"\\) \\|\\| \\(\\$\\.requestParameters\\.roleArn = "arn:aws:iam::${PROD}:role/ReleaseDeploy"`));
             assert.equal(stacks[stack].resources.filter((r) => r.type === "aws:cfg/rule:Rule").length, stack === "prod" ? 1 : 0);
             // Every alarm topic has a subscriber; an email one is pending until confirmed, and the output says so.
             const subscriptions = stacks[stack].resources.filter((r) => r.type === "aws:sns/topicSubscription:TopicSubscription");
@@ -338,6 +409,9 @@ describe("program (index.ts) on the reference organization", () => {
             ImageSharingRole: `arn:aws:iam::${PROD}:role/ImageSharingRole`,
             UpdateApp: `arn:aws:iam::${PROD}:role/UpdateApp`,
             AppReadOnly: `arn:aws:iam::${PROD}:role/AppReadOnly`,
+            GitHubActionsDeploy: `arn:aws:iam::${PROD}:role/GitHubActionsDeploy`,
+            ReleaseDeploy: `arn:aws:iam::${PROD}:role/ReleaseDeploy`,
+            VendorAudit: `arn:aws:iam::${PROD}:role/VendorAudit`,
         });
         assert.deepEqual(stacks.prod.outputs.bucketNames, { "product-images": `product-images-${PROD}`, productionapp: `productionapp-${PROD}` });
         assert.equal(stacks.prod.outputs.auditBucketName, `audit-logs-${PROD}`);

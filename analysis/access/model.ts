@@ -14,7 +14,7 @@ import {
     type ValidationError,
 } from "@cloud-copilot/iam-policy";
 import { parseArn, parsePolicyDocument, type Statement } from "../../policy-pack/lib/iam";
-import type { Value } from "../../policy-pack/lib/values";
+import type { Value, ValueRecord } from "../../policy-pack/lib/values";
 import { normalizeDateConditions } from "./dates";
 import { KINDS } from "./kinds";
 import { str } from "./kinds/kind";
@@ -27,6 +27,8 @@ export interface ModelPolicy {
     name: string;
     statements: Statement[];
     validated: ValidatedPolicy<{ name: string }>;
+    /** The document as JSON data (for a variant the simulator reads, see web-identity.ts). */
+    document: ValueRecord;
 }
 
 export type PolicyUse = "identity" | "trust" | "resource";
@@ -123,7 +125,7 @@ export function modelPolicy(name: string, input: unknown, use: PolicyUse, warnin
     const validated = createValidatedPolicy(normalizeDateConditions(parsed.document as Value) as typeof parsed.document, VALIDATORS[use], { name });
     if (validated.errors.length > 0) warnings.push(`policy ${name} is invalid: ${formatErrors(validated.errors)}`);
     const statements = parsed.statements.filter((st) => st.effect === "Allow" || st.effect === "Deny");
-    return { name, statements, validated };
+    return { name, statements, validated, document: parsed.document };
 }
 
 export class AccessModel {

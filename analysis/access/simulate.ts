@@ -12,6 +12,7 @@ import { ACCOUNT_ID, isServicePrincipal, parseArn, rootArn } from "../../policy-
 import { runSimulationInOneDateUnit } from "./dates";
 import { RESOURCE_POLICY_LABEL, modelPolicy, type AccessModel, type IdentityNode, type ModelPolicy } from "./model";
 import type { AccessContext, AccessDecision } from "./types";
+import { parseWebIdentityPrincipal, webIdentityRequest, withStandInKeys, type WebIdentityToken } from "./web-identity";
 
 const DEFAULT_SESSION = "access-analysis";
 
@@ -23,7 +24,7 @@ export const ALLOW_ALL: ModelPolicy = {
     name: "assumed: the principal's own account allows everything",
 };
 
-export type RequesterKind = "role-session" | "user" | "group-member" | "root" | "outside" | "service";
+export type RequesterKind = "role-session" | "user" | "group-member" | "root" | "outside" | "service" | "web-identity";
 
 export interface Requester {
     kind: RequesterKind;
@@ -40,6 +41,8 @@ export interface Requester {
     label: string;
     /** The plan identity, when the principal is in the plan. */
     node?: IdentityNode;
+    /** A CI job's OIDC token: the request comes from the provider of the target's account. */
+    token?: WebIdentityToken;
 }
 
 export interface Target {
@@ -51,6 +54,17 @@ export interface Target {
 }
 
 export function resolveRequester(model: AccessModel, principal: string, sessionName = DEFAULT_SESSION): Requester {
+    const token = parseWebIdentityPrincipal(principal);
+    if (token) {
+        return {
+            kind: "web-identity",
+            requestPrincipal: principal,
+            identity: [ALLOW_ALL],
+            unresolved: [],
+            label: `${token.provider} job with sub "${token.sub}" (aud ${token.audience})`,
+            token,
+        };
+    }
     // Case-insensitive as the simulator's principal matching is.
     if (isServicePrincipal(principal.toLowerCase())) {
         return { kind: "service", requestPrincipal: principal, identity: [], unresolved: [], label: `service ${principal}` };
@@ -285,17 +299,19 @@ export async function evaluate(
     mode: SimulationMode,
     contextVariables: Record<string, string> = principalContext(req),
 ): Promise<Evaluation> {
+    const web = req.token && webIdentityRequest(req.token, target.arn, target.accountId);
+    const resourcePolicy = req.token && target.resourcePolicy ? withStandInKeys(target.resourcePolicy, req.token.host) : target.resourcePolicy;
     const simulation: Simulation = {
         request: {
-            principal: req.requestPrincipal,
+            principal: web?.principal ?? req.requestPrincipal,
             action,
             resource: { resource: target.arn, accountId: target.accountId },
-            contextVariables,
+            contextVariables: { ...contextVariables, ...web?.context },
         },
         identityPolicies: req.identity.map((p) => ({ name: p.name, policy: p.validated })),
         serviceControlPolicies: [],
         resourceControlPolicies: [],
-        resourcePolicy: target.resourcePolicy?.validated,
+        resourcePolicy: resourcePolicy?.validated,
         permissionBoundaryPolicies: req.boundary?.map((p) => ({ name: p.name, policy: p.validated })),
     };
     const out = await runSimulationInOneDateUnit(

@@ -70,14 +70,17 @@ export interface AccessResult {
 
 export interface AccessEdge {
     kind: "assume-role" | "resource-access";
-    /** Principal ARN (role, user, group, account root, ARN pattern) or "*" for any principal. */
+    /**
+     * Principal ARN (role, user, group, account root, ARN pattern, an Identity Center permission set's role
+     * pattern, a SAML provider), a CI job as `github:<sub>` / `gitlab:<sub>`, or "*" for any principal.
+     */
     principal: string;
     /** Role ARN or bucket ARN. */
     target: string;
     actions: string[];
     /** Human-readable conditions the access depends on; sts:ExternalId values are rendered "[secret]". */
     conditions: string[];
-    /** Account of the principal, "*" when any account. */
+    /** Account of the principal, "*" when any account; for a CI job's token its provider ("github", "gitlab"). */
     sourceAccountId: string;
     targetAccountId: string;
     /** Which policies create the edge, e.g. "trust-policy", "identity-policy:Developers/AssumeUpdateApp", "bucket-policy". */

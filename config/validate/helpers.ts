@@ -1,7 +1,22 @@
 // What every section validator shares: the environment being checked, the organization, one error list
 // (through `problem`) and the reference checks, so a reference is resolved the same way in every section.
 import { CONFIG_NAMESPACE, EnvironmentSettings } from "../schema";
-import { BucketRef, FunctionRef, IdentityRef, KeyRef, ObjectsRef, Reference, RepositoryRef, RoleRef, SnapshotRef } from "../refs";
+import {
+    BucketRef,
+    FunctionRef,
+    IdentityRef,
+    KeyRef,
+    ObjectsRef,
+    Reference,
+    RepositoryRef,
+    RoleRef,
+    SnapshotRef,
+    SsoRef,
+    TrustedRole,
+    VendorRef,
+    WebIdentityRef,
+} from "../refs";
+import { PERMISSION_SET_NAME, pinnedRepository, OIDC_PROVIDERS } from "../../aws";
 import { keyAliasesOf } from "../references";
 import type { Environment, Organization } from "../organization";
 
@@ -80,10 +95,33 @@ export function validationHelpers(organization: Organization, problem: Problem) 
                 problem(where, `group '${ref.name}' is referenced but not defined in ${target.fileName}`);
             }
         },
+        /** A role a trust names: a reference to a stack file's role, or an exact role ARN of an organization account. */
+        checkTrustedRole(where: string, role: TrustedRole): void {
+            if (role.kind === "role") helpers.checkRoleRef(where, role);
+            else helpers.checkAccount(where, role.arn.split(":")[4]);
+        },
+        checkSsoRef(where: string, ref: SsoRef): void {
+            targetOf(organization, problem, where, ref.env);
+            if (!PERMISSION_SET_NAME.test(ref.name)) {
+                problem(where, `'${ref.name}' is not a valid permission set name (1-32 characters of letters, digits and + = , . @ _ -)`);
+            }
+        },
+        checkVendorRef(where: string, ref: VendorRef): void {
+            if (organization.vendors[ref.name] === undefined) {
+                problem(where, `vendor '${ref.name}' is not in ${CONFIG_NAMESPACE}:organization.vendors`);
+            }
+        },
+        checkWebIdentityRef(where: string, ref: WebIdentityRef): void {
+            const spec = OIDC_PROVIDERS[ref.provider];
+            if (!pinnedRepository(spec, ref.sub)) {
+                problem(where, `'${ref.sub}' is not a ${ref.provider} sub claim naming one ${spec.repositoryNoun} (e.g. ${ref.provider === "github" ? "repo:acme/app:ref:refs/heads/main" : "project_path:acme/app:ref_type:branch:ref:main"})`);
+            }
+        },
         checkAccount(where: string, value: string): void {
             if (/^\d{12}$/.test(value)) {
                 if (!knownAccountIds.has(value)) {
-                    problem(where, `account ${value} is not in the organization's account list (${CONFIG_NAMESPACE}:organization.accounts)`);
+                    const vendor = Object.values(organization.vendors).includes(value) ? "; it is a vendor: trust it through trust.vendors, with an external ID" : "";
+                    problem(where, `account ${value} is not in the organization's account list (${CONFIG_NAMESPACE}:organization.accounts)${vendor}`);
                 }
             } else if (organization.accounts[value] === undefined) {
                 problem(where, `account '${value}' is not in the organization's account list (${CONFIG_NAMESPACE}:organization.accounts)`);
@@ -113,6 +151,9 @@ export function validationHelpers(organization: Organization, problem: Problem) 
         key: helpers.checkKeyRef,
         group: helpers.checkIdentityRef,
         user: helpers.checkIdentityRef,
+        sso: helpers.checkSsoRef,
+        vendor: helpers.checkVendorRef,
+        "web-identity": helpers.checkWebIdentityRef,
     };
     return helpers;
 }

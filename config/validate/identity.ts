@@ -2,46 +2,20 @@
 // assume-role grants of groups and users.
 import { RoleSettings } from "../schema";
 import { refText } from "../refs";
+import { roleArnOf } from "../references";
 import { callerStatements } from "../caller-statements";
 import { ValidationContext } from "./helpers";
+import { validateTrust } from "./trust";
 
-export function validateRoles({ environment, settings, organization, ns, problem, helpers }: ValidationContext): void {
+export function validateRoles(context: ValidationContext): void {
+    const { environment, settings, organization, ns, problem, helpers } = context;
     const seenRoles = new Map<string, string>();
     settings.roles.forEach((role, i) => {
         const where = `${ns}:roles[${i}]`;
         const lower = role.name.toLowerCase();
         if (seenRoles.has(lower)) problem(`${where}.name`, `duplicate role name '${role.name}' (IAM role names are case-insensitive; also used by ${seenRoles.get(lower)})`);
         seenRoles.set(lower, `${where}.name`);
-        role.trust.accounts.forEach((account, j) => helpers.checkAccount(`${where}.trust.accounts[${j}]`, account));
-        role.trust.roles.forEach((ref, j) => helpers.checkRoleRef(`${where}.trust.roles[${j}]`, ref));
-        role.trust.principalArns.forEach((arn, j) => {
-            const account = /^arn:[\w-]+:(?:iam|sts)::(\d{12}):/.exec(arn)?.[1];
-            if (!account) problem(`${where}.trust.principalArns[${j}]`, `must be an IAM or STS principal ARN (got "${arn}")`);
-            else helpers.checkAccount(`${where}.trust.principalArns[${j}]`, account);
-        });
-        const t = role.trust;
-        // One trust statement: aws:PrincipalArn narrowing applies to every trusted account.
-        const narrowedAccounts = new Set([
-            ...t.roles.map((ref) => organization.environments[ref.env]?.accountId),
-            ...t.principalArns.map((arn) => arn.split(":")[4]),
-        ]);
-        if (narrowedAccounts.size > 0) {
-            t.accounts.forEach((account, j) => {
-                const id = helpers.accountIdOfSetting(account);
-                if (id && !narrowedAccounts.has(id)) {
-                    problem(`${where}.trust.accounts[${j}]`, `account '${account}' would be narrowed to nothing by trust.roles/principalArns; name its principals there instead`);
-                }
-            });
-        }
-        if (t.accounts.length + t.roles.length + t.services.length === 0) {
-            problem(`${where}.trust`, "must trust at least one account, role or service");
-        }
-        if (t.requireOrganization && !organization.orgId) {
-            problem(`${where}.trust.requireOrganization`, `needs ${ns}:organization.orgId`);
-        }
-        if (t.notBefore && t.notAfter && t.notBefore >= t.notAfter) {
-            problem(`${where}.trust.notAfter`, "must be later than notBefore");
-        }
+        validateTrust(context, role, where);
         role.permissions.forEach((permission, j) => {
             permission.buckets.forEach((ref, k) => helpers.checkBucketRef(`${where}.permissions[${j}].buckets[${k}]`, ref));
             permission.objects.forEach((ref, k) => helpers.checkBucketRef(`${where}.permissions[${j}].objects[${k}]`, ref));
@@ -78,6 +52,14 @@ export function validateRoles({ environment, settings, organization, ns, problem
             problem(`${where}.restoreInto`, "is required with restore: give the prefix of the DB instances, option, parameter and subnet groups it restores into");
         }
         if (role.restoreInto && role.restore.length === 0) problem(`${where}.restoreInto`, "is given without restore; name the shared snapshots in restore");
+        role.assume.forEach((ref, j) => {
+            helpers.checkRoleRef(`${where}.assume[${j}]`, ref);
+            const target = organization.environments[ref.env]?.settings.roles.find((r) => r.name === ref.name);
+            const selfArn = roleArnOf(organization, { kind: "role", env: environment.name, name: role.name });
+            if (target && !target.trust.roles.some((trusted) => refText(trusted) === self || refText(trusted) === selfArn)) {
+                problem(`${where}.assume[${j}]`, `role '${ref.name}' in ${organization.environments[ref.env].fileName} does not list ${self} in its trust.roles`);
+            }
+        });
         const generated = generatedSids(role);
         role.permissions.forEach((permission, j) => {
             if (permission.sid && generated.includes(permission.sid)) {
@@ -111,6 +93,7 @@ function generatedSids(role: RoleSettings): string[] {
     const placeholder = "arn:aws:placeholder";
     return callerStatements(role, {
         arnOf: () => placeholder,
+        roleArnOf: () => placeholder,
         snapshotOf: () => ({ arn: placeholder, region: "us-east-1", keyArn: placeholder }),
         home: { accountId: "000000000000", region: "us-east-1" },
     }).map((statement) => statement.sid!);

@@ -117,7 +117,7 @@ function graphPart(graph: AccessGraph): Part {
 }
 
 export function renderMarkdown(plan: PlanResult, graph: AccessGraph = accessGraph(plan)): string {
-    const names = new AccountNames(plan.accounts);
+    const names = new AccountNames(plan.accounts, plan.vendors);
     const diff = plan.review?.diff;
     const against = diff?.against === "baseline" ? `the baseline ${code(diff.file ?? "")}` : "`access.lock.json`";
     const changes = changeRows(plan, names);

@@ -36,7 +36,7 @@ function stacked([principal, target, actions, conditions]: string[]): string[] {
 export const STACK_HEADERS = ["stack", "account", "region", "resources", "providers", "components", "stack refs"];
 
 export function renderText(plan: PlanResult): string {
-    const names = new AccountNames(plan.accounts);
+    const names = new AccountNames(plan.accounts, plan.vendors);
     const out: string[] = [];
     out.push(
         ...wrapIndented(`Offline plan (nothing is deployed): stacks in order ${plan.order.map((w) => w.join(" + ")).join(" -> ")}`, ""),

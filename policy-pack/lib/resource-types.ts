@@ -27,6 +27,7 @@ export const aws = {
         PolicyAttachment: resourceClass("aws:iam/policyAttachment:PolicyAttachment"),
         UserGroupMembership: resourceClass("aws:iam/userGroupMembership:UserGroupMembership"),
         GroupMembership: resourceClass("aws:iam/groupMembership:GroupMembership"),
+        OpenIdConnectProvider: resourceClass("aws:iam/openIdConnectProvider:OpenIdConnectProvider"),
     },
     s3: {
         Bucket: resourceClass("aws:s3/bucket:Bucket"),

@@ -265,4 +265,102 @@ describe("CrossAccountRole", () => {
             });
         }
     });
+
+    describe("trust sources people and CI use", () => {
+        const github = `arn:aws:iam::${PROD}:oidc-provider/token.actions.githubusercontent.com`;
+
+        it("a GitHub Actions trust: aud exact, sub StringEquals, TagSession when asked", async () => {
+            assert.deepStrictEqual(
+                await trustJson({
+                    webIdentity: [{ provider: "github", providerArn: github, subjects: ["repo:acme/app:ref:refs/heads/main", "repo:acme/app:environment:prod"] }],
+                    session: { tagSession: true },
+                }),
+                {
+                    Version: "2012-10-17",
+                    Statement: [{
+                        Sid: "WebIdentityGithub",
+                        Effect: "Allow",
+                        Principal: { Federated: github },
+                        Action: ["sts:AssumeRoleWithWebIdentity", "sts:TagSession"],
+                        Condition: {
+                            StringEquals: {
+                                "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+                                "token.actions.githubusercontent.com:sub": ["repo:acme/app:environment:prod", "repo:acme/app:ref:refs/heads/main"],
+                            },
+                        },
+                    }],
+                },
+            );
+        });
+
+        it("a GitLab trust with a branch pattern: sub StringLike, aud gitlab.com", async () => {
+            const gitlab = `arn:aws:iam::${PROD}:oidc-provider/gitlab.com`;
+            const doc = (await trustJson({ webIdentity: [{ provider: "gitlab", providerArn: gitlab, subjects: ["project_path:acme/app:ref_type:branch:ref:release/*"] }] })) as {
+                Statement: unknown[];
+            };
+            assert.deepStrictEqual(doc.Statement, [{
+                Sid: "WebIdentityGitlab",
+                Effect: "Allow",
+                Principal: { Federated: gitlab },
+                Action: "sts:AssumeRoleWithWebIdentity",
+                Condition: {
+                    StringEquals: { "gitlab.com:aud": "https://gitlab.com" },
+                    StringLike: { "gitlab.com:sub": ["project_path:acme/app:ref_type:branch:ref:release/*"] },
+                },
+            }]);
+        });
+
+        it("Identity Center permission sets: the account root narrowed to their roles, with and without the region segment", async () => {
+            const sso = `arn:aws:iam::${DEV}:role/aws-reserved/sso.amazonaws.com`;
+            const doc = (await trustJson({ identityCenter: { accountIds: [DEV], permissionSets: ["ReleaseManager", "Admin"] } })) as { Statement: unknown[] };
+            assert.deepStrictEqual(doc.Statement, [{
+                Sid: "IdentityCenter",
+                Effect: "Allow",
+                Principal: { AWS: [devRoot] },
+                Action: "sts:AssumeRole",
+                Condition: {
+                    ArnLike: {
+                        "aws:PrincipalArn": [
+                            `${sso}/*/AWSReservedSSO_Admin_*`,
+                            `${sso}/*/AWSReservedSSO_ReleaseManager_*`,
+                            `${sso}/AWSReservedSSO_Admin_*`,
+                            `${sso}/AWSReservedSSO_ReleaseManager_*`,
+                        ],
+                    },
+                },
+            }]);
+        });
+
+        it("session options on the account statement: SetSourceIdentity with a required source identity", async () => {
+            const doc = (await trustJson({
+                trustedAccountIds: [DEV],
+                principalArnPatterns: [devDeployer],
+                session: { tagSession: true, setSourceIdentity: true, sourceIdentityPatterns: ["ci-*"] },
+                trustedServices: ["codebuild.amazonaws.com"],
+            })) as { Statement: unknown[] };
+            assert.deepStrictEqual(doc.Statement, [
+                {
+                    Sid: "TrustedPrincipals",
+                    Effect: "Allow",
+                    Principal: { AWS: [devRoot] },
+                    Action: ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"],
+                    Condition: { ArnEquals: { "aws:PrincipalArn": [devDeployer] }, StringLike: { "sts:SourceIdentity": ["ci-*"] } },
+                },
+                // Services get neither: they are not where a person's identity is carried.
+                { Sid: "TrustedServices", Effect: "Allow", Principal: { Service: ["codebuild.amazonaws.com"] }, Action: "sts:AssumeRole" },
+            ]);
+        });
+
+        const invalid: [string, RoleTrust, RegExp][] = [
+            ["a GitHub subject with a wildcard repository", { webIdentity: [{ provider: "github", providerArn: github, subjects: ["repo:acme/*:ref:refs/heads/main"] }] },
+                /Invalid github subject "repo:acme\/\*:ref:refs\/heads\/main": it must name one owner\/repository without wildcards/],
+            ["a GitHub trust without subjects", { webIdentity: [{ provider: "github", providerArn: github, subjects: [] }] }, /names no subject/],
+            ["an invalid permission set name", { identityCenter: { accountIds: [DEV], permissionSets: ["Release Manager"] } }, /Invalid permission set name "Release Manager"/],
+            ["a source identity that cannot be set", { trustedAccountIds: [DEV], session: { sourceIdentityPatterns: ["ci-*"] } }, /needs session.setSourceIdentity/],
+            ["session options on a services-only trust", { trustedServices: ["codebuild.amazonaws.com"], session: { tagSession: true } }, /trust names only services/],
+        ];
+        for (const [label, trust, message] of invalid) {
+            it(`refuses ${label}`, () => assert.throws(() => trustPolicyDocument(trust), message));
+        }
+    });
 });

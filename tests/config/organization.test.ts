@@ -51,7 +51,7 @@ describe("stack configuration", () => {
             prod: (c) => c["crossaccount:roles"].push({ ...roleOf(c, "AppReadOnly"), name: "updateapp" }),
         });
         assert.deepEqual(problems, [
-            "Pulumi.prod.yaml: crossaccount:roles[3].name: duplicate role name 'updateapp' (IAM role names are case-insensitive; also used by crossaccount:roles[1].name)",
+            "Pulumi.prod.yaml: crossaccount:roles[6].name: duplicate role name 'updateapp' (IAM role names are case-insensitive; also used by crossaccount:roles[1].name)",
         ]);
     });
 

@@ -13,7 +13,9 @@ describe("stack configuration: functions, repositories, snapshots, alarms", () =
         assert.deepEqual(stackDependencies(organization, "prod"), []);
         assert.deepEqual(crossAccountRoleArns(organization), [
             "arn:aws:iam::999999999999:role/AppReadOnly",
+            "arn:aws:iam::999999999999:role/ReleaseDeploy",
             "arn:aws:iam::999999999999:role/UpdateApp",
+            "arn:aws:iam::999999999999:role/VendorAudit",
         ]);
         const prod = organization.environments.prod.settings;
         assert.deepEqual(prod.repositories[0].grants[0].access, "pull");
@@ -55,7 +57,11 @@ describe("stack configuration: functions, repositories, snapshots, alarms", () =
         const problems = configProblems({
             prod: (c) => {
                 c["crossaccount:functions"][0].invokers = [];
-                c["crossaccount:repositories"][0].grants[0].principals = ["test/role/IntegrationTests"];
+                c["crossaccount:repositories"][0].grants[0].principals = [
+                    "test/role/IntegrationTests",
+                    "dev/role/GitHubActionsDeploy",
+                    "test/role/GitHubActionsDeploy",
+                ];
             },
             test: (c) => {
                 roleOf(c, "IntegrationTests").push = ["prod/repository/app-images"];
@@ -69,7 +75,7 @@ describe("stack configuration: functions, repositories, snapshots, alarms", () =
         assert.deepEqual(problems, [
             "Pulumi.dev.yaml: crossaccount:roles[1].invoke[0]: function 'release-notifier' in Pulumi.prod.yaml does not list dev/role/CiBuild among its invokers",
             "Pulumi.dev.yaml: crossaccount:roles[1].pull[0]: repository 'app-images' in Pulumi.prod.yaml grants dev/role/CiBuild no pull access",
-            "Pulumi.dev.yaml: crossaccount:roles[2].restore[0]: snapshot 'appdb-baseline' in Pulumi.prod.yaml is not shared with account 111111111111",
+            "Pulumi.dev.yaml: crossaccount:roles[4].restore[0]: snapshot 'appdb-baseline' in Pulumi.prod.yaml is not shared with account 111111111111",
             "Pulumi.test.yaml: crossaccount:roles[1].push[0]: repository 'app-images' in Pulumi.prod.yaml grants test/role/IntegrationTests no push access",
         ]);
     });

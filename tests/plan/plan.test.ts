@@ -7,7 +7,7 @@ import * as path from "path";
 import { PlanResult, planOrganization, readPolicyConfig } from "../../plan/plan";
 import { runPlanCli } from "../support/plan-cli";
 import { planToJson, renderMarkdown } from "../../plan/report";
-import { REPO_DIR, referenceProject, roleOf } from "../support/project";
+import { REPO_DIR, referenceProject, roleOf, withVendorExternalId } from "../support/project";
 
 const policyConfig = readPolicyConfig(path.join(REPO_DIR, "policy-pack", "config.json"));
 
@@ -45,6 +45,27 @@ describe("offline plan", function () {
 
         it("evaluates every expectation the organization states, with the documented results", () => {
             assert.deepEqual(Object.fromEntries(plan.access.map((a) => [a.id, a.result])), {
+                "sso-releasemanager-assume-updateapp": "Allowed",
+                "sso-other-permission-set-assume-updateapp": "ImplicitlyDenied",
+                "sso-releasemanager-prefix-lookalike-assume-updateapp": "ImplicitlyDenied",
+                "github-main-assume-dev-deploy": "Allowed",
+                "github-other-repository-assume-dev-deploy": "ImplicitlyDenied",
+                "github-fork-pull-request-assume-dev-deploy": "ImplicitlyDenied",
+                "github-other-branch-assume-dev-deploy": "ImplicitlyDenied",
+                "github-main-assume-test-deploy": "Allowed",
+                "github-production-environment-assume-prod-deploy": "Allowed",
+                "github-main-without-environment-assume-prod-deploy": "ImplicitlyDenied",
+                "github-other-repository-assume-prod-deploy": "ImplicitlyDenied",
+                "github-fork-pull-request-assume-prod-deploy": "ImplicitlyDenied",
+                "release-pipeline-assume-release-deploy": "Allowed",
+                "other-dev-role-assume-release-deploy": "ImplicitlyDenied",
+                "dev-ci-assume-release-deploy": "ImplicitlyDenied",
+                "release-deploy-publish-release": "Allowed",
+                "release-deploy-write-outside-releases": "ImplicitlyDenied",
+                "vendor-assume-audit-with-external-id": "Allowed",
+                "vendor-assume-audit-without-external-id": "ImplicitlyDenied",
+                "vendor-assume-audit-with-wrong-external-id": "ImplicitlyDenied",
+                "vendor-assume-updateapp": "ImplicitlyDenied",
                 "developers-assume-updateapp": "Allowed",
                 "developers-assume-updateapp-without-mfa": "ImplicitlyDenied",
                 "testers-assume-updateapp": "ExplicitlyDenied",
@@ -173,6 +194,20 @@ describe("offline plan", function () {
         });
     });
 
+    it("references an account's existing GitHub provider instead of creating it (oidcProviders.github.create: false)", async () => {
+        const dir = referenceProject({ dev: (c) => (c["crossaccount:oidcProviders"] = { github: { create: false } }) });
+        const plan = await planOrganization({ projectDir: dir, policyConfig });
+        const dev = plan.stacks.find((s) => s.name === "dev")!;
+        assert.deepEqual(dev.resources.filter((r) => r.type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider"), []);
+        const role = dev.resources.find((r) => r.type === "aws:iam/role:Role" && r.name === "GitHubActionsDeploy")!;
+        assert.equal(
+            JSON.parse(role.inputs.assumeRolePolicy as string).Statement[0].Principal.Federated,
+            "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com",
+        );
+        assert.equal(plan.ok, true);
+        assert.equal(plan.access.find((a) => a.id === "github-main-assume-dev-deploy")?.result, "Allowed");
+    });
+
     describe("on broken copies of the stack files", () => {
         it("fails when Testers are allowed to assume UpdateApp", async () => {
             const dir = referenceProject({ dev: (c) => (c["crossaccount:assumeRoleGrants"][2].effect = "Allow") });
@@ -193,7 +228,12 @@ describe("offline plan", function () {
                 mandatory(plan).map((v) => [v.policyName, v.stack, v.urn?.split("::").pop()]),
                 [["iam-trust-cross-account-conditions", "prod", "UpdateApp"]],
             );
-            assert.deepEqual(failedExpectations(plan), ["developers-assume-updateapp-without-mfa: Allowed"]);
+            // Dev's root without conditions also lets every other Identity Center permission set of dev in.
+            assert.deepEqual(failedExpectations(plan), [
+                "sso-other-permission-set-assume-updateapp: Allowed",
+                "sso-releasemanager-prefix-lookalike-assume-updateapp: Allowed",
+                "developers-assume-updateapp-without-mfa: Allowed",
+            ]);
         });
 
         it("fails when a role is given s3:* on every resource", async () => {
@@ -219,7 +259,7 @@ describe("offline plan", function () {
             assert.equal(result.code, 0, result.stderr);
             assert.match(
                 result.stdout,
-                /^OK: 3 stack\(s\), 0 mandatory and 0 advisory violation\(s\), 37\/37 access expectation\(s\) hold/m,
+                /^OK: 3 stack\(s\), 0 mandatory and 0 advisory violation\(s\), 58\/58 access expectation\(s\) hold/m,
             );
             assert.equal(JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8")).ok, true);
             assert.match(fs.readFileSync(path.join(out, "plan.md"), "utf8"), /^## crossaccount offline plan: ✅ OK/);
@@ -259,12 +299,12 @@ describe("offline plan", function () {
         });
 
         it("never prints an external ID", async () => {
-            const dir = referenceProject({ prod: (c) => (roleOf(c, "AppReadOnly").trust.externalId = "tenant-7f3a9c-secret") });
+            const dir = referenceProject({ prod: (c) => withVendorExternalId(c, "tenant-7f3a9c-secret") });
             const result = await runCli(["--quiet", "--project", dir, "--json", "-"]);
             assert.ok(!result.stdout.includes("tenant-7f3a9c-secret") && !result.stderr.includes("tenant-7f3a9c-secret"));
             const trust = JSON.parse(result.stdout)
                 .stacks.find((s: { name: string }) => s.name === "prod")
-                .resources.find((r: { name: string; type: string }) => r.type === "aws:iam/role:Role" && r.name === "AppReadOnly")
+                .resources.find((r: { name: string; type: string }) => r.type === "aws:iam/role:Role" && r.name === "VendorAudit")
                 .inputs.assumeRolePolicy;
             assert.deepEqual(JSON.parse(trust).Statement[0].Condition.StringEquals, { "sts:ExternalId": "[secret]" });
         });

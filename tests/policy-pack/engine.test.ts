@@ -17,7 +17,7 @@ describe("policy engine", () => {
             assert.ok(["mandatory", "advisory"].includes(policy.enforcementLevel!), policy.name);
         }
         assert.deepStrictEqual(policies.filter((policy) => policy.enforcementLevel === "advisory").map((policy) => policy.name),
-            ["iam-unscopable-wildcard", "lambda-runtime-deprecation-notice", "cloudtrail-kms-encryption", "cloudtrail-cloudwatch-logs", "required-tags"]);
+            ["iam-trust-unknown-federated-provider", "iam-unscopable-wildcard", "lambda-runtime-deprecation-notice", "cloudtrail-kms-encryption", "cloudtrail-cloudwatch-logs", "required-tags"]);
     });
 
     it("config.json only sets settings the rules declare, with the declared types", () => {

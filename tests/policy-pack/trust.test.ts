@@ -63,7 +63,7 @@ describe("trust policy rules", () => {
             assert.deepStrictEqual(result, [
                 ["iam-trust-allowed-accounts", "image-sharing", "mandatory",
                     "assumeRolePolicy statement 1 (\"TrustPartner\"): principal \"arn:aws:iam::333333333333:root\" belongs to account 333333333333, "
-                    + "which is not an allowed account [111111111111, 222222222222, 999999999999]. "
+                    + "which is not an allowed account [111111111111, 222222222222, 999999999999, 777788889999]. "
                     + "Fix: trust only the organization's accounts, or add the account to allowedAccountIds in the policy pack config."],
                 ["iam-trust-allowed-accounts", "image-sharing", "mandatory",
                     "assumeRolePolicy statement 2: principal \"AROAEXAMPLEUNIQUEID\" cannot be attributed to an account. "
@@ -86,7 +86,10 @@ describe("trust policy rules", () => {
                 {
                     Effect: "Allow", Principal: { Federated: `arn:aws:iam::${ACCOUNTS.dev}:oidc-provider/token.actions.githubusercontent.com` },
                     Action: "sts:AssumeRoleWithWebIdentity",
-                    Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" } },
+                    Condition: { StringEquals: {
+                        "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+                        "token.actions.githubusercontent.com:sub": "repo:acme/app:ref:refs/heads/main",
+                    } },
                 },
                 { Effect: "Allow", Principal: { AWS: ACCOUNTS.test }, Action: "sts:AssumeRole", Condition: { StringEquals: { "sts:ExternalId": "ci-1" } } },
             )));
@@ -152,15 +155,17 @@ describe("trust policy rules", () => {
         });
 
         it("requires MFA for cross-account principals in the prod account (config override), and accepts it when present", async () => {
+            // The dev account's root narrowed only by the organization: people could use it, so MFA is required.
             const prodRole = (condition: Record<string, unknown>) => resource(T.role, "shared-images", {
-                assumeRolePolicy: policyJson(crossAccountTrust(ACCOUNTS.dev, condition)),
+                assumeRolePolicy: policyJson({ ...sameAccountTrust, Sid: "TrustPartner", Condition: condition }),
             }, { stack: "prod", account: ACCOUNTS.prod });
-            const withoutMfa = rows(await check([prodRole({ StringEquals: { "sts:ExternalId": "prod-share" } })]))
+            const withoutMfa = rows(await check([prodRole({ StringEquals: { "aws:PrincipalOrgID": "o-abcdefghij" } })]))
                 .filter(([policy]) => policy.startsWith("iam-trust"));
             assert.deepStrictEqual(withoutMfa, [
                 ["iam-trust-cross-account-conditions", "shared-images", "mandatory",
                     "assumeRolePolicy statement 1 (\"TrustPartner\"): cross-account principal \"arn:aws:iam::111111111111:root\" can assume the role "
-                    + "without MFA, which is required here (requireMfa). Fix: add \"Condition\": {\"Bool\": {\"aws:MultiFactorAuthPresent\": \"true\"}}."],
+                    + "without MFA, which is required here (requireMfa). Fix: add \"Condition\": {\"Bool\": {\"aws:MultiFactorAuthPresent\": \"true\"}}, "
+                    + "or, for a CI chain, narrow aws:PrincipalArn to exact role ARNs (ArnEquals, no wildcards)."],
             ]);
             const withMfa = rows(await check([prodRole({ Bool: { "aws:MultiFactorAuthPresent": "true" } })]))
                 .filter(([policy]) => policy.startsWith("iam-trust"));
@@ -168,9 +173,17 @@ describe("trust policy rules", () => {
         });
 
         it("applies an override keyed by stack name", async () => {
-            const config = { ...REFERENCE_CONFIG, "iam-trust-cross-account-conditions": { overrides: { dev: { requireMfa: true } } } };
-            const result = (await rowsFor(() => undefined, config)).map(([policy, name]) => [policy, name]);
-            assert.deepStrictEqual(result, [["iam-trust-cross-account-conditions", "image-sharing"]]);
+            // image-sharing trusts test's ImageReader role exactly (a role chain): exempt unless mfaExempt leaves role chains out.
+            const override = (settings: Record<string, unknown>) => ({
+                ...REFERENCE_CONFIG, "iam-trust-cross-account-conditions": { overrides: { dev: { requireMfa: true, ...settings } } },
+            });
+            assert.deepStrictEqual(await rowsFor(() => undefined, override({})), []);
+            const result = (await rowsFor(() => undefined, override({ mfaExempt: ["external-id"] }))).map(([policy, name, , message]) => [policy, name, message]);
+            assert.deepStrictEqual(result, [["iam-trust-cross-account-conditions", "image-sharing",
+                "assumeRolePolicy statement 1 (\"TrustPartner\"): cross-account principal \"arn:aws:iam::222222222222:root\" can assume the role "
+                + "without MFA, which is required here (requireMfa) and not waived for role-chain trusts (mfaExempt). "
+                + "Fix: add \"Condition\": {\"Bool\": {\"aws:MultiFactorAuthPresent\": \"true\"}}, "
+                + "or, for a CI chain, narrow aws:PrincipalArn to exact role ARNs (ArnEquals, no wildcards)."]]);
         });
     });
 

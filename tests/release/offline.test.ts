@@ -8,7 +8,7 @@ import { OfflineRunner } from "../../release/offline-runner";
 import { Release } from "../../release/orchestrator";
 import { loadProject } from "../../plan/plan";
 import { organizationGraph } from "../../plan/stack-graph";
-import { REPO_DIR, referenceProject, roleOf } from "../support/project";
+import { REPO_DIR, referenceProject, roleOf, withVendorExternalId } from "../support/project";
 
 interface Captured {
     code: number;
@@ -231,7 +231,7 @@ describe("release --offline", function () {
     });
 
     it("never prints an external ID, in progress, summary or JSON", async () => {
-        const project = referenceProject({ prod: (c) => (roleOf(c, "AppReadOnly").trust.externalId = "tenant-7f3a9c-secret") });
+        const project = referenceProject({ prod: (c) => withVendorExternalId(c, "tenant-7f3a9c-secret") });
         const json = await release(["--offline", "--project", project, "--json", "-"]);
         const text = await release(["--offline", "--project", project]);
         assert.strictEqual(json.code, EXIT.ok);

@@ -40,6 +40,13 @@ export function roleOf(config: Record<string, any>, name: string): Record<string
     return role;
 }
 
+/** Gives the reference vendor's audit role (and the expectation that presents it) another external ID. */
+export function withVendorExternalId(config: Record<string, any>, externalId: string): void {
+    roleOf(config, "VendorAudit").trust.externalId = externalId;
+    const expectation = (config["crossaccount:accessExpectations"] as Record<string, any>[]).find((e) => e.id === "vendor-assume-audit-with-external-id");
+    expectation!.context.externalId = externalId;
+}
+
 /** Validates every stack file of `dir` together, as the program and the plan do. */
 export function loadStackFiles(dir: string, now?: Date): Organization {
     return loadOrganization(

@@ -59,6 +59,39 @@ export function hubAccessExpectations(hub: string, environments: string[], isPar
             },
         );
     }
+    // The first partner's CI and Identity Center principals.
+    const first = environments[partnerIndexes[0]];
+    const repository = "acme-platform/crossaccount";
+    list.push(
+        {
+            id: `${first}-sso-releasemanager-assume-updateapp`,
+            principal: `${first}/sso/ReleaseManager`,
+            action: "sts:AssumeRole",
+            resource: `${hub}/role/UpdateApp`,
+            expect: "allow",
+        },
+        {
+            id: `${first}-sso-other-permission-set-assume-updateapp`,
+            principal: `${first}/sso/ReadOnlyAccess`,
+            action: "sts:AssumeRole",
+            resource: `${hub}/role/UpdateApp`,
+            expect: "deny",
+        },
+        {
+            id: `${first}-github-main-assume-deploy`,
+            principal: `github:repo:${repository}:ref:refs/heads/main`,
+            action: "sts:AssumeRoleWithWebIdentity",
+            resource: `${first}/role/GitHubActionsDeploy`,
+            expect: "allow",
+        },
+        {
+            id: `${first}-github-other-repository-assume-deploy`,
+            principal: `github:repo:acme-platform/other-service:ref:refs/heads/main`,
+            action: "sts:AssumeRoleWithWebIdentity",
+            resource: `${first}/role/GitHubActionsDeploy`,
+            expect: "deny",
+        },
+    );
     const outsider = environments.findIndex((_, i) => i >= 1 && !isPartner(i));
     if (outsider > 0) {
         const e = environments[outsider];

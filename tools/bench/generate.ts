@@ -7,6 +7,9 @@
 //   assume-role grants (Developers allow UpdateApp, Testers allow AppReadOnly and are denied
 //   UpdateApp), a trail into the hub's audit bucket, a VPC with its own /16, and a peering with its
 //   predecessor (env i peers with env i-1, the way test peers with dev);
+// - every environment has a GitHubActionsDeploy role trusted through its account's GitHub OIDC provider by
+//   one repository (branch main; the hub: environment production), and the hub's UpdateApp is also
+//   reachable from the first partner's Identity Center permission set ReleaseManager;
 // - each non-hub environment also owns a `team-assets` bucket that its neighbours' ImageSharingRoles
 //   may read, so cross-account grants grow with the organization without piling onto the hub.
 //
@@ -158,7 +161,12 @@ export function generateOrganization(n: number, dir: string, options: GenerateOp
                     name: "UpdateApp",
                     description: "Lets partner Developers update the productionapp bucket's objects (MFA required).",
                     maxSessionDurationSeconds: 3600,
-                    trust: { accounts: partners, requireMfa: true, maxMfaAgeSeconds: 3600 },
+                    trust: {
+                        accounts: partners,
+                        requireMfa: true,
+                        maxMfaAgeSeconds: 3600,
+                        identityCenter: { permissionSets: ["ReleaseManager"], accounts: partners.slice(0, 1) },
+                    },
                     permissions: [
                         { sid: "ListAllMyBuckets", actions: ["s3:ListAllMyBuckets"], resources: ["*"] },
                         {
@@ -182,6 +190,7 @@ export function generateOrganization(n: number, dir: string, options: GenerateOp
                         { sid: "ReadProductionAppObjects", actions: ["s3:GetObject"], objects: [`${hub}/bucket/productionapp`] },
                     ],
                 },
+                githubDeployRole({ environments: ["production"] }),
             ],
             "crossaccount:network": { cidr: vpcCidr(0), subnets: subnets(vpcCidr(0)) },
             "crossaccount:accessExpectations": hubExpectations,
@@ -213,6 +222,7 @@ export function generateOrganization(n: number, dir: string, options: GenerateOp
                                       { sid: "ReadSharedObjects", actions: ["s3:GetObject", "s3:GetObjectVersion"], objects: readable },
                                   ],
                     },
+                    githubDeployRole({ branches: ["main"] }),
                 ],
                 "crossaccount:buckets": [
                     {
@@ -281,6 +291,17 @@ export function generateOrganization(n: number, dir: string, options: GenerateOp
     };
 }
 
+export const GITHUB_REPOSITORY = "acme-platform/crossaccount";
+
+/** The CI deploy role every account has (no permissions: the benchmark measures the trust). */
+function githubDeployRole(refs: { branches?: string[]; environments?: string[] }) {
+    return {
+        name: "GitHubActionsDeploy",
+        description: `GitHub Actions deployments of ${GITHUB_REPOSITORY}.`,
+        trust: { github: [{ repository: GITHUB_REPOSITORY, ...refs }], session: { tagSession: true } },
+    };
+}
+
 function imageSharingRole(env: string, trusted: string[], description: string) {
     return {
         name: "ImageSharingRole",
@@ -319,19 +340,22 @@ function readRepoPolicyConfig(): Record<string, unknown> {
  * Custom resources per stack, from the shape (types as components/ create them):
  * a SharedBucket is 6 (Bucket, BucketPublicAccessBlock, BucketOwnershipControls,
  * BucketServerSideEncryptionConfiguration, BucketVersioning, BucketPolicy); a CrossAccountRole 2
- * (Role, RolePolicy); an assume-role grant 1 GroupPolicy per group; a trail 1; a network 6 (Vpc,
+ * (Role, RolePolicy), 1 without permissions (the GitHubActionsDeploy role, with its account's OIDC provider: 2);
+ * an assume-role grant 1 GroupPolicy per group; a trail 1; a network 6 (Vpc,
  * 2 Subnets, RouteTable, 2 RouteTableAssociations); a peering 6 (VpcPeeringConnection, Accepter,
  * 2 PeeringConnectionOptions, a Route on each side).
- * Hub: 3 buckets (product-images, productionapp, audit) + 3 roles + the log key and its alias + trail + network = 18+6+2+1+6 = 33.
- * Other: 2 groups + 3 GroupPolicies + 1 role (2) + team bucket (6) + trail + network = 20, plus 6 with a peering.
+ * Hub: 3 buckets (product-images, productionapp, audit) + 3 roles + the log key and its alias + trail + network
+ * + the deploy role and provider = 18+6+2+1+6+2 = 35.
+ * Other: 2 groups + 3 GroupPolicies + 1 role (2) + team bucket (6) + trail + network + deploy role and provider = 22,
+ * plus 6 with a peering.
  */
 export function expectedResourceCounts(n: number): Record<string, number> {
-    const counts: Record<string, number> = { [environmentName(0)]: 33 };
-    for (let index = 1; index < n; index++) counts[environmentName(index)] = 20 + (index >= 2 ? 6 : 0);
+    const counts: Record<string, number> = { [environmentName(0)]: 35 };
+    for (let index = 1; index < n; index++) counts[environmentName(index)] = 22 + (index >= 2 ? 6 : 0);
     return counts;
 }
 
-/** Total custom resources of an n-account organization: 33 + 20 + 26 (n - 2) = 26 n + 1 for n >= 2. */
+/** Total custom resources of an n-account organization: 35 + 22 + 28 (n - 2) = 28 n + 1 for n >= 2. */
 export function expectedTotalResources(n: number): number {
     return Object.values(expectedResourceCounts(n)).reduce((sum, count) => sum + count, 0);
 }

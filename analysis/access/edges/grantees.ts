@@ -4,6 +4,7 @@
  */
 import {
     ACCOUNT_ID,
+    canonicalIdentityCenterPattern,
     conditionValuesFor,
     parseArn,
     principalAccount,
@@ -73,7 +74,11 @@ export function grantees(st: Statement, resourceAccount: string, partition: stri
             } else out.push({ principal: ACCOUNT_ID.test(p) ? rootArn(p, partition) : p, account });
         } else out.push({ principal: p, account: edgeAccount(p) });
     }
-    return out.filter((g) => g.account !== resourceAccount);
+    // An Identity Center trust names each permission set twice (with and without the region segment): one grantee.
+    const seen = new Set<string>();
+    return out
+        .map((g) => ({ ...g, principal: canonicalIdentityCenterPattern(g.principal) }))
+        .filter((g) => g.account !== resourceAccount && !seen.has(g.principal) && seen.add(g.principal));
 }
 
 export interface ServiceGrantee {

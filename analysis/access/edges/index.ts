@@ -11,6 +11,7 @@ import type { AccessEdge } from "../types";
 import { identityAssumeCandidates, trustCandidates } from "./assume-role";
 import type { Candidate } from "./candidate";
 import { EdgeSet } from "./edge-set";
+import { federatedTrustEdges } from "./federated";
 import { bucketCandidates, identityResourceCandidates, resourcePolicyCandidates } from "./resource-access";
 import { verify } from "./verify";
 
@@ -26,7 +27,7 @@ export async function buildEdges(model: AccessModel): Promise<AccessEdge[]> {
         ...identityResourceCandidates(model, resources.index),
     ];
     const edges = new EdgeSet();
-    for (const listed of buckets.listed) edges.add(listed.edge, listed.actions, listed.via);
+    for (const listed of [...buckets.listed, ...federatedTrustEdges(model)]) edges.add(listed.edge, listed.actions, listed.via);
     // The model does not change while edges are built: one requester per principal.
     const requesters = new Map<string, Requester>();
     for (const c of candidates) {

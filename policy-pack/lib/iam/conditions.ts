@@ -30,10 +30,31 @@ export function hasNarrowingCondition(statement: Statement, keys: string[]): boo
     const wanted = new Set(keys.map((key) => key.toLowerCase()));
     return statement.conditions.some((condition) =>
         wanted.has(condition.keyLower)
-        && !condition.ifExists
-        && condition.setQualifier !== "forallvalues"
-        && NARROWING_OPERATORS.has(condition.baseOperator)
+        && requiresKey(condition)
         && (condition.hasUnknown || (condition.values.length > 0 && condition.values.every((value) => value !== "*"))));
+}
+
+/** A positive operator that requires the key to be present (no IfExists, no ForAllValues). */
+function requiresKey(condition: Condition): boolean {
+    return !condition.ifExists && condition.setQualifier !== "forallvalues" && NARROWING_OPERATORS.has(condition.baseOperator);
+}
+
+/**
+ * What the statement's narrowing conditions on `key` allow: each condition's values (all conditions must
+ * hold, so the key is narrowed when any one of them narrows). "unknown" when a value is not known yet (a
+ * preview's unknown, a secret): such a condition is taken as narrowing, as hasNarrowingCondition does.
+ */
+export function narrowingValueSets(statement: Statement, key: string): string[][] | "unknown" {
+    if (statement.conditionsUnknown) return "unknown";
+    const found = statement.conditions.filter((condition) => condition.keyLower === key.toLowerCase() && requiresKey(condition));
+    if (found.some((condition) => condition.hasUnknown)) return "unknown";
+    return found.map((condition) => condition.values).filter((values) => values.length > 0);
+}
+
+/** Whether `key` is narrowed by a condition every value of which passes `narrows` (unknown values count as narrowing). */
+export function narrowedBy(statement: Statement, key: string, narrows: (value: string) => boolean): boolean {
+    const sets = narrowingValueSets(statement, key);
+    return sets === "unknown" || sets.some((values) => values.every(narrows));
 }
 
 /** MFA the correct way: `Bool aws:MultiFactorAuthPresent "true"` or a bounded `aws:MultiFactorAuthAge`. */

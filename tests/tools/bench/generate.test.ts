@@ -100,7 +100,7 @@ describe("bench: generated organizations", function () {
             );
             assert.deepEqual(
                 hub.roles.map((r) => r.name),
-                ["ImageSharingRole", "UpdateApp", "AppReadOnly"],
+                ["ImageSharingRole", "UpdateApp", "AppReadOnly", "GitHubActionsDeploy"],
             );
             for (const [index, name] of names.entries()) {
                 if (index === 0) continue;
@@ -129,12 +129,12 @@ describe("bench: generated organizations", function () {
         const generated = generateOrganization(5, tempDir());
         const result = await plan(generated);
         assertPlanOk(result, generated.expectations);
-        assert.equal(generated.expectations, 3 * 6 + 5 + 4 * 2);
+        assert.equal(generated.expectations, 3 * 6 + 4 + 5 + 4 * 2);
         assert.deepEqual(
             result.order,
             generated.environments.map((e) => [e]),
         );
-        assert.deepEqual(resourcesByStack(result), { env000: 33, env001: 20, env002: 26, env003: 26, env004: 26 });
+        assert.deepEqual(resourcesByStack(result), { env000: 35, env001: 22, env002: 28, env003: 28, env004: 28 });
         assert.deepEqual(resourcesByStack(result), expectedResourceCounts(5));
         // Advisory only: the trails have no CloudWatch Logs (the reference's have, with its alarms).
         assert.deepEqual([...new Set(result.violations.map((v) => v.policyName))].sort(), ["cloudtrail-cloudwatch-logs"]);
@@ -161,19 +161,19 @@ describe("bench: generated organizations", function () {
         assert.ok(failing.has("s3-bucket-policy-allowed-accounts"), [...failing].join(", "));
     });
 
-    it("plans a 12-account organization with non-partners OK, and resources grow linearly: 26 N + 1", async () => {
+    it("plans a 12-account organization with non-partners OK, and resources grow linearly: 28 N + 1", async () => {
         const generated = generateOrganization(12, tempDir(), { partners: 4 });
         const result = await plan(generated);
         assertPlanOk(result, generated.expectations);
         assert.deepEqual(resourcesByStack(result), expectedResourceCounts(12));
         const total = Object.values(resourcesByStack(result)).reduce((a, b) => a + b, 0);
-        assert.equal(total, 26 * 12 + 1);
+        assert.equal(total, 28 * 12 + 1);
         // The hub trusts its partners only: a non-partner's Developers cannot assume UpdateApp.
         const outsider = result.access.find((a) => a.id === "env005-developers-assume-updateapp");
         assert.equal(outsider?.result, "ImplicitlyDenied");
         assert.equal(outsider?.pass, true);
 
-        for (const n of [2, 3, 10, 30, 100, MAX_ACCOUNTS]) assert.equal(expectedTotalResources(n), 26 * n + 1);
-        assert.deepEqual(expectedResourceCounts(3), { env000: 33, env001: 20, env002: 26 });
+        for (const n of [2, 3, 10, 30, 100, MAX_ACCOUNTS]) assert.equal(expectedTotalResources(n), 28 * n + 1);
+        assert.deepEqual(expectedResourceCounts(3), { env000: 35, env001: 22, env002: 28 });
     });
 });
