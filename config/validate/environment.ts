@@ -13,10 +13,6 @@ export function validateOrganizationAccounts({ settings, organization, ns, probl
     if (JSON.stringify(sortKeys(settings.organization.vendors)) !== JSON.stringify(sortKeys(organization.vendors))) {
         problem(`${ns}:organization.vendors`, "differs from the other stack files; every stack must list the same vendors");
     }
-    const own = new Set(Object.values(settings.organization.accounts));
-    for (const [name, id] of Object.entries(settings.organization.vendors)) {
-        if (own.has(id)) problem(`${ns}:organization.vendors.${name}`, `account ${id} is one of the organization's accounts, not a third party`);
-    }
 }
 
 export function validateAlarms({ environment, settings, ns, problem, helpers }: ValidationContext): void {

@@ -219,8 +219,8 @@ describe("stack configuration: shared snapshots' keys, restore targets and key r
             },
         });
         assert.deepEqual(problems, [
-            "Pulumi.prod.yaml: crossaccount:accessExpectations[37].context.currentTime: must be an ISO 8601 time such as 2026-01-31T00:00:00Z (got \"1800000000\")",
-            "Pulumi.prod.yaml: crossaccount:accessExpectations[39].context.viaService: must be a service endpoint such as rds.us-east-1.amazonaws.com (got \"rds\")",
+            "Pulumi.prod.yaml: crossaccount:accessExpectations[58].context.currentTime: must be an ISO 8601 time such as 2026-01-31T00:00:00Z (got \"1800000000\")",
+            "Pulumi.prod.yaml: crossaccount:accessExpectations[60].context.viaService: must be a service endpoint such as rds.us-east-1.amazonaws.com (got \"rds\")",
         ]);
         const later = configProblems({
             prod: (c) => {
@@ -240,7 +240,7 @@ describe("stack configuration: shared snapshots' keys, restore targets and key r
         assert.deepEqual(later, [
             "Pulumi.prod.yaml: crossaccount:snapshots[1].kmsKeyArn: must be a key of this environment's account 999999999999 in us-east-1 (got 111111111111 in us-east-1)",
             "Pulumi.prod.yaml: crossaccount:snapshots[2].kmsKeyArn: is given with unencrypted: true; an unencrypted source has no key",
-            "Pulumi.prod.yaml: crossaccount:accessExpectations[37].resource: key 'nope' is not a key Pulumi.prod.yaml creates (crossaccount-audit, rds-snapshot-appdb-baseline)",
+            "Pulumi.prod.yaml: crossaccount:accessExpectations[58].resource: key 'nope' is not a key Pulumi.prod.yaml creates (crossaccount-audit, rds-snapshot-appdb-baseline)",
             "Pulumi.test.yaml: crossaccount:roles[0].restoreInto: is given without restore; name the shared snapshots in restore",
             "Pulumi.test.yaml: crossaccount:roles[1].restoreInto: is required with restore: give the prefix of the DB instances, option, parameter and subnet groups it restores into",
         ]);

@@ -60,14 +60,22 @@ export function editedCatalog(): Promise<RoleCatalog> {
                     },
                     permissions: [{ actions: ["s3:PutObject"], objects: ["prod/bucket/productionapp"] }],
                 },
-                {
-                    name: "VendorAudit",
-                    maxSessionDurationSeconds: 7200,
-                    trust: { accounts: ["dev"], externalId: VENDOR_SECRET },
-                    permissions: [{ actions: ["s3:GetObject"], objects: ["prod/bucket/productionapp"] }],
-                },
             );
+            // The reference's VendorAudit, trusted instead by a vendor that works from dev's account (external IDs
+            // are for accounts configured as vendors), with a 2-hour maximum.
+            const vendorAudit = (config["crossaccount:roles"] as Record<string, unknown>[]).find((role) => role.name === "VendorAudit")!;
+            Object.assign(vendorAudit, {
+                maxSessionDurationSeconds: 7200,
+                trust: { vendors: ["devpartner"], externalId: VENDOR_SECRET },
+                permissions: [{ actions: ["s3:GetObject"], objects: ["prod/bucket/productionapp"] }],
+            });
         });
+        for (const stack of ["prod", "dev", "test"]) {
+            edit(dir, stack, (config) => {
+                const organization = config["crossaccount:organization"] as { vendors: Record<string, string> };
+                organization.vendors = { ...organization.vendors, devpartner: "111111111111" };
+            });
+        }
         edit(dir, "dev", (config) => {
             (config["crossaccount:roles"] as unknown[]).push({
                 name: "Pipeline",
