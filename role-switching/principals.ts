@@ -1,7 +1,7 @@
 // Who is switching roles, in the organization's terms: the same references the stack files and the
 // access expectations use (`dev/group/Developers`, `dev/user/alice`, `dev/role/CiBuild`), plus
 // `sso/<PermissionSet>` for people signing in through IAM Identity Center.
-import { PERMISSION_SET_NAME } from "../aws";
+import { PERMISSION_SET_NAME, identityCenterRoleArn } from "../aws";
 import { parseIdentityRef, parseRoleRef } from "../config";
 import type { RoleCatalog, SwitchableRole } from "./catalog";
 import { badInput } from "./errors";
@@ -50,5 +50,5 @@ export function parsePrincipal(catalog: RoleCatalog, reference: string, what: st
  * asked about a stand-in with a fixed one.
  */
 export function ssoRoleArn(partition: string, accountId: string, permissionSet: string): string {
-    return `arn:${partition}:iam::${accountId}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_${permissionSet}_0123456789abcdef`;
+    return identityCenterRoleArn(accountId, permissionSet, undefined, partition);
 }

@@ -139,7 +139,7 @@ export function identityCenterRolePatterns(accountId: string, permissionSet: str
  * The ARN of the role Identity Center provisions for `permissionSet` (the analysis plays a session of it):
  * the suffix is a stand-in; no region segment when the identity source is in us-east-1, as AWS documents.
  */
-export function identityCenterRoleArn(accountId: string, permissionSet: string, homeRegion: string, partition = "aws"): string {
+export function identityCenterRoleArn(accountId: string, permissionSet: string, homeRegion = "us-east-1", partition = "aws"): string {
     const region = homeRegion === "us-east-1" ? "" : `${homeRegion}/`;
     return `arn:${partition}:iam::${accountId}:role${IDENTITY_CENTER_ROLE_PATH}${region}AWSReservedSSO_${permissionSet}_0123456789abcdef`;
 }
