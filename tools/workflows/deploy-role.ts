@@ -1,14 +1,18 @@
 // The one place that says which IAM role a GitHub Actions job assumes (through OIDC) to release a stack.
 //
-// Today: `arn:<partition>:iam::<account>:role/<deployRoleName>` (default GitHubActionsDeploy) in the
-// stack's account, computed from the organization's accounts in the stack files; the role itself is
-// created outside this project. Once the stack config can declare a role with a `github` trust
-// (issue 11), this function should return that role's ARN instead, and nothing else has to change.
-import { Organization } from "../../config";
+// The stack's own `<deployRoleName>` role (default GitHubActionsDeploy) when its stack file declares it with a
+// `github` trust (issue 11: the reference organization does, in every account), with its path; otherwise
+// `arn:<partition>:iam::<account>:role/<deployRoleName>` in the stack's account, for a role created outside
+// this project.
+import { Organization, roleArnOf } from "../../config";
 import { roleArn } from "../../aws";
 
 /** The deploy role GitHub Actions assumes in `environment`'s account. */
 export function deployRoleArn(organization: Organization, environment: string, roleName: string): string {
+    const declared = organization.environments[environment]?.settings.roles.find(
+        (role) => role.name === roleName && role.trust.github.length > 0,
+    );
+    if (declared) return roleArnOf(organization, { kind: "role", env: environment, name: roleName });
     const accountId = organization.environments[environment]?.accountId ?? organization.accounts[environment];
     if (accountId === undefined) throw new Error(`no account for environment '${environment}'`);
     return roleArn(accountId, roleName, "/", organization.partition);

@@ -8,7 +8,7 @@ import { generateWorkflows } from "../../../tools/workflows/generate";
 import { COMMENT_LIMIT, COMMENT_MARKER } from "../../../tools/workflows/plan-workflow";
 import { StackTarget, describeSplits, splitEvenly, waveJobs } from "../../../tools/workflows/release-workflow";
 import { WorkflowInputError, loadWorkflowSettings } from "../../../tools/workflows/settings";
-import { REPO_DIR, referenceProject } from "../../support/project";
+import { REPO_DIR, referenceProject, roleOf } from "../../support/project";
 import { assertValid, fileOf, matrixOf, read, stepUsing } from "./support";
 
 describe("CI workflow generator", () => {
@@ -64,6 +64,12 @@ describe("CI workflow generator", () => {
                 deployRoleArn({ ...organization, partition: "aws-us-gov" }, "prod", "Deploy"),
                 "arn:aws-us-gov:iam::999999999999:role/Deploy",
             );
+        });
+
+        it("is the role the stack file declares with a github trust, with its path", () => {
+            const dir = referenceProject({ dev: (c) => (roleOf(c, "GitHubActionsDeploy").path = "/ci/") });
+            const { organization } = loadProject(dir);
+            assert.equal(deployRoleArn(organization, "dev", "GitHubActionsDeploy"), "arn:aws:iam::111111111111:role/ci/GitHubActionsDeploy");
         });
 
         it("takes its name from workflows.json or --deploy-role-name", () => {
