@@ -10,7 +10,7 @@ import { runPlanCli } from "../support/plan-cli";
 import { diffAccess, lockEntries, LOCK_FILE, readEdges } from "../../plan/lock";
 import { planOrganization, readPolicyConfig } from "../../plan/plan";
 import { parseMermaid } from "../support/mermaid";
-import { ConfigEdit, REPO_DIR, referenceProject, roleOf } from "../support/project";
+import { ConfigEdit, REPO_DIR, referenceProject, roleOf, withVendorExternalId } from "../support/project";
 
 const policyConfig = readPolicyConfig(path.join(REPO_DIR, "policy-pack", "config.json"));
 const SECRET = "tenant-7f3a9c-secret";
@@ -83,8 +83,7 @@ describe("access lock and the pull-request view", function () {
         });
 
         it("redacts external IDs in the lock it writes", async () => {
-            const dir = referenceProject({ prod: (c) => (roleOf(c, "AppReadOnly").trust.externalId = SECRET) });
-            // Two expectations that give no external ID now fail; the lock is written all the same.
+            const dir = referenceProject({ prod: (c) => withVendorExternalId(c, SECRET) });
             await runCli(["--project", dir, "--update-lock"]);
             const lock = fs.readFileSync(path.join(dir, LOCK_FILE), "utf8");
             assert.ok(!lock.includes(SECRET));

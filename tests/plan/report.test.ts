@@ -95,9 +95,19 @@ describe("plan reports", function () {
             assert.equal(nodeOf(graph, "prod bucket product-images-999999999999").account, PROD);
             assert.deepEqual(
                 graph.accounts.map((a) => a.label),
-                ["dev (111111111111)", "prod (999999999999)", "test (222222222222)"],
+                ["GitHub Actions", "dev (111111111111)", "prod (999999999999)", "test (222222222222)", "vendor auditvendor (777788889999)"],
             );
             assert.ok(!graph.accounts.some((a) => /any/.test(a.label)));
+        });
+
+        it("names the new principals: a GitHub job by its sub, a permission set as sso/<name>, the vendor", () => {
+            const job = "GitHub Actions repo:acme-platform/crossaccount:environment:production";
+            assert.equal(edgeBetween(graph, job, "prod role GitHubActionsDeploy")?.scope, "cross-account");
+            assert.equal(nodeOf(graph, job).account, "github");
+            assert.equal(edgeBetween(graph, "dev sso/ReleaseManager", "prod role UpdateApp")?.scope, "cross-account");
+            assert.ok(
+                edgeBetween(graph, "vendor auditvendor root", "prod role VendorAudit")?.conditions.includes("sts:ExternalId = [secret]"),
+            );
         });
 
         it("draws the second hop: who assumes a role, and what the role may do in its own account", () => {
