@@ -132,7 +132,7 @@ describe("policy-check command", () => {
             [[path.join(dir, "missing.json")], /^policy-check: cannot read input .*missing\.json: ENOENT/],
             [[notJson], /^policy-check: input .*broken\.json is not valid JSON/],
             [[other], /^policy-check: neither a stack export \(deployment\.resources\) nor preview JSON \(steps\[\]\.newState\)/],
-            [[STACK_EXPORT, "--config", notJson], /^policy-check: config .*broken\.json is not valid JSON/],
+            [[STACK_EXPORT, "--config", notJson], /^policy-check: Invalid policy pack config:\n {2}- .*broken\.json: is not valid JSON/],
             [[], /error: missing required argument 'file'/],
             [[STACK_EXPORT, "--frobnicate"], /error: unknown option '--frobnicate'/],
         ];

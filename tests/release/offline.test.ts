@@ -257,7 +257,7 @@ describe("release --offline", function () {
             [["--offline", "--project", "/nonexistent-project"], "release: no Pulumi.yaml in /nonexistent-project\n"],
             [
                 ["--offline", "--policy-config", "/nonexistent/config.json"],
-                "release: cannot read the policy pack config /nonexistent/config.json: ENOENT: no such file or directory, open '/nonexistent/config.json'\n",
+                "release: Invalid policy pack config:\n  - /nonexistent/config.json: cannot be read: ENOENT\n",
             ],
         ];
         for (const [args, message] of cases) {
