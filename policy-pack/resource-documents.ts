@@ -5,6 +5,7 @@ import { AllowedAccountsConfig, allowedAccountsConfig } from "./lib/config";
 import { DOCUMENT_CLASSES, DocumentRole, RESOURCE_POLICY_ROLES, at, documentsOf, quoted } from "./lib/documents";
 import { PRINCIPAL_SCOPING_KEYS, grantsOutsideAllowedAccounts } from "./lib/grants";
 import { DocumentKind, documentProblems, grantsEveryone, hasNarrowingCondition, isAllow } from "./lib/iam";
+import { unknownUntilApply } from "./lib/pulumi-runtime";
 import { serviceScoping } from "./lib/service-principals";
 import { documentRule, resourceRule } from "./lib/rule-kit";
 
@@ -19,13 +20,19 @@ export const policyDocumentValid = resourceRule({
         + "every resource or trust policy, unique Sids. A document no rule can read would otherwise pass every rule. "
         + "IAM Access Analyzer ValidatePolicy (ERROR findings).",
     appliesTo: [...new Set(ALL_ROLES.flatMap((role) => DOCUMENT_CLASSES[role]))],
-    check: ({ type, props }) =>
-        documentsOf(type, props).flatMap((located) =>
+    check: ({ type, props }) => {
+        const documents = documentsOf(type, props);
+        // Not known until apply (preview) or unreadable (an encrypted secret): no rule can check it, and it is not
+        // compliant either. One advisory from this rule says so, as the analyzer reports a value it cannot read.
+        const unknown = documents.find((located) => located.document.state === "unknown");
+        if (unknown) unknownUntilApply([unknown.location]);
+        return documents.flatMap((located) =>
             documentProblems(located.document, kindOf(located.role)).map(
                 (problem) => `${located.location} ${problem}. Fix: write the document as AWS's policy grammar requires `
                     + "(IAM JSON policy element reference); a policy AWS refuses fails the deployment, and one the pack cannot read is not checked.",
             ),
-        ),
+        );
+    },
 });
 
 export const resourcePolicyNoNegatedElements = documentRule({

@@ -148,6 +148,7 @@ export function documentRule<C extends object = Record<string, never>>(
         check: async (context) => {
             const findings: string[] = [];
             for (const located of documentsOf(context.type, context.props)) {
+                // A document not known until apply is reported once, by iam-policy-document-valid.
                 if (applies(located)) findings.push(...await spec.check(located, context));
             }
             return findings;

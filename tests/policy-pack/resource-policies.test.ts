@@ -168,6 +168,9 @@ describe("Lambda, ECR and RDS snapshot rules", () => {
                 [rule, "images-repository-policy", "mandatory",
                     "policy statement 3 (\"AllBut\"): \"NotAction\" with \"Effect\": \"Allow\" grants principals of other accounts every ECR action except the listed ones, "
                     + "deletes included. Fix: list the pull actions in \"Action\"."],
+                ["resource-policy-no-not-principal-or-not-action", "images-repository-policy", "mandatory",
+                    "policy statement 3 (\"AllBut\"): \"NotAction\" with \"Effect\": \"Allow\" grants every action except the listed ones, "
+                    + "including changing the policy itself. Fix: list the allowed actions in \"Action\"."],
             ]);
         });
 
