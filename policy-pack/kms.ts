@@ -14,29 +14,30 @@ import { asBoolean, asString, isUnknown } from "./lib/values";
 export const keyPolicyNoPublicPrincipal = documentRule({
     name: "kms-key-policy-no-public-principal",
     description:
-        "A KMS key policy grants nothing to an unconditioned \"*\" principal (a condition must limit the organization, account "
-        + "or principal, e.g. kms:CallerAccount with kms:ViaService). Checkov CKV_AWS_33; IAM Access Analyzer CheckNoPublicAccess.",
+        'A KMS key policy grants nothing to an unconditioned "*" principal (a condition must limit the organization, account ' +
+        "or principal, e.g. kms:CallerAccount with kms:ViaService). Checkov CKV_AWS_33; IAM Access Analyzer CheckNoPublicAccess.",
     documents: ["key"],
     check: (located) =>
         located.document.statements
             .filter(
                 (statement) =>
-                    isAllow(statement)
-                    && grantsEveryone(statement.principal)
-                    && !hasNarrowingCondition(statement, [...PRINCIPAL_SCOPING_KEYS, "kms:CallerAccount"]),
+                    isAllow(statement) &&
+                    grantsEveryone(statement.principal) &&
+                    !hasNarrowingCondition(statement, [...PRINCIPAL_SCOPING_KEYS, "kms:CallerAccount"]),
             )
             .map(
-                (statement) => `${at(located, statement)}: lets every principal ("*") use ${statement.action?.values.length ? quoted(statement.action.values) : "the key"} `
-                    + "without a condition that limits who. Fix: name the account roots, e.g. {\"AWS\": \"arn:aws:iam::<account>:root\"}, "
-                    + "or add \"kms:CallerAccount\" / \"aws:PrincipalOrgID\" conditions.",
+                (statement) =>
+                    `${at(located, statement)}: lets every principal ("*") use ${statement.action?.values.length ? quoted(statement.action.values) : "the key"} ` +
+                    'without a condition that limits who. Fix: name the account roots, e.g. {"AWS": "arn:aws:iam::<account>:root"}, ' +
+                    'or add "kms:CallerAccount" / "aws:PrincipalOrgID" conditions.',
             ),
 });
 
 export const keyPolicyAllowedAccounts = documentRule<AllowedAccountsConfig>({
     name: "kms-key-policy-allowed-accounts",
     description:
-        "A KMS key policy grants nothing to accounts outside allowedAccountIds (plus the key's own account). "
-        + "IAM Access Analyzer external access for KMS keys.",
+        "A KMS key policy grants nothing to accounts outside allowedAccountIds (plus the key's own account). " +
+        "IAM Access Analyzer external access for KMS keys.",
     documents: ["key"],
     config: allowedAccountsConfig,
     check: grantsOutsideAllowedAccounts,
@@ -48,10 +49,25 @@ export const keyPolicyAllowedAccounts = documentRule<AllowedAccountsConfig>({
  * "Allows key administrators to administer the KMS key").
  */
 const KEY_ADMINISTRATION = [
-    "kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:DisableKey", "kms:EnableKey",
-    "kms:DisableKeyRotation", "kms:EnableKeyRotation", "kms:UpdateKeyDescription", "kms:TagResource", "kms:UntagResource",
-    "kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias", "kms:ImportKeyMaterial", "kms:DeleteImportedKeyMaterial",
-    "kms:ReplicateKey", "kms:UpdatePrimaryRegion", "kms:RevokeGrant", "kms:RetireGrant",
+    "kms:PutKeyPolicy",
+    "kms:ScheduleKeyDeletion",
+    "kms:CancelKeyDeletion",
+    "kms:DisableKey",
+    "kms:EnableKey",
+    "kms:DisableKeyRotation",
+    "kms:EnableKeyRotation",
+    "kms:UpdateKeyDescription",
+    "kms:TagResource",
+    "kms:UntagResource",
+    "kms:CreateAlias",
+    "kms:UpdateAlias",
+    "kms:DeleteAlias",
+    "kms:ImportKeyMaterial",
+    "kms:DeleteImportedKeyMaterial",
+    "kms:ReplicateKey",
+    "kms:UpdatePrimaryRegion",
+    "kms:RevokeGrant",
+    "kms:RetireGrant",
 ];
 
 /** Administration a statement grants: the listed actions, and CreateGrant unless limited to AWS services' grants. */
@@ -67,10 +83,10 @@ function administration(statement: Statement): string[] {
 export const keyNoCrossAccountAdministration = documentRule({
     name: "kms-key-no-cross-account-admin",
     description:
-        "A KMS key policy gives other accounts no key administration: no kms:*, kms:PutKeyPolicy, kms:ScheduleKeyDeletion, "
-        + "key disabling, alias or tag changes, and no kms:CreateGrant unless kms:GrantIsForAWSResource limits it; administer "
-        + "keys from their own account. AWS KMS Developer Guide, default key policy (key administrators); "
-        + "Cloudsplaining resource exposure (kms:PutKeyPolicy).",
+        "A KMS key policy gives other accounts no key administration: no kms:*, kms:PutKeyPolicy, kms:ScheduleKeyDeletion, " +
+        "key disabling, alias or tag changes, and no kms:CreateGrant unless kms:GrantIsForAWSResource limits it; administer " +
+        "keys from their own account. AWS KMS Developer Guide, default key policy (key administrators); " +
+        "Cloudsplaining resource exposure (kms:PutKeyPolicy).",
     documents: ["key"],
     check: (located, context) =>
         located.document.statements.filter(isAllow).flatMap((statement) => {
@@ -80,9 +96,9 @@ export const keyNoCrossAccountAdministration = documentRule({
             if (granted.length === 0) return [];
             const shown = granted.length > 4 ? [...granted.slice(0, 4), "..."] : granted;
             return [
-                `${at(located, statement)}: gives principals of other accounts (${quoted(foreign.map(({ principal }) => principal))}) `
-                    + `key administration: ${shown.join(", ")}. Fix: grant other accounts only what they use the key for, e.g. `
-                    + "\"kms:Decrypt\", \"kms:DescribeKey\" (and \"kms:CreateGrant\" with \"Bool\": {\"kms:GrantIsForAWSResource\": \"true\"}).",
+                `${at(located, statement)}: gives principals of other accounts (${quoted(foreign.map(({ principal }) => principal))}) ` +
+                    `key administration: ${shown.join(", ")}. Fix: grant other accounts only what they use the key for, e.g. ` +
+                    '"kms:Decrypt", "kms:DescribeKey" (and "kms:CreateGrant" with "Bool": {"kms:GrantIsForAWSResource": "true"}).',
             ];
         }),
 });
@@ -93,8 +109,8 @@ const ROTATABLE_SPECS = ["SYMMETRIC_DEFAULT"];
 export const keyRotationEnabled = resourceRule({
     name: "kms-key-rotation-enabled",
     description:
-        "A customer managed symmetric KMS key rotates its key material (enableKeyRotation). Checkov CKV_AWS_7; "
-        + "AWS Config CMK_BACKING_KEY_ROTATION_ENABLED.",
+        "A customer managed symmetric KMS key rotates its key material (enableKeyRotation). Checkov CKV_AWS_7; " +
+        "AWS Config CMK_BACKING_KEY_ROTATION_ENABLED.",
     enforcementLevel: "advisory",
     appliesTo: [aws.kms.Key],
     check: ({ props }) => {

@@ -15,10 +15,10 @@ const kindOf = (role: DocumentRole): DocumentKind => (role === "identity" || rol
 export const policyDocumentValid = resourceRule({
     name: "iam-policy-document-valid",
     description:
-        "Every policy document (trust, identity and resource policies) parses and is what AWS accepts: JSON, known top-level "
-        + "elements, an Effect in every statement, not both Action and NotAction, no Principal in an identity policy and one in "
-        + "every resource or trust policy, unique Sids. A document no rule can read would otherwise pass every rule. "
-        + "IAM Access Analyzer ValidatePolicy (ERROR findings).",
+        "Every policy document (trust, identity and resource policies) parses and is what AWS accepts: JSON, known top-level " +
+        "elements, an Effect in every statement, not both Action and NotAction, no Principal in an identity policy and one in " +
+        "every resource or trust policy, unique Sids. A document no rule can read would otherwise pass every rule. " +
+        "IAM Access Analyzer ValidatePolicy (ERROR findings).",
     appliesTo: [...new Set(ALL_ROLES.flatMap((role) => DOCUMENT_CLASSES[role]))],
     check: ({ type, props }) => {
         const documents = documentsOf(type, props);
@@ -28,8 +28,9 @@ export const policyDocumentValid = resourceRule({
         if (unknown) unknownUntilApply([unknown.location]);
         return documents.flatMap((located) =>
             documentProblems(located.document, kindOf(located.role)).map(
-                (problem) => `${located.location} ${problem}. Fix: write the document as AWS's policy grammar requires `
-                    + "(IAM JSON policy element reference); a policy AWS refuses fails the deployment, and one the pack cannot read is not checked.",
+                (problem) =>
+                    `${located.location} ${problem}. Fix: write the document as AWS's policy grammar requires ` +
+                    "(IAM JSON policy element reference); a policy AWS refuses fails the deployment, and one the pack cannot read is not checked.",
             ),
         );
     },
@@ -38,34 +39,42 @@ export const policyDocumentValid = resourceRule({
 export const resourcePolicyNoNegatedElements = documentRule({
     name: "resource-policy-no-not-principal-or-not-action",
     description:
-        "A resource policy (S3, ECR, KMS, SNS, SQS, Secrets Manager) does not combine \"Effect\": \"Allow\" with NotPrincipal "
-        + "(everyone but the listed principals), NotAction (every action but the listed ones, policy changes included) or "
-        + "NotResource. Parliament NOTPRINCIPAL_WITH_ALLOW; AWS IAM User Guide, NotPrincipal (\"never use with Allow\").",
+        'A resource policy (S3, ECR, KMS, SNS, SQS, Secrets Manager) does not combine "Effect": "Allow" with NotPrincipal ' +
+        "(everyone but the listed principals), NotAction (every action but the listed ones, policy changes included) or " +
+        'NotResource. Parliament NOTPRINCIPAL_WITH_ALLOW; AWS IAM User Guide, NotPrincipal ("never use with Allow").',
     documents: RESOURCE_POLICY_ROLES,
     check: (located) =>
-        located.document.statements.filter(isAllow).flatMap((statement) => [
-            ...(statement.notPrincipal
-                ? [`${at(located, statement)}: "NotPrincipal" with "Effect": "Allow" grants every principal of every account except the listed ones. `
-                    + "Fix: use \"Principal\" with exactly the principals that need access."]
-                : []),
-            ...(statement.notAction
-                ? [`${at(located, statement)}: "NotAction" with "Effect": "Allow" grants every action except the listed ones, including changing `
-                    + "the policy itself. Fix: list the allowed actions in \"Action\"."]
-                : []),
-            ...(statement.notResource
-                ? [`${at(located, statement)}: "NotResource" with "Effect": "Allow" grants the actions on every resource except the listed ones. `
-                    + "Fix: list the resources in \"Resource\"."]
-                : []),
-        ]),
+        located.document.statements
+            .filter(isAllow)
+            .flatMap((statement) => [
+                ...(statement.notPrincipal
+                    ? [
+                          `${at(located, statement)}: "NotPrincipal" with "Effect": "Allow" grants every principal of every account except the listed ones. ` +
+                              'Fix: use "Principal" with exactly the principals that need access.',
+                      ]
+                    : []),
+                ...(statement.notAction
+                    ? [
+                          `${at(located, statement)}: "NotAction" with "Effect": "Allow" grants every action except the listed ones, including changing ` +
+                              'the policy itself. Fix: list the allowed actions in "Action".',
+                      ]
+                    : []),
+                ...(statement.notResource
+                    ? [
+                          `${at(located, statement)}: "NotResource" with "Effect": "Allow" grants the actions on every resource except the listed ones. ` +
+                              'Fix: list the resources in "Resource".',
+                      ]
+                    : []),
+            ]),
 });
 
 export const resourcePolicyServicePrincipalScoped = documentRule({
     name: "resource-policy-service-principal-scoped",
     description:
-        "A service principal in a resource policy is scoped to the owner's own requests by aws:SourceArn, aws:SourceAccount or "
-        + "aws:SourceOrgID (per service, from one table with its AWS documentation), so no other account can make the service act "
-        + "on this resource (the confused deputy). IAM User Guide, cross-service confused deputy prevention (no public scanner "
-        + "checks resource policies for it; Checkov CKV_AWS_364 does for Lambda permissions).",
+        "A service principal in a resource policy is scoped to the owner's own requests by aws:SourceArn, aws:SourceAccount or " +
+        "aws:SourceOrgID (per service, from one table with its AWS documentation), so no other account can make the service act " +
+        "on this resource (the confused deputy). IAM User Guide, cross-service confused deputy prevention (no public scanner " +
+        "checks resource policies for it; Checkov CKV_AWS_364 does for Lambda permissions).",
     documents: RESOURCE_POLICY_ROLES,
     check: (located) =>
         located.document.statements.filter(isAllow).flatMap((statement) =>
@@ -73,11 +82,11 @@ export const resourcePolicyServicePrincipalScoped = documentRule({
                 const scoping = serviceScoping(service);
                 if (hasNarrowingCondition(statement, scoping.keys)) return [];
                 return [
-                    `${at(located, statement)}: service principal "${service}" may act for any AWS account: nothing limits it to `
-                        + "this organization's requests (confused deputy). Fix: add a condition on "
-                        + `${scoping.keys.join(" or ")} naming your own resources or account, e.g. `
-                        + "\"Condition\": {\"StringEquals\": {\"aws:SourceAccount\": \"<account>\"}} (see "
-                        + `${scoping.source}).`,
+                    `${at(located, statement)}: service principal "${service}" may act for any AWS account: nothing limits it to ` +
+                        "this organization's requests (confused deputy). Fix: add a condition on " +
+                        `${scoping.keys.join(" or ")} naming your own resources or account, e.g. ` +
+                        '"Condition": {"StringEquals": {"aws:SourceAccount": "<account>"}} (see ' +
+                        `${scoping.source}).`,
                 ];
             }),
         ),
@@ -89,24 +98,28 @@ const OTHER_RESOURCE_POLICIES: DocumentRole[] = ["topic", "queue", "secret"];
 export const resourcePolicyNoPublicPrincipal = documentRule({
     name: "resource-policy-no-public-principal",
     description:
-        "An SNS topic, SQS queue or Secrets Manager secret policy grants nothing to an unconditioned \"*\" principal (a condition "
-        + "must limit the organization, account, principal or source). IAM Access Analyzer CheckNoPublicAccess.",
+        'An SNS topic, SQS queue or Secrets Manager secret policy grants nothing to an unconditioned "*" principal (a condition ' +
+        "must limit the organization, account, principal or source). IAM Access Analyzer CheckNoPublicAccess.",
     documents: OTHER_RESOURCE_POLICIES,
     check: (located) =>
         located.document.statements
-            .filter((statement) => isAllow(statement) && grantsEveryone(statement.principal) && !hasNarrowingCondition(statement, PRINCIPAL_SCOPING_KEYS))
+            .filter(
+                (statement) =>
+                    isAllow(statement) && grantsEveryone(statement.principal) && !hasNarrowingCondition(statement, PRINCIPAL_SCOPING_KEYS),
+            )
             .map(
-                (statement) => `${at(located, statement)}: grants ${statement.action?.values.length ? quoted(statement.action.values) : "access"} `
-                    + "to every principal (\"*\") without a condition that limits who can use it. "
-                    + "Fix: name the account roots with an aws:PrincipalArn condition, or add aws:PrincipalOrgID or aws:SourceArn.",
+                (statement) =>
+                    `${at(located, statement)}: grants ${statement.action?.values.length ? quoted(statement.action.values) : "access"} ` +
+                    'to every principal ("*") without a condition that limits who can use it. ' +
+                    "Fix: name the account roots with an aws:PrincipalArn condition, or add aws:PrincipalOrgID or aws:SourceArn.",
             ),
 });
 
 export const resourcePolicyAllowedAccounts = documentRule<AllowedAccountsConfig>({
     name: "resource-policy-allowed-accounts",
     description:
-        "An SNS topic, SQS queue or Secrets Manager secret policy grants nothing to accounts outside allowedAccountIds (plus the "
-        + "resource's own account). IAM Access Analyzer external access findings.",
+        "An SNS topic, SQS queue or Secrets Manager secret policy grants nothing to accounts outside allowedAccountIds (plus the " +
+        "resource's own account). IAM Access Analyzer external access findings.",
     documents: OTHER_RESOURCE_POLICIES,
     config: allowedAccountsConfig,
     check: grantsOutsideAllowedAccounts,

@@ -20,11 +20,17 @@ export interface ServiceScoping {
 const SERVICE_SCOPING: { principal: RegExp; scoping: ServiceScoping }[] = [
     {
         principal: /^cloudtrail\.amazonaws\.com$/,
-        scoping: { keys: SOURCE_KEYS, source: "CloudTrail User Guide, Amazon S3 bucket policy for CloudTrail; KMS key policy for CloudTrail" },
+        scoping: {
+            keys: SOURCE_KEYS,
+            source: "CloudTrail User Guide, Amazon S3 bucket policy for CloudTrail; KMS key policy for CloudTrail",
+        },
     },
     {
         principal: /^config\.amazonaws\.com$/,
-        scoping: { keys: SOURCE_KEYS, source: "AWS Config Developer Guide, Permissions for the Amazon S3 bucket for the AWS Config delivery channel" },
+        scoping: {
+            keys: SOURCE_KEYS,
+            source: "AWS Config Developer Guide, Permissions for the Amazon S3 bucket for the AWS Config delivery channel",
+        },
     },
     {
         principal: /^delivery\.logs\.amazonaws\.com$/,
@@ -32,15 +38,24 @@ const SERVICE_SCOPING: { principal: RegExp; scoping: ServiceScoping }[] = [
     },
     {
         principal: /^logging\.s3\.amazonaws\.com$/,
-        scoping: { keys: ["aws:SourceArn", "aws:SourceAccount"], source: "Amazon S3 User Guide, Permissions for log delivery (server access logging)" },
+        scoping: {
+            keys: ["aws:SourceArn", "aws:SourceAccount"],
+            source: "Amazon S3 User Guide, Permissions for log delivery (server access logging)",
+        },
     },
     {
         principal: /^cloudwatch\.amazonaws\.com$/,
-        scoping: { keys: ["aws:SourceArn", "aws:SourceAccount"], source: "Amazon SNS Developer Guide, Cross-service confused deputy prevention" },
+        scoping: {
+            keys: ["aws:SourceArn", "aws:SourceAccount"],
+            source: "Amazon SNS Developer Guide, Cross-service confused deputy prevention",
+        },
     },
     {
         principal: /^cloudfront\.amazonaws\.com$/,
-        scoping: { keys: ["aws:SourceArn", "aws:SourceAccount"], source: "CloudFront Developer Guide, Restricting access to an Amazon S3 origin (OAC)" },
+        scoping: {
+            keys: ["aws:SourceArn", "aws:SourceAccount"],
+            source: "CloudFront Developer Guide, Restricting access to an Amazon S3 origin (OAC)",
+        },
     },
     {
         // Exception: CloudWatch Logs encrypting a log group names the log group in the encryption context,

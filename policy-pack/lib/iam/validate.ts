@@ -63,7 +63,8 @@ function statementProblems(statement: ValueRecord, kind: DocumentKind): string[]
     if (has("Resource") && has("NotResource")) problems.push('has both "Resource" and "NotResource"');
     if (has("Principal") && has("NotPrincipal")) problems.push('has both "Principal" and "NotPrincipal"');
     if (kind === "identity") {
-        if (has("Principal") || has("NotPrincipal")) problems.push(`names a ${has("Principal") ? "Principal" : "NotPrincipal"}, which identity policies cannot have`);
+        if (has("Principal") || has("NotPrincipal"))
+            problems.push(`names a ${has("Principal") ? "Principal" : "NotPrincipal"}, which identity policies cannot have`);
         if (!has("Resource") && !has("NotResource")) problems.push('has neither "Resource" nor "NotResource"');
     } else if (!has("Principal") && !has("NotPrincipal")) {
         problems.push(`names no "Principal", which ${kind === "trust" ? "trust" : "resource"} policies require`);
