@@ -1,5 +1,7 @@
 // The pack config: strict on every path (npm run policy, npm start, the release gate) and generated from
 // the stack files (npm run policy-config).
+// Config files are JSON edited in place by the tests.
+/* eslint-disable @typescript-eslint/no-explicit-any */
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";

@@ -2,6 +2,8 @@
 // (`@pulumi/pulumi/cmd/run-policy-pack`) in the pack directory, reads the port it prints and talks to it
 // over gRPC. This test does the same with Pulumi's generated stubs, from the pack's own install when
 // there is one (`cd policy-pack && npm ci`, as CI does), and compares the answers with the offline engine.
+// The generated stubs are loaded with require (from the pack's install), so their messages are untyped here.
+/* eslint-disable @typescript-eslint/no-explicit-any */
 import { strict as assert } from "assert";
 import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
