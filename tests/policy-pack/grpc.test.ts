@@ -10,7 +10,7 @@ import * as path from "path";
 import type * as grpcTypes from "@grpc/grpc-js";
 import { PolicyResourceInput, runPolicyPack } from "../../policy-pack/engine";
 import { policies } from "../../policy-pack/policies";
-import { ACCOUNTS, REFERENCE_CONFIG, T, policyJson, resource } from "./fixtures";
+import { ACCOUNTS, REFERENCE_CONFIG, T, patch, policyJson, resource, stackWith } from "./fixtures";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const PACK_DIR = path.join(__dirname, "..", "..", "policy-pack");
@@ -84,6 +84,13 @@ function analyzeStackRequest(inputs: PolicyResourceInput[]): unknown {
             message.setProperties(Struct.fromJavaScript((input.outputs ?? input.props) as never));
             message.setOptions(new analyzerPb.AnalyzerResourceOptions());
             if (input.provider) message.setProvider(providerResource(input.provider));
+            if (input.parent) message.setParent(input.parent);
+            message.setDependenciesList(input.dependencies ?? []);
+            for (const [property, urns] of Object.entries(input.propertyDependencies ?? {})) {
+                const dependencies = new analyzerPb.AnalyzerPropertyDependencies();
+                dependencies.setUrnsList(urns);
+                message.getPropertydependenciesMap().set(property, dependencies);
+            }
             return message;
         }),
     );
@@ -182,6 +189,41 @@ describe("the pack under Pulumi's policy runtime, over gRPC", function () {
         assert.deepEqual(overGrpc, offline);
     });
 
+    it("agrees with the offline engine on every resource of a stack with safe and unsafe resources of many kinds", async () => {
+        const stack = stackWith((r) => {
+            patch(r, "images-dev-policy", {
+                policy: policyJson({
+                    Effect: "Allow",
+                    NotPrincipal: { AWS: `arn:aws:iam::${ACCOUNTS.test}:root` },
+                    Action: "s3:GetObject",
+                    Resource: "*",
+                }),
+            });
+            r.key = resource(T.kmsKey, "key", {
+                policy: policyJson({
+                    Effect: "Allow",
+                    Principal: { AWS: `arn:aws:iam::${ACCOUNTS.test}:root` },
+                    Action: "kms:*",
+                    Resource: "*",
+                }),
+            });
+            r.broken = resource(T.policy, "broken", { policy: "{" });
+        });
+        const offline = await runPolicyPack(stack, { config: REFERENCE_CONFIG });
+        let compared = 0;
+        for (const input of stack) {
+            const overGrpc = sorted(diagnostics(await call<any>(client, "analyze", analyzeRequest(input))));
+            const expected = sorted(
+                offline
+                    .filter((violation) => violation.urn === input.urn && !STACK_POLICIES.has(violation.policyName))
+                    .map(({ policyName, enforcementLevel, message }) => ({ policyName, enforcementLevel, message })),
+            );
+            assert.deepEqual(overGrpc, expected, input.urn);
+            compared += overGrpc.length;
+        }
+        assert.ok(compared >= 4, `only ${compared} diagnostics compared`);
+    });
+
     it("runs stack policies on the outputs (AnalyzeStack) as the offline engine does", async () => {
         const bucket = resource(T.bucket, "logs", { bucket: "logs-111111111111" }, { account: ACCOUNTS.dev });
         // AWS reports SSE-S3 on every new bucket: the output alone must not satisfy the encryption rule.
@@ -199,6 +241,28 @@ describe("the pack under Pulumi's policy runtime, over gRPC", function () {
             overGrpc.map((d) => d.message),
             offline.map((v) => v.message),
         );
+    });
+
+    it("agrees with the offline engine on the stack policies of a whole stack, outputs included", async () => {
+        const stack = stackWith((r) => {
+            delete r["images-dev-pab"];
+            r["trail-logs-dev"] = {
+                ...r["trail-logs-dev"],
+                outputs: {
+                    ...r["trail-logs-dev"].props,
+                    arn: "arn:aws:s3:::trail-logs-dev",
+                    serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } } },
+                },
+            };
+        });
+        const overGrpc = sorted(diagnostics(await call<any>(client, "analyzeStack", analyzeStackRequest(stack))));
+        const offline = sorted(
+            (await runPolicyPack(stack, { config: REFERENCE_CONFIG }))
+                .filter((violation) => STACK_POLICIES.has(violation.policyName))
+                .map(({ policyName, enforcementLevel, message }) => ({ policyName, enforcementLevel, message })),
+        );
+        assert.ok(overGrpc.some((diagnostic) => diagnostic.policyName === "s3-bucket-public-access-block"));
+        assert.deepEqual(overGrpc, offline);
     });
 
     it("refuses a misspelt setting sent by the CLI instead of dropping it", async () => {
