@@ -5,7 +5,7 @@ import { awsPrincipals, isCrossAccount } from "./lib/accounts";
 import { AllowedAccountsConfig, allowedAccountsConfig } from "./lib/config";
 import { at, quoted } from "./lib/documents";
 import { PRINCIPAL_SCOPING_KEYS, grantsOutsideAllowedAccounts } from "./lib/grants";
-import { Statement, grantsEveryone, hasNarrowingCondition, isAllow, wildcardMatch } from "./lib/iam";
+import { Statement, conditionValues, grantsEveryone, hasNarrowingCondition, isAllow, wildcardMatch } from "./lib/iam";
 import { unknownUntilApply } from "./lib/pulumi-runtime";
 import { aws } from "./lib/resource-types";
 import { documentRule, resourceRule } from "./lib/rule-kit";
@@ -80,6 +80,12 @@ function administration(statement: Statement): string[] {
     return granted;
 }
 
+/** A "*" principal limited to the key's own account(s) by kms:CallerAccount or aws:PrincipalAccount (the default key policy's pattern). */
+function callersLimitedTo(statement: Statement, own: string[]): boolean {
+    const callers = conditionValues(statement, ["kms:CallerAccount", "aws:PrincipalAccount"]);
+    return own.length > 0 && callers.length > 0 && callers.every((account) => own.includes(account));
+}
+
 export const keyNoCrossAccountAdministration = documentRule({
     name: "kms-key-no-cross-account-admin",
     description:
@@ -90,7 +96,9 @@ export const keyNoCrossAccountAdministration = documentRule({
     documents: ["key"],
     check: (located, context) =>
         located.document.statements.filter(isAllow).flatMap((statement) => {
-            const foreign = awsPrincipals(statement.principal).filter(({ account }) => isCrossAccount(account, context.ownAccounts));
+            const foreign = awsPrincipals(statement.principal).filter(({ account }) =>
+                account === "*" ? !callersLimitedTo(statement, context.ownAccounts) : isCrossAccount(account, context.ownAccounts),
+            );
             if (foreign.length === 0) return [];
             const granted = administration(statement);
             if (granted.length === 0) return [];

@@ -369,6 +369,22 @@ describe("KMS key policies", () => {
         );
     });
 
+    it("accept \"*\" limited to the key's own account by kms:CallerAccount, as AWS's default key policy does", async () => {
+        const result = await rowsFor(
+            keyWith({
+                Effect: "Allow",
+                Principal: { AWS: "*" },
+                Action: "kms:*",
+                Resource: "*",
+                Condition: { StringEquals: { "kms:CallerAccount": ACCOUNTS.prod } },
+            }),
+        );
+        assert.deepStrictEqual(
+            result.filter(([rule]) => rule.startsWith("kms-")),
+            [],
+        );
+    });
+
     it("accept another account using the key, grants for AWS resources, and a KeyPolicy resource read the same way", async () => {
         const use = {
             Effect: "Allow",
