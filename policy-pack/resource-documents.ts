@@ -80,11 +80,12 @@ export const resourcePolicyServicePrincipalScoped = documentRule({
         located.document.statements.filter(isAllow).flatMap((statement) =>
             (statement.principal?.byType.Service.values ?? []).flatMap((service) => {
                 const scoping = serviceScoping(service);
-                if (hasNarrowingCondition(statement, scoping.keys)) return [];
+                const keys = located.role === "key" ? [...scoping.keys, ...(scoping.keyPolicyKeys ?? [])] : scoping.keys;
+                if (hasNarrowingCondition(statement, keys)) return [];
                 return [
                     `${at(located, statement)}: service principal "${service}" may act for any AWS account: nothing limits it to ` +
                         "this organization's requests (confused deputy). Fix: add a condition on " +
-                        `${scoping.keys.join(" or ")} naming your own resources or account, e.g. ` +
+                        `${keys.join(" or ")} naming your own resources or account, e.g. ` +
                         '"Condition": {"StringEquals": {"aws:SourceAccount": "<account>"}} (see ' +
                         `${scoping.source}).`,
                 ];

@@ -9,6 +9,8 @@ export const SOURCE_KEYS = ["aws:SourceArn", "aws:SourceAccount", "aws:SourceOrg
 export interface ServiceScoping {
     /** Keys that scope this service's requests; any one of them, with a concrete value, is enough. */
     keys: string[];
+    /** Further keys that scope it in a KMS key policy (an encryption context AWS documents for the service). */
+    keyPolicyKeys?: string[];
     /** Where AWS documents them. */
     source: string;
 }
@@ -19,10 +21,12 @@ export interface ServiceScoping {
  */
 const SERVICE_SCOPING: { principal: RegExp; scoping: ServiceScoping }[] = [
     {
+        // In a key policy AWS also documents the encryption context naming the trails as the scope.
         principal: /^cloudtrail\.amazonaws\.com$/,
         scoping: {
             keys: SOURCE_KEYS,
-            source: "CloudTrail User Guide, Amazon S3 bucket policy for CloudTrail; KMS key policy for CloudTrail",
+            keyPolicyKeys: ["kms:EncryptionContext:aws:cloudtrail:arn"],
+            source: "CloudTrail User Guide, Amazon S3 bucket policy for CloudTrail; Configure AWS KMS key policies for CloudTrail",
         },
     },
     {
@@ -62,7 +66,8 @@ const SERVICE_SCOPING: { principal: RegExp; scoping: ServiceScoping }[] = [
         // which is how AWS documents scoping its key policy statement.
         principal: /^logs\.[a-z0-9-]+\.amazonaws\.com$/,
         scoping: {
-            keys: [...SOURCE_KEYS, "kms:EncryptionContext:aws:logs:arn"],
+            keys: SOURCE_KEYS,
+            keyPolicyKeys: ["kms:EncryptionContext:aws:logs:arn"],
             source: "CloudWatch Logs User Guide, Encrypt log data in CloudWatch Logs using AWS KMS (kms:EncryptionContext:aws:logs:arn)",
         },
     },

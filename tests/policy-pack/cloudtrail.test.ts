@@ -82,7 +82,7 @@ describe("CloudTrail rules", () => {
                     + "nothing limits it to this organization's requests (confused deputy). Fix: add a condition on aws:SourceArn or "
                     + "aws:SourceAccount or aws:SourceOrgID or aws:SourceOrgPaths naming your own resources or account, e.g. "
                     + "\"Condition\": {\"StringEquals\": {\"aws:SourceAccount\": \"<account>\"}} (see CloudTrail User Guide, Amazon S3 "
-                    + "bucket policy for CloudTrail; KMS key policy for CloudTrail)."],
+                    + "bucket policy for CloudTrail; Configure AWS KMS key policies for CloudTrail)."],
                 ["cloudtrail-bucket-source-scoped", "trail-logs-dev-policy", "mandatory",
                     "policy statement 2 (\"AWSCloudTrailWrite\"): lets cloudtrail.amazonaws.com use trail bucket \"trail-logs-dev\" without an "
                     + "aws:SourceArn or aws:SourceAccount condition, so trails of any account can write to it. "

@@ -210,13 +210,24 @@ describe("resource-policy-service-principal-scoped", () => {
                     Condition: { StringEquals: { "aws:SourceOrgID": "o-a1b2c3d4e5" } },
                 },
             )(r);
-            keyWith({
-                Effect: "Allow",
-                Principal: { Service: "logs.us-east-1.amazonaws.com" },
-                Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:GenerateDataKey*"],
-                Resource: "*",
-                Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:us-east-1:${ACCOUNTS.prod}:log-group:*` } },
-            })(r);
+            keyWith(
+                {
+                    Effect: "Allow",
+                    Principal: { Service: "logs.us-east-1.amazonaws.com" },
+                    Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:GenerateDataKey*"],
+                    Resource: "*",
+                    Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:us-east-1:${ACCOUNTS.prod}:log-group:*` } },
+                },
+                {
+                    Effect: "Allow",
+                    Principal: { Service: "cloudtrail.amazonaws.com" },
+                    Action: "kms:GenerateDataKey*",
+                    Resource: "*",
+                    Condition: {
+                        StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:aws:cloudtrail:*:${ACCOUNTS.prod}:trail/*` },
+                    },
+                },
+            )(r);
         });
         assert.deepStrictEqual(only(rule, result), []);
     });
