@@ -100,6 +100,12 @@ describe("Lambda, ECR and RDS snapshot rules", () => {
             ]);
         });
 
+        it("reports a source that wildcards the account, which limits nothing", async () => {
+            const result = await rowsFor((r) =>
+                patch(r, "invoke-from-events", { sourceAccount: undefined, sourceArn: "arn:aws:events:us-east-1:*:rule/nightly" }));
+            assert.deepStrictEqual(result.map(([rule, name]) => `${rule} ${name}`), ["lambda-permission-service-source-scoped invoke-from-events"]);
+        });
+
         it("accepts a service with either source, and roles and accounts without one", async () => {
             const result = await rowsFor((r) => {
                 patch(r, "invoke-from-events", { sourceArn: undefined });
