@@ -3,6 +3,7 @@
 import { existsSync } from "fs";
 import * as path from "path";
 import { PolicyViolation, runPolicyPack } from "../policy-pack/engine";
+import { stackOfUrn } from "../policy-pack/lib/config";
 import { Organization } from "../config";
 import { loadProject } from "./plan";
 import { loadPolicyConfig } from "./policy-config";
@@ -37,7 +38,11 @@ function projectOrganization(projectDir: string): Organization | undefined {
  */
 export async function checkPolicyFile(file: string, configFile: string = DEFAULT_CONFIG, projectDir = PROJECT_DIR): Promise<PolicyCheck> {
     const { resources, stackUrn } = resourcesFromDocument(readJson(file, "input"));
-    const config = configFile === DEFAULT_CONFIG && !existsSync(DEFAULT_CONFIG) ? {} : loadPolicyConfig(configFile, projectOrganization(projectDir));
+    const stacks = [...new Set(resources.map((resource) => stackOfUrn(resource.urn)).filter((stack): stack is string => !!stack))];
+    const config =
+        configFile === DEFAULT_CONFIG && !existsSync(DEFAULT_CONFIG)
+            ? {}
+            : loadPolicyConfig(configFile, projectOrganization(projectDir), stacks);
     const violations = await runPolicyPack(resources, { config });
     return { violations, stackUrn, mandatory: violations.some((violation) => violation.enforcementLevel === "mandatory") };
 }

@@ -73,10 +73,13 @@ export function validatePolicyConfig(file: string, config: unknown, scopes?: Ove
     }
 }
 
-/** Reads and validates a config file; with the organization, override keys are checked too. */
-export function loadPolicyConfig(file: string, organization?: Organization): Record<string, unknown> {
+/** Reads and validates a config file; with the organization (and the stacks being checked), override keys are checked too. */
+export function loadPolicyConfig(file: string, organization?: Organization, otherStacks: string[] = []): Record<string, unknown> {
     const config = readConfigFile(file);
-    validatePolicyConfig(file, config, organization ? overrideScopes(organization, config) : undefined);
+    const scopes = organization ? overrideScopes(organization, config) : undefined;
+    // A state file may come from a stack the project's files do not name: overrides may name it too.
+    if (scopes) scopes.stacks = [...new Set([...scopes.stacks, ...otherStacks])].sort();
+    validatePolicyConfig(file, config, scopes);
     return config;
 }
 
