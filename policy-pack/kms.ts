@@ -4,8 +4,8 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { awsPrincipals, isCrossAccount } from "./lib/accounts";
 import { AllowedAccountsConfig, allowedAccountsConfig } from "./lib/config";
 import { at, quoted } from "./lib/documents";
-import { PRINCIPAL_SCOPING_KEYS, grantsOutsideAllowedAccounts } from "./lib/grants";
-import { Statement, conditionValues, grantsEveryone, hasNarrowingCondition, isAllow, wildcardMatch } from "./lib/iam";
+import { grantsOutsideAllowedAccounts } from "./lib/grants";
+import { Statement, conditionValues, grantsEveryone, hasNarrowingCondition, isAllow, isPublicGrantLimited, wildcardMatch } from "./lib/iam";
 import { unknownUntilApply } from "./lib/pulumi-runtime";
 import { aws } from "./lib/resource-types";
 import { documentRule, resourceRule } from "./lib/rule-kit";
@@ -23,7 +23,8 @@ export const keyPolicyNoPublicPrincipal = documentRule({
                 (statement) =>
                     isAllow(statement) &&
                     grantsEveryone(statement.principal) &&
-                    !hasNarrowingCondition(statement, [...PRINCIPAL_SCOPING_KEYS, "kms:CallerAccount"]),
+                    !isPublicGrantLimited(statement) &&
+                    !hasNarrowingCondition(statement, ["kms:CallerAccount"]),
             )
             .map(
                 (statement) =>

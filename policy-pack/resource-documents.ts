@@ -3,8 +3,8 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { AllowedAccountsConfig, allowedAccountsConfig } from "./lib/config";
 import { DOCUMENT_CLASSES, DocumentRole, RESOURCE_POLICY_ROLES, at, documentsOf, quoted } from "./lib/documents";
-import { PRINCIPAL_SCOPING_KEYS, grantsOutsideAllowedAccounts } from "./lib/grants";
-import { DocumentKind, documentProblems, grantsEveryone, hasNarrowingCondition, isAllow } from "./lib/iam";
+import { grantsOutsideAllowedAccounts } from "./lib/grants";
+import { DocumentKind, documentProblems, grantsEveryone, hasNarrowingCondition, isAllow, isPublicGrantLimited } from "./lib/iam";
 import { unknownUntilApply } from "./lib/pulumi-runtime";
 import { serviceScoping } from "./lib/service-principals";
 import { documentRule, resourceRule } from "./lib/rule-kit";
@@ -104,10 +104,7 @@ export const resourcePolicyNoPublicPrincipal = documentRule({
     documents: OTHER_RESOURCE_POLICIES,
     check: (located) =>
         located.document.statements
-            .filter(
-                (statement) =>
-                    isAllow(statement) && grantsEveryone(statement.principal) && !hasNarrowingCondition(statement, PRINCIPAL_SCOPING_KEYS),
-            )
+            .filter((statement) => isAllow(statement) && grantsEveryone(statement.principal) && !isPublicGrantLimited(statement))
             .map(
                 (statement) =>
                     `${at(located, statement)}: grants ${statement.action?.values.length ? quoted(statement.action.values) : "access"} ` +

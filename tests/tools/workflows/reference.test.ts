@@ -140,7 +140,7 @@ describe("CI workflows of the reference organization", () => {
         const runs = steps.flatMap((s) => (s.run ? [s.run.split("\n")] : []));
         // The pack's own install (the gRPC test starts the pack from it), as `.ci/run` does.
         assert.deepEqual(runs.slice(0, 3), [["npm ci --no-audit --no-fund"], ["npm ci --no-audit --no-fund"], ["npm test"]]);
-        assert.equal(steps.filter((s) => s.run)[1]["working-directory"], "policy-pack");
+        assert.equal((steps.filter((s) => s.run)[1] as Record<string, unknown>)["working-directory"], "policy-pack");
         assert.ok(runs[3].includes("npm start -- --json plan.json --markdown plan.md"));
         const upload = stepUsing(plan.jobs.plan, "actions/upload-artifact");
         assert.deepEqual(String(upload.with.path).split("\n"), ["plan.json", "plan.md"]);
