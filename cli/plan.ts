@@ -7,7 +7,8 @@ import * as path from "path";
 import { Command, CommanderError } from "commander";
 import { ConfigError, StackFileError, listStacks } from "../config";
 import { StackCycleError } from "../plan/stack-graph";
-import { UsageError, planOrganization, readPolicyConfig } from "../plan/plan";
+import { UsageError, loadProject, planOrganization } from "../plan/plan";
+import { PolicyConfigError, loadPolicyConfig } from "../plan/policy-config";
 import { LockFileError, reviewAccess } from "../plan/lock";
 import { accessGraph } from "../plan/graph";
 import { failureJson, planToJson, renderFailureMarkdown, renderMarkdown, renderText } from "../plan/report";
@@ -62,7 +63,7 @@ export async function main(argv: string[], io: PlanIo = { stdout: process.stdout
         const planned = await planOrganization({
             projectDir,
             stacks: options.stack,
-            policyConfig: readPolicyConfig(options.policyConfig),
+            policyConfig: loadPolicyConfig(options.policyConfig, loadProject(projectDir).organization),
             keepStackTraces: options.debug,
             exclusiveRuntime: true,
             onProgress: options.quiet ? undefined : (message) => io.stderr.write(`plan: ${message}\n`),
@@ -78,6 +79,7 @@ export async function main(argv: string[], io: PlanIo = { stdout: process.stdout
         const known =
             error instanceof ConfigError ||
             error instanceof StackFileError ||
+            error instanceof PolicyConfigError ||
             error instanceof UsageError ||
             error instanceof StackCycleError ||
             error instanceof LockFileError ||

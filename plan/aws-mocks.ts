@@ -301,6 +301,11 @@ export function awsState(
             state.bucketRegionalDomainName = `${resourceName}.s3.${region}.amazonaws.com`;
             state.region = region;
             state.hostedZoneId = "Z3AQBSTGFYJSTF";
+            // S3 encrypts every new bucket with SSE-S3 and the provider reports it: the stack policies see
+            // this output, which is why the encryption rule reads the configuration resource instead.
+            state.serverSideEncryptionConfiguration = state.serverSideEncryptionConfiguration ?? {
+                rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: false },
+            };
             break;
         case aws.cloudtrail.Trail.__pulumiType:
             state.arn = `arn:${partition}:cloudtrail:${region}:${accountId}:trail/${resourceName}`;

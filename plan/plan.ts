@@ -258,7 +258,7 @@ function toPlannedStack(organization: Organization, synthesized: SynthesizedStac
     return { stack, secrets: synthesized.secretValues };
 }
 
-/** Resources as the policy analyzer sees them: inputs as props, the provider resource alongside. */
+/** Resources as the policy analyzer sees them: inputs for resource policies, outputs for stack policies, the provider alongside. */
 export function policyInputs(resources: MockedResource[]): PolicyResourceInput[] {
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
     return resources.filter(isDeployed).map((r) => {
@@ -269,6 +269,7 @@ export function policyInputs(resources: MockedResource[]): PolicyResourceInput[]
             type: r.type,
             name: r.name,
             props: r.inputs,
+            outputs: r.outputs,
             provider: provider && { urn: provider.urn, type: provider.type, name: provider.name, props: provider.inputs },
             parent: r.parent,
             dependencies: r.dependencies,

@@ -3,11 +3,16 @@
 import { existsSync } from "fs";
 import * as path from "path";
 import { PolicyViolation, runPolicyPack } from "../policy-pack/engine";
-import { UnusableInputError, isRecord, readJson, resourcesFromDocument } from "./stack-state";
+import { stackOfUrn } from "../policy-pack/lib/config";
+import { Organization } from "../config";
+import { loadProject } from "./plan";
+import { loadPolicyConfig } from "./policy-config";
+import { readJson, resourcesFromDocument } from "./stack-state";
 
 export { UnusableInputError } from "./stack-state";
 
 export const DEFAULT_CONFIG = path.join(__dirname, "..", "policy-pack", "config.json");
+const PROJECT_DIR = path.join(__dirname, "..");
 
 export interface PolicyCheck {
     violations: PolicyViolation[];
@@ -16,14 +21,28 @@ export interface PolicyCheck {
     mandatory: boolean;
 }
 
+/** The project's organization when its stack files are here and valid: override keys are checked against it. */
+function projectOrganization(projectDir: string): Organization | undefined {
+    if (!existsSync(path.join(projectDir, "Pulumi.yaml"))) return undefined;
+    try {
+        return loadProject(projectDir).organization;
+    } catch {
+        // The stack files are not this command's input; npm start reports them.
+        return undefined;
+    }
+}
+
 /**
  * Checks `file` (or stdin for "-") against the pack with the config in `configFile` (the default config
- * may be missing). Throws UnusableInputError for unreadable input or config.
+ * may be missing). Throws UnusableInputError for unreadable input, PolicyConfigError for a bad config.
  */
-export async function checkPolicyFile(file: string, configFile: string = DEFAULT_CONFIG): Promise<PolicyCheck> {
+export async function checkPolicyFile(file: string, configFile: string = DEFAULT_CONFIG, projectDir = PROJECT_DIR): Promise<PolicyCheck> {
     const { resources, stackUrn } = resourcesFromDocument(readJson(file, "input"));
-    const config = configFile === DEFAULT_CONFIG && !existsSync(DEFAULT_CONFIG) ? {} : readJson(configFile, "config");
-    if (!isRecord(config)) throw new UnusableInputError(`config ${configFile} must be a JSON object`);
+    const stacks = [...new Set(resources.map((resource) => stackOfUrn(resource.urn)).filter((stack): stack is string => !!stack))];
+    const config =
+        configFile === DEFAULT_CONFIG && !existsSync(DEFAULT_CONFIG)
+            ? {}
+            : loadPolicyConfig(configFile, projectOrganization(projectDir), stacks);
     const violations = await runPolicyPack(resources, { config });
     return { violations, stackUrn, mandatory: violations.some((violation) => violation.enforcementLevel === "mandatory") };
 }

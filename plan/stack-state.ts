@@ -60,9 +60,9 @@ function maskedSecretsUnknown(value: unknown): unknown {
 }
 
 /**
- * Props as the analyzer sees them in `pulumi up`: the inputs. Outputs would add what AWS reports back
+ * Props as resource policies see them in `pulumi up`: the inputs. Outputs would add what AWS reports back
  * (inline policies created elsewhere, default encryption), so only identifiers are taken from them, to
- * relate resources and tell accounts.
+ * relate resources and tell accounts. Stack policies get the outputs (outputsOf).
  */
 function propsOf(resource: StateResource): Record<string, unknown> {
     const outputs = resource.outputs ?? {};
@@ -71,6 +71,12 @@ function propsOf(resource: StateResource): Record<string, unknown> {
     if (base.id === undefined && (resource.id ?? outputs.id) !== undefined) identifiers.id = resource.id ?? outputs.id;
     if (base.arn === undefined && outputs.arn !== undefined) identifiers.arn = outputs.arn;
     return maskedSecretsUnknown({ ...base, ...identifiers }) as Record<string, unknown>;
+}
+
+/** Props as stack policies see them (AnalyzeStack): the outputs; the inputs when the document has none. */
+function outputsOf(resource: StateResource): Record<string, unknown> | undefined {
+    if (!resource.outputs || Object.keys(resource.outputs).length === 0) return undefined;
+    return maskedSecretsUnknown({ ...resource.outputs, ...(resource.id !== undefined && resource.outputs.id === undefined ? { id: resource.id } : {}) }) as Record<string, unknown>;
 }
 
 /** Converts a stack export or preview JSON document into the engine's input. */
@@ -86,6 +92,7 @@ export function resourcesFromDocument(document: unknown): { resources: PolicyRes
             type: state.type,
             name: nameOfUrn(state.urn),
             props: propsOf(state),
+            ...(outputsOf(state) ? { outputs: outputsOf(state) } : {}),
             ...(provider
                 ? { provider: { urn: provider.urn, type: provider.type, name: nameOfUrn(provider.urn), props: propsOf(provider) } }
                 : {}),

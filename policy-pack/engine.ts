@@ -7,14 +7,21 @@ import type {
 import { stackOfUrn } from "./lib/config";
 import { SPECIAL_SIG_KEY, SECRET_SIG, analyzerProxy, isUnknownValueError } from "./lib/pulumi-runtime";
 import { POLICY_PACK_NAME, PACK_ENFORCEMENT_LEVEL, policies } from "./policies";
+// The analyzer names the pack with the version of its package.json in its messages.
+import { version as PACK_VERSION } from "./package.json";
 
 export interface PolicyResourceInput {
     urn: string;
     /** e.g. "aws:iam/role:Role" */
     type: string;
     name: string;
-    /** Resource inputs (preview) or outputs/inputs (state). */
+    /** Resource inputs: what the CLI gives resource policies (Analyze). */
     props: Record<string, unknown>;
+    /**
+     * Resource outputs: what the CLI gives stack policies (AnalyzeStack), as the provider reports them
+     * (AWS fills in defaults such as a new bucket's SSE-S3). Absent: the inputs stand in.
+     */
+    outputs?: Record<string, unknown>;
     /** The aws provider resource; props.allowedAccountIds tells the account (a JSON-encoded string array or an array). */
     provider?: { urn: string; type: string; name: string; props: Record<string, unknown> };
     /** URN of the parent. */
@@ -168,10 +175,10 @@ function resourceArgs(resource: PolicyResourceInput, settings: Record<string, un
     };
 }
 
-/** Stack resources with parent and dependencies resolved to the resource objects, as analyzeStack builds them. */
+/** Stack resources with parent and dependencies resolved to the resource objects, as analyzeStack builds them (from outputs). */
 function stackResources(resources: PolicyResourceInput[], wrapProps: WrapProps): PolicyResource[] {
     const built = resources.map((resource): PolicyResource => {
-        const base = analyzed(resource, wrapProps);
+        const base = analyzed({ ...resource, props: resource.outputs ?? resource.props }, wrapProps);
         return { ...base, asType: base.asType as PolicyResource["asType"], dependencies: [], propertyDependencies: {} };
     });
     const byUrn = new Map(built.map((entry) => [entry.urn, entry]));
@@ -211,7 +218,7 @@ async function runValidation(
                 policyName: policy.name,
                 enforcementLevel: "advisory",
                 ...(urn ? { urn } : {}),
-                message: `can't run policy '${policy.name}' from policy pack '${POLICY_PACK_NAME}' during preview: ${error.message}`,
+                message: `can't run policy '${policy.name}' from policy pack '${POLICY_PACK_NAME}@v${PACK_VERSION}' during preview: ${error.message}`,
                 ...(stack ? { stack } : {}),
             });
             return;

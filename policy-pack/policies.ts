@@ -5,6 +5,8 @@ import { cloudTrailPolicies } from "./cloudtrail";
 import { conditionPolicies } from "./conditions";
 import { identityPolicies } from "./identity";
 import { lambdaPolicies } from "./lambda";
+import { kmsPolicies } from "./kms";
+import { resourceDocumentPolicies } from "./resource-documents";
 import { resourcePolicies } from "./resource-policies";
 import { s3Policies } from "./s3";
 import { tagPolicies } from "./tags";
@@ -23,6 +25,8 @@ export const policies: Policies = [
     ...s3Policies,
     ...resourcePolicies,
     ...lambdaPolicies,
+    ...kmsPolicies,
+    ...resourceDocumentPolicies,
     ...cloudTrailPolicies,
     ...vpcPolicies,
     ...tagPolicies,

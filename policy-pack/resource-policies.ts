@@ -6,7 +6,7 @@ import { AllowedAccountsConfig, allowedAccountsConfig } from "./lib/config";
 import { at, quoted } from "./lib/documents";
 import { actionGrants, grantsOutsideAllowedAccounts } from "./lib/grants";
 import { ActionInfo } from "./lib/iam-actions";
-import { grantsEveryone, isAllow, isPublicGrantLimited, isServicePrincipal } from "./lib/iam";
+import { grantsEveryone, isAllow, isPublicGrantLimited, isServicePrincipal, narrowsToAccount } from "./lib/iam";
 import { SNAPSHOT_CLASSES, aws } from "./lib/resource-types";
 import { documentRule, resourceRule } from "./lib/rule-kit";
 import { ValueRecord, asString, isUnknown, listOf } from "./lib/values";
@@ -21,8 +21,19 @@ function lambdaPermission(props: ValueRecord) {
         sourceArn: asString(props.sourceArn),
         principalOrgId: asString(props.principalOrgId),
         // A set but not yet known value still limits the grant.
-        limited: ["sourceAccount", "sourceArn", "principalOrgId"].some((key) => isUnknown(props[key]) || asString(props[key]) !== undefined),
+        limited: limits(props, ["sourceAccount", "sourceArn", "principalOrgId"]),
     };
+}
+
+/**
+ * Whether one of the permission's condition fields limits it: set (a value not known yet still limits),
+ * and not a wildcard over every account ("*", "arn:aws:events:us-east-1:*:rule/x").
+ */
+function limits(props: ValueRecord, keys: string[]): boolean {
+    return keys.some((key) => {
+        const value = props[key];
+        return isUnknown(value) || (typeof value === "string" && value !== "" && narrowsToAccount(value));
+    });
 }
 
 export const lambdaPermissionNoPublicPrincipal = resourceRule({
@@ -87,7 +98,7 @@ export const lambdaPermissionServiceSourceScoped = resourceRule({
     check: ({ props }) => {
         const permission = lambdaPermission(props);
         if (!permission.isService) return [];
-        const scoped = ["sourceArn", "sourceAccount"].some((key) => isUnknown(props[key]) || asString(props[key]) !== undefined);
+        const scoped = limits(props, ["sourceArn", "sourceAccount"]);
         return scoped ? [] : [`service principal "${permission.principal}" may invoke the function for any resource, in any account. `
             + "Fix: set sourceArn to the invoking resource (the rule, topic or bucket) and sourceAccount to its account."];
     },

@@ -9,6 +9,7 @@ import { Statement, grantsEveryone, isAllow, isDeny, isPublicGrantLimited } from
 import { companionsByBucket, nameOf, ofClass } from "./lib/relations";
 import { BUCKET_CLASSES, ENCRYPTION_CLASSES, ResourceClass, aws } from "./lib/resource-types";
 import { StackEntry, StackFinding, documentRule, stackRule } from "./lib/rule-kit";
+import { unknownUntilApply } from "./lib/pulumi-runtime";
 import { Value, asBoolean, asRecord, asString, isUnknown, listOf } from "./lib/values";
 
 const describeActions = (statement: Statement): string =>
@@ -100,7 +101,8 @@ const administrationGrants = (statement: Statement): Promise<string[]> => action
 export const crossAccountNoBucketAdministration = documentRule({
     name: "s3-cross-account-no-bucket-admin",
     description: "A bucket policy gives other accounts no bucket-administration actions (PutBucketPolicy, DeleteBucket, PutBucketAcl, "
-        + "PutBucketPublicAccessBlock, s3:* ...). Checkov CKV_AWS_109; AWS Config S3_BUCKET_BLACKLISTED_ACTIONS_PROHIBITED.",
+        + "PutBucketPublicAccessBlock, s3:* ...). AWS Config S3_BUCKET_BLACKLISTED_ACTIONS_PROHIBITED (Checkov has no bucket-policy "
+        + "equivalent; its CKV_AWS_109 checks identity policies for permissions management without constraints).",
     documents: ["bucket"],
     check: async (located, context) => {
         const findings: string[] = [];
@@ -168,7 +170,12 @@ export const bucketPublicAccessBlock = everyBucket({
             return `bucket "${bucketName(bucket)}" has no BucketPublicAccessBlock. Fix: add an aws.s3.BucketPublicAccessBlock for it `
                 + "with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets set to true.";
         }
-        const offFlags = blocks.map((block) => PUBLIC_ACCESS_FLAGS.filter((flag) => asBoolean(block.props[flag], false) === false));
+        const offFlags = blocks.map((block) =>
+            PUBLIC_ACCESS_FLAGS.filter((flag) => {
+                const value = asBoolean(block.props[flag], false);
+                if (isUnknown(value)) unknownUntilApply([flag]);
+                return value !== true;
+            }));
         if (offFlags.some((off) => off.length === 0)) return undefined;
         return `bucket "${bucketName(bucket)}": its BucketPublicAccessBlock leaves ${offFlags[0].join(", ")} off. ${fix}`;
     },
@@ -189,7 +196,8 @@ export const bucketOwnershipEnforced = everyBucket({
                 + "Fix: add an aws.s3.BucketOwnershipControls with rule.objectOwnership \"BucketOwnerEnforced\".";
         }
         const settings = controls.map(objectOwnership);
-        if (settings.some((setting) => isUnknown(setting) || setting === "BucketOwnerEnforced")) return undefined;
+        if (settings.some((setting) => setting === "BucketOwnerEnforced")) return undefined;
+        if (settings.some(isUnknown)) unknownUntilApply(["rule", "objectOwnership"]);
         const described = settings.map((setting) => (typeof setting === "string" ? `"${setting}"` : "not set")).join(", ");
         return `bucket "${bucketName(bucket)}": objectOwnership is ${described}, so ACLs stay enabled. `
             + "Fix: set rule.objectOwnership to \"BucketOwnerEnforced\".";
@@ -198,16 +206,17 @@ export const bucketOwnershipEnforced = everyBucket({
 
 const SSE_ALGORITHMS = ["AES256", "aws:kms", "aws:kms:dsse"];
 
-/** Encryption rules of a configuration resource (`rules`) or of the deprecated inline block (`rule`). */
+/** Encryption rules of a configuration resource (`rules`); a value not known yet stops the rule (preview). */
 function encryptsByDefault(configuration: Value): boolean {
-    if (isUnknown(configuration)) return true;
+    if (isUnknown(configuration)) unknownUntilApply(["rules"]);
     const record = asRecord(configuration);
     if (!record) return false;
-    const rules = [...listOf(record.rules), ...listOf(record.rule)];
-    return rules.some((rule) => {
-        if (isUnknown(rule)) return true;
+    if (isUnknown(record.rules)) unknownUntilApply(["rules"]);
+    return listOf(record.rules).some((rule, index) => {
+        if (isUnknown(rule)) unknownUntilApply(["rules", String(index)]);
         const algorithm = asRecord(asRecord(rule)?.applyServerSideEncryptionByDefault)?.sseAlgorithm;
-        return isUnknown(algorithm) || (typeof algorithm === "string" && SSE_ALGORITHMS.includes(algorithm));
+        if (isUnknown(algorithm)) unknownUntilApply(["rules", String(index), "applyServerSideEncryptionByDefault", "sseAlgorithm"]);
+        return typeof algorithm === "string" && SSE_ALGORITHMS.includes(algorithm);
     });
 }
 
@@ -216,11 +225,44 @@ export const bucketDefaultEncryption = everyBucket({
     description: "Every bucket has a default encryption configuration (BucketServerSideEncryptionConfiguration with AES256 or aws:kms). "
         + "Checkov CKV_AWS_19; AWS Config S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED.",
     companions: ENCRYPTION_CLASSES,
+    // Only the configuration resource counts: the bucket's own attribute is an output AWS fills with SSE-S3
+    // on every new bucket (unknown in preview), so it says nothing about what the program asked for.
     problem: (configurations, bucket) =>
-        encryptsByDefault(bucket.props.serverSideEncryptionConfiguration) || configurations.some((configuration) => encryptsByDefault(configuration.props))
+        configurations.some((configuration) => encryptsByDefault(configuration.props))
             ? undefined
             : `bucket "${bucketName(bucket)}" has no default encryption configuration. `
                 + "Fix: add an aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm \"aws:kms\" (or \"AES256\").",
+});
+
+const LOGGING_CLASSES = [aws.s3.BucketLogging, aws.s3.BucketLoggingV2];
+
+/** The bucket's own (deprecated) inline logging block, `logging` or `loggings`, when it names a target. */
+const inlineLogTargets = (bucket: StackEntry): string[] =>
+    [...listOf(bucket.props.logging), ...listOf(bucket.props.loggings)]
+        .map((entry) => asString(asRecord(entry)?.targetBucket))
+        .filter((target): target is string => target !== undefined);
+
+export const bucketAccessLogging = stackRule({
+    name: "s3-bucket-access-logging",
+    description:
+        "Every bucket has server access logging (a BucketLogging to a log bucket), except the log buckets themselves, so that "
+        + "requests, cross-account ones included, can be audited. Checkov CKV_AWS_18; AWS Config S3_BUCKET_LOGGING_ENABLED.",
+    enforcementLevel: "advisory",
+    check: (entries) => {
+        const loggings = companionsByBucket(entries, LOGGING_CLASSES);
+        const buckets = ofClass(entries, BUCKET_CLASSES);
+        const targets = new Set([
+            ...ofClass(entries, LOGGING_CLASSES).map((logging) => asString(logging.props.targetBucket)?.replace(S3_ARN_PREFIX, "")),
+            ...buckets.flatMap(inlineLogTargets),
+        ]);
+        return buckets
+            .filter((bucket) => !targets.has(bucketName(bucket)) && (loggings.get(bucket.urn) ?? []).length === 0 && inlineLogTargets(bucket).length === 0)
+            .map((bucket): StackFinding => ({
+                urn: bucket.urn,
+                message: `bucket "${bucketName(bucket)}" has no server access logging. Fix: add an aws.s3.BucketLogging with `
+                    + "targetBucket set to the account's log bucket (which itself needs none).",
+            }));
+    },
 });
 
 export const s3Policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
@@ -232,4 +274,5 @@ export const s3Policies: (ResourceValidationPolicy | StackValidationPolicy)[] = 
     bucketPublicAccessBlock,
     bucketOwnershipEnforced,
     bucketDefaultEncryption,
+    bucketAccessLogging,
 ];

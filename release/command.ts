@@ -3,8 +3,9 @@
 // person can answer, run the release and hand back its result for the summary.
 import * as fs from "fs";
 import * as path from "path";
-import { ConfigError, StackFileError, listStacks } from "../config";
-import { loadProject, readPolicyConfig } from "../plan/plan";
+import { ConfigError, Organization, StackFileError, listStacks } from "../config";
+import { loadProject } from "../plan/plan";
+import { PolicyConfigError, loadPolicyConfig } from "../plan/policy-config";
 import { organizationGraph } from "../plan/stack-graph";
 import { AutomationRunner, detectPulumiCli } from "./automation-runner";
 import { OfflineRunner } from "./offline-runner";
@@ -64,8 +65,10 @@ export async function runRelease(options: ReleaseCommandOptions, io: ReleaseIo):
 
         // Stack files: broken ones fail the gate (nothing is updated), they are not a usage error.
         let graph: Record<string, string[]>;
+        let organization: Organization;
         try {
-            graph = organizationGraph(loadProject(projectDir).organization);
+            organization = loadProject(projectDir).organization;
+            graph = organizationGraph(organization);
         } catch (error) {
             if (!(error instanceof ConfigError || error instanceof StackFileError)) throw error;
             const selected = options.stacks ?? listStacks(projectDir);
@@ -78,8 +81,9 @@ export async function runRelease(options: ReleaseCommandOptions, io: ReleaseIo):
         if (unknown.length > 0) throw new UnknownStackError(unknown, Object.keys(graph).sort());
         let policyConfig: Record<string, unknown>;
         try {
-            policyConfig = readPolicyConfig(options.policyConfig);
+            policyConfig = loadPolicyConfig(options.policyConfig, organization);
         } catch (error) {
+            if (error instanceof PolicyConfigError) throw new UsageError(error.message);
             throw new UsageError(`cannot read the policy pack config ${options.policyConfig}: ${(error as Error).message}`);
         }
         const offline = new OfflineRunner({ projectDir, graph, policyConfig });

@@ -2,22 +2,20 @@ import type { PolicyConfigSchema } from "@pulumi/policy";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 
 /**
- * Per-rule settings can be overridden per account id or per stack name, because one config file
- * serves every stack: `"overrides": { "999999999999": { "requireMfa": true }, "prod": { ... } }`.
- * Stack-name overrides win over account overrides.
+ * Per-rule settings can be overridden per account id, environment name or stack name, because one
+ * config file serves every stack: `"overrides": { "prod": { "requireMfa": true } }`. An environment
+ * name reaches the pack through the rule's `environments` setting (environment → account), which
+ * `npm run policy-config` writes from the stack files. Stack-name overrides win over environment
+ * overrides, which win over account overrides.
  */
-export type WithOverrides<T> = Partial<T> & { overrides?: Record<string, Partial<T>> };
+export type WithOverrides<T> = Partial<T> & { overrides?: Record<string, Partial<T>>; environments?: Record<string, string> };
 
 export interface ConfigScope {
     accounts: string[];
     stack?: string;
 }
 
-const overridesSchema: PolicyConfigJSONSchema = {
-    type: "object",
-    description: "Settings per account id or stack name, e.g. {\"999999999999\": {\"requireMfa\": true}}.",
-    additionalProperties: { type: "object" },
-};
+const ACCOUNT_PATTERN = "^[0-9]{12}$";
 
 /** A configSchema whose defaults come from the same object the rule uses when no config is given. */
 export function configSchema<T extends object>(
@@ -29,18 +27,34 @@ export function configSchema<T extends object>(
     for (const key of Object.keys(properties) as (keyof T & string)[]) {
         withDefaults[key] = { ...properties[key], default: defaults[key] as unknown as PolicyConfigJSONSchema["default"] };
     }
-    if (options.overridable) withDefaults.overrides = overridesSchema;
-    return { properties: withDefaults };
+    if (options.overridable) {
+        withDefaults.overrides = {
+            type: "object",
+            description: "Settings per account id, environment name or stack name, e.g. {\"prod\": {\"requireMfa\": true}}.",
+            // Each override holds the rule's own settings and nothing else: a misspelt one is refused.
+            additionalProperties: { type: "object", properties: { ...properties }, additionalProperties: false },
+        };
+        withDefaults.environments = {
+            type: "object",
+            description: "Environment name → account id, so that overrides can name environments (written by npm run policy-config).",
+            additionalProperties: { type: "string", pattern: ACCOUNT_PATTERN },
+        };
+    }
+    // The CLI only reads `properties` and `required`; the offline validator and the rules also read this.
+    return { properties: withDefaults, additionalProperties: false } as PolicyConfigSchema;
 }
 
-/** Defaults, then the rule's config, then overrides for the resource's account, then for its stack. */
+/** Defaults, then the rule's config, then overrides for the resource's account, environment, then stack. */
 export function resolveConfig<T extends object>(defaults: T, raw: unknown, scope: ConfigScope): T {
     const config: WithOverrides<T> = isPlainObject(raw) ? (raw as WithOverrides<T>) : {};
-    const { overrides, ...base } = config;
+    const { overrides, environments, ...base } = config;
     const layers: Partial<T>[] = [base as Partial<T>];
     if (isPlainObject(overrides)) {
         for (const account of scope.accounts) {
             if (isPlainObject(overrides[account])) layers.push(overrides[account] as Partial<T>);
+        }
+        for (const [environment, account] of Object.entries(isPlainObject(environments) ? environments : {})) {
+            if (scope.accounts.includes(account) && isPlainObject(overrides[environment])) layers.push(overrides[environment] as Partial<T>);
         }
         if (scope.stack && isPlainObject(overrides[scope.stack])) layers.push(overrides[scope.stack] as Partial<T>);
     }
@@ -54,7 +68,7 @@ export function resolveConfig<T extends object>(defaults: T, raw: unknown, scope
     return result;
 }
 
-/** Ignore settings of the wrong type rather than letting a typo in config.json break every rule. */
+/** The config was validated before (validatePackConfig / the rule itself); this only keeps types sound. */
 function sameShape(value: unknown, reference: unknown): boolean {
     if (Array.isArray(reference)) return Array.isArray(value) && value.every((item) => typeof item === "string");
     return typeof value === typeof reference;
@@ -80,7 +94,7 @@ export const allowedAccountsConfig = {
     schema: {
         allowedAccountIds: {
             type: "array",
-            items: { type: "string", pattern: "^[0-9]{12}$" },
+            items: { type: "string", pattern: ACCOUNT_PATTERN },
             description: "Accounts of the organization that may be trusted or granted access.",
         } as PolicyConfigJSONSchema,
     },

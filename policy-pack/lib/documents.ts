@@ -1,9 +1,15 @@
 import { ParsedDocument, Statement, describeStatement, parsePolicyDocument } from "./iam";
 import { BUCKET_CLASSES, ResourceClass, aws } from "./resource-types";
-import { ValueRecord, asRecord, asString } from "./values";
+import { Value, ValueRecord, asRecord, asString } from "./values";
 
-/** What a policy document governs: who may assume a role, what an identity may do, who may use a bucket or repository. */
-export type DocumentRole = "trust" | "identity" | "bucket" | "repository";
+/**
+ * What a policy document governs: who may assume a role, what an identity may do, or who may use a
+ * resource (the resource policies: bucket, repository, KMS key, SNS topic, SQS queue, secret).
+ */
+export type DocumentRole = "trust" | "identity" | "bucket" | "repository" | "key" | "topic" | "queue" | "secret";
+
+/** Resource policies: every statement names a Principal (AWS rejects one without). */
+export const RESOURCE_POLICY_ROLES: DocumentRole[] = ["bucket", "repository", "key", "topic", "queue", "secret"];
 
 export interface LocatedDocument {
     role: DocumentRole;
@@ -14,43 +20,54 @@ export interface LocatedDocument {
 
 export type ReadableDocument = LocatedDocument & { document: Extract<ParsedDocument, { state: "parsed" }> };
 
-export const DOCUMENT_CLASSES: Record<DocumentRole, ResourceClass[]> = {
-    trust: [aws.iam.Role],
-    identity: [aws.iam.Role, aws.iam.RolePolicy, aws.iam.GroupPolicy, aws.iam.UserPolicy, aws.iam.Policy],
-    bucket: [aws.s3.BucketPolicy, ...BUCKET_CLASSES],
-    repository: [aws.ecr.RepositoryPolicy],
-};
+/** Where each resource type keeps its policy documents. New kinds of documents are added here. */
+interface SourceDocument {
+    location: string;
+    value: Value;
+}
+
+interface DocumentSource {
+    classes: ResourceClass[];
+    role: DocumentRole;
+    documents: (props: ValueRecord) => SourceDocument[];
+}
+
+const policyProperty = (props: ValueRecord): SourceDocument[] => [{ location: "policy", value: props.policy }];
+
+/** A role's inline policies: `inlinePolicies[{name, policy}]`. */
+function inlinePolicies(props: ValueRecord): SourceDocument[] {
+    const inline = Array.isArray(props.inlinePolicies) ? props.inlinePolicies : [];
+    return inline.map((entry, index) => {
+        const record = asRecord(entry);
+        const name = asString(record?.name);
+        return { location: name ? `inlinePolicies["${name}"]` : `inlinePolicies[${index}]`, value: record?.policy };
+    });
+}
+
+const DOCUMENT_SOURCES: DocumentSource[] = [
+    { classes: [aws.iam.Role], role: "trust", documents: (props): SourceDocument[] => [{ location: "assumeRolePolicy", value: props.assumeRolePolicy }] },
+    { classes: [aws.iam.Role], role: "identity", documents: inlinePolicies },
+    { classes: [aws.iam.RolePolicy, aws.iam.GroupPolicy, aws.iam.UserPolicy, aws.iam.Policy], role: "identity", documents: policyProperty },
+    { classes: [aws.s3.BucketPolicy, ...BUCKET_CLASSES], role: "bucket", documents: policyProperty },
+    { classes: [aws.ecr.RepositoryPolicy], role: "repository", documents: policyProperty },
+    { classes: [aws.kms.Key, aws.kms.KeyPolicy], role: "key", documents: policyProperty },
+    { classes: [aws.sns.Topic, aws.sns.TopicPolicy], role: "topic", documents: policyProperty },
+    { classes: [aws.sqs.Queue, aws.sqs.QueuePolicy], role: "queue", documents: policyProperty },
+    { classes: [aws.secretsmanager.SecretPolicy], role: "secret", documents: policyProperty },
+];
+
+export const DOCUMENT_CLASSES = Object.fromEntries(
+    (["trust", "identity", "bucket", "repository", "key", "topic", "queue", "secret"] as DocumentRole[]).map((role) => [
+        role,
+        DOCUMENT_SOURCES.filter((source) => source.role === role).flatMap((source) => source.classes),
+    ]),
+) as Record<DocumentRole, ResourceClass[]>;
 
 /** Every policy document a resource carries, in the shape its resource type uses. */
 export function documentsOf(type: string, props: ValueRecord): LocatedDocument[] {
-    const located = (role: DocumentRole, location: string, value: ValueRecord[string]): LocatedDocument =>
-        ({ role, location, document: parsePolicyDocument(value) });
-    switch (type) {
-        case aws.iam.Role.__pulumiType: {
-            const inline = Array.isArray(props.inlinePolicies) ? props.inlinePolicies : [];
-            return [
-                located("trust", "assumeRolePolicy", props.assumeRolePolicy),
-                ...inline.map((entry, index) => {
-                    const record = asRecord(entry);
-                    const name = asString(record?.name);
-                    return located("identity", name ? `inlinePolicies["${name}"]` : `inlinePolicies[${index}]`, record?.policy);
-                }),
-            ];
-        }
-        case aws.iam.RolePolicy.__pulumiType:
-        case aws.iam.GroupPolicy.__pulumiType:
-        case aws.iam.UserPolicy.__pulumiType:
-        case aws.iam.Policy.__pulumiType:
-            return [located("identity", "policy", props.policy)];
-        case aws.s3.BucketPolicy.__pulumiType:
-        case aws.s3.Bucket.__pulumiType:
-        case aws.s3.BucketV2.__pulumiType:
-            return [located("bucket", "policy", props.policy)];
-        case aws.ecr.RepositoryPolicy.__pulumiType:
-            return [located("repository", "policy", props.policy)];
-        default:
-            return [];
-    }
+    return DOCUMENT_SOURCES.filter((source) => source.classes.some((cls) => cls.__pulumiType === type)).flatMap((source) =>
+        source.documents(props).map(({ location, value }) => ({ role: source.role, location, document: parsePolicyDocument(value) })),
+    );
 }
 
 export function isReadable(located: LocatedDocument): located is ReadableDocument {

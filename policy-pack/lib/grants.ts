@@ -13,7 +13,7 @@ export function grantedAccounts(statement: Statement): { source: string; account
     if (!grantsEveryone(statement.principal)) return named;
     // A "*" grant narrowed to accounts or principals reaches exactly those accounts; one narrowed to the VPC
     // endpoints of an account reaches whoever works in that account's network.
-    const byAccount = conditionValues(statement, ["aws:PrincipalAccount", "aws:SourceAccount", "aws:VpceAccount"])
+    const byAccount = conditionValues(statement, ["aws:PrincipalAccount", "aws:SourceAccount", "aws:VpceAccount", "kms:CallerAccount"])
         .map((account) => ({ source: account, account }));
     const byArn = conditionValues(statement, ["aws:PrincipalArn", "aws:SourceArn"])
         .map((arn) => ({ source: arn, account: accountOf(arn) }))

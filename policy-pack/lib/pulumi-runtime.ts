@@ -52,3 +52,12 @@ export function isSecretEnvelope(value: unknown): boolean {
 export function isUnknownValueError(error: unknown): error is Error {
     return error instanceof analyzerProxy.UnknownValueError;
 }
+
+/**
+ * Stops a rule that needs a value not known until apply, exactly as reading it through the analyzer's
+ * proxy would: the analyzer then reports "can't run policy ... during preview: <path> can't be known
+ * during preview" (advisory) instead of the rule taking the value as compliant.
+ */
+export function unknownUntilApply(path: string[]): never {
+    throw new analyzerProxy.UnknownValueError(analyzerProxy.unknownStringValue, path);
+}

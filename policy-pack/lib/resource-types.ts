@@ -40,6 +40,8 @@ export const aws = {
             "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"),
         BucketServerSideEncryptionConfigurationV2: resourceClass(
             "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"),
+        BucketLogging: resourceClass("aws:s3/bucketLogging:BucketLogging"),
+        BucketLoggingV2: resourceClass("aws:s3/bucketLoggingV2:BucketLoggingV2"),
     },
     cloudtrail: {
         Trail: resourceClass("aws:cloudtrail/trail:Trail"),
@@ -61,6 +63,15 @@ export const aws = {
     },
     sns: {
         Topic: resourceClass("aws:sns/topic:Topic"),
+        TopicPolicy: resourceClass("aws:sns/topicPolicy:TopicPolicy"),
+    },
+    sqs: {
+        Queue: resourceClass("aws:sqs/queue:Queue"),
+        QueuePolicy: resourceClass("aws:sqs/queuePolicy:QueuePolicy"),
+    },
+    secretsmanager: {
+        Secret: resourceClass("aws:secretsmanager/secret:Secret"),
+        SecretPolicy: resourceClass("aws:secretsmanager/secretPolicy:SecretPolicy"),
     },
     cloudwatch: {
         LogGroup: resourceClass("aws:cloudwatch/logGroup:LogGroup"),
@@ -72,6 +83,7 @@ export const aws = {
     kms: {
         Key: resourceClass("aws:kms/key:Key"),
         Alias: resourceClass("aws:kms/alias:Alias"),
+        KeyPolicy: resourceClass("aws:kms/keyPolicy:KeyPolicy"),
     },
     rds: {
         Snapshot: resourceClass("aws:rds/snapshot:Snapshot"),

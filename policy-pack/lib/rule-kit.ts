@@ -5,6 +5,7 @@ import type {
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { ownAccounts } from "./accounts";
 import { configSchema, resolveConfig, stackOfUrn } from "./config";
+import { validateSettings } from "./config-validation";
 import { DOCUMENT_CLASSES, DocumentRole, LocatedDocument, ReadableDocument, documentsOf, isReadable } from "./documents";
 import { PERMISSION_SET_PASS_TYPES, PermissionSetPolicy, permissionSetPolicies } from "./permission-sets";
 import { ResourceClass, tokens } from "./resource-types";
@@ -40,6 +41,23 @@ function policyBase<C extends object>(spec: RuleSpec<C>) {
         enforcementLevel: spec.enforcementLevel ?? "mandatory",
         ...(spec.config ? { configSchema: configSchema(spec.config.defaults, spec.config.schema, { overridable: spec.config.overridable }) } : {}),
     };
+}
+
+const validated = new WeakSet<object>();
+
+/**
+ * The rule's settings, refused when they do not fit its schema. The Pulumi CLI checks types but not
+ * names, so a misspelt setting (requireMFA) would otherwise be dropped without a word.
+ */
+function checkedConfig(policy: ReturnType<typeof policyBase>, raw: unknown): Record<string, unknown> {
+    const settings = typeof raw === "object" && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+    if (validated.has(settings)) return settings;
+    const problems = validateSettings(policy.name, settings, "configSchema" in policy ? policy.configSchema : undefined);
+    if (problems.length > 0) {
+        throw new Error(`invalid policy pack config: ${problems.map(({ key, problem }) => `${key}: ${problem}`).join("; ")}`);
+    }
+    validated.add(settings);
+    return settings;
 }
 
 type AnalyzedResource = { type: string; urn: string; name: string; props: unknown; provider?: { props: unknown } };
@@ -84,7 +102,7 @@ function permissionSetPass<C extends object>(spec: RuleSpec<C>, check: Permissio
     return async (args: StackValidationArgs, reportViolation: ReportViolation) => {
         const entries = args.resources.filter((resource) => PERMISSION_SET_PASS_TYPES.has(resource.type)).map(stackEntry);
         for (const policy of permissionSetPolicies(entries)) {
-            const context = resolvedContext(spec, policy.entry.resource, () => args.getConfig());
+            const context = resolvedContext(spec, policy.entry.resource, () => checkedConfig(policyBase(spec), args.getConfig()));
             for (const message of await check(policy, context)) reportViolation(message, policy.entry.urn);
         }
     };
@@ -98,15 +116,16 @@ export function resourceRule<C extends object = Record<string, never>>(
         permissionSets?: PermissionSetCheck<C>;
     },
 ): ResourceValidationPolicy {
+    const base = policyBase(spec);
     const validateResource = async (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
         appliesTo(args, spec.appliesTo);
-        for (const message of await spec.check(resolvedContext(spec, args, () => args.getConfig()))) reportViolation(message);
+        for (const message of await spec.check(resolvedContext(spec, args, () => checkedConfig(base, args.getConfig())))) reportViolation(message);
     };
     // Like validateResourceOfType: lets the analyzer skip other resource types without calling the rule.
     if (spec.appliesTo.length === 1) Object.assign(validateResource, { __pulumiType: spec.appliesTo[0].__pulumiType });
     // A policy with both validateResource and validateStack runs in both of the analyzer's passes.
     const stackPass = spec.permissionSets ? { validateStack: permissionSetPass(spec, spec.permissionSets) } : {};
-    return { ...policyBase(spec), validateResource, ...stackPass };
+    return { ...base, validateResource, ...stackPass };
 }
 
 /** A rule over the IAM documents of the given roles (trust, identity, bucket) a resource carries. */
@@ -129,6 +148,7 @@ export function documentRule<C extends object = Record<string, never>>(
         check: async (context) => {
             const findings: string[] = [];
             for (const located of documentsOf(context.type, context.props)) {
+                // A document not known until apply is reported once, by iam-policy-document-valid.
                 if (applies(located)) findings.push(...await spec.check(located, context));
             }
             return findings;
@@ -162,9 +182,11 @@ export function stackRule(spec: {
     enforcementLevel?: EnforcementLevel;
     check: (entries: StackEntry[]) => StackFinding[] | Promise<StackFinding[]>;
 }): StackValidationPolicy {
+    const base = policyBase(spec);
     return {
-        ...policyBase(spec),
+        ...base,
         validateStack: async (args: StackValidationArgs, reportViolation: ReportViolation) => {
+            checkedConfig(base, args.getConfig());
             const entries = args.resources.map(stackEntry);
             for (const finding of await spec.check(entries)) reportViolation(finding.message, finding.urn);
         },

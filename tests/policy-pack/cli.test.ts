@@ -30,12 +30,15 @@ describe("policy-check command", () => {
             lines.filter((line) => line.startsWith("urn:")),
             [
                 `${DEV}crossaccount:index:SharedBucket$aws:s3/bucketPolicy:BucketPolicy::images-policy`,
+                `${DEV}aws:iam/role:Role::partner-reader`,
                 `${DEV}aws:iam/role:Role::vendor-access`,
                 `${DEV}aws:iam/rolePolicy:RolePolicy::vendor-access-read`,
                 `${DEV}aws:ec2/vpcPeeringConnection:VpcPeeringConnection::dev-to-test`,
+                `${DEV}crossaccount:index:SharedBucket$aws:s3/bucket:Bucket::images`,
+                `${DEV}aws:s3/bucket:Bucket::audit`,
             ],
         );
-        assert.strictEqual(lines[lines.length - 1], "6 violations: 6 mandatory, 0 advisory.");
+        assert.strictEqual(lines[lines.length - 1], "9 violations: 6 mandatory, 3 advisory.");
         assert.ok(
             lines.includes(
                 '  [mandatory] iam-action-exists: policy statement 1: "s3:GetObjekt" matches no s3 action. ' +
@@ -44,7 +47,7 @@ describe("policy-check command", () => {
         );
     });
 
-    it("prints an array of {policyName, enforcementLevel, urn, message} with --json; secret and deleted resources are not judged", async () => {
+    it("prints an array of {policyName, enforcementLevel, urn, message} with --json; secret and deleted resources are not judged (a secret document: one advisory)", async () => {
         const { code, out } = await run(STACK_EXPORT, "--json");
         assert.strictEqual(code, 1);
         const violations = JSON.parse(out) as Record<string, string>[];
@@ -57,14 +60,17 @@ describe("policy-check command", () => {
             [
                 ["s3-bucket-policy-no-public-principal", "mandatory", "images-policy"],
                 ["s3-bucket-policy-tls-only", "mandatory", "images-policy"],
+                ["iam-policy-document-valid", "advisory", "partner-reader"],
                 ["iam-trust-allowed-accounts", "mandatory", "vendor-access"],
                 ["iam-trust-cross-account-conditions", "mandatory", "vendor-access"],
                 ["iam-action-exists", "mandatory", "vendor-access-read"],
                 ["vpc-peering-no-auto-accept-cross-account", "mandatory", "dev-to-test"],
+                ["s3-bucket-access-logging", "advisory", "images"],
+                ["s3-bucket-access-logging", "advisory", "audit"],
             ],
         );
         assert.strictEqual(
-            violations[5].message,
+            violations[6].message,
             "autoAccept is true on a peering request to account 222222222222; only the peer account can accept it. " +
                 "Fix: remove autoAccept and accept the request with an aws.ec2.VpcPeeringConnectionAccepter using the peer account's provider.",
         );
@@ -84,15 +90,26 @@ describe("policy-check command", () => {
     it("exits 0 on a preview with advisories only, relating resources whose ids are still unknown", async () => {
         const { code, out } = await run(PREVIEW);
         assert.strictEqual(code, 0);
+        // Documents built from values not known yet are reported once each, as the analyzer reports what it cannot read.
         assert.strictEqual(
             out,
-            "urn:pulumi:prod::crossaccount::aws:cloudtrail/trail:Trail::audit-trail\n" +
-                "  [advisory] cloudtrail-kms-encryption: kmsKeyId is not set, so log files are encrypted with S3-managed keys only. " +
-                "Fix: set kmsKeyId to a customer managed KMS key whose key policy allows cloudtrail.amazonaws.com to use it.\n" +
-                "  [advisory] cloudtrail-cloudwatch-logs: cloudWatchLogsGroupArn is not set, so trail events cannot drive alarms. " +
-                'Fix: set cloudWatchLogsGroupArn (the log group ARN ending in ":*") and cloudWatchLogsRoleArn.\n' +
+                "urn:pulumi:prod::crossaccount::aws:s3/bucketPolicy:BucketPolicy::product-images-policy\n" +
+                "  [advisory] iam-policy-document-valid: can't run policy 'iam-policy-document-valid' from policy pack 'crossaccount-least-privilege@v0.1.0' during preview: string value at .policy can't be known during preview\n" +
                 "\n" +
-                "2 violations: 0 mandatory, 2 advisory.\n",
+                "urn:pulumi:prod::crossaccount::aws:iam/role:Role::PartnerSync\n" +
+                "  [advisory] iam-policy-document-valid: can't run policy 'iam-policy-document-valid' from policy pack 'crossaccount-least-privilege@v0.1.0' during preview: string value at .assumeRolePolicy can't be known during preview\n" +
+                "\n" +
+                "urn:pulumi:prod::crossaccount::aws:cloudtrail/trail:Trail::audit-trail\n" +
+                "  [advisory] cloudtrail-kms-encryption: kmsKeyId is not set, so log files are encrypted with S3-managed keys only. Fix: set kmsKeyId to a customer managed KMS key whose key policy allows cloudtrail.amazonaws.com to use it.\n" +
+                "  [advisory] cloudtrail-cloudwatch-logs: cloudWatchLogsGroupArn is not set, so trail events cannot drive alarms. Fix: set cloudWatchLogsGroupArn (the log group ARN ending in \":*\") and cloudWatchLogsRoleArn.\n" +
+                "\n" +
+                "urn:pulumi:prod::crossaccount::aws:s3/bucket:Bucket::product-images\n" +
+                "  [advisory] s3-bucket-access-logging: bucket \"product-images-prod-7c6b5a\" has no server access logging. Fix: add an aws.s3.BucketLogging with targetBucket set to the account's log bucket (which itself needs none).\n" +
+                "\n" +
+                "urn:pulumi:prod::crossaccount::aws:s3/bucket:Bucket::audit\n" +
+                "  [advisory] s3-bucket-access-logging: bucket \"audit-prod-1d2e3f\" has no server access logging. Fix: add an aws.s3.BucketLogging with targetBucket set to the account's log bucket (which itself needs none).\n" +
+                "\n" +
+                "6 violations: 0 mandatory, 6 advisory.\n",
         );
     });
 
@@ -116,8 +133,11 @@ describe("policy-check command", () => {
             [
                 "s3-bucket-policy-no-public-principal:mandatory",
                 "s3-bucket-policy-tls-only:mandatory",
+                "iam-policy-document-valid:advisory",
                 "iam-trust-cross-account-conditions:mandatory",
                 "iam-action-exists:advisory",
+                "s3-bucket-access-logging:advisory",
+                "s3-bucket-access-logging:advisory",
             ],
         );
     });
@@ -132,7 +152,7 @@ describe("policy-check command", () => {
             [[path.join(dir, "missing.json")], /^policy-check: cannot read input .*missing\.json: ENOENT/],
             [[notJson], /^policy-check: input .*broken\.json is not valid JSON/],
             [[other], /^policy-check: neither a stack export \(deployment\.resources\) nor preview JSON \(steps\[\]\.newState\)/],
-            [[STACK_EXPORT, "--config", notJson], /^policy-check: config .*broken\.json is not valid JSON/],
+            [[STACK_EXPORT, "--config", notJson], /^policy-check: Invalid policy pack config:\n {2}- .*broken\.json: is not valid JSON/],
             [[], /error: missing required argument 'file'/],
             [[STACK_EXPORT, "--frobnicate"], /error: unknown option '--frobnicate'/],
         ];
@@ -157,6 +177,6 @@ describe("policy-check command", () => {
             encoding: "utf8",
         });
         assert.strictEqual(result.status, 1, result.stderr);
-        assert.strictEqual((JSON.parse(result.stdout) as unknown[]).length, 6);
+        assert.strictEqual((JSON.parse(result.stdout) as unknown[]).length, 9);
     });
 });

@@ -76,6 +76,13 @@ describe("CloudTrail rules", () => {
                 policy: policyJson(tlsDeny("trail-logs-dev"), trailStatement({ StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control" } })),
             }));
             assert.deepStrictEqual(result, [
+                // The rule for every resource policy's service principals says it too; this one knows the bucket is a trail's.
+                ["resource-policy-service-principal-scoped", "trail-logs-dev-policy", "mandatory",
+                    "policy statement 2 (\"AWSCloudTrailWrite\"): service principal \"cloudtrail.amazonaws.com\" may act for any AWS account: "
+                    + "nothing limits it to this organization's requests (confused deputy). Fix: add a condition on aws:SourceArn or "
+                    + "aws:SourceAccount or aws:SourceOrgID or aws:SourceOrgPaths naming your own resources or account, e.g. "
+                    + "\"Condition\": {\"StringEquals\": {\"aws:SourceAccount\": \"<account>\"}} (see CloudTrail User Guide, Amazon S3 "
+                    + "bucket policy for CloudTrail; Configure AWS KMS key policies for CloudTrail)."],
                 ["cloudtrail-bucket-source-scoped", "trail-logs-dev-policy", "mandatory",
                     "policy statement 2 (\"AWSCloudTrailWrite\"): lets cloudtrail.amazonaws.com use trail bucket \"trail-logs-dev\" without an "
                     + "aws:SourceArn or aws:SourceAccount condition, so trails of any account can write to it. "
@@ -98,7 +105,12 @@ describe("CloudTrail rules", () => {
                 policy: policyJson(tlsDeny("trail-logs-dev"), trailStatement({ StringEquals: { "aws:SourceAccount": ACCOUNTS.dev } })),
             })), []);
             assert.deepStrictEqual(await rowsFor((r) => patch(r, "org-trail", { s3BucketName: "central-audit-logs" })), []);
-            assert.deepStrictEqual(await rowsFor((r) => patch(r, "trail-logs-dev-policy", { policy: UNKNOWN_STRING })), []);
+            // A policy not known yet is reported once, as not known (advisory), by iam-policy-document-valid.
+            assert.deepStrictEqual(await rowsFor((r) => patch(r, "trail-logs-dev-policy", { policy: UNKNOWN_STRING })), [
+                ["iam-policy-document-valid", "trail-logs-dev-policy", "advisory",
+                    "can't run policy 'iam-policy-document-valid' from policy pack 'crossaccount-least-privilege@v0.1.0' during preview: "
+                    + "string value at .policy can't be known during preview"],
+            ]);
         });
 
         it("finds the trail bucket through the property dependency when its name is unknown", async () => {

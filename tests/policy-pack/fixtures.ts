@@ -50,6 +50,11 @@ export const T = {
     managedPolicyAttachment: "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment",
     customerManagedPolicyAttachment: "aws:ssoadmin/customerManagedPolicyAttachment:CustomerManagedPolicyAttachment",
     permissionsBoundaryAttachment: "aws:ssoadmin/permissionsBoundaryAttachment:PermissionsBoundaryAttachment",
+    kmsKeyPolicy: "aws:kms/keyPolicy:KeyPolicy",
+    bucketLogging: "aws:s3/bucketLogging:BucketLogging",
+    topicPolicy: "aws:sns/topicPolicy:TopicPolicy",
+    queuePolicy: "aws:sqs/queuePolicy:QueuePolicy",
+    secretPolicy: "aws:secretsmanager/secretPolicy:SecretPolicy",
 } as const;
 
 export const urnOf = (stack: string, type: string, name: string): string => `urn:pulumi:${stack}::crossaccount::${type}::${name}`;
@@ -133,6 +138,10 @@ export function goodResources(): Record<string, PolicyResourceInput> {
         [`${name}-sse`]: resource(T.encryption, `${name}-sse`, {
             bucket: name, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }],
         }),
+        // Server access logs go to the account's log bucket, which needs no logging of its own.
+        ...(name === "access-logs-dev" ? {} : {
+            [`${name}-logging`]: resource(T.bucketLogging, `${name}-logging`, { bucket: name, targetBucket: "access-logs-dev", targetPrefix: `${name}/` }),
+        }),
     });
     const trailArn = `arn:aws:cloudtrail:us-east-1:${ACCOUNTS.dev}:trail/org-trail`;
     return {
@@ -208,6 +217,7 @@ export function goodResources(): Record<string, PolicyResourceInput> {
                 },
             ),
         }),
+        ...bucketWith("access-logs-dev"),
         ...bucketWith("trail-logs-dev"),
         "trail-logs-dev-policy": resource(T.bucketPolicy, "trail-logs-dev-policy", {
             bucket: "trail-logs-dev",

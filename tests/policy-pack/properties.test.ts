@@ -105,8 +105,13 @@ describe("policy pack properties", () => {
         await fc.assert(fc.asyncProperty(resources, async (generated) => {
             const violations = await runPolicyPack(generated, { config: REFERENCE_CONFIG });
             for (const violation of violations) {
+                // A value a rule needs that is not known yet stops that rule with the analyzer's advisory, never an error.
+                if (violation.message.startsWith("can't run")) {
+                    assert.strictEqual(violation.enforcementLevel, "advisory", violation.message);
+                    assert.match(violation.message, /can't be known during preview$/);
+                    continue;
+                }
                 assert.strictEqual(violation.enforcementLevel, LEVELS.get(violation.policyName), violation.policyName);
-                assert.ok(!violation.message.startsWith("can't run"), violation.message);
                 assert.ok(violation.message.length > 0 && !violation.message.includes("undefined"), violation.message);
             }
         }), { numRuns: 200 });

@@ -94,13 +94,14 @@ describe("endpoint and organization conditions on a public principal", () => {
     });
 
     it("a bucket open only to the organization's VPC endpoints is not public", async () => {
+        // Sids are unique within a policy: AWS refuses duplicates, and so does iam-policy-document-valid.
         assert.deepStrictEqual(
             await bucketRows(
                 publicRead({ StringEquals: { "aws:VpceOrgID": ORG } }),
-                publicRead({ "ForAnyValue:StringLike": { "aws:VpceOrgPaths": [`${ORG}/r-ab12/ou-ab12-11111111/*`] } }),
-                publicRead({ StringEquals: { "aws:SourceVpce": ["vpce-0a1b2c3d4e5f60718", "vpce-1b2c3d4e5f6071829"] } }),
-                publicRead({ StringEquals: { "aws:VpceAccount": ACCOUNTS.test } }),
-                publicRead({ StringEquals: { "aws:SourceOrgID": ORG } }),
+                { ...publicRead({ "ForAnyValue:StringLike": { "aws:VpceOrgPaths": [`${ORG}/r-ab12/ou-ab12-11111111/*`] } }), Sid: "OrgNetworkRead2" },
+                { ...publicRead({ StringEquals: { "aws:SourceVpce": ["vpce-0a1b2c3d4e5f60718", "vpce-1b2c3d4e5f6071829"] } }), Sid: "OrgNetworkRead3" },
+                { ...publicRead({ StringEquals: { "aws:VpceAccount": ACCOUNTS.test } }), Sid: "OrgNetworkRead4" },
+                { ...publicRead({ StringEquals: { "aws:SourceOrgID": ORG } }), Sid: "OrgNetworkRead5" },
             ),
             [],
         );

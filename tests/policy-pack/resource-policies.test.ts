@@ -100,6 +100,12 @@ describe("Lambda, ECR and RDS snapshot rules", () => {
             ]);
         });
 
+        it("reports a source that wildcards the account, which limits nothing", async () => {
+            const result = await rowsFor((r) =>
+                patch(r, "invoke-from-events", { sourceAccount: undefined, sourceArn: "arn:aws:events:us-east-1:*:rule/nightly" }));
+            assert.deepStrictEqual(result.map(([rule, name]) => `${rule} ${name}`), ["lambda-permission-service-source-scoped invoke-from-events"]);
+        });
+
         it("accepts a service with either source, and roles and accounts without one", async () => {
             const result = await rowsFor((r) => {
                 patch(r, "invoke-from-events", { sourceArn: undefined });
@@ -168,6 +174,9 @@ describe("Lambda, ECR and RDS snapshot rules", () => {
                 [rule, "images-repository-policy", "mandatory",
                     "policy statement 3 (\"AllBut\"): \"NotAction\" with \"Effect\": \"Allow\" grants principals of other accounts every ECR action except the listed ones, "
                     + "deletes included. Fix: list the pull actions in \"Action\"."],
+                ["resource-policy-no-not-principal-or-not-action", "images-repository-policy", "mandatory",
+                    "policy statement 3 (\"AllBut\"): \"NotAction\" with \"Effect\": \"Allow\" grants every action except the listed ones, "
+                    + "including changing the policy itself. Fix: list the allowed actions in \"Action\"."],
             ]);
         });
 

@@ -161,6 +161,9 @@ describe("S3 rules", () => {
                 ["s3-bucket-default-encryption", "bare", "mandatory",
                     "bucket \"bare-bucket\" has no default encryption configuration. "
                     + "Fix: add an aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm \"aws:kms\" (or \"AES256\")."],
+                ["s3-bucket-access-logging", "bare", "advisory",
+                    "bucket \"bare-bucket\" has no server access logging. Fix: add an aws.s3.BucketLogging with targetBucket set to the "
+                    + "account's log bucket (which itself needs none)."],
             ]);
         });
 
@@ -191,17 +194,41 @@ describe("S3 rules", () => {
                 r["images-dev-ownership"] = { ...r["images-dev-ownership"], props: { ...r["images-dev-ownership"].props, bucket: UNKNOWN_STRING }, dependencies: [bucketUrn] };
                 r["images-dev-sse"] = { ...r["images-dev-sse"], props: { ...r["images-dev-sse"].props, bucket: UNKNOWN_STRING }, parent: component };
                 r["images-dev-policy"] = { ...r["images-dev-policy"], props: { ...r["images-dev-policy"].props, bucket: UNKNOWN_STRING }, parent: component };
+                r["images-dev-logging"] = { ...r["images-dev-logging"], props: { ...r["images-dev-logging"].props, bucket: UNKNOWN_STRING }, parent: component };
             });
             assert.deepStrictEqual(result, []);
         });
 
-        it("accept the deprecated inline encryption block and BucketV2", async () => {
+        it("read encryption from the configuration resource only (the bucket's attribute is an output AWS always fills), for BucketV2 too", async () => {
             const result = await rowsFor((r) => {
                 delete r["images-dev-sse"];
-                patch(r, "images-dev", { serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } } } });
+                // Under the CLI, stack policies see outputs: every new bucket reports SSE-S3 whatever the program asked for.
+                r["images-dev"] = {
+                    ...r["images-dev"],
+                    outputs: { ...r["images-dev"].props, serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } } } },
+                };
                 r["trail-logs-dev"] = { ...r["trail-logs-dev"], type: "aws:s3/bucketV2:BucketV2" };
             });
-            assert.deepStrictEqual(result, []);
+            assert.deepStrictEqual(result, [
+                ["s3-bucket-default-encryption", "images-dev", "mandatory",
+                    "bucket \"images-dev\" has no default encryption configuration. "
+                    + "Fix: add an aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm \"aws:kms\" (or \"AES256\")."],
+            ]);
+        });
+
+        it("stop at a setting not known until apply instead of taking it as compliant", async () => {
+            const result = await rowsFor((r) => {
+                patch(r, "images-dev-pab", { blockPublicPolicy: UNKNOWN_STRING });
+                patch(r, "images-dev-sse", { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: UNKNOWN_STRING } }] });
+            });
+            assert.deepStrictEqual(result, [
+                ["s3-bucket-public-access-block", "stack", "advisory",
+                    "can't run policy 's3-bucket-public-access-block' from policy pack 'crossaccount-least-privilege@v0.1.0' during preview: "
+                    + "string value at .blockPublicPolicy can't be known during preview"],
+                ["s3-bucket-default-encryption", "stack", "advisory",
+                    "can't run policy 's3-bucket-default-encryption' from policy pack 'crossaccount-least-privilege@v0.1.0' during preview: "
+                    + "string value at .rules.0.applyServerSideEncryptionByDefault.sseAlgorithm can't be known during preview"],
+            ]);
         });
     });
 });

@@ -63,7 +63,7 @@ describe("trust policy rules", () => {
             assert.deepStrictEqual(result, [
                 ["iam-trust-allowed-accounts", "image-sharing", "mandatory",
                     "assumeRolePolicy statement 1 (\"TrustPartner\"): principal \"arn:aws:iam::333333333333:root\" belongs to account 333333333333, "
-                    + "which is not an allowed account [111111111111, 222222222222, 999999999999, 777788889999]. "
+                    + "which is not an allowed account [111111111111, 222222222222, 777788889999, 999999999999]. "
                     + "Fix: trust only the organization's accounts, or add the account to allowedAccountIds in the policy pack config."],
                 ["iam-trust-allowed-accounts", "image-sharing", "mandatory",
                     "assumeRolePolicy statement 2: principal \"AROAEXAMPLEUNIQUEID\" cannot be attributed to an account. "

@@ -93,7 +93,7 @@ describe("required-tags", () => {
         assert.deepStrictEqual(result, []);
         const config = { ...REFERENCE_CONFIG, "required-tags": { requiredTags: ["Owner"] } };
         const owners = await rowsFor(() => undefined, config);
-        assert.deepStrictEqual(owners.map(([, name]) => name), ["ci-deployer", "inventory", "alice", "images-dev", "trail-logs-dev", "org-trail", "to-test", "private", "baseline-share"]);
+        assert.deepStrictEqual(owners.map(([, name]) => name), ["ci-deployer", "inventory", "alice", "images-dev", "access-logs-dev", "trail-logs-dev", "org-trail", "to-test", "private", "baseline-share"]);
     });
 
     it("covers KMS keys, and no rule reads their key policy as an identity or resource policy", async () => {
@@ -101,8 +101,8 @@ describe("required-tags", () => {
         // kms:* on "*" is the standard administration statement of a key policy, not a wildcard grant.
         const keyPolicy = policyJson({ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNTS.prod}:root` }, Action: "kms:*", Resource: "*" });
         const result = await rowsFor((r) => {
-            r.tagged = resource(T.kmsKey, "tagged-key", { policy: keyPolicy, tags: { Environment: "prod", Project: "x" } }, { account: ACCOUNTS.prod });
-            r.untagged = { ...resource(T.kmsKey, "untagged-key", { policy: keyPolicy }, { account: ACCOUNTS.prod }), provider: noDefaultTags };
+            r.tagged = resource(T.kmsKey, "tagged-key", { policy: keyPolicy, enableKeyRotation: true, tags: { Environment: "prod", Project: "x" } }, { account: ACCOUNTS.prod });
+            r.untagged = { ...resource(T.kmsKey, "untagged-key", { policy: keyPolicy, enableKeyRotation: true }, { account: ACCOUNTS.prod }), provider: noDefaultTags };
         });
         assert.deepStrictEqual(result, [["required-tags", "untagged-key", "advisory", message("\"Environment\", \"Project\"")]]);
     });

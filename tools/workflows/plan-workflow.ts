@@ -48,6 +48,8 @@ export function planWorkflow(settings: WorkflowSettings): Json {
                     { uses: uses(ACTIONS.checkout), with: { "persist-credentials": false } },
                     { uses: uses(ACTIONS.setupNode), with: { "node-version": settings.nodeVersion, cache: "npm" } },
                     { run: "npm ci --no-audit --no-fund" },
+                    // The policy pack installs on its own, as the Pulumi CLI loads it (TypeScript 5 and ts-node from its own lockfile).
+                    { run: "npm ci --no-audit --no-fund", "working-directory": "policy-pack" },
                     { run: "npm test" },
                     {
                         id: "plan",

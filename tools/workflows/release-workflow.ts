@@ -105,6 +105,8 @@ export function releaseWorkflow(
         { uses: uses(ACTIONS.checkout), with: { "persist-credentials": false } },
         { uses: uses(ACTIONS.setupNode), with: { "node-version": settings.nodeVersion, cache: "npm" } },
         { run: "npm ci --no-audit --no-fund" },
+        // The policy pack installs on its own, as the Pulumi CLI loads it (TypeScript 5 and ts-node from its own lockfile).
+        { run: "npm ci --no-audit --no-fund", "working-directory": "policy-pack" },
         { name: "Install the Pulumi CLI", uses: uses(ACTIONS.pulumi), with: { "pulumi-version": pulumiVersion } },
         {
             name: "AWS credentials (OIDC)",

@@ -20,3 +20,18 @@ export function parseArn(arn: string): ParsedArn | undefined {
 export function rootArn(account: string, partition = "aws"): string {
     return `arn:${partition}:iam::${account}:root`;
 }
+
+// A resource pattern that matches every resource of a service grants as much as "*": arn:aws:s3:::*,
+// arn:aws:s3:::*/* (every object of every bucket), arn:aws:iam::*:role/*, arn:aws:lambda:*:*:function:*.
+// A pattern that names an account or region (arn:aws:iam::111111111111:role/...) is narrower.
+export function matchesEveryResource(pattern: string): boolean {
+    if (/^\*+$/.test(pattern)) return true;
+    const arn = parseArn(pattern);
+    if (!arn) return pattern.toLowerCase().startsWith("arn:") && /^arn:[^:]*\*/i.test(pattern);
+    const anywhere = (field: string): boolean => field === "" || /^\*+$/.test(field);
+    if (!anywhere(arn.region) || !anywhere(arn.account)) return false;
+    // Only wildcards and separators, after at most a resource-type prefix ("role/", "function:"); an S3
+    // resource starts with the bucket name, so there only wildcards count.
+    const typePrefix = arn.service === "s3" ? "" : "([A-Za-z][\\w-]*[/:])?";
+    return new RegExp(`^${typePrefix}[*/:]*\\*[*/:]*$`).test(arn.resource);
+}

@@ -31,7 +31,21 @@ export function hasNarrowingCondition(statement: Statement, keys: string[]): boo
     return statement.conditions.some((condition) =>
         wanted.has(condition.keyLower)
         && requiresKey(condition)
-        && (condition.hasUnknown || (condition.values.length > 0 && condition.values.every((value) => value !== "*"))));
+        && (condition.hasUnknown || (condition.values.length > 0 && condition.values.every((value) => narrowsToAccount(value)))));
+}
+
+/**
+ * Whether a condition value stands for less than every account: not "*", not an ARN whose account field
+ * is a wildcard ("arn:aws:iam::*:role/Admin" is that role in every account), not an account pattern
+ * ("1111*"). Other wildcards (a role name pattern in one account, an org path) still narrow.
+ */
+export function narrowsToAccount(value: string): boolean {
+    const wildcard = (text: string): boolean => /[*?]/.test(text);
+    if (value === "*" || (/^[\d*?]+$/.test(value) && wildcard(value))) return false;
+    if (!value.toLowerCase().startsWith("arn:")) return true;
+    const parts = value.split(":");
+    // "arn:aws:iam::*:role/x", or a pattern that reaches past the account field ("arn:aws:*").
+    return parts.length >= 6 ? !wildcard(parts[4]) : !wildcard(value);
 }
 
 /** A positive operator that requires the key to be present (no IfExists, no ForAllValues). */

@@ -7,3 +7,4 @@ export * from "./glob";
 export * from "./principals";
 export * from "./scoping";
 export * from "./federation";
+export * from "./validate";

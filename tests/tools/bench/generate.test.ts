@@ -136,8 +136,8 @@ describe("bench: generated organizations", function () {
         );
         assert.deepEqual(resourcesByStack(result), { env000: 35, env001: 22, env002: 28, env003: 28, env004: 28 });
         assert.deepEqual(resourcesByStack(result), expectedResourceCounts(5));
-        // Advisory only: the trails have no CloudWatch Logs (the reference's have, with its alarms).
-        assert.deepEqual([...new Set(result.violations.map((v) => v.policyName))].sort(), ["cloudtrail-cloudwatch-logs"]);
+        // Advisory only: the trails have no CloudWatch Logs (the reference's have, with its alarms); no bucket logs its access.
+        assert.deepEqual([...new Set(result.violations.map((v) => v.policyName))].sort(), ["cloudtrail-cloudwatch-logs", "s3-bucket-access-logging"]);
         // Every environment's expectations were evaluated, and the neighbours' grants are real edges.
         assert.ok(result.access.some((a) => a.id === "env004-imagesharing-read-env003-assets" && a.result === "Allowed"));
         assert.ok(
