@@ -365,6 +365,14 @@ function collect() {
     return { lines, context: { progress: (line: string) => lines.push(line) } };
 }
 
+/** Starts an update of dev that never finishes, lets it begin, then cancels the runner. */
+async function cancelHungUpdate(dev: Behaviour, options: { forwardInterrupt?: boolean; cancelGraceSeconds?: number }) {
+    const over = runnerOver({ dev: { upHangs: true, ...dev } }, options);
+    void over.runner.update("dev", collect().context);
+    await new Promise((resolve) => setImmediate(resolve));
+    return { ...over, outcomes: await over.runner.cancel() };
+}
+
 describe("release: AutomationRunner", () => {
     it("creates the state directory of the default file backend", () => {
         const { project } = runnerOver({});
@@ -536,18 +544,12 @@ describe("release: AutomationRunner", () => {
         });
 
         it("does not signal the CLI again when the terminal already did", async () => {
-            const { runner, stacks } = runnerOver({ dev: { upHangs: true } }, { forwardInterrupt: false, cancelGraceSeconds: 0 });
-            void runner.update("dev", collect().context);
-            await new Promise((resolve) => setImmediate(resolve));
-            await runner.cancel();
+            const { stacks } = await cancelHungUpdate({}, { forwardInterrupt: false, cancelGraceSeconds: 0 });
             assert.strictEqual(stacks.get("dev")!.upOptions!.signal!.aborted, false);
         });
 
         it("calls stack.cancel() for a CLI that does not stop in time", async () => {
-            const { runner, stacks } = runnerOver({ dev: { upHangs: true } }, { cancelGraceSeconds: 0 });
-            void runner.update("dev", collect().context);
-            await new Promise((resolve) => setImmediate(resolve));
-            const outcomes = await runner.cancel();
+            const { stacks, outcomes } = await cancelHungUpdate({}, { cancelGraceSeconds: 0 });
             assert.deepStrictEqual(stacks.get("dev")!.calls, ["up", "cancel"]);
             assert.deepStrictEqual(
                 outcomes.map((o) => [o.stack, o.lock, o.detail]),
@@ -562,13 +564,10 @@ describe("release: AutomationRunner", () => {
         });
 
         it("says the stack may still be locked when stack.cancel() fails", async () => {
-            const { runner } = runnerOver(
-                { dev: { upHangs: true, cancelError: new Error("code: 255\n stderr: error: [403] forbidden") } },
+            const { outcomes } = await cancelHungUpdate(
+                { cancelError: new Error("code: 255\n stderr: error: [403] forbidden") },
                 { cancelGraceSeconds: 0 },
             );
-            void runner.update("dev", collect().context);
-            await new Promise((resolve) => setImmediate(resolve));
-            const outcomes = await runner.cancel();
             assert.deepStrictEqual(
                 outcomes.map((o) => [o.stack, o.lock, o.detail]),
                 [
