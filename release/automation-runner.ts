@@ -104,47 +104,17 @@ export class AutomationRunner implements StackRunner {
     }
 
     async preview(stackName: string, context: OperationContext): Promise<StackPreview> {
-        return this.operate(
-            stackName,
-            "preview",
-            context,
-            async (stack, options, events) => {
-                const result = await stack.preview(options);
-                const policy = events.policy();
-                return {
-                    ok: !policy.some((p) => p.enforcementLevel === "mandatory"),
-                    changes: counts(result.changeSummary) ?? events.changes(),
-                    policy,
-                    notes: [],
-                };
-            },
-            () => ({ notes: [] }),
-        );
+        return this.operate<StackPreview>(stackName, "preview", context, previewed, () => ({ notes: [] }));
     }
 
     async update(stackName: string, context: OperationContext): Promise<StackUpdate> {
-        return this.operate(
-            stackName,
-            "update",
-            context,
-            async (stack, options, events) => {
-                const result = await stack.up({ ...options, message: "npm run release" });
-                return {
-                    ok: result.summary.result === "succeeded",
-                    changes: counts(result.summary.resourceChanges) ?? events.changes(),
-                    policy: events.policy(),
-                    outputs: plainOutputs(result.outputs),
-                    notes: [],
-                };
-            },
-            (error) => ({
-                outputs: {},
-                notes:
-                    error instanceof ConcurrentUpdateError
-                        ? [`another update holds the lock of ${stackName}: it was left alone (not cancelled)`]
-                        : [],
-            }),
-        );
+        return this.operate<StackUpdate>(stackName, "update", context, updated, (error) => ({
+            outputs: {},
+            notes:
+                error instanceof ConcurrentUpdateError
+                    ? [`another update holds the lock of ${stackName}: it was left alone (not cancelled)`]
+                    : [],
+        }));
     }
 
     /**
@@ -308,6 +278,29 @@ export function describeEngineEvent(event: EngineEvent, phase: "preview" | "upda
     }
     if (event.cancelEvent) return "cancelled";
     return undefined;
+}
+
+/** A preview passes the gate unless a mandatory policy reported a violation. */
+async function previewed(stack: Stack, options: SharedOptions, events: EventLog): Promise<Omit<StackPreview, "stack" | "seconds">> {
+    const result = await stack.preview(options);
+    const policy = events.policy();
+    return {
+        ok: !policy.some((p) => p.enforcementLevel === "mandatory"),
+        changes: counts(result.changeSummary) ?? events.changes(),
+        policy,
+        notes: [],
+    };
+}
+
+async function updated(stack: Stack, options: SharedOptions, events: EventLog): Promise<Omit<StackUpdate, "stack" | "seconds">> {
+    const result = await stack.up({ ...options, message: "npm run release" });
+    return {
+        ok: result.summary.result === "succeeded",
+        changes: counts(result.summary.resourceChanges) ?? events.changes(),
+        policy: events.policy(),
+        outputs: plainOutputs(result.outputs),
+        notes: [],
+    };
 }
 
 class EventLog {
