@@ -33,7 +33,7 @@ export const externalId = z
     .string()
     .min(2, "must be at least 2 characters")
     .max(1224, "must be at most 1,224 characters")
-    .regex(/^[\w+=,.@:\/-]+$/, "may only contain letters, digits and + = , . @ : / _ -");
+    .regex(/^[\w+=,.@:/-]+$/, "may only contain letters, digits and + = , . @ : / _ -");
 const iamName = z.string().regex(/^[\w+=,.@-]{1,128}$/, "must be 1-128 characters of letters, digits and + = , . @ _ -");
 const cidrBlock = z.string().superRefine((value, context) => {
     try {

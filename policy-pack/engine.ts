@@ -105,19 +105,19 @@ function deserialize(value: unknown): unknown {
     return result;
 }
 
-type WrapProps = (props: Record<string, unknown> | undefined) => Record<string, any>;
+type WrapProps = (props: Record<string, unknown> | undefined) => Record<string, unknown>;
 
 /**
  * Wraps props like the runtime does: reading an unknown value throws UnknownValueError. Within one run
  * each props object is deserialized once (rules do not modify props) and wrapped afresh for every rule.
  */
 function propsWrapper(): WrapProps {
-    const deserialized = new WeakMap<object, Record<string, any>>();
+    const deserialized = new WeakMap<object, Record<string, unknown>>();
     return (props) => {
         const source = props ?? {};
         let data = deserialized.get(source);
         if (!data) {
-            data = deserialize(source) as Record<string, any>;
+            data = deserialize(source) as Record<string, unknown>;
             deserialized.set(source, data);
         }
         return analyzerProxy.unknownCheckingProxy(data);

@@ -11,8 +11,10 @@ import {
     LocalWorkspaceOptions,
     OpMap,
     OutputMap,
+    PreviewOptions,
     PulumiCommand,
     Stack,
+    UpOptions,
 } from "@pulumi/pulumi/automation";
 import { REDACTED } from "../plan/report";
 import { CliMissingError, ReleaseWorkspace, findPulumiOnPath } from "./workspace-options";
@@ -36,6 +38,9 @@ export interface AutomationRunnerOptions {
     /** Default LocalWorkspace.createOrSelectStack; tests pass fakes (there is no CLI to run here). */
     createOrSelectStack?: (args: LocalProgramArgs, options: LocalWorkspaceOptions) => Promise<Stack>;
 }
+
+/** The options a preview and an update of this runner share. */
+type SharedOptions = PreviewOptions & UpOptions;
 
 interface Running {
     stack: Stack;
@@ -99,80 +104,53 @@ export class AutomationRunner implements StackRunner {
     }
 
     async preview(stackName: string, context: OperationContext): Promise<StackPreview> {
-        const started = Date.now();
-        const events = new EventLog("preview", context);
-        try {
-            const stack = await this.stack(stackName);
-            const result = await this.track(stackName, stack, "preview", () =>
-                stack.preview({
-                    ...this.options.workspace.policy,
-                    refresh: this.options.refresh,
-                    color: "never",
-                    onEvent: (event) => events.add(event),
-                    signal: this.abort.signal,
-                }),
-            );
-            const policy = events.policy();
-            return {
-                stack: stackName,
-                ok: !policy.some((p) => p.enforcementLevel === "mandatory"),
-                changes: counts(result.changeSummary) ?? events.changes(),
-                policy,
-                notes: [],
-                seconds: (Date.now() - started) / 1000,
-            };
-        } catch (error) {
-            return {
-                stack: stackName,
-                ok: false,
-                changes: events.changes(),
-                policy: events.policy(),
-                error: events.failure(error, this.cancelRequested),
-                notes: [],
-                seconds: (Date.now() - started) / 1000,
-            };
-        }
+        return this.operate<StackPreview>(stackName, "preview", context, previewed, () => ({ notes: [] }));
     }
 
     async update(stackName: string, context: OperationContext): Promise<StackUpdate> {
-        const started = Date.now();
-        const events = new EventLog("update", context);
-        try {
-            const stack = await this.stack(stackName);
-            const result = await this.track(stackName, stack, "update", () =>
-                stack.up({
-                    ...this.options.workspace.policy,
-                    refresh: this.options.refresh,
-                    color: "never",
-                    message: "npm run release",
-                    onEvent: (event) => events.add(event),
-                    signal: this.abort.signal,
-                }),
-            );
-            return {
-                stack: stackName,
-                ok: result.summary.result === "succeeded",
-                changes: counts(result.summary.resourceChanges) ?? events.changes(),
-                policy: events.policy(),
-                outputs: plainOutputs(result.outputs),
-                notes: [],
-                seconds: (Date.now() - started) / 1000,
-            };
-        } catch (error) {
-            const notes =
+        return this.operate<StackUpdate>(stackName, "update", context, updated, (error) => ({
+            outputs: {},
+            notes:
                 error instanceof ConcurrentUpdateError
                     ? [`another update holds the lock of ${stackName}: it was left alone (not cancelled)`]
-                    : [];
+                    : [],
+        }));
+    }
+
+    /**
+     * Runs one CLI operation of a stack with the options every operation shares (policy pack, refresh,
+     * events, the abort signal) and times it; a failure keeps the changes and findings seen so far.
+     */
+    private async operate<R extends StackPreview | StackUpdate>(
+        stackName: string,
+        operation: "preview" | "update",
+        context: OperationContext,
+        run: (stack: Stack, options: SharedOptions, events: EventLog) => Promise<Omit<R, "stack" | "seconds">>,
+        failed: (error: unknown) => Omit<R, "stack" | "seconds" | "ok" | "changes" | "policy" | "error">,
+    ): Promise<R> {
+        const started = Date.now();
+        const events = new EventLog(operation, context);
+        const options: SharedOptions = {
+            ...this.options.workspace.policy,
+            refresh: this.options.refresh,
+            color: "never",
+            onEvent: (event) => events.add(event),
+            signal: this.abort.signal,
+        };
+        try {
+            const stack = await this.stack(stackName);
+            const result = await this.track(stackName, stack, operation, () => run(stack, options, events));
+            return { stack: stackName, ...result, seconds: (Date.now() - started) / 1000 } as R;
+        } catch (error) {
             return {
                 stack: stackName,
                 ok: false,
                 changes: events.changes(),
                 policy: events.policy(),
-                outputs: {},
+                ...failed(error),
                 error: events.failure(error, this.cancelRequested),
-                notes,
                 seconds: (Date.now() - started) / 1000,
-            };
+            } as R;
         }
     }
 
@@ -300,6 +278,29 @@ export function describeEngineEvent(event: EngineEvent, phase: "preview" | "upda
     }
     if (event.cancelEvent) return "cancelled";
     return undefined;
+}
+
+/** A preview passes the gate unless a mandatory policy reported a violation. */
+async function previewed(stack: Stack, options: SharedOptions, events: EventLog): Promise<Omit<StackPreview, "stack" | "seconds">> {
+    const result = await stack.preview(options);
+    const policy = events.policy();
+    return {
+        ok: !policy.some((p) => p.enforcementLevel === "mandatory"),
+        changes: counts(result.changeSummary) ?? events.changes(),
+        policy,
+        notes: [],
+    };
+}
+
+async function updated(stack: Stack, options: SharedOptions, events: EventLog): Promise<Omit<StackUpdate, "stack" | "seconds">> {
+    const result = await stack.up({ ...options, message: "npm run release" });
+    return {
+        ok: result.summary.result === "succeeded",
+        changes: counts(result.summary.resourceChanges) ?? events.changes(),
+        policy: events.policy(),
+        outputs: plainOutputs(result.outputs),
+        notes: [],
+    };
 }
 
 class EventLog {

@@ -74,7 +74,7 @@ function sameShape(value: unknown, reference: unknown): boolean {
     return typeof value === typeof reference;
 }
 
-function isPlainObject(value: unknown): value is Record<string, any> {
+function isPlainObject(value: unknown): value is Record<string, unknown> {
     return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 

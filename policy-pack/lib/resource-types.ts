@@ -4,7 +4,7 @@ import type { Resource } from "@pulumi/pulumi";
  * Stand-ins for @pulumi/aws resource classes: `args.isType()` only reads the `__pulumiType` constant,
  * and the pack must not depend on (or load) the whole AWS SDK. Tokens match @pulumi/aws 7.x.
  */
-export type ResourceClass = { new (...rest: any[]): Resource; __pulumiType: string };
+export type ResourceClass = { new (...rest: unknown[]): Resource; __pulumiType: string };
 
 function resourceClass(token: string): ResourceClass {
     const standIn = class {} as unknown as ResourceClass;

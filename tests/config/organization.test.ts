@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
+import * as fs from "fs";
 import { StackFileError, stackDependencies } from "../../config";
-import { configProblems, loadStackFiles, referenceProject, roleOf } from "../support/project";
+import { ConfigEdit, configProblems, loadStackFiles, referenceProject, roleOf } from "../support/project";
 
 describe("stack configuration", () => {
     it("accepts the reference organization and resolves its stack dependencies", () => {
@@ -13,7 +14,7 @@ describe("stack configuration", () => {
     });
 
     it("accepts China-region service principals in a role's trust (the aws-cn partition's .amazonaws.com.cn)", () => {
-        const edit = (c: Record<string, any>) => (roleOf(c, "AppReadOnly").trust.services = ["ec2.amazonaws.com.cn"]);
+        const edit: ConfigEdit = (c) => (roleOf(c, "AppReadOnly").trust.services = ["ec2.amazonaws.com.cn"]);
         const organization = loadStackFiles(referenceProject({ prod: edit }));
         const role = organization.environments.prod.settings.roles.find((r) => r.name === "AppReadOnly")!;
         assert.deepEqual(role.trust.services, ["ec2.amazonaws.com.cn"]);
@@ -124,7 +125,7 @@ describe("stack configuration", () => {
 
     it("reports a stack file that is not YAML", () => {
         const dir = referenceProject();
-        require("fs").writeFileSync(`${dir}/Pulumi.dev.yaml`, "config: [unclosed");
+        fs.writeFileSync(`${dir}/Pulumi.dev.yaml`, "config: [unclosed");
         assert.throws(() => loadStackFiles(dir), (error: unknown) => error instanceof StackFileError && /^Pulumi\.dev\.yaml: is not valid YAML/.test((error as Error).message));
     });
 });

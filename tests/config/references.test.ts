@@ -1,11 +1,11 @@
 // References are parsed once, by the schema, into typed values; nothing downstream re-reads the text.
 import { strict as assert } from "assert";
 import { Target, arnOf, parseTarget, refText } from "../../config";
-import { configProblems, loadStackFiles, referenceProject, roleOf } from "../support/project";
+import { ConfigEdit, configProblems, loadStackFiles, referenceProject, roleOf } from "../support/project";
 
 describe("stack configuration: typed references", () => {
     it("parses every reference of a stack file into its kind, environment and name", () => {
-        const edit = (c: Record<string, any>) => (roleOf(c, "UpdateApp").permissions[0].objects = ["prod/bucket/productionapp/releases/*"]);
+        const edit: ConfigEdit = (c) => (roleOf(c, "UpdateApp").permissions[0].objects = ["prod/bucket/productionapp/releases/*"]);
         const organization = loadStackFiles(referenceProject({ prod: edit }));
         const prod = organization.environments.prod.settings;
         const dev = organization.environments.dev.settings;

@@ -2,7 +2,7 @@
 // files, both sides of every grant, and the problems named with file, key and cause.
 import { strict as assert } from "assert";
 import { arnOf, crossAccountRoleArns, stackDependencies } from "../../config";
-import { configProblems, loadStackFiles, referenceProject, roleOf } from "../support/project";
+import { ConfigEdit, configProblems, loadStackFiles, referenceProject, roleOf } from "../support/project";
 
 describe("stack configuration: functions, repositories, snapshots, alarms", () => {
     it("resolves the new references to the ARNs AWS will use, without new stack dependencies", () => {
@@ -93,7 +93,7 @@ describe("stack configuration: functions, repositories, snapshots, alarms", () =
 
     it("orders a caller's stack after the owner of every function its roles invoke", () => {
         // Without its trail, dev reads prod's outputs for nothing else: the dependency comes from CiBuild's invoke alone.
-        const withoutTrail = (c: Record<string, any>) => {
+        const withoutTrail: ConfigEdit = (c) => {
             delete c["crossaccount:audit"];
             delete c["crossaccount:alarms"];
         };
@@ -188,7 +188,7 @@ describe("stack configuration: shared snapshots' keys, restore targets and key r
         assert.equal(arnOf(organization, "prod/key/rds-snapshot-appdb-baseline"), "arn:aws:kms:us-east-1:999999999999:alias/rds-snapshot-appdb-baseline");
         assert.deepEqual(organization.environments.test.settings.roles[1].restoreInto, { prefix: "integration-", allowDefaultGroups: false });
         // Without the audit trail, test still reads prod: its role's policy names the key prod creates.
-        const withoutAudit = (c: Record<string, any>) => {
+        const withoutAudit: ConfigEdit = (c) => {
             delete c["crossaccount:audit"];
             delete c["crossaccount:alarms"];
         };

@@ -93,26 +93,15 @@ const developersReadOnly: ConfigEdit = (config) => void grantOf(config, "Allow",
 /** Every URN in both plans keeps its AWS name; those listed in `changed` are the only ones whose inputs differ. */
 function assertOnlyChanged(before: Planned, after: Planned, changed: string[], added: string[] = [], removed: string[] = []): void {
     const suffix = (urn: string) => urn.split("::").pop()!;
-    const beforeUrns = [...before.byUrn.keys()];
-    const afterUrns = [...after.byUrn.keys()];
-    assert.deepEqual(
-        afterUrns
-            .filter((urn) => !before.byUrn.has(urn))
+    const only = (plan: Planned, other: Planned) =>
+        [...plan.byUrn.keys()]
+            .filter((urn) => !other.byUrn.has(urn))
             .map(suffix)
-            .sort(),
-        [...added].sort(),
-        "URNs added",
-    );
-    assert.deepEqual(
-        beforeUrns
-            .filter((urn) => !after.byUrn.has(urn))
-            .map(suffix)
-            .sort(),
-        [...removed].sort(),
-        "URNs removed",
-    );
+            .sort();
+    assert.deepEqual(only(after, before), [...added].sort(), "URNs added");
+    assert.deepEqual(only(before, after), [...removed].sort(), "URNs removed");
     const differing: string[] = [];
-    for (const urn of beforeUrns.filter((u) => after.byUrn.has(u))) {
+    for (const urn of [...before.byUrn.keys()].filter((u) => after.byUrn.has(u))) {
         const [b, a] = [before.byUrn.get(urn)!, after.byUrn.get(urn)!];
         assert.equal(a.name, b.name, `AWS name of ${urn}`);
         if (a.inputs !== b.inputs) differing.push(suffix(urn));

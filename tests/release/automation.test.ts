@@ -24,6 +24,7 @@ import {
     releaseWorkspace,
 } from "../../release/workspace-options";
 import { REPO_DIR, referenceProject } from "../support/project";
+import type { CancelOutcome } from "../../release/types";
 
 function tempDir(): string {
     return fs.mkdtempSync(path.join(os.tmpdir(), "release-"));
@@ -365,6 +366,16 @@ function collect() {
     return { lines, context: { progress: (line: string) => lines.push(line) } };
 }
 
+const lockReport = (outcomes: CancelOutcome[]) => outcomes.map((o) => `${o.stack} ${o.lock}: ${o.detail}`);
+
+/** Starts an update of dev that never finishes, lets it begin, then cancels the runner. */
+async function cancelHungUpdate(dev: Behaviour, options: { forwardInterrupt?: boolean; cancelGraceSeconds?: number }) {
+    const over = runnerOver({ dev: { upHangs: true, ...dev } }, options);
+    void over.runner.update("dev", collect().context);
+    await new Promise((resolve) => setImmediate(resolve));
+    return { ...over, outcomes: await over.runner.cancel() };
+}
+
 describe("release: AutomationRunner", () => {
     it("creates the state directory of the default file backend", () => {
         const { project } = runnerOver({});
@@ -536,49 +547,26 @@ describe("release: AutomationRunner", () => {
         });
 
         it("does not signal the CLI again when the terminal already did", async () => {
-            const { runner, stacks } = runnerOver({ dev: { upHangs: true } }, { forwardInterrupt: false, cancelGraceSeconds: 0 });
-            void runner.update("dev", collect().context);
-            await new Promise((resolve) => setImmediate(resolve));
-            await runner.cancel();
+            const { stacks } = await cancelHungUpdate({}, { forwardInterrupt: false, cancelGraceSeconds: 0 });
             assert.strictEqual(stacks.get("dev")!.upOptions!.signal!.aborted, false);
         });
 
         it("calls stack.cancel() for a CLI that does not stop in time", async () => {
-            const { runner, stacks } = runnerOver({ dev: { upHangs: true } }, { cancelGraceSeconds: 0 });
-            void runner.update("dev", collect().context);
-            await new Promise((resolve) => setImmediate(resolve));
-            const outcomes = await runner.cancel();
+            const { stacks, outcomes } = await cancelHungUpdate({}, { cancelGraceSeconds: 0 });
             assert.deepStrictEqual(stacks.get("dev")!.calls, ["up", "cancel"]);
-            assert.deepStrictEqual(
-                outcomes.map((o) => [o.stack, o.lock, o.detail]),
-                [
-                    [
-                        "dev",
-                        "released",
-                        "the CLI did not stop within 0 s: stack.cancel() released the lock; run `pulumi refresh` before the next release",
-                    ],
-                ],
-            );
+            assert.deepStrictEqual(lockReport(outcomes), [
+                "dev released: the CLI did not stop within 0 s: stack.cancel() released the lock; run `pulumi refresh` before the next release",
+            ]);
         });
 
         it("says the stack may still be locked when stack.cancel() fails", async () => {
-            const { runner } = runnerOver(
-                { dev: { upHangs: true, cancelError: new Error("code: 255\n stderr: error: [403] forbidden") } },
+            const { outcomes } = await cancelHungUpdate(
+                { cancelError: new Error("code: 255\n stderr: error: [403] forbidden") },
                 { cancelGraceSeconds: 0 },
             );
-            void runner.update("dev", collect().context);
-            await new Promise((resolve) => setImmediate(resolve));
-            const outcomes = await runner.cancel();
-            assert.deepStrictEqual(
-                outcomes.map((o) => [o.stack, o.lock, o.detail]),
-                [
-                    [
-                        "dev",
-                        "maybe-locked",
-                        "the CLI did not stop within 0 s and stack.cancel() failed (error: [403] forbidden): the stack may still be LOCKED; run `pulumi cancel --stack dev` once no update of it is running",
-                    ],
-                ],
-            );
+            assert.deepStrictEqual(lockReport(outcomes), [
+                "dev maybe-locked: the CLI did not stop within 0 s and stack.cancel() failed (error: [403] forbidden): the stack may still be LOCKED; run `pulumi cancel --stack dev` once no update of it is running",
+            ]);
         });
 
         it("reports nothing when nothing runs", async () => {

@@ -30,6 +30,19 @@ async function run(graph: Record<string, string[]>, runnerOptions: RecordingOpti
     return { runner, result, progress, release };
 }
 
+/** Releases REFERENCE one stack at a time, interrupting when dev reports `message`. */
+async function interruptedRelease(runner: RecordingRunner, message: string): Promise<ReleaseResult> {
+    const release: Release = new Release({
+        runner,
+        graph: REFERENCE,
+        parallel: 1,
+        onProgress: (stack, progress) => {
+            if (stack === "dev" && progress === message) void release.interrupt();
+        },
+    });
+    return release.run();
+}
+
 describe("release orchestration", () => {
     describe("order", () => {
         it("previews then updates in dependency order from the StackReference graph", async () => {
@@ -322,15 +335,7 @@ describe("release orchestration", () => {
 
         it("an interrupt during an update cancels it through the runner and starts nothing new", async () => {
             const runner = new RecordingRunner({ blockUntilCancel: ["dev"] });
-            const release: Release = new Release({
-                runner,
-                graph: REFERENCE,
-                parallel: 1,
-                onProgress: (stack, message) => {
-                    if (stack === "dev" && message === "update: updating dev") void release.interrupt();
-                },
-            });
-            const result = await release.run();
+            const result = await interruptedRelease(runner, "update: updating dev");
             assert.deepStrictEqual(
                 runner.log.filter((e) => !e.startsWith("preview")),
                 ["start:prod", "end:prod", "start:dev", "cancel", "end:dev"],
@@ -343,15 +348,7 @@ describe("release orchestration", () => {
 
         it("an interrupt during the gate updates nothing", async () => {
             const runner = new RecordingRunner({ blockPreviewUntilCancel: ["dev"] });
-            const release: Release = new Release({
-                runner,
-                graph: REFERENCE,
-                parallel: 1,
-                onProgress: (stack, message) => {
-                    if (stack === "dev" && message === "preview: previewing dev") void release.interrupt();
-                },
-            });
-            const result = await release.run();
+            const result = await interruptedRelease(runner, "preview: previewing dev");
             assert.deepStrictEqual(runner.log, ["preview:prod", "preview-end:prod", "preview:dev", "cancel", "preview-end:dev"]);
             assert.deepStrictEqual(gateStatuses(result), { prod: "passed", dev: "passed", test: "not-previewed" });
             assert.strictEqual(result.gate.ok, false);

@@ -13,6 +13,8 @@ import type { RoleCatalog } from "../../role-switching/catalog";
 import { VENDOR_SECRET, capturedIo, editedCatalog, referenceCatalog, tempDir } from "./support";
 
 const ALICE_MFA = "arn:aws:iam::111111111111:mfa/alice";
+/** Command-line words as a shell splits them (no word here contains a space). */
+const argv = (line: string): string[] => line.split(" ");
 const CREDENTIALS = {
     AccessKeyId: "ASIAEXAMPLE",
     SecretAccessKey: "secret/key",
@@ -147,16 +149,10 @@ describe("npm run assume", function () {
     });
 
     it("exits 1 without calling STS when the analysis denies the principal, naming the denying statement", async () => {
-        const run = await assume(catalog, [
-            "prod/UpdateApp",
-            "--principal",
-            "dev/group/Testers",
-            "--mfa-serial",
-            ALICE_MFA,
-            "--token-code",
-            "123456",
-            "--print",
-        ]);
+        const run = await assume(
+            catalog,
+            argv(`prod/UpdateApp --principal dev/group/Testers --mfa-serial ${ALICE_MFA} --token-code 123456 --print`),
+        );
         assert.strictEqual(run.code, 1);
         assert.match(
             run.stderr,
@@ -184,16 +180,7 @@ describe("npm run assume", function () {
     });
 
     it("checks --duration against the role's maximum before any call", async () => {
-        const run = await assume(catalog, [
-            "prod/UpdateApp",
-            "--duration",
-            "7200",
-            "--mfa-serial",
-            ALICE_MFA,
-            "--token-code",
-            "123456",
-            "--print",
-        ]);
+        const run = await assume(catalog, argv(`prod/UpdateApp --duration 7200 --mfa-serial ${ALICE_MFA} --token-code 123456 --print`));
         assert.strictEqual(run.code, 2);
         assert.strictEqual(
             run.stderr,

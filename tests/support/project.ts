@@ -9,8 +9,16 @@ import { ConfigError, Organization, listStacks, loadOrganization, readStackFile 
 export const REPO_DIR = path.resolve(__dirname, "..", "..");
 export const STACKS = ["dev", "test", "prod"] as const;
 
+/**
+ * A stack file's YAML as parsed: tests reach into it by key and write what they like, deliberately including
+ * misspelled keys and wrongly typed values the loader under test must reject. A precise type would forbid
+ * writing exactly that invalid input, and `unknown` would need a cast at every step; the loader is the checker.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- free-form YAML edited by tests, see above
+export type StackConfig = Record<string, any>;
+
 /** Config of one stack file as a plain object (`crossaccount:roles` → value), edited in place. */
-export type ConfigEdit = (config: Record<string, any>) => void;
+export type ConfigEdit = (config: StackConfig) => void;
 
 /**
  * Writes Pulumi.yaml and the three stack files into a new temporary directory, applying `edits`
@@ -25,7 +33,7 @@ export function referenceProject(edits: Partial<Record<string, ConfigEdit | null
         if (edit === null) continue;
         const document = parseDocument(fs.readFileSync(path.join(REPO_DIR, file), "utf8"));
         if (edit) {
-            const data = document.toJS() as { config: Record<string, any> };
+            const data = document.toJS() as { config: StackConfig };
             edit(data.config);
             document.contents = document.createNode(data) as typeof document.contents;
         }
@@ -34,16 +42,16 @@ export function referenceProject(edits: Partial<Record<string, ConfigEdit | null
     return dir;
 }
 
-export function roleOf(config: Record<string, any>, name: string): Record<string, any> {
-    const role = (config["crossaccount:roles"] as Record<string, any>[]).find((r) => r.name === name);
+export function roleOf(config: StackConfig, name: string): StackConfig {
+    const role = (config["crossaccount:roles"] as StackConfig[]).find((r) => r.name === name);
     if (!role) throw new Error(`no role ${name} in the test's stack file`);
     return role;
 }
 
 /** Gives the reference vendor's audit role (and the expectation that presents it) another external ID. */
-export function withVendorExternalId(config: Record<string, any>, externalId: string): void {
+export function withVendorExternalId(config: StackConfig, externalId: string): void {
     roleOf(config, "VendorAudit").trust.externalId = externalId;
-    const expectation = (config["crossaccount:accessExpectations"] as Record<string, any>[]).find((e) => e.id === "vendor-assume-audit-with-external-id");
+    const expectation = (config["crossaccount:accessExpectations"] as StackConfig[]).find((e) => e.id === "vendor-assume-audit-with-external-id");
     expectation!.context.externalId = externalId;
 }
 

@@ -17,6 +17,7 @@ import {
     rolePolicy,
     root,
     userArn,
+    orgTrustedRole,
 } from "./fixtures";
 
 const edge = (e: Omit<AccessEdge, "sourceAccountId" | "targetAccountId"> & { from: string; to: string }): AccessEdge => ({
@@ -172,16 +173,7 @@ describe("access analysis: cross-account edges", () => {
                     Condition: { ArnLike: { "aws:PrincipalArn": [`arn:aws:iam::${DEV}:role/ci-*`] } },
                 }),
             ),
-            role(
-                PROD,
-                "OrgRead",
-                doc({
-                    Effect: "Allow",
-                    Principal: { AWS: "*" },
-                    Action: "sts:AssumeRole",
-                    Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } },
-                }),
-            ),
+            orgTrustedRole(PROD, "OrgRead", "o-a1b2c3d4e5"),
             role(PROD, "Local", doc({ Effect: "Allow", Principal: { AWS: root(PROD) }, Action: "sts:AssumeRole" })),
             role(DEV, "ci-deploy", doc({ Effect: "Allow", Principal: { Service: "codebuild.amazonaws.com" }, Action: "sts:AssumeRole" })),
             rolePolicy(DEV, "ci-deploy", "assume", doc({ Effect: "Allow", Action: "sts:*", Resource: `arn:aws:iam::${PROD}:role/*` })),

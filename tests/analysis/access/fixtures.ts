@@ -49,6 +49,17 @@ export function role(account: string, name: string, trust: Doc, extra: Record<st
         { arn: `arn:aws:iam::${account}:role${path}${name}`, id: name },
     );
 }
+
+/** A role every principal of organization `orgId` may assume: its trust names no account, only aws:PrincipalOrgID. */
+export function orgTrustedRole(account: string, name: string, orgId: string): PlannedResource {
+    const trust = doc({
+        Effect: "Allow",
+        Principal: { AWS: "*" },
+        Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "aws:PrincipalOrgID": orgId } },
+    });
+    return role(account, name, trust);
+}
 export const rolePolicy = (account: string, roleName: string, name: string, policy: Doc) =>
     res(
         "aws:iam/rolePolicy:RolePolicy",

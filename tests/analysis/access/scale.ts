@@ -17,6 +17,7 @@ import {
     root,
     user,
     userPolicy,
+    orgTrustedRole,
 } from "./fixtures";
 
 export const accountId = (i: number) => String(100000000000 + i);
@@ -60,16 +61,7 @@ export function largeOrganization(n: number): PlannedResource[] {
                 "deploy",
                 doc({ Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: `arn:aws:s3:::bucket-${a}/*` }),
             ),
-            role(
-                a,
-                "ReadOnly",
-                doc({
-                    Effect: "Allow",
-                    Principal: { AWS: "*" },
-                    Action: "sts:AssumeRole",
-                    Condition: { StringEquals: { "aws:PrincipalOrgID": "o-example" } },
-                }),
-            ),
+            orgTrustedRole(a, "ReadOnly", "o-example"),
             rolePolicy(a, "ReadOnly", "read", doc({ Effect: "Allow", Action: "s3:GetObject", Resource: "*" })),
             role(
                 a,
