@@ -36,7 +36,7 @@ export function uses(action: PinnedAction): string {
 /** Appends `# <version>` to every `uses: owner/name@<sha>` line of a rendered workflow. */
 export function annotatePins(yamlText: string): string {
     const versions = new Map(Object.values(ACTIONS).map((action) => [uses(action), action.version]));
-    return yamlText.replace(/^(\s*(?:- )?uses: )(\S+)$/gm, (line, prefix: string, value: string) => {
+    return yamlText.replace(/^(\s*(?:- )?uses: )(\S+)$/gm, (_line, prefix: string, value: string) => {
         const version = versions.get(value);
         if (!version) throw new Error(`unpinned action in a generated workflow: ${value}`);
         return `${prefix}${value} # ${version}`;
