@@ -176,7 +176,12 @@ describe("program (index.ts) on the reference organization", () => {
         const bucketPolicy = find("prod", "aws:s3/bucketPolicy:BucketPolicy", "crossaccount-audit-bucket-policy");
         assert.ok(find("prod", "aws:cloudtrail/trail:Trail", "crossaccount-audit").dependencies.includes(bucketPolicy.urn));
         const write = doc(bucketPolicy).Statement.find((s: { Sid: string }) => s.Sid === "AWSCloudTrailWrite");
-        assert.deepEqual(write.Condition.StringEquals["aws:SourceArn"], [DEV, TEST, PROD].map((a) => `arn:aws:cloudtrail:us-east-1:${a}:trail/crossaccount-audit`));
+        // Scoped to the organization and the trail's name, not to each account's trail: constant size (issue 15).
+        assert.deepEqual(write.Resource, `arn:aws:s3:::audit-logs-${PROD}/AWSLogs/*`);
+        assert.deepEqual(write.Condition, {
+            StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceOrgID": "o-a1b2c3d4e5" },
+            ArnLike: { "aws:SourceArn": ["arn:aws:cloudtrail:*:*:trail/crossaccount-audit"] },
+        });
     });
 
     it("every trail encrypts with prod's log key, which dev and test read from prod's outputs", () => {
@@ -194,11 +199,12 @@ describe("program (index.ts) on the reference organization", () => {
         assert.deepEqual([alias.accountId, alias.inputs.name, alias.inputs.targetKeyId], [PROD, "alias/crossaccount-audit", keys[0].id]);
         const key = keys[0];
         assert.equal(key.inputs.enableKeyRotation, true);
-        const trails = [DEV, TEST, PROD].map((a) => `arn:aws:cloudtrail:us-east-1:${a}:trail/crossaccount-audit`);
+        const trails = ["arn:aws:cloudtrail:*:*:trail/crossaccount-audit"];
+        const org = { StringEquals: { "aws:SourceOrgID": "o-a1b2c3d4e5" }, ArnLike: { "aws:SourceArn": trails } };
         assert.deepEqual(doc(key).Statement.map((s: { Sid: string; Condition?: unknown }) => [s.Sid, s.Condition]), [
             ["EnableIamUserPermissions", undefined],
-            ["AllowCloudTrailEncryptLogs", { StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": trails }, StringEquals: { "aws:SourceArn": trails } }],
-            ["AllowCloudTrailDescribeKey", { StringEquals: { "aws:SourceArn": trails } }],
+            ["AllowCloudTrailEncryptLogs", { StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": trails }, ...org }],
+            ["AllowCloudTrailDescribeKey", org],
         ]);
     });
 

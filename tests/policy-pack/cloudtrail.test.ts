@@ -71,14 +71,14 @@ describe("CloudTrail rules", () => {
             ...(condition ? { Condition: condition } : {}),
         });
 
-        it("reports CloudTrail statements of a trail bucket without aws:SourceArn or aws:SourceAccount", async () => {
+        it("reports CloudTrail statements of a trail bucket without aws:SourceArn, aws:SourceAccount or aws:SourceOrgID", async () => {
             const result = await rowsFor((r) => patch(r, "trail-logs-dev-policy", {
                 policy: policyJson(tlsDeny("trail-logs-dev"), trailStatement({ StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control" } })),
             }));
             assert.deepStrictEqual(result, [
                 ["cloudtrail-bucket-source-scoped", "trail-logs-dev-policy", "mandatory",
                     "policy statement 2 (\"AWSCloudTrailWrite\"): lets cloudtrail.amazonaws.com use trail bucket \"trail-logs-dev\" without an "
-                    + "aws:SourceArn or aws:SourceAccount condition, so trails of any account can write to it. "
+                    + "aws:SourceArn, aws:SourceAccount or aws:SourceOrgID condition, so trails of any account can write to it. "
                     + "Fix: add \"Condition\": {\"StringEquals\": {\"aws:SourceArn\": \"arn:aws:cloudtrail:<region>:<account>:trail/<trail>\"}}."],
             ]);
         });
@@ -93,10 +93,17 @@ describe("CloudTrail rules", () => {
             ]);
         });
 
-        it("accepts aws:SourceAccount, a central bucket in another stack and a policy unknown at preview", async () => {
+        it("accepts aws:SourceAccount, aws:SourceOrgID, a central bucket in another stack and a policy unknown at preview", async () => {
             assert.deepStrictEqual(await rowsFor((r) => patch(r, "trail-logs-dev-policy", {
                 policy: policyJson(tlsDeny("trail-logs-dev"), trailStatement({ StringEquals: { "aws:SourceAccount": ACCOUNTS.dev } })),
             })), []);
+            assert.deepStrictEqual(await rowsFor((r) => patch(r, "trail-logs-dev-policy", {
+                policy: policyJson(tlsDeny("trail-logs-dev"), trailStatement({ StringEquals: { "aws:SourceOrgID": "o-a1b2c3d4e5" } })),
+            })), []);
+            // A wildcard organization ID scopes nothing.
+            assert.strictEqual((await rowsFor((r) => patch(r, "trail-logs-dev-policy", {
+                policy: policyJson(tlsDeny("trail-logs-dev"), trailStatement({ StringLike: { "aws:SourceOrgID": "*" } })),
+            }))).length, 1);
             assert.deepStrictEqual(await rowsFor((r) => patch(r, "org-trail", { s3BucketName: "central-audit-logs" })), []);
             assert.deepStrictEqual(await rowsFor((r) => patch(r, "trail-logs-dev-policy", { policy: UNKNOWN_STRING })), []);
         });
