@@ -3,6 +3,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Command, CommanderError } from "commander";
+import { DocumentTooLargeError } from "../aws";
 import { ConfigError, StackFileError } from "../config";
 import { StackCycleError } from "../plan/stack-graph";
 import { UsageError, planOrganization, readPolicyConfig } from "../plan/plan";
@@ -60,6 +61,7 @@ export async function main(argv: string[], io: PlanIo = { stdout: process.stdout
             error instanceof StackFileError ||
             error instanceof UsageError ||
             error instanceof StackCycleError ||
+            error instanceof DocumentTooLargeError ||
             (error as NodeJS.ErrnoException).code === "ENOENT"
         ) {
             io.stderr.write(`${(error as Error).message}\n`);
