@@ -10,12 +10,15 @@
 // - each non-hub environment also owns a `team-assets` bucket that its neighbours' ImageSharingRoles
 //   may read, so cross-account grants grow with the organization without piling onto the hub.
 //
+// - every environment's trail also delivers to CloudWatch Logs, where the activity alarms watch it, and the
+//   hub carries the AWS Config rule for blocked managed policies.
+//
 // Size limits: the hub's UpdateApp/AppReadOnly trust policies (2,048 characters) and its
 // product-images bucket policy (20 KB) cannot name every account of a large organization, so the hub
 // trusts and grants only its first HUB_PARTNERS environments ("partners"); the others reach the hub
-// only through its audit bucket. The audit bucket policy names every writer trail (that is how
-// components/audit-trail.ts scopes aws:SourceArn), which is what bounds the organization's size; the
-// trail and bucket names are kept short enough for MAX_ACCOUNTS (checked in generateOrganization).
+// only through its audit bucket. The audit bucket and key policies are scoped by the organization (issue 15)
+// and the alarms' AssumeRole filter by role name, so neither bounds the organization's size; the address
+// plan does (MAX_ACCOUNTS).
 //
 // N=3 is deliberately not a byte-for-byte copy of the reference organization: every non-hub
 // environment has the same shape here (the reference's test has no Developers group and no bucket),
@@ -32,22 +35,17 @@ export const REPO_DIR = path.resolve(__dirname, "..", "..");
 export const HUB_ACCOUNT_ID = "999999999999";
 /** How many non-hub environments the hub trusts (UpdateApp, AppReadOnly) and grants product-images to. */
 export const HUB_PARTNERS = 32;
-/** 10.0.0.0/8 holds 256 disjoint /16 blocks, 172.16.0.0/12 another 16. */
-const CIDR_BLOCKS = 256 + 16;
-/**
- * The hub's audit bucket policy lists every writer trail twice (aws:SourceArn of both CloudTrail
- * statements) and every writer account's log prefix once: 182 characters per account against S3's
- * 20,480-character limit, so 108 accounts fit (109 do not; measured). With the reference's longer
- * names (trail crossaccount-audit) about 95 would. The log key's policy lists each trail three times
- * against KMS's 32,768-character limit, so it is not the bound.
- */
-export const MAX_ACCOUNTS = 108;
+/** 10.0.0.0/8 holds 4,096 disjoint /20 blocks, one per environment (two /24 subnets each). */
+const CIDR_BLOCKS = 4096;
+/** The address plan's bound; the shared documents no longer bound the organization (issue 15). */
+export const MAX_ACCOUNTS = CIDR_BLOCKS;
 
 export const REGION = "us-east-1";
 export const ORG_ID = "o-a1b2c3d4e5";
 export const TRAIL_NAME = "org-audit";
 export const AUDIT_BUCKET_KEY = "audit-logs";
 export const TEAM_BUCKET_KEY = "team-assets";
+export const ALARM_TOPIC = "org-activity";
 export const POLICY_CONFIG_FILE = "policy-config.json";
 
 export function environmentName(index: number): string {
@@ -59,16 +57,17 @@ export function accountIdOf(index: number): string {
     return index === 0 ? HUB_ACCOUNT_ID : String(100000000000 + index);
 }
 
-/** A /16 per environment, pairwise disjoint: 10.i.0.0/16, then 172.16.0.0/16 upwards. */
+/** A /20 per environment, pairwise disjoint: 10.<i / 16>.<16 (i mod 16)>.0/20. */
 export function vpcCidr(index: number): string {
-    if (index < 256) return `10.${index}.0.0/16`;
-    if (index < CIDR_BLOCKS) return `172.${16 + index - 256}.0.0/16`;
-    throw new Error(`no private /16 left for environment ${index} (at most ${CIDR_BLOCKS})`);
+    if (!Number.isInteger(index) || index < 0 || index >= CIDR_BLOCKS) {
+        throw new Error(`no private /20 left for environment ${index} (at most ${CIDR_BLOCKS})`);
+    }
+    return `10.${index >> 4}.${(index & 15) << 4}.0/20`;
 }
 
 function subnets(cidr: string): string[] {
-    const [a, b] = cidr.split(".");
-    return [`${a}.${b}.1.0/24`, `${a}.${b}.2.0/24`];
+    const [a, b, c] = cidr.split(".");
+    return [`${a}.${b}.${c}.0/24`, `${a}.${b}.${Number(c) + 1}.0/24`];
 }
 
 export interface GeneratedOrganization {
@@ -93,10 +92,8 @@ export interface GenerateOptions {
     /** How many environments the hub trusts and grants to (default HUB_PARTNERS); smaller values exercise non-partners in small organizations. */
     partners?: number;
     /**
-     * Allows more than MAX_ACCOUNTS accounts, for tests that need only the organization's stack graph
-     * (the CI workflows at 300 and 1,000 accounts). Such an organization is not deployable as is: its
-     * audit bucket policy exceeds S3's limit (the policy pack says so), and the environments past the
-     * private /16 blocks (CIDR_BLOCKS) get no network, hence no peering.
+     * Allows more than MAX_ACCOUNTS accounts, for tests that need only the organization's stack graph.
+     * The environments past the address plan's /20 blocks (CIDR_BLOCKS) get no network, hence no peering.
      */
     beyondLimits?: boolean;
 }
@@ -111,9 +108,7 @@ export function generateOrganization(n: number, dir: string, options: GenerateOp
     }
     if (!Number.isInteger(n) || n < 2) throw new Error(`an organization needs at least 2 accounts (a hub and one environment), got ${n}`);
     if (n > MAX_ACCOUNTS && !options.beyondLimits) {
-        throw new Error(
-            `at most ${MAX_ACCOUNTS} accounts: the hub's audit bucket policy names every writer trail and would exceed S3's 20 KB limit`,
-        );
+        throw new Error(`at most ${MAX_ACCOUNTS} accounts: the address plan gives each environment a /20 of 10.0.0.0/8`);
     }
     fs.mkdirSync(dir, { recursive: true });
     fs.copyFileSync(path.join(REPO_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
@@ -131,6 +126,7 @@ export function generateOrganization(n: number, dir: string, options: GenerateOp
         "crossaccount:tags": { Owner: "platform-team", Project: "crossaccount" },
         // Every environment's trail writes to the hub's bucket; the hub creates it.
         "crossaccount:audit": { trailName: TRAIL_NAME, bucket: `${hub}/bucket/${AUDIT_BUCKET_KEY}` },
+        "crossaccount:alarms": { topicName: ALARM_TOPIC },
     });
 
     let expectations = 0;
@@ -183,6 +179,7 @@ export function generateOrganization(n: number, dir: string, options: GenerateOp
                     ],
                 },
             ],
+            "crossaccount:managedPolicyRule": { exceptRoles: ["OrganizationAccountAccessRole"] },
             "crossaccount:network": { cidr: vpcCidr(0), subnets: subnets(vpcCidr(0)) },
             "crossaccount:accessExpectations": hubExpectations,
         },
@@ -321,17 +318,20 @@ function readRepoPolicyConfig(): Record<string, unknown> {
  * BucketServerSideEncryptionConfiguration, BucketVersioning, BucketPolicy); a CrossAccountRole 2
  * (Role, RolePolicy); an assume-role grant 1 GroupPolicy per group; a trail 1; a network 6 (Vpc,
  * 2 Subnets, RouteTable, 2 RouteTableAssociations); a peering 6 (VpcPeeringConnection, Accepter,
- * 2 PeeringConnectionOptions, a Route on each side).
- * Hub: 3 buckets (product-images, productionapp, audit) + 3 roles + the log key and its alias + trail + network = 18+6+2+1+6 = 33.
- * Other: 2 groups + 3 GroupPolicies + 1 role (2) + team bucket (6) + trail + network = 20, plus 6 with a peering.
+ * 2 PeeringConnectionOptions, a Route on each side); the trail's CloudWatch Logs 3 (LogGroup, the delivery
+ * role's Role and RolePolicy) and the alarms 10 (Topic, TopicPolicy, 4 LogMetricFilters, 4 MetricAlarms);
+ * the Config rule 1.
+ * Hub: 3 buckets (product-images, productionapp, audit) + 3 roles + the log key and its alias + trail + logs + alarms
+ * + Config rule + network = 18+6+2+1+3+10+1+6 = 47.
+ * Other: 2 groups + 3 GroupPolicies + 1 role (2) + team bucket (6) + trail + logs + alarms + network = 33, plus 6 with a peering.
  */
 export function expectedResourceCounts(n: number): Record<string, number> {
-    const counts: Record<string, number> = { [environmentName(0)]: 33 };
-    for (let index = 1; index < n; index++) counts[environmentName(index)] = 20 + (index >= 2 ? 6 : 0);
+    const counts: Record<string, number> = { [environmentName(0)]: 47 };
+    for (let index = 1; index < n; index++) counts[environmentName(index)] = 33 + (index >= 2 ? 6 : 0);
     return counts;
 }
 
-/** Total custom resources of an n-account organization: 33 + 20 + 26 (n - 2) = 26 n + 1 for n >= 2. */
+/** Total custom resources of an n-account organization: 47 + 33 + 39 (n - 2) = 39 n + 2 for n >= 2. */
 export function expectedTotalResources(n: number): number {
     return Object.values(expectedResourceCounts(n)).reduce((sum, count) => sum + count, 0);
 }

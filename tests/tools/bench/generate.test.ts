@@ -116,11 +116,12 @@ describe("bench: generated organizations", function () {
         });
     }
 
-    it("gives up to 272 environments disjoint /16 blocks and refuses organizations the audit bucket policy cannot hold", () => {
-        const blocks = Array.from({ length: 272 }, (_, i) => parseIpv4Cidr(vpcCidr(i)));
+    it("gives 1,000 environments (up to 4,096) disjoint /20 blocks and refuses organizations the address plan cannot hold", () => {
+        const blocks = Array.from({ length: 1000 }, (_, i) => parseIpv4Cidr(vpcCidr(i)));
         blocks.forEach((a, i) => blocks.slice(i + 1).forEach((b) => assert.ok(!cidrsOverlap(a, b), `${a.text} overlaps ${b.text}`)));
-        assert.throws(() => vpcCidr(272), /no private \/16 left/);
-        assert.throws(() => generateOrganization(MAX_ACCOUNTS + 1, tempDir()), /at most 108 accounts/);
+        assert.deepEqual([vpcCidr(0), vpcCidr(17), vpcCidr(999), vpcCidr(4095)], ["10.0.0.0/20", "10.1.16.0/20", "10.62.112.0/20", "10.255.240.0/20"]);
+        assert.throws(() => vpcCidr(4096), /no private \/20 left/);
+        assert.throws(() => generateOrganization(MAX_ACCOUNTS + 1, tempDir()), /at most 4096 accounts/);
         assert.throws(() => generateOrganization(1, tempDir()), /at least 2 accounts/);
         assert.throws(() => generateOrganization(5, tempDir(), { partners: HUB_PARTNERS + 1 }), /partners must be between/);
     });
@@ -134,10 +135,10 @@ describe("bench: generated organizations", function () {
             result.order,
             generated.environments.map((e) => [e]),
         );
-        assert.deepEqual(resourcesByStack(result), { env000: 33, env001: 20, env002: 26, env003: 26, env004: 26 });
+        assert.deepEqual(resourcesByStack(result), { env000: 47, env001: 33, env002: 39, env003: 39, env004: 39 });
         assert.deepEqual(resourcesByStack(result), expectedResourceCounts(5));
-        // Advisory only: the trails have no CloudWatch Logs (the reference's have, with its alarms).
-        assert.deepEqual([...new Set(result.violations.map((v) => v.policyName))].sort(), ["cloudtrail-cloudwatch-logs"]);
+        // Like the reference: the trails deliver to CloudWatch Logs for the alarms, and nothing is flagged.
+        assert.deepEqual([...new Set(result.violations.map((v) => v.policyName))].sort(), []);
         // Every environment's expectations were evaluated, and the neighbours' grants are real edges.
         assert.ok(result.access.some((a) => a.id === "env004-imagesharing-read-env003-assets" && a.result === "Allowed"));
         assert.ok(
@@ -161,19 +162,19 @@ describe("bench: generated organizations", function () {
         assert.ok(failing.has("s3-bucket-policy-allowed-accounts"), [...failing].join(", "));
     });
 
-    it("plans a 12-account organization with non-partners OK, and resources grow linearly: 26 N + 1", async () => {
+    it("plans a 12-account organization with non-partners OK, and resources grow linearly: 39 N + 2", async () => {
         const generated = generateOrganization(12, tempDir(), { partners: 4 });
         const result = await plan(generated);
         assertPlanOk(result, generated.expectations);
         assert.deepEqual(resourcesByStack(result), expectedResourceCounts(12));
         const total = Object.values(resourcesByStack(result)).reduce((a, b) => a + b, 0);
-        assert.equal(total, 26 * 12 + 1);
+        assert.equal(total, 39 * 12 + 2);
         // The hub trusts its partners only: a non-partner's Developers cannot assume UpdateApp.
         const outsider = result.access.find((a) => a.id === "env005-developers-assume-updateapp");
         assert.equal(outsider?.result, "ImplicitlyDenied");
         assert.equal(outsider?.pass, true);
 
-        for (const n of [2, 3, 10, 30, 100, MAX_ACCOUNTS]) assert.equal(expectedTotalResources(n), 26 * n + 1);
-        assert.deepEqual(expectedResourceCounts(3), { env000: 33, env001: 20, env002: 26 });
+        for (const n of [2, 3, 10, 30, 100, 1000, MAX_ACCOUNTS]) assert.equal(expectedTotalResources(n), 39 * n + 2);
+        assert.deepEqual(expectedResourceCounts(3), { env000: 47, env001: 33, env002: 39 });
     });
 });
