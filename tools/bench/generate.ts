@@ -27,6 +27,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
+import { RDS_SNAPSHOT_SHARE_ACCOUNTS } from "../../aws";
 import { environmentAccessExpectations, hubAccessExpectations } from "./expectations";
 
 export const REPO_DIR = path.resolve(__dirname, "..", "..");
@@ -179,6 +180,17 @@ export function generateOrganization(n: number, dir: string, options: GenerateOp
                     ],
                 },
             ],
+            // Shared beyond S3, like prod: a function and a repository the partners' CI uses, and a snapshot
+            // copy shared with as many partners as RDS allows.
+            "crossaccount:functions": [
+                { name: "release-notifier", description: "Receives release notifications from partner CI.", timeoutSeconds: 10, invokers: partners.map((e) => `${e}/role/CiBuild`) },
+            ],
+            "crossaccount:repositories": [
+                { name: "app-images", grants: [{ sid: "PartnerCi", principals: partners.map((e) => `${e}/role/CiBuild`), access: "pull" }] },
+            ],
+            "crossaccount:snapshots": [
+                { key: "appdb-baseline", source: "appdb-baseline-2026-01", sharedWith: partners.slice(0, RDS_SNAPSHOT_SHARE_ACCOUNTS) },
+            ],
             "crossaccount:managedPolicyRule": { exceptRoles: ["OrganizationAccountAccessRole"] },
             "crossaccount:network": { cidr: vpcCidr(0), subnets: subnets(vpcCidr(0)) },
             "crossaccount:accessExpectations": hubExpectations,
@@ -210,6 +222,17 @@ export function generateOrganization(n: number, dir: string, options: GenerateOp
                                       { sid: "ReadSharedObjects", actions: ["s3:GetObject", "s3:GetObjectVersion"], objects: readable },
                                   ],
                     },
+                    ...(partner
+                        ? [
+                              {
+                                  name: "CiBuild",
+                                  description: "CI builds; pull the hub's app images and invoke its release-notifier.",
+                                  trust: { services: ["codebuild.amazonaws.com"] },
+                                  invoke: [`${hub}/function/release-notifier`],
+                                  pull: [`${hub}/repository/app-images`],
+                              },
+                          ]
+                        : []),
                 ],
                 "crossaccount:buckets": [
                     {
@@ -274,7 +297,7 @@ export function generateOrganization(n: number, dir: string, options: GenerateOp
         policyConfig,
         policyConfigFile,
         expectations,
-        expectedResources: expectedResourceCounts(n),
+        expectedResources: expectedResourceCounts(n, partnerCount),
     };
 }
 
@@ -320,18 +343,23 @@ function readRepoPolicyConfig(): Record<string, unknown> {
  * 2 Subnets, RouteTable, 2 RouteTableAssociations); a peering 6 (VpcPeeringConnection, Accepter,
  * 2 PeeringConnectionOptions, a Route on each side); the trail's CloudWatch Logs 3 (LogGroup, the delivery
  * role's Role and RolePolicy) and the alarms 10 (Topic, TopicPolicy, 4 LogMetricFilters, 4 MetricAlarms);
- * the Config rule 1.
+ * the Config rule 1; the function 4 (Function, its execution Role and RolePolicy, LogGroup), the repository 2
+ * (Repository, RepositoryPolicy) and the snapshot copy 3 (ClusterSnapshot copy, its Key and Alias); a partner's
+ * CiBuild 4 (Role, RolePolicy, its Lambda Permission through the hub's provider, ...).
  * Hub: 3 buckets (product-images, productionapp, audit) + 3 roles + the log key and its alias + trail + logs + alarms
- * + Config rule + network = 18+6+2+1+3+10+1+6 = 47.
- * Other: 2 groups + 3 GroupPolicies + 1 role (2) + team bucket (6) + trail + logs + alarms + network = 33, plus 6 with a peering.
+ * + Config rule + function + repository + snapshot + network = 18+6+2+1+3+10+1+4+2+3+6 = 56.
+ * Other: 2 groups + 3 GroupPolicies + 1 role (2) + team bucket (6) + trail + logs + alarms + network = 33, plus 6 with
+ * a peering, plus 4 for a partner's CiBuild.
  */
-export function expectedResourceCounts(n: number): Record<string, number> {
-    const counts: Record<string, number> = { [environmentName(0)]: 47 };
-    for (let index = 1; index < n; index++) counts[environmentName(index)] = 33 + (index >= 2 ? 6 : 0);
+export function expectedResourceCounts(n: number, partners = HUB_PARTNERS): Record<string, number> {
+    const counts: Record<string, number> = { [environmentName(0)]: 56 };
+    for (let index = 1; index < n; index++) {
+        counts[environmentName(index)] = 33 + (index >= 2 ? 6 : 0) + (index <= partners ? 4 : 0);
+    }
     return counts;
 }
 
-/** Total custom resources of an n-account organization: 47 + 33 + 39 (n - 2) = 39 n + 2 for n >= 2. */
-export function expectedTotalResources(n: number): number {
-    return Object.values(expectedResourceCounts(n)).reduce((sum, count) => sum + count, 0);
+/** Total custom resources of an n-account organization with P partners: 56 + 33 (n - 1) + 6 (n - 2) + 4 P = 39 n + 11 + 4 P. */
+export function expectedTotalResources(n: number, partners = HUB_PARTNERS): number {
+    return Object.values(expectedResourceCounts(n, partners)).reduce((sum, count) => sum + count, 0);
 }
