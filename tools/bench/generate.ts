@@ -183,10 +183,18 @@ export function generateOrganization(n: number, dir: string, options: GenerateOp
             // Shared beyond S3, like prod: a function and a repository the partners' CI uses, and a snapshot
             // copy shared with as many partners as RDS allows.
             "crossaccount:functions": [
-                { name: "release-notifier", description: "Receives release notifications from partner CI.", timeoutSeconds: 10, invokers: partners.map((e) => `${e}/role/CiBuild`) },
+                {
+                    name: "release-notifier",
+                    description: "Receives release notifications from partner CI.",
+                    timeoutSeconds: 10,
+                    invokers: partners.map((e) => `${e}/role/CiBuild`),
+                },
             ],
             "crossaccount:repositories": [
-                { name: "app-images", grants: [{ sid: "PartnerCi", principals: partners.map((e) => `${e}/role/CiBuild`), access: "pull" }] },
+                {
+                    name: "app-images",
+                    grants: [{ sid: "PartnerCi", principals: partners.map((e) => `${e}/role/CiBuild`), access: "pull" }],
+                },
             ],
             "crossaccount:snapshots": [
                 { key: "appdb-baseline", source: "appdb-baseline-2026-01", sharedWith: partners.slice(0, RDS_SNAPSHOT_SHARE_ACCOUNTS) },
