@@ -127,7 +127,7 @@ export function generateOrganization(n: number, dir: string, options: GenerateOp
         "crossaccount:tags": { Owner: "platform-team", Project: "crossaccount" },
         // Every environment's trail writes to the hub's bucket; the hub creates it.
         "crossaccount:audit": { trailName: TRAIL_NAME, bucket: `${hub}/bucket/${AUDIT_BUCKET_KEY}` },
-        "crossaccount:alarms": { topicName: ALARM_TOPIC },
+        "crossaccount:alarms": { topicName: ALARM_TOPIC, subscriptions: [{ protocol: "email", endpoint: "security-alerts@example.com" }] },
     });
 
     let expectations = 0;
@@ -350,24 +350,24 @@ function readRepoPolicyConfig(): Record<string, unknown> {
  * (Role, RolePolicy); an assume-role grant 1 GroupPolicy per group; a trail 1; a network 6 (Vpc,
  * 2 Subnets, RouteTable, 2 RouteTableAssociations); a peering 6 (VpcPeeringConnection, Accepter,
  * 2 PeeringConnectionOptions, a Route on each side); the trail's CloudWatch Logs 3 (LogGroup, the delivery
- * role's Role and RolePolicy) and the alarms 10 (Topic, TopicPolicy, 4 LogMetricFilters, 4 MetricAlarms);
+ * role's Role and RolePolicy) and the alarms 11 (Topic, TopicPolicy, TopicSubscription, 4 LogMetricFilters, 4 MetricAlarms);
  * the Config rule 1; the function 4 (Function, its execution Role and RolePolicy, LogGroup), the repository 2
  * (Repository, RepositoryPolicy) and the snapshot copy 3 (ClusterSnapshot copy, its Key and Alias); a partner's
- * CiBuild 4 (Role, RolePolicy, its Lambda Permission through the hub's provider, ...).
+ * CiBuild 5 (Role, RolePolicy, its Lambda Permission through the hub's provider and what orders it after the role).
  * Hub: 3 buckets (product-images, productionapp, audit) + 3 roles + the log key and its alias + trail + logs + alarms
- * + Config rule + function + repository + snapshot + network = 18+6+2+1+3+10+1+4+2+3+6 = 56.
- * Other: 2 groups + 3 GroupPolicies + 1 role (2) + team bucket (6) + trail + logs + alarms + network = 33, plus 6 with
- * a peering, plus 4 for a partner's CiBuild.
+ * + Config rule + function + repository + snapshot + network = 18+6+2+1+3+11+1+4+2+3+6 = 57.
+ * Other: 2 groups + 3 GroupPolicies + 1 role (2) + team bucket (6) + trail + logs + alarms + network = 34, plus 6 with
+ * a peering, plus 5 for a partner's CiBuild.
  */
 export function expectedResourceCounts(n: number, partners = HUB_PARTNERS): Record<string, number> {
-    const counts: Record<string, number> = { [environmentName(0)]: 56 };
+    const counts: Record<string, number> = { [environmentName(0)]: 57 };
     for (let index = 1; index < n; index++) {
-        counts[environmentName(index)] = 33 + (index >= 2 ? 6 : 0) + (index <= partners ? 4 : 0);
+        counts[environmentName(index)] = 34 + (index >= 2 ? 6 : 0) + (index <= partners ? 5 : 0);
     }
     return counts;
 }
 
-/** Total custom resources of an n-account organization with P partners: 56 + 33 (n - 1) + 6 (n - 2) + 4 P = 39 n + 11 + 4 P. */
+/** Total custom resources of an n-account organization with P partners: 57 + 34 (n - 1) + 6 (n - 2) + 5 P = 40 n + 11 + 5 P. */
 export function expectedTotalResources(n: number, partners = HUB_PARTNERS): number {
     return Object.values(expectedResourceCounts(n, partners)).reduce((sum, count) => sum + count, 0);
 }

@@ -135,7 +135,7 @@ describe("bench: generated organizations", function () {
             result.order,
             generated.environments.map((e) => [e]),
         );
-        assert.deepEqual(resourcesByStack(result), { env000: 56, env001: 37, env002: 43, env003: 43, env004: 43 });
+        assert.deepEqual(resourcesByStack(result), { env000: 57, env001: 39, env002: 45, env003: 45, env004: 45 });
         assert.deepEqual(resourcesByStack(result), expectedResourceCounts(5));
         // Like the reference: the trails deliver to CloudWatch Logs for the alarms, and nothing is flagged.
         assert.deepEqual([...new Set(result.violations.map((v) => v.policyName))].sort(), []);
@@ -162,19 +162,19 @@ describe("bench: generated organizations", function () {
         assert.ok(failing.has("s3-bucket-policy-allowed-accounts"), [...failing].join(", "));
     });
 
-    it("plans a 12-account organization with non-partners OK, and resources grow linearly: 39 N + 11 + 4 partners", async () => {
+    it("plans a 12-account organization with non-partners OK, and resources grow linearly: 40 N + 11 + 5 partners", async () => {
         const generated = generateOrganization(12, tempDir(), { partners: 4 });
         const result = await plan(generated);
         assertPlanOk(result, generated.expectations);
         assert.deepEqual(resourcesByStack(result), expectedResourceCounts(12, 4));
         const total = Object.values(resourcesByStack(result)).reduce((a, b) => a + b, 0);
-        assert.equal(total, 39 * 12 + 11 + 4 * 4);
+        assert.equal(total, 40 * 12 + 11 + 5 * 4);
         // The hub trusts its partners only: a non-partner's Developers cannot assume UpdateApp.
         const outsider = result.access.find((a) => a.id === "env005-developers-assume-updateapp");
         assert.equal(outsider?.result, "ImplicitlyDenied");
         assert.equal(outsider?.pass, true);
 
-        for (const n of [33, 100, 1000, MAX_ACCOUNTS]) assert.equal(expectedTotalResources(n), 39 * n + 11 + 4 * HUB_PARTNERS);
-        assert.deepEqual(expectedResourceCounts(3), { env000: 56, env001: 37, env002: 43 });
+        for (const n of [33, 100, 1000, MAX_ACCOUNTS]) assert.equal(expectedTotalResources(n), 40 * n + 11 + 5 * HUB_PARTNERS);
+        assert.deepEqual(expectedResourceCounts(3), { env000: 57, env001: 39, env002: 45 });
     });
 });
