@@ -6,7 +6,8 @@
 // - every other environment `envNNN` like dev: groups Developers and Testers, an ImageSharingRole,
 //   assume-role grants (Developers allow UpdateApp, Testers allow AppReadOnly and are denied
 //   UpdateApp), a trail into the hub's audit bucket, a VPC with its own /16, and a peering with its
-//   predecessor (env i peers with env i-1, the way test peers with dev);
+//   predecessor when i is even (env 2k peers with env 2k-1, the way test peers with dev): pairs, not a chain,
+//   so the stacks fall into three waves (hub, odd, even) whatever N;
 // - each non-hub environment also owns a `team-assets` bucket that its neighbours' ImageSharingRoles
 //   may read, so cross-account grants grow with the organization without piling onto the hub.
 //
@@ -48,6 +49,11 @@ export const AUDIT_BUCKET_KEY = "audit-logs";
 export const TEAM_BUCKET_KEY = "team-assets";
 export const ALARM_TOPIC = "org-activity";
 export const POLICY_CONFIG_FILE = "policy-config.json";
+
+/** Even environments peer with their predecessor: pairs keep the stack graph three waves deep at any size. */
+export function peersWithPredecessor(index: number): boolean {
+    return index >= 2 && index % 2 === 0;
+}
 
 export function environmentName(index: number): string {
     return `env${String(index).padStart(3, "0")}`;
@@ -206,7 +212,7 @@ export function generateOrganization(n: number, dir: string, options: GenerateOp
         "Hub account (like the reference prod): shared buckets, the roles partners assume, the central audit bucket.",
     ]);
 
-    // Every other environment, like dev (and test: peering with its predecessor).
+    // Every other environment, like dev (and, for even ones, test: peering with its predecessor).
     for (let index = 1; index < n; index++) {
         const name = environments[index];
         const around = neighbours(index);
@@ -276,13 +282,13 @@ export function generateOrganization(n: number, dir: string, options: GenerateOp
                           "crossaccount:network": {
                               cidr: vpcCidr(index),
                               subnets: subnets(vpcCidr(index)),
-                              ...(index >= 2 ? { peerings: [{ peer: environments[index - 1] }] } : {}),
+                              ...(peersWithPredecessor(index) ? { peerings: [{ peer: environments[index - 1] }] } : {}),
                           },
                       }
                     : {}),
                 ...(ownExpectations.length > 0 ? { "crossaccount:accessExpectations": ownExpectations } : {}),
             },
-            `Environment ${index} (like the reference dev${index >= CIDR_BLOCKS ? ", without a network" : index >= 2 ? `, peering with ${environments[index - 1]} like test` : ""})` +
+            `Environment ${index} (like the reference dev${index >= CIDR_BLOCKS ? ", without a network" : peersWithPredecessor(index) ? `, peering with ${environments[index - 1]} like test` : ""})` +
                 `${partner ? "; a hub partner" : "; not trusted by the hub"}.`,
         ]);
     }
@@ -362,12 +368,12 @@ function readRepoPolicyConfig(): Record<string, unknown> {
 export function expectedResourceCounts(n: number, partners = HUB_PARTNERS): Record<string, number> {
     const counts: Record<string, number> = { [environmentName(0)]: 57 };
     for (let index = 1; index < n; index++) {
-        counts[environmentName(index)] = 34 + (index >= 2 ? 6 : 0) + (index <= partners ? 5 : 0);
+        counts[environmentName(index)] = 34 + (peersWithPredecessor(index) ? 6 : 0) + (index <= partners ? 5 : 0);
     }
     return counts;
 }
 
-/** Total custom resources of an n-account organization with P partners: 57 + 34 (n - 1) + 6 (n - 2) + 5 P = 40 n + 11 + 5 P. */
+/** Total custom resources of an n-account organization with P partners: 57 + 34 (n - 1) + 6 floor((n - 1) / 2) + 5 P. */
 export function expectedTotalResources(n: number, partners = HUB_PARTNERS): number {
     return Object.values(expectedResourceCounts(n, partners)).reduce((sum, count) => sum + count, 0);
 }
