@@ -1,7 +1,8 @@
 // AWS's published limits, named once. Sources: IAM User Guide, "IAM and AWS STS quotas" (names, paths,
 // policy sizes); Amazon S3 User Guide, "Bucket policy" size; Amazon ECR quotas (repository policy);
 // AWS KMS Developer Guide, "Key policies" (size); Amazon SNS API reference (topic policy); CloudWatch
-// Logs API reference, PutRetentionPolicy and PutMetricFilter; AWS Lambda quotas (memory, timeout).
+// Logs API reference, PutRetentionPolicy and PutMetricFilter; AWS Lambda quotas (memory, timeout); Amazon RDS
+// User Guide, "Sharing a DB snapshot" (accounts per snapshot).
 // Policy sizes are characters of compact JSON, which is what IAM counts.
 
 export const IAM_LIMITS = {
@@ -23,6 +24,12 @@ export const RESOURCE_POLICY_LIMITS = {
     kmsKey: 32 * 1024,
     snsTopic: 30720,
 } as const;
+
+/**
+ * Accounts a manual DB snapshot can be shared with (Amazon RDS User Guide, "Sharing a DB snapshot": "You can
+ * share a manual snapshot with up to 20 other AWS accounts"). It also bounds the snapshot key's policy.
+ */
+export const RDS_SNAPSHOT_SHARE_ACCOUNTS = 20;
 
 /** A CloudWatch Logs metric filter pattern. */
 export const FILTER_PATTERN_LIMIT = 1024;

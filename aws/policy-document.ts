@@ -141,6 +141,21 @@ export function mergeConditions(...blocks: (ConditionBlock | undefined)[]): Cond
  * raise) when it exceeds `limit` characters. Checked on the resolved JSON because ARNs may be
  * Outputs.
  */
+/**
+ * A document larger than AWS accepts: an organization too large for the design, not a bug. A RunError, so the
+ * Pulumi CLI prints the message without a stack trace; the offline plan exits 2 with it.
+ */
+export class DocumentTooLargeError extends pulumi.RunError {
+    constructor(
+        readonly document: string,
+        readonly size: number,
+        readonly limit: number,
+    ) {
+        super(`${document} is ${size} characters, over the ${limit}-character limit`);
+        this.name = "DocumentTooLargeError";
+    }
+}
+
 export function checkPolicySize(
     json: pulumi.Output<string>,
     limit: number,
@@ -149,11 +164,11 @@ export function checkPolicySize(
 ): pulumi.Output<string> {
     return json.apply((text) => {
         if (text.length > limit) {
-            const message = `${what} is ${text.length} characters, over the ${limit}-character limit`;
+            const error = new DocumentTooLargeError(what, text.length, limit);
             if (mode === "error") {
-                throw new Error(message);
+                throw error;
             }
-            void pulumi.log.warn(message);
+            void pulumi.log.warn(error.message);
         }
         return text;
     });

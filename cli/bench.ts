@@ -1,6 +1,6 @@
 // `npm run bench -- [--accounts N ...] [--runs 3] [--json <file>] [--keep] [--cpu-prof <dir>] [--no-reference] [--strict]`
 //
-// How long the offline plan takes as organizations grow. For each N (default 3, 10, 30, 100) it
+// How long the offline plan takes as organizations grow. For each N (default 3, 100, 1000) it
 // generates an N-account organization (tools/bench/generate.ts) into a temporary directory and
 // measures:
 //   - the whole run, as CI runs it: `node -r ts-node/register/transpile-only cli/plan.ts

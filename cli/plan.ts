@@ -5,6 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Command, CommanderError } from "commander";
+import { DocumentTooLargeError } from "../aws";
 import { ConfigError, StackFileError, listStacks } from "../config";
 import { StackCycleError } from "../plan/stack-graph";
 import { UsageError, loadProject, planOrganization } from "../plan/plan";
@@ -83,6 +84,7 @@ export async function main(argv: string[], io: PlanIo = { stdout: process.stdout
             error instanceof UsageError ||
             error instanceof StackCycleError ||
             error instanceof LockFileError ||
+            error instanceof DocumentTooLargeError ||
             (error as NodeJS.ErrnoException).code === "ENOENT";
         const problems = error instanceof ConfigError ? error.problems : [(error as Error).message];
         writeFailure(options, known ? problems : [`the plan failed: ${(error as Error).message}`], io);

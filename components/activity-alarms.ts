@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import {
     DEFAULT_PARTITION,
+    DocumentTooLargeError,
     FILTER_PATTERN_LIMIT,
     RESOURCE_POLICY_LIMITS,
     assertAccountId,
@@ -78,9 +79,19 @@ export interface ActivityMetric {
     description: string;
 }
 
+/**
+ * The roles as the AssumeRole filter matches them: by path and name in any account (`arn:aws:iam::*:role/UpdateApp`;
+ * CloudWatch Logs filter patterns take `*` wildcards in string values). An organization's accounts share a few role
+ * names, so the pattern grows with the names, not with the accounts, and stays within its 1,024 characters for
+ * any number of accounts; a role of the same name outside the organization also raises the alarm.
+ */
+export function assumeRolePatterns(crossAccountRoleArns: string[]): string[] {
+    return sortedUnique(crossAccountRoleArns.map((arn) => arn.replace(/^(arn:[a-z-]+:iam::)\d{12}(:role\/)/, "$1*$2")));
+}
+
 /** The metric filters, in order; exported so tests and reviewers can read the exact patterns. */
 export function activityMetrics(crossAccountRoleArns: string[]): ActivityMetric[] {
-    const roles = sortedUnique(crossAccountRoleArns);
+    const roles = assumeRolePatterns(crossAccountRoleArns);
     return [
         ...(roles.length === 0
             ? []
@@ -271,10 +282,7 @@ function validateAlarmArgs(args: CrossAccountActivityAlarmsArgs, metrics: Activi
     }
     for (const metric of metrics) {
         if (metric.pattern.length > FILTER_PATTERN_LIMIT) {
-            throw new Error(
-                `The ${metric.key} filter pattern is ${metric.pattern.length} characters, over the CloudWatch Logs limit of `
-                    + `${FILTER_PATTERN_LIMIT}: alarm on fewer roles`,
-            );
+            throw new DocumentTooLargeError(`The ${metric.key} metric filter pattern of ${args.topicName}`, metric.pattern.length, FILTER_PATTERN_LIMIT);
         }
     }
 }

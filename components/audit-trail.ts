@@ -28,6 +28,12 @@ import { SharedBucket } from "./shared-bucket";
 export interface OwnedTrailBucket {
     /** The bucket's account: the log key is created there too, and its root administers the key. */
     accountId: string;
+    /**
+     * The AWS Organizations ID of the writers' accounts. With it, the bucket and key policies admit CloudTrail for
+     * the writer trails' names in any account of the organization (aws:SourceOrgID), so their size does not grow
+     * with the organization; without it they list every writer trail's ARN.
+     */
+    organizationId?: string;
     /** ARNs of every trail (in any account) that writes to the bucket; scopes aws:SourceArn. */
     writerTrailArns: string[];
     /** Accounts whose logs land under AWSLogs/<account>/. */
@@ -220,14 +226,57 @@ export function trailDeliveryStatement(
     };
 }
 
-/** The statements CloudTrail needs on its bucket, scoped to the writer trails by aws:SourceArn. */
+/**
+ * Whom CloudTrail acts for, as conditions of the bucket and key policies. With the organization's ID, the writer
+ * trails' names in any account of the organization: `aws:SourceOrgID` is set on every request a service principal
+ * makes for a resource of an account in an organization (IAM User Guide, "AWS global condition context keys",
+ * aws:SourceOrgID), and `aws:SourceArn` is the trail's ARN (CloudTrail User Guide, "Amazon S3 bucket policy for
+ * CloudTrail" and "Configure AWS KMS key policies for CloudTrail", which match it with wildcards for the region and
+ * account). Both are of constant size, however many accounts write. Without an organization ID, every writer
+ * trail's exact ARN.
+ */
+export interface TrailSources {
+    organizationId?: string;
+    /** Exact trail ARNs, or `arn:<partition>:cloudtrail:*:*:trail/<name>` with the organization. */
+    trailArns: string[];
+}
+
+export function trailSources(
+    owner: Pick<OwnedTrailBucket, "organizationId" | "writerTrailArns">,
+    partition = DEFAULT_PARTITION,
+): TrailSources {
+    if (owner.organizationId === undefined) return { trailArns: sortedUnique(owner.writerTrailArns) };
+    const names = owner.writerTrailArns.map((arn) => arn.slice(arn.indexOf(":trail/") + ":trail/".length));
+    return {
+        organizationId: owner.organizationId,
+        trailArns: sortedUnique(names).map((name) => `arn:${partition}:cloudtrail:*:*:trail/${name}`),
+    };
+}
+
+/** aws:SourceArn (and aws:SourceOrgID) as a condition block, plus `extraEquals` under StringEquals. */
+function sourceConditions(sources: TrailSources, extraEquals: Record<string, string> = {}) {
+    if (sources.organizationId === undefined) {
+        return { StringEquals: { ...extraEquals, "aws:SourceArn": sources.trailArns } };
+    }
+    return {
+        StringEquals: { ...extraEquals, "aws:SourceOrgID": sources.organizationId },
+        ArnLike: { "aws:SourceArn": sources.trailArns },
+    };
+}
+
+/**
+ * The statements CloudTrail needs on its bucket, scoped to the writer trails by aws:SourceArn (and to the
+ * organization by aws:SourceOrgID). With the organization, PutObject is granted on `AWSLogs/*`: naming each
+ * account's `AWSLogs/<account>/` prefix would grow with the organization again; every writer is a trail of the
+ * organization with the given name, and log file validation detects a file altered after delivery.
+ */
 export function cloudTrailBucketStatements(
     bucketName: string,
-    writers: Pick<OwnedTrailBucket, "writerTrailArns" | "writerAccountIds">,
+    writers: Pick<OwnedTrailBucket, "writerTrailArns" | "writerAccountIds" | "organizationId">,
     s3KeyPrefix?: string,
     partition = DEFAULT_PARTITION,
 ): PolicyStatement[] {
-    const sourceArns = sortedUnique(writers.writerTrailArns);
+    const sources = trailSources(writers, partition);
     const logPrefix = s3KeyPrefix ? `${s3KeyPrefix}/` : "";
     return [
         {
@@ -236,19 +285,20 @@ export function cloudTrailBucketStatements(
             Principal: { Service: CLOUDTRAIL_SERVICE },
             Action: "s3:GetBucketAcl",
             Resource: bucketArn(bucketName, partition),
-            Condition: { StringEquals: { "aws:SourceArn": sourceArns } },
+            Condition: sourceConditions(sources),
         },
         {
             Sid: "AWSCloudTrailWrite",
             Effect: "Allow",
             Principal: { Service: CLOUDTRAIL_SERVICE },
             Action: "s3:PutObject",
-            Resource: sortedUnique(writers.writerAccountIds).map((accountId) =>
-                objectsArn(bucketName, `${logPrefix}AWSLogs/${accountId}/`, partition),
-            ),
-            Condition: {
-                StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": sourceArns },
-            },
+            Resource:
+                sources.organizationId === undefined
+                    ? sortedUnique(writers.writerAccountIds).map((accountId) =>
+                          objectsArn(bucketName, `${logPrefix}AWSLogs/${accountId}/`, partition),
+                      )
+                    : objectsArn(bucketName, `${logPrefix}AWSLogs/`, partition),
+            Condition: sourceConditions(sources, { "s3:x-amz-acl": "bucket-owner-full-control" }),
         },
     ];
 }
@@ -259,10 +309,11 @@ export function cloudTrailBucketStatements(
  * it for the writer trails only.
  */
 export function cloudTrailKeyPolicyDocument(
-    owner: Pick<OwnedTrailBucket, "accountId" | "writerTrailArns">,
+    owner: Pick<OwnedTrailBucket, "accountId" | "writerTrailArns" | "organizationId">,
     partition = DEFAULT_PARTITION,
 ): PolicyDocument {
-    const sourceArns = sortedUnique(owner.writerTrailArns);
+    const sources = trailSources(owner, partition);
+    const encryptionContext = { StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": sources.trailArns } };
     return policyDocument([
         {
             Sid: "EnableIamUserPermissions",
@@ -277,10 +328,7 @@ export function cloudTrailKeyPolicyDocument(
             Principal: { Service: CLOUDTRAIL_SERVICE },
             Action: "kms:GenerateDataKey*",
             Resource: "*",
-            Condition: {
-                StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": sourceArns },
-                StringEquals: { "aws:SourceArn": sourceArns },
-            },
+            Condition: { ...encryptionContext, ...sourceConditions(sources) },
         },
         {
             Sid: "AllowCloudTrailDescribeKey",
@@ -288,7 +336,7 @@ export function cloudTrailKeyPolicyDocument(
             Principal: { Service: CLOUDTRAIL_SERVICE },
             Action: "kms:DescribeKey",
             Resource: "*",
-            Condition: { StringEquals: { "aws:SourceArn": sourceArns } },
+            Condition: sourceConditions(sources),
         },
     ]);
 }
@@ -336,6 +384,9 @@ function validateTrailArgs(args: AuditTrailArgs): void {
     }
     if (owned.writerTrailArns.length === 0 || owned.writerAccountIds.length === 0) {
         throw new Error(`Trail ${args.trailName}: the owned bucket needs at least one writer trail ARN and one writer account`);
+    }
+    if (owned.organizationId !== undefined && !/^o-[a-z0-9]{10,32}$/.test(owned.organizationId)) {
+        throw new Error(`Invalid organization ID "${owned.organizationId}": expected o- and 10-32 lowercase letters or digits`);
     }
     for (const accountId of owned.writerAccountIds) {
         assertAccountId(accountId, "writer account ID");

@@ -106,7 +106,9 @@ export function accessGraph(plan: Pick<PlanResult, "accounts" | "vendors" | "edg
         draft.conditions = [...new Set([...draft.conditions, ...conditions])].sort();
     };
     for (const e of plan.edges) {
-        const from = node(e.principal, e.sourceAccountId, kindOf(e.principal, false));
+        // A service scoped by aws:SourceOrgID acts for every account of the organization, not for "any account".
+        const forOrganization = e.sourceAccountId === "*" && e.conditions.some((c) => c.startsWith("aws:SourceOrgID"));
+        const from = node(e.principal, forOrganization ? "organization" : e.sourceAccountId, kindOf(e.principal, false));
         const to = node(e.target, e.targetAccountId, kindOf(e.target, true));
         addEdge(from, to, e.kind, "cross-account", e.actions, e.conditions);
     }

@@ -4,7 +4,9 @@
 import { identityCenterPermissionSet } from "../policy-pack/lib/iam";
 
 /** Where a CI job comes from: its provider stands where an account would (AccessEdge.sourceAccountId). */
-const PROVIDERS: Record<string, string> = { github: "GitHub Actions", gitlab: "GitLab CI" };
+// Boxes that are no account: CI providers, and AWS services acting for any account of the organization
+// (scoped by aws:SourceOrgID, as the audit trails are).
+const PROVIDERS: Record<string, string> = { github: "GitHub Actions", gitlab: "GitLab CI", organization: "the organization" };
 
 /** Short, account-free names of ARNs and principals, by the service and resource type they name. */
 export function shortName(arnOrPrincipal: string): string {

@@ -103,19 +103,20 @@ function trailBucketFindings(bucket: StackEntry, policies: StackEntry[]): StackF
         }];
     }
     return grants
-        .filter(({ statement }) => !hasNarrowingCondition(statement, ["aws:SourceArn", "aws:SourceAccount"]))
+        // aws:SourceOrgID admits the trails of one organization only: what a central bucket of many accounts uses.
+        .filter(({ statement }) => !hasNarrowingCondition(statement, ["aws:SourceArn", "aws:SourceAccount", "aws:SourceOrgID"]))
         .map(({ entry, located, statement }) => ({
             urn: entry.urn,
-            message: `${at(located, statement)}: lets ${CLOUDTRAIL_SERVICE} use trail bucket "${name}" without an aws:SourceArn or `
-                + "aws:SourceAccount condition, so trails of any account can write to it. "
+            message: `${at(located, statement)}: lets ${CLOUDTRAIL_SERVICE} use trail bucket "${name}" without an aws:SourceArn, `
+                + "aws:SourceAccount or aws:SourceOrgID condition, so trails of any account can write to it. "
                 + "Fix: add \"Condition\": {\"StringEquals\": {\"aws:SourceArn\": \"arn:aws:cloudtrail:<region>:<account>:trail/<trail>\"}}.",
         }));
 }
 
 export const cloudTrailBucketSourceScoped = stackRule({
     name: "cloudtrail-bucket-source-scoped",
-    description: "A trail bucket owned by the stack has a bucket policy whose CloudTrail statements are scoped by aws:SourceArn or "
-        + "aws:SourceAccount (recommended by AWS; checked by none of the public scanners).",
+    description: "A trail bucket owned by the stack has a bucket policy whose CloudTrail statements are scoped by aws:SourceArn, "
+        + "aws:SourceAccount or aws:SourceOrgID (recommended by AWS; checked by none of the public scanners).",
     check: (entries) => {
         const buckets = ofClass(entries, BUCKET_CLASSES);
         const trailsByBucket = groupByOwner(ofClass(entries, [aws.cloudtrail.Trail]), "s3BucketName", buckets, ["bucket"]);

@@ -104,6 +104,7 @@ function deployAuditTrail(context: StackContext, audit: AuditSettings): Deployed
             bucketName: bucketName(key, undefined, environment.accountId),
             ownedBucket: {
                 accountId: environment.accountId,
+                organizationId: organization.orgId,
                 writerTrailArns: writers.map((e) => trailArnOf(organization, e.name)!).sort(),
                 writerAccountIds: [...new Set(writers.map((e) => e.accountId))].sort(),
             },

@@ -1,6 +1,14 @@
 // Cross-checks of the shared resources: buckets, functions, repositories and snapshots, and the
 // references their grants make to roles of other environments.
-import { IAM_LIMITS, LAMBDA_RUNTIMES_SOURCE, RUNTIME_NOTICE_DAYS, bucketNameProblems, runtimeStatus, usableRuntimes } from "../../aws";
+import {
+    IAM_LIMITS,
+    LAMBDA_RUNTIMES_SOURCE,
+    RDS_SNAPSHOT_SHARE_ACCOUNTS,
+    RUNTIME_NOTICE_DAYS,
+    bucketNameProblems,
+    runtimeStatus,
+    usableRuntimes,
+} from "../../aws";
 import { executionRoleName } from "../../components/shared-function";
 import { bucketName } from "../names";
 import { ValidationContext } from "./helpers";
@@ -80,6 +88,9 @@ export function validateSnapshots({ environment, settings, ns, problem, helpers 
             else if (accountId !== environment.accountId || region !== environment.region) {
                 problem(`${where}.kmsKeyArn`, `must be a key of this environment's account ${environment.accountId} in ${environment.region} (got ${accountId} in ${region})`);
             }
+        }
+        if (snapshot.sharedWith.length > RDS_SNAPSHOT_SHARE_ACCOUNTS) {
+            problem(`${where}.sharedWith`, `names ${snapshot.sharedWith.length} accounts; RDS shares a snapshot with at most ${RDS_SNAPSHOT_SHARE_ACCOUNTS}`);
         }
         snapshot.sharedWith.forEach((account, j) => {
             const at = `${where}.sharedWith[${j}]`;

@@ -143,6 +143,53 @@ describe("AuditTrail", () => {
         assert.strictEqual(recorded(mocks, "aws:kms/alias:Alias", "keyed-key-alias").inputs.name, "alias/org/audit-logs");
     });
 
+    it("with the organization's ID, admits CloudTrail for the trail's name in the organization: the same policies for any number of writers", async () => {
+        const org = "o-a1b2c3d4e5";
+        const many = Array.from({ length: 1000 }, (_, i) => String(100000000000 + i));
+        const audit = new AuditTrail(
+            "org-scoped",
+            {
+                trailName: "org-audit",
+                bucketName: "org-audit-logs",
+                s3KeyPrefix: "trails",
+                ownedBucket: { accountId: PROD, organizationId: org, writerTrailArns: many.map(trailOf), writerAccountIds: many },
+            },
+            { provider: accountProvider("prod-for-org", PROD) },
+        );
+        const scoped = { StringEquals: { "aws:SourceOrgID": org }, ArnLike: { "aws:SourceArn": ["arn:aws:cloudtrail:*:*:trail/org-audit"] } };
+        const bucketPolicy = (await parsedJson(audit.bucket!.policy)) as { Statement: { Sid: string }[] };
+        assert.deepStrictEqual(bucketPolicy.Statement.filter((s) => s.Sid.startsWith("AWSCloudTrail")), [
+            {
+                Sid: "AWSCloudTrailAclCheck",
+                Effect: "Allow",
+                Principal: { Service: "cloudtrail.amazonaws.com" },
+                Action: "s3:GetBucketAcl",
+                Resource: "arn:aws:s3:::org-audit-logs",
+                Condition: scoped,
+            },
+            {
+                Sid: "AWSCloudTrailWrite",
+                Effect: "Allow",
+                Principal: { Service: "cloudtrail.amazonaws.com" },
+                Action: "s3:PutObject",
+                Resource: "arn:aws:s3:::org-audit-logs/trails/AWSLogs/*",
+                Condition: {
+                    StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceOrgID": org },
+                    ArnLike: scoped.ArnLike,
+                },
+            },
+        ]);
+        const keyPolicy = (await parsedJson(audit.keyPolicy!)) as { Statement: { Sid: string; Condition?: unknown }[] };
+        assert.deepStrictEqual(keyPolicy.Statement.map((s) => [s.Sid, s.Condition]), [
+            ["EnableIamUserPermissions", undefined],
+            [
+                "AllowCloudTrailEncryptLogs",
+                { StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": ["arn:aws:cloudtrail:*:*:trail/org-audit"] }, ...scoped },
+            ],
+            ["AllowCloudTrailDescribeKey", scoped],
+        ]);
+    });
+
     it("writes without a prefix straight under AWSLogs/<account>/", async () => {
         const audit = new AuditTrail("no-prefix", {
             trailName: "org-audit",
@@ -251,6 +298,7 @@ describe("AuditTrail", () => {
                 { ...base, ownedBucket: { ...writers, writerTrailArns: [trailOf(TEST)], writerAccountIds: [DEV] } },
                 /Writer trail .* is in account 222222222222, which is not among writerAccountIds/,
             ],
+            ["a malformed organization ID", { ...base, ownedBucket: { ...writers, organizationId: "org-1" } }, /Invalid organization ID "org-1"/],
             ["an invalid owned bucket name", { ...base, bucketName: "Audit_Logs" }, /Invalid S3 bucket name "Audit_Logs"/],
             ["a malformed owner account", { ...base, ownedBucket: { ...writers, accountId: "9999" } }, /Invalid audit bucket account ID "9999"/],
             [

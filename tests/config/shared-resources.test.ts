@@ -132,6 +132,15 @@ describe("stack configuration: functions, repositories, snapshots, alarms", () =
         ]);
     });
 
+    it("rejects sharing a snapshot with more accounts than RDS allows (20)", () => {
+        const problems = configProblems({
+            prod: (c) => (c["crossaccount:snapshots"][0].sharedWith = [...Array.from({ length: 20 }, () => "dev"), "test"]),
+        });
+        assert.deepEqual(problems, [
+            "Pulumi.prod.yaml: crossaccount:snapshots[0].sharedWith: names 21 accounts; RDS shares a snapshot with at most 20",
+        ]);
+    });
+
     it("rejects alarms without the audit trail, bad retention and names, and Sids the program generates", () => {
         const problems = configProblems({
             dev: (c) => {

@@ -294,6 +294,22 @@ describe("offline plan", function () {
             );
         });
 
+        it("exits 2 naming the document, its size and the limit when the organization is too large for it", async () => {
+            // 30 cross-account roles of distinct names: prod's AssumeRole filter pattern passes CloudWatch Logs' 1,024 characters.
+            const dir = referenceProject({
+                prod: (c) =>
+                    c["crossaccount:roles"].push(
+                        ...Array.from({ length: 30 }, (_, i) => ({ name: `DelegatedRole${String(i).padStart(2, "0")}`, trust: { accounts: ["dev"], requireMfa: true } })),
+                    ),
+            });
+            const result = await runCli(["--quiet", "--project", dir]);
+            assert.equal(result.code, 2);
+            assert.match(
+                result.stderr,
+                /^The cross-account-assume-role metric filter pattern of crossaccount-activity is \d{4} characters, over the 1024-character limit\n$/,
+            );
+        });
+
         it("exits 2 on an unknown stack or option", async () => {
             assert.equal((await runCli(["--stack", "staging"])).code, 2);
             assert.equal((await runCli(["--no-such-option"])).code, 2);

@@ -95,7 +95,14 @@ describe("plan reports", function () {
             assert.equal(nodeOf(graph, "prod bucket product-images-999999999999").account, PROD);
             assert.deepEqual(
                 graph.accounts.map((a) => a.label),
-                ["GitHub Actions", "dev (111111111111)", "prod (999999999999)", "test (222222222222)", "vendor auditvendor (777788889999)"],
+                [
+                    "GitHub Actions",
+                    "dev (111111111111)",
+                    "prod (999999999999)",
+                    "test (222222222222)",
+                    "the organization",
+                    "vendor auditvendor (777788889999)",
+                ],
             );
             assert.ok(!graph.accounts.some((a) => /any/.test(a.label)));
         });
@@ -133,13 +140,14 @@ describe("plan reports", function () {
             const labels = graph.nodes.map((n) => n.label);
             assert.equal(new Set(labels).size, labels.length, labels.join("\n"));
             assert.ok(labels.includes("dev root") && labels.includes("test root"));
-            assert.ok(labels.includes("dev cloudtrail.amazonaws.com") && labels.includes("test cloudtrail.amazonaws.com"));
+            // The trails write for every account of the organization (aws:SourceOrgID), drawn once in its box.
+            assert.ok(labels.includes("the organization cloudtrail.amazonaws.com"));
         });
 
         it("draws one edge per pair with its actions summarized", () => {
             const pairs = graph.edges.map((e) => `${e.from}>${e.to}`);
             assert.equal(new Set(pairs).size, pairs.length);
-            const trail = edgeBetween(graph, "dev cloudtrail.amazonaws.com", "prod bucket audit-logs-999999999999")!;
+            const trail = edgeBetween(graph, "the organization cloudtrail.amazonaws.com", "prod bucket audit-logs-999999999999")!;
             assert.deepEqual(trail.actions, ["s3:GetBucketAcl", "s3:PutObject"]);
             assert.equal(
                 edgeBetween(graph, "dev role ImageSharingRole", "prod bucket product-images-999999999999")?.label,

@@ -6,19 +6,23 @@
 // - every other environment `envNNN` like dev: groups Developers and Testers, an ImageSharingRole,
 //   assume-role grants (Developers allow UpdateApp, Testers allow AppReadOnly and are denied
 //   UpdateApp), a trail into the hub's audit bucket, a VPC with its own /16, and a peering with its
-//   predecessor (env i peers with env i-1, the way test peers with dev);
+//   predecessor when i is even (env 2k peers with env 2k-1, the way test peers with dev): pairs, not a chain,
+//   so the stacks fall into three waves (hub, odd, even) whatever N;
 // - every environment has a GitHubActionsDeploy role trusted through its account's GitHub OIDC provider by
 //   one repository (branch main; the hub: environment production), and the hub's UpdateApp is also
 //   reachable from the first partner's Identity Center permission set ReleaseManager;
 // - each non-hub environment also owns a `team-assets` bucket that its neighbours' ImageSharingRoles
 //   may read, so cross-account grants grow with the organization without piling onto the hub.
 //
+// - every environment's trail also delivers to CloudWatch Logs, where the activity alarms watch it, and the
+//   hub carries the AWS Config rule for blocked managed policies.
+//
 // Size limits: the hub's UpdateApp/AppReadOnly trust policies (2,048 characters) and its
 // product-images bucket policy (20 KB) cannot name every account of a large organization, so the hub
 // trusts and grants only its first HUB_PARTNERS environments ("partners"); the others reach the hub
-// only through its audit bucket. The audit bucket policy names every writer trail (that is how
-// components/audit-trail.ts scopes aws:SourceArn), which is what bounds the organization's size; the
-// trail and bucket names are kept short enough for MAX_ACCOUNTS (checked in generateOrganization).
+// only through its audit bucket. The audit bucket and key policies are scoped by the organization (issue 15)
+// and the alarms' AssumeRole filter by role name, so neither bounds the organization's size; the address
+// plan does (MAX_ACCOUNTS).
 //
 // N=3 is deliberately not a byte-for-byte copy of the reference organization: every non-hub
 // environment has the same shape here (the reference's test has no Developers group and no bucket),
@@ -27,6 +31,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
+import { RDS_SNAPSHOT_SHARE_ACCOUNTS } from "../../aws";
 import { environmentAccessExpectations, hubAccessExpectations } from "./expectations";
 
 export const REPO_DIR = path.resolve(__dirname, "..", "..");
@@ -35,23 +40,23 @@ export const REPO_DIR = path.resolve(__dirname, "..", "..");
 export const HUB_ACCOUNT_ID = "999999999999";
 /** How many non-hub environments the hub trusts (UpdateApp, AppReadOnly) and grants product-images to. */
 export const HUB_PARTNERS = 32;
-/** 10.0.0.0/8 holds 256 disjoint /16 blocks, 172.16.0.0/12 another 16. */
-const CIDR_BLOCKS = 256 + 16;
-/**
- * The hub's audit bucket policy lists every writer trail twice (aws:SourceArn of both CloudTrail
- * statements) and every writer account's log prefix once: 182 characters per account against S3's
- * 20,480-character limit, so 108 accounts fit (109 do not; measured). With the reference's longer
- * names (trail crossaccount-audit) about 95 would. The log key's policy lists each trail three times
- * against KMS's 32,768-character limit, so it is not the bound.
- */
-export const MAX_ACCOUNTS = 108;
+/** 10.0.0.0/8 holds 4,096 disjoint /20 blocks, one per environment (two /24 subnets each). */
+const CIDR_BLOCKS = 4096;
+/** The address plan's bound; the shared documents no longer bound the organization (issue 15). */
+export const MAX_ACCOUNTS = CIDR_BLOCKS;
 
 export const REGION = "us-east-1";
 export const ORG_ID = "o-a1b2c3d4e5";
 export const TRAIL_NAME = "org-audit";
 export const AUDIT_BUCKET_KEY = "audit-logs";
 export const TEAM_BUCKET_KEY = "team-assets";
+export const ALARM_TOPIC = "org-activity";
 export const POLICY_CONFIG_FILE = "policy-config.json";
+
+/** Even environments peer with their predecessor: pairs keep the stack graph three waves deep at any size. */
+export function peersWithPredecessor(index: number): boolean {
+    return index >= 2 && index % 2 === 0;
+}
 
 export function environmentName(index: number): string {
     return `env${String(index).padStart(3, "0")}`;
@@ -62,16 +67,17 @@ export function accountIdOf(index: number): string {
     return index === 0 ? HUB_ACCOUNT_ID : String(100000000000 + index);
 }
 
-/** A /16 per environment, pairwise disjoint: 10.i.0.0/16, then 172.16.0.0/16 upwards. */
+/** A /20 per environment, pairwise disjoint: 10.<i / 16>.<16 (i mod 16)>.0/20. */
 export function vpcCidr(index: number): string {
-    if (index < 256) return `10.${index}.0.0/16`;
-    if (index < CIDR_BLOCKS) return `172.${16 + index - 256}.0.0/16`;
-    throw new Error(`no private /16 left for environment ${index} (at most ${CIDR_BLOCKS})`);
+    if (!Number.isInteger(index) || index < 0 || index >= CIDR_BLOCKS) {
+        throw new Error(`no private /20 left for environment ${index} (at most ${CIDR_BLOCKS})`);
+    }
+    return `10.${index >> 4}.${(index & 15) << 4}.0/20`;
 }
 
 function subnets(cidr: string): string[] {
-    const [a, b] = cidr.split(".");
-    return [`${a}.${b}.1.0/24`, `${a}.${b}.2.0/24`];
+    const [a, b, c] = cidr.split(".");
+    return [`${a}.${b}.${c}.0/24`, `${a}.${b}.${Number(c) + 1}.0/24`];
 }
 
 export interface GeneratedOrganization {
@@ -96,10 +102,8 @@ export interface GenerateOptions {
     /** How many environments the hub trusts and grants to (default HUB_PARTNERS); smaller values exercise non-partners in small organizations. */
     partners?: number;
     /**
-     * Allows more than MAX_ACCOUNTS accounts, for tests that need only the organization's stack graph
-     * (the CI workflows at 300 and 1,000 accounts). Such an organization is not deployable as is: its
-     * audit bucket policy exceeds S3's limit (the policy pack says so), and the environments past the
-     * private /16 blocks (CIDR_BLOCKS) get no network, hence no peering.
+     * Allows more than MAX_ACCOUNTS accounts, for tests that need only the organization's stack graph.
+     * The environments past the address plan's /20 blocks (CIDR_BLOCKS) get no network, hence no peering.
      */
     beyondLimits?: boolean;
 }
@@ -114,9 +118,7 @@ export function generateOrganization(n: number, dir: string, options: GenerateOp
     }
     if (!Number.isInteger(n) || n < 2) throw new Error(`an organization needs at least 2 accounts (a hub and one environment), got ${n}`);
     if (n > MAX_ACCOUNTS && !options.beyondLimits) {
-        throw new Error(
-            `at most ${MAX_ACCOUNTS} accounts: the hub's audit bucket policy names every writer trail and would exceed S3's 20 KB limit`,
-        );
+        throw new Error(`at most ${MAX_ACCOUNTS} accounts: the address plan gives each environment a /20 of 10.0.0.0/8`);
     }
     fs.mkdirSync(dir, { recursive: true });
     fs.copyFileSync(path.join(REPO_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
@@ -134,6 +136,7 @@ export function generateOrganization(n: number, dir: string, options: GenerateOp
         "crossaccount:tags": { Owner: "platform-team", Project: "crossaccount" },
         // Every environment's trail writes to the hub's bucket; the hub creates it.
         "crossaccount:audit": { trailName: TRAIL_NAME, bucket: `${hub}/bucket/${AUDIT_BUCKET_KEY}` },
+        "crossaccount:alarms": { topicName: ALARM_TOPIC, subscriptions: [{ protocol: "email", endpoint: "security-alerts@example.com" }] },
     });
 
     let expectations = 0;
@@ -192,13 +195,33 @@ export function generateOrganization(n: number, dir: string, options: GenerateOp
                 },
                 githubDeployRole({ environments: ["production"] }),
             ],
+            // Shared beyond S3, like prod: a function and a repository the partners' CI uses, and a snapshot
+            // copy shared with as many partners as RDS allows.
+            "crossaccount:functions": [
+                {
+                    name: "release-notifier",
+                    description: "Receives release notifications from partner CI.",
+                    timeoutSeconds: 10,
+                    invokers: partners.map((e) => `${e}/role/CiBuild`),
+                },
+            ],
+            "crossaccount:repositories": [
+                {
+                    name: "app-images",
+                    grants: [{ sid: "PartnerCi", principals: partners.map((e) => `${e}/role/CiBuild`), access: "pull" }],
+                },
+            ],
+            "crossaccount:snapshots": [
+                { key: "appdb-baseline", source: "appdb-baseline-2026-01", sharedWith: partners.slice(0, RDS_SNAPSHOT_SHARE_ACCOUNTS) },
+            ],
+            "crossaccount:managedPolicyRule": { exceptRoles: ["OrganizationAccountAccessRole"] },
             "crossaccount:network": { cidr: vpcCidr(0), subnets: subnets(vpcCidr(0)) },
             "crossaccount:accessExpectations": hubExpectations,
         },
         "Hub account (like the reference prod): shared buckets, the roles partners assume, the central audit bucket.",
     ]);
 
-    // Every other environment, like dev (and test: peering with its predecessor).
+    // Every other environment, like dev (and, for even ones, test: peering with its predecessor).
     for (let index = 1; index < n; index++) {
         const name = environments[index];
         const around = neighbours(index);
@@ -223,6 +246,17 @@ export function generateOrganization(n: number, dir: string, options: GenerateOp
                                   ],
                     },
                     githubDeployRole({ branches: ["main"] }),
+                    ...(partner
+                        ? [
+                              {
+                                  name: "CiBuild",
+                                  description: "CI builds; pull the hub's app images and invoke its release-notifier.",
+                                  trust: { services: ["codebuild.amazonaws.com"] },
+                                  invoke: [`${hub}/function/release-notifier`],
+                                  pull: [`${hub}/repository/app-images`],
+                              },
+                          ]
+                        : []),
                 ],
                 "crossaccount:buckets": [
                     {
@@ -258,13 +292,13 @@ export function generateOrganization(n: number, dir: string, options: GenerateOp
                           "crossaccount:network": {
                               cidr: vpcCidr(index),
                               subnets: subnets(vpcCidr(index)),
-                              ...(index >= 2 ? { peerings: [{ peer: environments[index - 1] }] } : {}),
+                              ...(peersWithPredecessor(index) ? { peerings: [{ peer: environments[index - 1] }] } : {}),
                           },
                       }
                     : {}),
                 ...(ownExpectations.length > 0 ? { "crossaccount:accessExpectations": ownExpectations } : {}),
             },
-            `Environment ${index} (like the reference dev${index >= CIDR_BLOCKS ? ", without a network" : index >= 2 ? `, peering with ${environments[index - 1]} like test` : ""})` +
+            `Environment ${index} (like the reference dev${index >= CIDR_BLOCKS ? ", without a network" : peersWithPredecessor(index) ? `, peering with ${environments[index - 1]} like test` : ""})` +
                 `${partner ? "; a hub partner" : "; not trusted by the hub"}.`,
         ]);
     }
@@ -287,7 +321,7 @@ export function generateOrganization(n: number, dir: string, options: GenerateOp
         policyConfig,
         policyConfigFile,
         expectations,
-        expectedResources: expectedResourceCounts(n),
+        expectedResources: expectedResourceCounts(n, partnerCount),
     };
 }
 
@@ -343,19 +377,27 @@ function readRepoPolicyConfig(): Record<string, unknown> {
  * (Role, RolePolicy), 1 without permissions (the GitHubActionsDeploy role, with its account's OIDC provider: 2);
  * an assume-role grant 1 GroupPolicy per group; a trail 1; a network 6 (Vpc,
  * 2 Subnets, RouteTable, 2 RouteTableAssociations); a peering 6 (VpcPeeringConnection, Accepter,
- * 2 PeeringConnectionOptions, a Route on each side).
- * Hub: 3 buckets (product-images, productionapp, audit) + 3 roles + the log key and its alias + trail + network
- * + the deploy role and provider = 18+6+2+1+6+2 = 35.
- * Other: 2 groups + 3 GroupPolicies + 1 role (2) + team bucket (6) + trail + network + deploy role and provider = 22,
- * plus 6 with a peering.
+ * 2 PeeringConnectionOptions, a Route on each side); the trail's CloudWatch Logs 3 (LogGroup, the delivery
+ * role's Role and RolePolicy) and the alarms 11 (Topic, TopicPolicy, TopicSubscription, 4 LogMetricFilters, 4 MetricAlarms);
+ * the Config rule 1; the function 4 (Function, its execution Role and RolePolicy, LogGroup), the repository 2
+ * (Repository, RepositoryPolicy) and the snapshot copy 3 (ClusterSnapshot copy, its Key and Alias); a partner's
+ * CiBuild 5 (Role, RolePolicy, its Lambda Permission through the hub's provider and what orders it after the role).
+ * Hub: 3 buckets (product-images, productionapp, audit) + 3 roles + the log key and its alias + trail + logs + alarms
+ * + Config rule + function + repository + snapshot + network + the deploy role and its OIDC provider
+ * = 18+6+2+1+3+11+1+4+2+3+6+2 = 59.
+ * Other: 2 groups + 3 GroupPolicies + 1 role (2) + team bucket (6) + trail + logs + alarms + network + deploy role
+ * and provider = 36, plus 6 with
+ * a peering, plus 5 for a partner's CiBuild.
  */
-export function expectedResourceCounts(n: number): Record<string, number> {
-    const counts: Record<string, number> = { [environmentName(0)]: 35 };
-    for (let index = 1; index < n; index++) counts[environmentName(index)] = 22 + (index >= 2 ? 6 : 0);
+export function expectedResourceCounts(n: number, partners = HUB_PARTNERS): Record<string, number> {
+    const counts: Record<string, number> = { [environmentName(0)]: 59 };
+    for (let index = 1; index < n; index++) {
+        counts[environmentName(index)] = 36 + (peersWithPredecessor(index) ? 6 : 0) + (index <= partners ? 5 : 0);
+    }
     return counts;
 }
 
-/** Total custom resources of an n-account organization: 35 + 22 + 28 (n - 2) = 28 n + 1 for n >= 2. */
-export function expectedTotalResources(n: number): number {
-    return Object.values(expectedResourceCounts(n)).reduce((sum, count) => sum + count, 0);
+/** Total custom resources of an n-account organization with P partners: 59 + 36 (n - 1) + 6 floor((n - 1) / 2) + 5 P. */
+export function expectedTotalResources(n: number, partners = HUB_PARTNERS): number {
+    return Object.values(expectedResourceCounts(n, partners)).reduce((sum, count) => sum + count, 0);
 }

@@ -9,7 +9,7 @@ import { Repeated, median, repeat } from "./measure";
 import { PhaseResult } from "./phases";
 import { SizeMeasure, TargetResult, evaluateTargets } from "./targets";
 
-export const DEFAULT_ACCOUNTS = [3, 10, 30, 100];
+export const DEFAULT_ACCOUNTS = [3, 100, 1000];
 const TS_NODE = ["-r", "ts-node/register/transpile-only"];
 const PRELOAD = ["-r", path.join(REPO_DIR, "tools", "bench", "max-rss.js")];
 const PLAN_CLI = path.join(REPO_DIR, "cli", "plan.ts");

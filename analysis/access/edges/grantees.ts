@@ -86,8 +86,8 @@ export interface ServiceGrantee {
     account: string;
     /** The aws:SourceArn / aws:SourceAccount the service acts for, known when verifying the edge. */
     context: Record<string, string>;
-    /** Rendered form of that source condition; it is part of the edge. */
-    condition: string;
+    /** Rendered form of that source condition (and the organization's); part of the edge. */
+    conditions: string[];
 }
 
 /** Service principals a statement names (in Principal, else in NotPrincipal: pruning only, the simulator decides). */
@@ -97,11 +97,14 @@ export function servicePrincipals(st: Statement): string[] {
 
 /**
  * Service principals (e.g. CloudTrail) a statement lets act for another account, as scoped by
- * aws:SourceArn or aws:SourceAccount: the trail of dev writing into prod's audit bucket.
+ * aws:SourceArn or aws:SourceAccount: the trail of dev writing into prod's audit bucket. aws:SourceOrgID
+ * admits the service for any account of that organization (account "*"): it is set in the request context
+ * and kept in the edge's condition, alone or narrowing the source ARNs (the organization's trails of a name).
  */
 export function serviceGrantees(st: Statement, resourceAccount: string): ServiceGrantee[] {
     const services = servicePrincipals(st);
     if (st.effect !== "Allow" || !services.length) return [];
+    const orgIds = conditionValuesFor(st, "aws:SourceOrgID", STRING_OPERATORS) ?? [];
     const sources: Omit<ServiceGrantee, "service">[] = [
         ...(conditionValuesFor(st, "aws:SourceArn", ARN_OPERATORS) ?? []).map((arn) => ({
             account: edgeAccount(arn),
@@ -109,15 +112,26 @@ export function serviceGrantees(st: Statement, resourceAccount: string): Service
                 "aws:SourceArn": arn.replace(/[*?]/g, "x"),
                 ...(ACCOUNT_ID.test(edgeAccount(arn)) ? { "aws:SourceAccount": edgeAccount(arn) } : {}),
             },
-            condition: renderCondition("StringEquals", "aws:SourceArn", [arn]),
+            conditions: [renderCondition(/[*?]/.test(arn) ? "ArnLike" : "StringEquals", "aws:SourceArn", [arn])],
         })),
         ...(conditionValuesFor(st, "aws:SourceAccount", STRING_OPERATORS) ?? []).map((account) => ({
             account,
             context: { "aws:SourceAccount": account },
-            condition: renderCondition("StringEquals", "aws:SourceAccount", [account]),
+            conditions: [renderCondition("StringEquals", "aws:SourceAccount", [account])],
         })),
     ];
-    return services.flatMap((service) => sources.filter((s) => s.account !== resourceAccount).map((s) => ({ service, ...s })));
+    if (sources.length === 0 && orgIds.length > 0) sources.push({ account: "*", context: {}, conditions: [] });
+    const inOrganization = (source: Omit<ServiceGrantee, "service">): Omit<ServiceGrantee, "service"> =>
+        orgIds.length === 0
+            ? source
+            : {
+                  ...source,
+                  context: { ...source.context, "aws:SourceOrgID": orgIds[0] },
+                  conditions: [...source.conditions, renderCondition("StringEquals", "aws:SourceOrgID", orgIds)],
+              };
+    return services.flatMap((service) =>
+        sources.filter((s) => s.account !== resourceAccount).map((s) => ({ service, ...inOrganization(s) })),
+    );
 }
 
 /** A concrete principal standing in for a pattern, so the simulator can evaluate it. */

@@ -25,7 +25,7 @@ function statementCandidates(st: Statement, actions: string[], account: string, 
             sourceAccountId: g.account,
             actions,
             context: g.context,
-            conditions: [g.condition],
+            conditions: g.conditions,
         })),
         ...grantees(st, account, partition).map((g) => ({
             ...grant,

@@ -297,6 +297,51 @@ describe("access analysis: cross-account edges", () => {
         ]);
     });
 
+    it("a service principal writing for an organization (aws:SourceOrgID) is one edge from any of its accounts", async () => {
+        const resources = [
+            bucket(PROD, "audit-logs"),
+            bucketPolicy(
+                PROD,
+                "audit-logs",
+                doc(
+                    {
+                        Sid: "Write",
+                        Effect: "Allow",
+                        Principal: { Service: "cloudtrail.amazonaws.com" },
+                        Action: "s3:PutObject",
+                        Resource: "arn:aws:s3:::audit-logs/AWSLogs/*",
+                        Condition: {
+                            StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceOrgID": "o-a1b2c3d4e5" },
+                            ArnLike: { "aws:SourceArn": "arn:aws:cloudtrail:*:*:trail/audit" },
+                        },
+                    },
+                    {
+                        Sid: "AclCheck",
+                        Effect: "Allow",
+                        Principal: { Service: "cloudtrail.amazonaws.com" },
+                        Action: "s3:GetBucketAcl",
+                        Resource: "arn:aws:s3:::audit-logs",
+                        Condition: { StringEquals: { "aws:SourceOrgID": "o-a1b2c3d4e5" } },
+                    },
+                ),
+            ),
+        ];
+        const { edges } = await analyzeAccess(resources, []);
+        const common = { kind: "resource-access" as const, principal: "cloudtrail.amazonaws.com", target: "arn:aws:s3:::audit-logs", from: "*", to: PROD, via: "bucket-policy" };
+        assert.deepEqual(edges, [
+            edge({
+                ...common,
+                actions: ["s3:PutObject"],
+                conditions: [
+                    "aws:SourceArn like arn:aws:cloudtrail:*:*:trail/audit",
+                    "aws:SourceOrgID = o-a1b2c3d4e5",
+                    "s3:x-amz-acl = bucket-owner-full-control",
+                ],
+            }),
+            edge({ ...common, actions: ["s3:GetBucketAcl"], conditions: ["aws:SourceOrgID = o-a1b2c3d4e5"] }),
+        ]);
+    });
+
     it("edges are sorted and deterministic whatever the resource order", async () => {
         const a = await analyzeAccess(organization(), []);
         const b = await analyzeAccess([...organization()].reverse(), []);

@@ -21,15 +21,15 @@ const everyTarget = (result: string) => ({
 
 describe("bench: targets", () => {
     it("passes an organization that is fast enough, linear and small", () => {
-        const results = evaluateTargets({ floorSeconds: 0.6, referenceSeconds: 1.4, sizes: [size(10, 2), size(100, 20, 25, 800)] });
+        const results = evaluateTargets({ floorSeconds: 0.6, referenceSeconds: 1.2, sizes: [size(100, 5), size(1000, 50, 55, 3000)] });
         assert.deepEqual(status(results), everyTarget("PASS"));
-        assert.match(results[1].text, /ratio N=100\/N=10 1\.00/);
+        assert.match(results[1].text, /ratio N=1000\/N=100 1\.00/);
     });
 
     it("misses each target on its own number", () => {
-        const results = evaluateTargets({ floorSeconds: 0.6, referenceSeconds: 1.6, sizes: [size(10, 2), size(100, 23, 61, 2048)] });
+        const results = evaluateTargets({ floorSeconds: 0.6, referenceSeconds: 1.3, sizes: [size(100, 5), size(1000, 56, 61, 4096)] });
         assert.deepEqual(status(results), everyTarget("MISS"));
-        assert.match(results[0].text, /2\.67 x floor/);
+        assert.match(results[0].text, /2\.17 x floor/);
     });
 
     it("reports n/a for what was not measured", () => {
