@@ -98,9 +98,7 @@ export interface ParsedPrincipalArn {
 export function parsePrincipalArn(arn: string): ParsedPrincipalArn {
     const match = IAM_PRINCIPAL_ARN.exec(arn);
     if (!match) {
-        throw new Error(
-            `Invalid principal ARN "${arn}": expected arn:<partition>:iam::<12-digit account>:role/<name> (or user/, root)`,
-        );
+        throw new Error(`Invalid principal ARN "${arn}": expected arn:<partition>:iam::<12-digit account>:role/<name> (or user/, root)`);
     }
     return { partition: match[1], accountId: match[2], resource: match[3] };
 }

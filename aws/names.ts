@@ -24,9 +24,7 @@ export function assertValidSid(sid: string): void {
 /** IAM names (roles, policies, users, groups): `[\w+=,.@-]`, 1 to `maxLength` characters. */
 export function assertIamName(value: string, what: string, maxLength: number): void {
     if (value.length < 1 || value.length > maxLength || !IAM_NAME.test(value)) {
-        throw new Error(
-            `Invalid ${what} "${value}": must be 1-${maxLength} characters of letters, digits and + = , . @ _ -`,
-        );
+        throw new Error(`Invalid ${what} "${value}": must be 1-${maxLength} characters of letters, digits and + = , . @ _ -`);
     }
 }
 

@@ -95,16 +95,18 @@ export function activityMetrics(crossAccountRoleArns: string[]): ActivityMetric[
     return [
         ...(roles.length === 0
             ? []
-            : [{
-                  key: "cross-account-assume-role",
-                  metricName: "CrossAccountAssumeRole",
-                  pattern: allOf(
-                      equals("eventSource", "sts.amazonaws.com"),
-                      equals("eventName", "AssumeRole"),
-                      anyOf(...roles.map((arn) => equals("requestParameters.roleArn", arn))),
-                  ),
-                  description: "A principal assumed one of the organization's cross-account roles.",
-              }]),
+            : [
+                  {
+                      key: "cross-account-assume-role",
+                      metricName: "CrossAccountAssumeRole",
+                      pattern: allOf(
+                          equals("eventSource", "sts.amazonaws.com"),
+                          equals("eventName", "AssumeRole"),
+                          anyOf(...roles.map((arn) => equals("requestParameters.roleArn", arn))),
+                      ),
+                      description: "A principal assumed one of the organization's cross-account roles.",
+                  },
+              ]),
         {
             key: "access-denied",
             metricName: "AccessDenied",
@@ -121,13 +123,15 @@ export function activityMetrics(crossAccountRoleArns: string[]): ActivityMetric[
         {
             key: "resource-policy-changes",
             metricName: "ResourcePolicyChanges",
-            pattern: allOf(anyOf(
-                events("s3.amazonaws.com", ["PutBucketPolicy", "DeleteBucketPolicy", "PutBucketAcl"]),
-                // Lambda logs versioned names such as AddPermission20150331v2.
-                events("lambda.amazonaws.com", ["AddPermission*", "RemovePermission*"]),
-                events("ecr.amazonaws.com", ["SetRepositoryPolicy", "DeleteRepositoryPolicy"]),
-                events("rds.amazonaws.com", ["ModifyDBSnapshotAttribute"]),
-            )),
+            pattern: allOf(
+                anyOf(
+                    events("s3.amazonaws.com", ["PutBucketPolicy", "DeleteBucketPolicy", "PutBucketAcl"]),
+                    // Lambda logs versioned names such as AddPermission20150331v2.
+                    events("lambda.amazonaws.com", ["AddPermission*", "RemovePermission*"]),
+                    events("ecr.amazonaws.com", ["SetRepositoryPolicy", "DeleteRepositoryPolicy"]),
+                    events("rds.amazonaws.com", ["ModifyDBSnapshotAttribute"]),
+                ),
+            ),
             description: "A bucket policy or ACL, a Lambda permission, a repository policy or a snapshot's sharing changed.",
         },
     ];
@@ -222,7 +226,7 @@ export class CrossAccountActivityAlarms extends pulumi.ComponentResource {
                         period: args.periodSeconds ?? 300,
                         evaluationPeriods: 1,
                         comparisonOperator: "GreaterThanOrEqualToThreshold",
-                        threshold: metric.key === "access-denied" ? args.accessDeniedThreshold ?? 1 : 1,
+                        threshold: metric.key === "access-denied" ? (args.accessDeniedThreshold ?? 1) : 1,
                         // The filters only emit on a match: no data means nothing happened.
                         treatMissingData: "notBreaching",
                         alarmActions: [this.topic.arn],
@@ -264,7 +268,8 @@ function validateAlarmArgs(args: CrossAccountActivityAlarmsArgs, metrics: Activi
     }
     for (const arn of args.crossAccountRoleArns) {
         // A quote would end the filter's string early.
-        if (!/^arn:[a-z-]+:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(arn)) throw new Error(`Invalid role ARN "${arn}" for the AssumeRole alarm`);
+        if (!/^arn:[a-z-]+:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(arn))
+            throw new Error(`Invalid role ARN "${arn}" for the AssumeRole alarm`);
     }
     for (const subscription of args.subscriptions ?? []) {
         if (subscription.protocol === "lambda" && subscription.endpoint.split(":")[4] !== args.accountId) {
@@ -282,7 +287,11 @@ function validateAlarmArgs(args: CrossAccountActivityAlarmsArgs, metrics: Activi
     }
     for (const metric of metrics) {
         if (metric.pattern.length > FILTER_PATTERN_LIMIT) {
-            throw new DocumentTooLargeError(`The ${metric.key} metric filter pattern of ${args.topicName}`, metric.pattern.length, FILTER_PATTERN_LIMIT);
+            throw new DocumentTooLargeError(
+                `The ${metric.key} metric filter pattern of ${args.topicName}`,
+                metric.pattern.length,
+                FILTER_PATTERN_LIMIT,
+            );
         }
     }
 }

@@ -30,7 +30,6 @@ export interface AssumeRoleGrantArgs {
     policyName?: string;
 }
 
-
 export class AssumeRoleGrant extends pulumi.ComponentResource {
     readonly policy: pulumi.Output<string>;
     readonly groupPolicies: aws.iam.GroupPolicy[];
@@ -42,8 +41,7 @@ export class AssumeRoleGrant extends pulumi.ComponentResource {
         super("crossaccount:index:AssumeRoleGrant", name, {}, opts);
 
         // Role ARNs that are Outputs can only be checked once known.
-        const roleArns =
-            args.effect === "Allow" ? args.roleArns.map((arn) => pulumi.output(arn).apply(assertNoWildcard)) : args.roleArns;
+        const roleArns = args.effect === "Allow" ? args.roleArns.map((arn) => pulumi.output(arn).apply(assertNoWildcard)) : args.roleArns;
         this.policy = serializePolicy(
             policyDocument([
                 {
@@ -66,12 +64,7 @@ export class AssumeRoleGrant extends pulumi.ComponentResource {
         );
         const userPolicy = checkPolicySize(this.policy, IAM_LIMITS.userInlinePolicies, `User policy ${policyName}`);
         this.userPolicies = (args.userNames ?? []).map(
-            (user) =>
-                new aws.iam.UserPolicy(
-                    `${name}-user-${user}`,
-                    { name: policyName, user, policy: userPolicy },
-                    { parent: this },
-                ),
+            (user) => new aws.iam.UserPolicy(`${name}-user-${user}`, { name: policyName, user, policy: userPolicy }, { parent: this }),
         );
 
         this.registerOutputs({ policy: this.policy });

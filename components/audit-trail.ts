@@ -348,7 +348,9 @@ const TRAIL_ARN = /^arn:[a-z-]+:cloudtrail:[a-z0-9-]+:(\d{12}):trail\/[A-Za-z0-9
 
 function validateTrailArgs(args: AuditTrailArgs): void {
     if (!TRAIL_NAME.test(args.trailName)) {
-        throw new Error(`Invalid trail name "${args.trailName}": must be 3-128 letters, digits, '.', '_' or '-', starting with a letter or digit`);
+        throw new Error(
+            `Invalid trail name "${args.trailName}": must be 3-128 letters, digits, '.', '_' or '-', starting with a letter or digit`,
+        );
     }
     if (args.s3KeyPrefix !== undefined && (args.s3KeyPrefix === "" || args.s3KeyPrefix.startsWith("/") || args.s3KeyPrefix.endsWith("/"))) {
         throw new Error(`Invalid s3KeyPrefix "${args.s3KeyPrefix}": give it without leading or trailing "/"`);
@@ -366,7 +368,9 @@ function validateTrailArgs(args: AuditTrailArgs): void {
         }
         const groupName = args.cloudWatchLogs.logGroupName;
         if (groupName !== undefined && !LOG_GROUP_NAME.test(groupName)) {
-            throw new Error(`Invalid log group name "${groupName}": 1-512 characters of letters, digits and _ - / . #, not starting with "aws/"`);
+            throw new Error(
+                `Invalid log group name "${groupName}": 1-512 characters of letters, digits and _ - / . #, not starting with "aws/"`,
+            );
         }
     }
     const owned = args.ownedBucket;

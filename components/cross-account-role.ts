@@ -176,7 +176,10 @@ export function trustPolicyDocument(trust: RoleTrust, partition = DEFAULT_PARTIT
         });
     }
 
-    statements.push(...identityCenterStatements(trust.identityCenter, session, partition), ...webIdentityStatements(trust.webIdentity, session));
+    statements.push(
+        ...identityCenterStatements(trust.identityCenter, session, partition),
+        ...webIdentityStatements(trust.webIdentity, session),
+    );
 
     const services = sortedUnique(trust.trustedServices ?? []);
     if (services.length > 0) {
@@ -283,15 +286,21 @@ function validateTrust(trust: RoleTrust): void {
     const webIdentity = trust.webIdentity ?? [];
     const peopleOrCi = hasAwsPrincipal || identityCenter !== undefined || webIdentity.length > 0;
     if (!peopleOrCi && services.length === 0) {
-        throw new Error("the trust names no principal: give trustedAccountIds, trustedPrincipalArns, identityCenter, webIdentity or trustedServices");
+        throw new Error(
+            "the trust names no principal: give trustedAccountIds, trustedPrincipalArns, identityCenter, webIdentity or trustedServices",
+        );
     }
     validateFederation(identityCenter, webIdentity);
     const session = trust.session;
     if (session?.sourceIdentityPatterns?.length && !session.setSourceIdentity) {
-        throw new Error("session.sourceIdentityPatterns needs session.setSourceIdentity: a source identity can only be required where it may be set");
+        throw new Error(
+            "session.sourceIdentityPatterns needs session.setSourceIdentity: a source identity can only be required where it may be set",
+        );
     }
     if ((session?.tagSession || session?.setSourceIdentity) && !peopleOrCi) {
-        throw new Error("session options apply to accounts, roles, identityCenter or webIdentity trusts, and the trust names only services");
+        throw new Error(
+            "session options apply to accounts, roles, identityCenter or webIdentity trusts, and the trust names only services",
+        );
     }
     for (const service of services) {
         if (!isServicePrincipal(service)) {
@@ -330,7 +339,9 @@ function validateTrust(trust: RoleTrust): void {
         }
         const account = PATTERN_ACCOUNT.exec(pattern)?.[1];
         if (account !== undefined && !trustedAccounts.has(account)) {
-            throw new Error(`Principal ARN pattern "${pattern}" is in account ${account}, which the trust does not name, so it could never match`);
+            throw new Error(
+                `Principal ARN pattern "${pattern}" is in account ${account}, which the trust does not name, so it could never match`,
+            );
         }
     }
     if (typeof trust.externalId === "string" && !EXTERNAL_ID.test(trust.externalId)) {
@@ -353,7 +364,9 @@ function validateTrust(trust: RoleTrust): void {
         throw new Error(`notBefore ${trust.notBefore} must be earlier than notAfter ${trust.notAfter}`);
     }
     if (trust.sessionNamePattern !== undefined && !SESSION_NAME_PATTERN.test(trust.sessionNamePattern)) {
-        throw new Error(`Invalid sessionNamePattern "${trust.sessionNamePattern}": at most 64 characters of letters, digits, + = , . @ _ - and wildcards`);
+        throw new Error(
+            `Invalid sessionNamePattern "${trust.sessionNamePattern}": at most 64 characters of letters, digits, + = , . @ _ - and wildcards`,
+        );
     }
 }
 

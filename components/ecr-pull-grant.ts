@@ -46,7 +46,6 @@ export interface EcrPullGrantArgs {
     partition?: string;
 }
 
-
 export class EcrPullGrant extends pulumi.ComponentResource {
     readonly policy: pulumi.Output<string>;
     readonly repositoryPolicy: aws.ecr.RepositoryPolicy;
@@ -60,7 +59,11 @@ export class EcrPullGrant extends pulumi.ComponentResource {
         const document = ecrRepositoryPolicyDocument(args.grants, args.partition);
         super("crossaccount:index:EcrPullGrant", name, {}, opts);
 
-        this.policy = checkPolicySize(serializePolicy(document), RESOURCE_POLICY_LIMITS.ecrRepository, `Repository policy of ${args.repositoryArn}`);
+        this.policy = checkPolicySize(
+            serializePolicy(document),
+            RESOURCE_POLICY_LIMITS.ecrRepository,
+            `Repository policy of ${args.repositoryArn}`,
+        );
         this.repositoryPolicy = new aws.ecr.RepositoryPolicy(
             `${name}-policy`,
             { repository: args.repositoryName, policy: this.policy },
@@ -83,7 +86,9 @@ export function ecrRepositoryPolicyDocument(grants: RepositoryGrant[], partition
     grants.forEach((grant, index) => {
         const sid = grant.sid ?? `Grant${index + 1}`;
         validateRepositoryGrant(grant, sid);
-        const principal = { AWS: sortedUnique(grant.principalArns.map((arn) => accountRootArn(parsePrincipalArn(arn).accountId, partition))) };
+        const principal = {
+            AWS: sortedUnique(grant.principalArns.map((arn) => accountRootArn(parsePrincipalArn(arn).accountId, partition))),
+        };
         // Repository policies apply to their repository: ECR takes statements without Resource.
         const statement = (suffix: string, actions: string[]): PolicyStatement => ({
             Sid: `${sid}${suffix}`,

@@ -20,15 +20,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as time from "@pulumiverse/time";
-import {
-    IAM_LIMITS,
-    assertAccountId,
-    hasWildcard,
-    isServicePrincipal,
-    parsePrincipalArn,
-    serializePolicy,
-    sortedUnique,
-} from "../aws";
+import { IAM_LIMITS, assertAccountId, hasWildcard, isServicePrincipal, parsePrincipalArn, serializePolicy, sortedUnique } from "../aws";
 import { PermissionStatement, permissionPolicyDocument } from "./cross-account-role";
 
 export const LAMBDA_INVOKE_ACTION = "lambda:InvokeFunction";
@@ -189,7 +181,9 @@ const QUALIFIER = /^(\$LATEST|[A-Za-z0-9_-]{1,128})$/;
 function validateInvokeGrant(name: string, args: LambdaInvokeGrantArgs): void {
     const fn = args.function;
     if (!FUNCTION_ARN.test(fn.arn)) {
-        throw new Error(`Invalid function ARN "${fn.arn}" in LambdaInvokeGrant ${name}: expected arn:<partition>:lambda:<region>:<account>:function:<name>`);
+        throw new Error(
+            `Invalid function ARN "${fn.arn}" in LambdaInvokeGrant ${name}: expected arn:<partition>:lambda:<region>:<account>:function:<name>`,
+        );
     }
     if (fn.qualifier !== undefined && !QUALIFIER.test(fn.qualifier)) {
         throw new Error(`Invalid qualifier "${fn.qualifier}" in LambdaInvokeGrant ${name}: an alias or version`);
@@ -213,14 +207,16 @@ function validateInvokeGrant(name: string, args: LambdaInvokeGrantArgs): void {
         const { resource } = parsePrincipalArn(roleArn);
         if (!resource.startsWith("role/")) {
             throw new Error(
-                `Refusing principal "${roleArn}" in LambdaInvokeGrant ${name}: name the caller role; `
-                    + "an account would let every identity its own policies allow invoke the function",
+                `Refusing principal "${roleArn}" in LambdaInvokeGrant ${name}: name the caller role; ` +
+                    "an account would let every identity its own policies allow invoke the function",
             );
         }
     }
     for (const invoker of services) {
         if (!isServicePrincipal(invoker.service)) {
-            throw new Error(`Invalid service principal "${invoker.service}" in LambdaInvokeGrant ${name}: expected <service>.amazonaws.com`);
+            throw new Error(
+                `Invalid service principal "${invoker.service}" in LambdaInvokeGrant ${name}: expected <service>.amazonaws.com`,
+            );
         }
         // Without it, resources of any account that can target the function through the service could invoke it.
         assertAccountId(invoker.sourceAccount, `source account of ${invoker.service}`);

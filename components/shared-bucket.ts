@@ -67,11 +67,7 @@ export class SharedBucket extends pulumi.ComponentResource {
         super("crossaccount:index:SharedBucket", name, {}, opts);
         const childOpts = { parent: this };
 
-        this.bucket = new aws.s3.Bucket(
-            name,
-            { bucket: args.bucketName, forceDestroy: args.forceDestroy, tags: args.tags },
-            childOpts,
-        );
+        this.bucket = new aws.s3.Bucket(name, { bucket: args.bucketName, forceDestroy: args.forceDestroy, tags: args.tags }, childOpts);
         this.bucketName = this.bucket.bucket;
         this.arn = this.bucket.arn;
 
@@ -204,4 +200,3 @@ function validateGrant(grant: BucketGrant, sid: string): void {
         }
     }
 }
-

@@ -125,10 +125,18 @@ function validateFunctionArgs(args: SharedFunctionArgs): void {
     if (args.logRetentionInDays !== undefined) {
         assertLogRetention(args.logRetentionInDays, `the log group of function ${args.functionName}`);
     }
-    if (args.memorySizeMb !== undefined && (!Number.isInteger(args.memorySizeMb) || args.memorySizeMb < LAMBDA_LIMITS.minMemoryMb || args.memorySizeMb > LAMBDA_LIMITS.maxMemoryMb)) {
+    if (
+        args.memorySizeMb !== undefined &&
+        (!Number.isInteger(args.memorySizeMb) ||
+            args.memorySizeMb < LAMBDA_LIMITS.minMemoryMb ||
+            args.memorySizeMb > LAMBDA_LIMITS.maxMemoryMb)
+    ) {
         throw new Error(`Invalid memorySizeMb ${args.memorySizeMb} for function ${args.functionName}: 128-10240`);
     }
-    if (args.timeoutSeconds !== undefined && (!Number.isInteger(args.timeoutSeconds) || args.timeoutSeconds < 1 || args.timeoutSeconds > LAMBDA_LIMITS.maxTimeoutSeconds)) {
+    if (
+        args.timeoutSeconds !== undefined &&
+        (!Number.isInteger(args.timeoutSeconds) || args.timeoutSeconds < 1 || args.timeoutSeconds > LAMBDA_LIMITS.maxTimeoutSeconds)
+    ) {
         throw new Error(`Invalid timeoutSeconds ${args.timeoutSeconds} for function ${args.functionName}: 1-900`);
     }
 }

@@ -126,7 +126,12 @@ export class SnapshotShare extends pulumi.ComponentResource {
             serializePolicy(permissionPolicyDocument(sharedSnapshotStatements([{ ...shared, arn }]))),
         );
 
-        this.registerOutputs({ snapshotArn: this.snapshotArn, sharedAccountIds: this.sharedAccountIds, kmsKeyArn: this.kmsKeyArn, callerPolicy: this.callerPolicy });
+        this.registerOutputs({
+            snapshotArn: this.snapshotArn,
+            sharedAccountIds: this.sharedAccountIds,
+            kmsKeyArn: this.kmsKeyArn,
+            callerPolicy: this.callerPolicy,
+        });
     }
 }
 
@@ -143,7 +148,13 @@ export function snapshotKeyPolicyDocument(
     const sharedRoots = sortedUnique(args.sharedAccountIds).map((accountId) => accountRootArn(accountId, partition));
     const viaRds = { "kms:ViaService": rdsViaService(args.region) };
     return policyDocument([
-        { Sid: "EnableIamUserPermissions", Effect: "Allow", Principal: { AWS: accountRootArn(args.accountId, partition) }, Action: "kms:*", Resource: "*" },
+        {
+            Sid: "EnableIamUserPermissions",
+            Effect: "Allow",
+            Principal: { AWS: accountRootArn(args.accountId, partition) },
+            Action: "kms:*",
+            Resource: "*",
+        },
         {
             Sid: "SharedAccountsUseThroughRds",
             Effect: "Allow",
@@ -215,7 +226,9 @@ export function sharedSnapshotStatements(snapshots: SharedSnapshotRef[]): Permis
 export function snapshotCallerStatements(snapshots: SharedSnapshotRef[], target: RestoreTarget): PermissionStatement[] {
     const arn = (type: Parameters<typeof rdsArn>[0], name: string) => rdsArn(type, target.region, target.accountId, name, target.partition);
     const own = (["db", "og", "pg", "subgrp"] as const).map((type) => arn(type, `${target.prefix}*`));
-    const defaults = target.allowDefaultGroups ? (["og", "pg", "subgrp"] as const).map((type) => arn(type, RDS_DEFAULT_GROUP_NAMES[type])) : [];
+    const defaults = target.allowDefaultGroups
+        ? (["og", "pg", "subgrp"] as const).map((type) => arn(type, RDS_DEFAULT_GROUP_NAMES[type]))
+        : [];
     const [shared, ...keys] = sharedSnapshotStatements(snapshots);
     return [
         shared,
@@ -226,7 +239,13 @@ export function snapshotCallerStatements(snapshots: SharedSnapshotRef[], target:
 }
 
 /** Sids of the statements snapshotCallerStatements adds to a role's policy. */
-export const SNAPSHOT_CALLER_SIDS = ["RestoreSharedSnapshots", "RestoreIntoOwnInstances", "CopyIntoOwnSnapshots", "UseSharedSnapshotKeys", "GrantSharedSnapshotKeysToRds"];
+export const SNAPSHOT_CALLER_SIDS = [
+    "RestoreSharedSnapshots",
+    "RestoreIntoOwnInstances",
+    "CopyIntoOwnSnapshots",
+    "UseSharedSnapshotKeys",
+    "GrantSharedSnapshotKeysToRds",
+];
 
 // RDS: 1-255 letters, digits or hyphens, starting with a letter, no "--", not ending in "-".
 const SNAPSHOT_IDENTIFIER = /^(?!.*--)[A-Za-z][A-Za-z0-9-]{0,254}(?<!-)$/;
@@ -234,7 +253,7 @@ const SNAPSHOT_IDENTIFIER = /^(?!.*--)[A-Za-z][A-Za-z0-9-]{0,254}(?<!-)$/;
 export function snapshotIdentifierProblem(identifier: string): string | undefined {
     return SNAPSHOT_IDENTIFIER.test(identifier)
         ? undefined
-        : "must be 1-255 letters, digits or hyphens, start with a letter, and neither contain \"--\" nor end with \"-\"";
+        : 'must be 1-255 letters, digits or hyphens, start with a letter, and neither contain "--" nor end with "-"';
 }
 
 function validateSnapshotShare(args: SnapshotShareArgs): void {
@@ -245,7 +264,9 @@ function validateSnapshotShare(args: SnapshotShareArgs): void {
     if (typeof args.kmsKeyArn === "string") {
         const key = parseKmsKeyArn(args.kmsKeyArn);
         if (!key || key.accountId !== args.accountId || key.region !== args.region) {
-            throw new Error(`Snapshot ${args.snapshotIdentifier}: kmsKeyArn must be the ARN of a key of account ${args.accountId} in ${args.region} (got "${args.kmsKeyArn}")`);
+            throw new Error(
+                `Snapshot ${args.snapshotIdentifier}: kmsKeyArn must be the ARN of a key of account ${args.accountId} in ${args.region} (got "${args.kmsKeyArn}")`,
+            );
         }
     }
     const problem = snapshotIdentifierProblem(args.snapshotIdentifier);
@@ -261,8 +282,8 @@ function validateSnapshotShare(args: SnapshotShareArgs): void {
         assertAccountId(accountId, `account to share snapshot ${args.snapshotIdentifier} with`);
         if (!args.organizationAccountIds.includes(accountId)) {
             throw new Error(
-                `Refusing to share snapshot ${args.snapshotIdentifier} with account ${accountId}, `
-                    + `which is not in the organization (${sortedUnique(args.organizationAccountIds).join(", ")})`,
+                `Refusing to share snapshot ${args.snapshotIdentifier} with account ${accountId}, ` +
+                    `which is not in the organization (${sortedUnique(args.organizationAccountIds).join(", ")})`,
             );
         }
     }

@@ -33,6 +33,11 @@ export function callerStatements(
             ? [{ sid: "AssumeChainedRoles", actions: [ASSUME_ROLE_ACTION], resources: role.assume.map((ref) => resolve.roleArnOf(ref)) }]
             : []),
         ...(pull.length + push.length > 0 ? ecrCallerStatements(pull, push) : []),
-        ...(role.restore.length > 0 ? snapshotCallerStatements(role.restore.map((ref) => resolve.snapshotOf(ref)), { ...resolve.home, ...into }) : []),
+        ...(role.restore.length > 0
+            ? snapshotCallerStatements(
+                  role.restore.map((ref) => resolve.snapshotOf(ref)),
+                  { ...resolve.home, ...into },
+              )
+            : []),
     ];
 }

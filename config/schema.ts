@@ -2,15 +2,16 @@
 // Everything a stack file may say is described here, once; the program never reads raw config.
 import { z } from "zod";
 import * as ipaddr from "ipaddr.js";
+import { parseBucketRef, parseFunctionRef, parseRepositoryRef, parseRoleRef, parseSnapshotRef, referenceSchema } from "./refs";
 import {
-    parseBucketRef,
-    parseFunctionRef,
-    parseRepositoryRef,
-    parseRoleRef,
-    parseSnapshotRef,
-    referenceSchema,
-} from "./refs";
-import { DEFAULT_LAMBDA_RUNTIME, IAM_LIMITS, LAMBDA_LIMITS, LAMBDA_RUNTIMES, LOG_RETENTION_DAYS, SERVICE_PRINCIPAL, parseIpv4Cidr } from "../aws";
+    DEFAULT_LAMBDA_RUNTIME,
+    IAM_LIMITS,
+    LAMBDA_LIMITS,
+    LAMBDA_RUNTIMES,
+    LOG_RETENTION_DAYS,
+    SERVICE_PRINCIPAL,
+    parseIpv4Cidr,
+} from "../aws";
 import { githubTrustSchema, gitlabTrustSchema, identityCenterTrustSchema, sessionSchema, trustedRole } from "./trust-schema";
 
 export const CONFIG_NAMESPACE = "crossaccount";
@@ -51,9 +52,7 @@ const anyCidr = z.string().refine((value) => {
     }
 }, "must be a CIDR block such as 203.0.113.0/24");
 const isoTime = z.iso.datetime({ message: "must be an ISO 8601 time such as 2026-01-31T00:00:00Z" });
-const actionName = z
-    .string()
-    .regex(/^[a-z0-9-]+:[A-Za-z0-9*?]+$/, "must be an IAM action such as s3:GetObject");
+const actionName = z.string().regex(/^[a-z0-9-]+:[A-Za-z0-9*?]+$/, "must be an IAM action such as s3:GetObject");
 const logRetentionDays = z
     .number()
     .int()
@@ -102,7 +101,10 @@ const trustSchema = z
 
 const permissionSchema = z
     .object({
-        sid: z.string().regex(/^[A-Za-z0-9]+$/, "must be alphanumeric").optional(),
+        sid: z
+            .string()
+            .regex(/^[A-Za-z0-9]+$/, "must be alphanumeric")
+            .optional(),
         effect: z.enum(["Allow", "Deny"]).default("Allow"),
         actions: z.array(actionName).min(1, "must name at least one action"),
         /** Raw ARNs (or "*" for the few actions without resource-level permissions). */
@@ -158,7 +160,10 @@ const roleSchema = z
 
 const bucketGrantSchema = z
     .object({
-        sid: z.string().regex(/^[A-Za-z0-9]+$/, "must be alphanumeric").optional(),
+        sid: z
+            .string()
+            .regex(/^[A-Za-z0-9]+$/, "must be alphanumeric")
+            .optional(),
         principals: z.array(roleRef).min(1, "must name at least one role"),
         access: z.enum(["read", "read-write"]),
         prefix: z.string().optional(),
@@ -192,7 +197,10 @@ const auditSchema = z
         trailName: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$/, "must be 3-128 letters, digits, '.', '_' or '-'"),
         /** The central log bucket, as `<env>/bucket/<key>`; the owning environment creates it. */
         bucket: bucketRef,
-        keyPrefix: z.string().regex(/^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/).optional(),
+        keyPrefix: z
+            .string()
+            .regex(/^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/)
+            .optional(),
     })
     .strict();
 
@@ -203,7 +211,10 @@ const functionSchema = z
         /** A runtime of the table in policy-pack/lib/lambda-runtimes.ts; the cross-check refuses one AWS blocks within 90 days. */
         runtime: z
             .string()
-            .refine((id) => Object.prototype.hasOwnProperty.call(LAMBDA_RUNTIMES, id), `must be a Lambda runtime AWS publishes, such as ${DEFAULT_LAMBDA_RUNTIME}`)
+            .refine(
+                (id) => Object.prototype.hasOwnProperty.call(LAMBDA_RUNTIMES, id),
+                `must be a Lambda runtime AWS publishes, such as ${DEFAULT_LAMBDA_RUNTIME}`,
+            )
             .default(DEFAULT_LAMBDA_RUNTIME),
         memorySizeMb: z.number().int().min(LAMBDA_LIMITS.minMemoryMb).max(LAMBDA_LIMITS.maxMemoryMb).optional(),
         timeoutSeconds: z.number().int().min(1).max(LAMBDA_LIMITS.maxTimeoutSeconds).optional(),
@@ -221,7 +232,10 @@ const functionSchema = z
 
 const repositoryGrantSchema = z
     .object({
-        sid: z.string().regex(/^[A-Za-z0-9]+$/, "must be alphanumeric").optional(),
+        sid: z
+            .string()
+            .regex(/^[A-Za-z0-9]+$/, "must be alphanumeric")
+            .optional(),
         principals: z.array(roleRef).min(1, "must name at least one role"),
         /** "push" also lets them upload images; never granted unless asked here. */
         access: z.enum(["pull", "push"]).default("pull"),
@@ -232,7 +246,10 @@ const repositorySchema = z
     .object({
         name: z
             .string()
-            .regex(/^(?=.{2,256}$)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/, "must be an ECR repository name such as app-images"),
+            .regex(
+                /^(?=.{2,256}$)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/,
+                "must be an ECR repository name such as app-images",
+            ),
         grants: z.array(repositoryGrantSchema).default([]),
         forceDelete: z.boolean().default(false),
         tags: tagsSchema,
@@ -253,7 +270,13 @@ const snapshotSchema = z
          * An existing customer managed key of this account to encrypt the shared copy with; its key policy must let
          * the shared accounts use it through RDS. Without it the program creates such a key.
          */
-        kmsKeyArn: z.string().regex(/^arn:[a-z-]+:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, "must be a KMS key ARN such as arn:aws:kms:us-east-1:999999999999:key/<id>").optional(),
+        kmsKeyArn: z
+            .string()
+            .regex(
+                /^arn:[a-z-]+:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/,
+                "must be a KMS key ARN such as arn:aws:kms:us-east-1:999999999999:key/<id>",
+            )
+            .optional(),
         /** The source snapshot is not encrypted: the copy gets no key. */
         unencrypted: z.boolean().default(false),
         tags: tagsSchema,
@@ -261,33 +284,51 @@ const snapshotSchema = z
     .strict();
 
 /** Who an alarm topic notifies; the endpoint's form depends on the protocol (SNS Subscribe API). */
-const alarmSubscriptionSchema = z
-    .discriminatedUnion("protocol", [
-        // AWS mails a confirmation link; nothing is delivered until someone follows it.
-        z.object({ protocol: z.literal("email"), endpoint: z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, "must be an email address") }).strict(),
-        // The endpoint must confirm the SubscriptionConfirmation request it receives.
-        z.object({ protocol: z.literal("https"), endpoint: z.string().regex(/^https:\/\/[^\s]+$/, "must be an https:// URL") }).strict(),
-        z.object({ protocol: z.literal("sqs"), endpoint: z.string().regex(/^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[\w-]{1,80}(\.fifo)?$/, "must be an SQS queue ARN") }).strict(),
-        z.object({
+const alarmSubscriptionSchema = z.discriminatedUnion("protocol", [
+    // AWS mails a confirmation link; nothing is delivered until someone follows it.
+    z
+        .object({ protocol: z.literal("email"), endpoint: z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, "must be an email address") })
+        .strict(),
+    // The endpoint must confirm the SubscriptionConfirmation request it receives.
+    z.object({ protocol: z.literal("https"), endpoint: z.string().regex(/^https:\/\/[^\s]+$/, "must be an https:// URL") }).strict(),
+    z
+        .object({
+            protocol: z.literal("sqs"),
+            endpoint: z.string().regex(/^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[\w-]{1,80}(\.fifo)?$/, "must be an SQS queue ARN"),
+        })
+        .strict(),
+    z
+        .object({
             protocol: z.literal("lambda"),
-            endpoint: z.string().regex(/^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}$/, "must be a Lambda function ARN"),
-        }).strict(),
-    ]);
+            endpoint: z
+                .string()
+                .regex(/^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}$/, "must be a Lambda function ARN"),
+        })
+        .strict(),
+]);
 
 const alarmsSchema = z
     .object({
-        topicName: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, "must be 1-256 letters, digits, '-' or '_'").default("crossaccount-activity"),
+        topicName: z
+            .string()
+            .regex(/^[A-Za-z0-9_-]{1,256}$/, "must be 1-256 letters, digits, '-' or '_'")
+            .default("crossaccount-activity"),
         /** Retention of the log group the trail delivers to. */
         logRetentionDays: logRetentionDays.default(365),
         accessDeniedThreshold: z.number().int().min(1).default(1),
         /** At least one: an alarm whose topic notifies nobody fires into nothing. */
-        subscriptions: z.array(alarmSubscriptionSchema).min(1, "must name at least one subscriber (email, https, sqs or lambda): an alarm nobody receives is not an alarm"),
+        subscriptions: z
+            .array(alarmSubscriptionSchema)
+            .min(1, "must name at least one subscriber (email, https, sqs or lambda): an alarm nobody receives is not an alarm"),
     })
     .strict();
 
 const managedPolicyRuleSchema = z
     .object({
-        name: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, "must be 1-128 letters, digits, '-' or '_'").default("crossaccount-blocked-managed-policies"),
+        name: z
+            .string()
+            .regex(/^[A-Za-z0-9_-]{1,128}$/, "must be 1-128 letters, digits, '-' or '_'")
+            .default("crossaccount-blocked-managed-policies"),
         policyArns: z
             .array(z.string().regex(/^arn:[a-z-]+:iam::(aws|\d{12}):policy\/[\w+=,.@/-]+$/, "must be a managed policy ARN"))
             .default(["arn:aws:iam::aws:policy/AdministratorAccess"]),
@@ -302,7 +343,10 @@ const managedPolicyRuleSchema = z
          */
         recorder: z
             .object({
-                name: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, "must be 1-256 letters, digits, '-' or '_'").default("default"),
+                name: z
+                    .string()
+                    .regex(/^[A-Za-z0-9_-]{1,256}$/, "must be 1-256 letters, digits, '-' or '_'")
+                    .default("default"),
                 create: z.boolean().default(false),
             })
             .strict()
@@ -337,7 +381,10 @@ const accessContextSchema = z
         currentTime: isoTime.optional(),
         sessionName: z.string().optional(),
         /** kms:ViaService: the service endpoint using a KMS key for the caller, such as rds.us-east-1.amazonaws.com. */
-        viaService: z.string().regex(/^[a-z0-9-]+\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/, "must be a service endpoint such as rds.us-east-1.amazonaws.com").optional(),
+        viaService: z
+            .string()
+            .regex(/^[a-z0-9-]+\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/, "must be a service endpoint such as rds.us-east-1.amazonaws.com")
+            .optional(),
     })
     .strict();
 
@@ -361,7 +408,10 @@ export const organizationSchema = z
     .object({
         /** Every account of the organization, by name; a stack's environment must be one of them. */
         accounts: z.record(environmentName, accountId).refine((a) => Object.keys(a).length > 0, "must list at least one account"),
-        orgId: z.string().regex(/^o-[a-z0-9]{10,32}$/, "must be an AWS Organizations ID such as o-a1b2c3d4e5").optional(),
+        orgId: z
+            .string()
+            .regex(/^o-[a-z0-9]{10,32}$/, "must be an AWS Organizations ID such as o-a1b2c3d4e5")
+            .optional(),
         partition: z.enum(["aws", "aws-cn", "aws-us-gov"]).default("aws"),
         /** Role the per-account providers assume to deploy (omit to use ambient credentials). */
         deploymentRoleName: roleName.optional(),

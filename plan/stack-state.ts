@@ -76,7 +76,10 @@ function propsOf(resource: StateResource): Record<string, unknown> {
 /** Props as stack policies see them (AnalyzeStack): the outputs; the inputs when the document has none. */
 function outputsOf(resource: StateResource): Record<string, unknown> | undefined {
     if (!resource.outputs || Object.keys(resource.outputs).length === 0) return undefined;
-    return maskedSecretsUnknown({ ...resource.outputs, ...(resource.id !== undefined && resource.outputs.id === undefined ? { id: resource.id } : {}) }) as Record<string, unknown>;
+    return maskedSecretsUnknown({
+        ...resource.outputs,
+        ...(resource.id !== undefined && resource.outputs.id === undefined ? { id: resource.id } : {}),
+    }) as Record<string, unknown>;
 }
 
 /** Converts a stack export or preview JSON document into the engine's input. */

@@ -11,18 +11,22 @@ const CLOUDTRAIL_SERVICE = "cloudtrail.amazonaws.com";
 
 export const cloudTrailRequired = stackRule({
     name: "cloudtrail-required",
-    description: "Every stack that deploys AWS resources has a CloudTrail trail with logging enabled. "
-        + "Checkov CKV_AWS_251; AWS Config MULTI_REGION_CLOUD_TRAIL_ENABLED.",
+    description:
+        "Every stack that deploys AWS resources has a CloudTrail trail with logging enabled. " +
+        "Checkov CKV_AWS_251; AWS Config MULTI_REGION_CLOUD_TRAIL_ENABLED.",
     check: (entries) => {
         if (!entries.some((entry) => entry.type.startsWith("aws:"))) return [];
         const trails = ofClass(entries, [aws.cloudtrail.Trail]);
         if (trails.some((trail) => asBoolean(trail.props.enableLogging, true) !== false)) return [];
-        return [{
-            message: trails.length === 0
-                ? "The stack has no CloudTrail trail, so API activity (including cross-account AssumeRole calls) is not recorded. "
-                    + "Fix: add an aws.cloudtrail.Trail with isMultiRegionTrail, includeGlobalServiceEvents and enableLogFileValidation set to true."
-                : "Every CloudTrail trail of the stack has enableLogging set to false. Fix: set enableLogging to true (the default).",
-        }];
+        return [
+            {
+                message:
+                    trails.length === 0
+                        ? "The stack has no CloudTrail trail, so API activity (including cross-account AssumeRole calls) is not recorded. " +
+                          "Fix: add an aws.cloudtrail.Trail with isMultiRegionTrail, includeGlobalServiceEvents and enableLogFileValidation set to true."
+                        : "Every CloudTrail trail of the stack has enableLogging set to false. Fix: set enableLogging to true (the default).",
+            },
+        ];
     },
 });
 
@@ -31,28 +35,37 @@ const flagIsOff = (value: Value, providerDefault: boolean): boolean => asBoolean
 
 export const cloudTrailMultiRegion = resourceRule({
     name: "cloudtrail-multi-region",
-    description: "Trails are multi-region and include global service events (IAM and STS events are global). "
-        + "Checkov CKV_AWS_67; AWS Config MULTI_REGION_CLOUD_TRAIL_ENABLED.",
+    description:
+        "Trails are multi-region and include global service events (IAM and STS events are global). " +
+        "Checkov CKV_AWS_67; AWS Config MULTI_REGION_CLOUD_TRAIL_ENABLED.",
     appliesTo: [aws.cloudtrail.Trail],
     check: ({ props }) => [
         ...(flagIsOff(props.isMultiRegionTrail, false)
-            ? ["isMultiRegionTrail is not true, so the trail records only the region it is created in. Fix: set isMultiRegionTrail to true."]
+            ? [
+                  "isMultiRegionTrail is not true, so the trail records only the region it is created in. Fix: set isMultiRegionTrail to true.",
+              ]
             : []),
         ...(flagIsOff(props.includeGlobalServiceEvents, true)
-            ? ["includeGlobalServiceEvents is false, so IAM and STS events such as cross-account AssumeRole calls are not recorded. "
-                + "Fix: set includeGlobalServiceEvents to true."]
+            ? [
+                  "includeGlobalServiceEvents is false, so IAM and STS events such as cross-account AssumeRole calls are not recorded. " +
+                      "Fix: set includeGlobalServiceEvents to true.",
+              ]
             : []),
     ],
 });
 
 export const cloudTrailLogFileValidation = resourceRule({
     name: "cloudtrail-log-file-validation",
-    description: "Trails validate log files, so tampering with delivered logs is detectable. "
-        + "Checkov CKV_AWS_36; AWS Config CLOUD_TRAIL_LOG_FILE_VALIDATION_ENABLED.",
+    description:
+        "Trails validate log files, so tampering with delivered logs is detectable. " +
+        "Checkov CKV_AWS_36; AWS Config CLOUD_TRAIL_LOG_FILE_VALIDATION_ENABLED.",
     appliesTo: [aws.cloudtrail.Trail],
-    check: ({ props }) => (flagIsOff(props.enableLogFileValidation, false)
-        ? ["enableLogFileValidation is not true, so changes to delivered log files go unnoticed. Fix: set enableLogFileValidation to true."]
-        : []),
+    check: ({ props }) =>
+        flagIsOff(props.enableLogFileValidation, false)
+            ? [
+                  "enableLogFileValidation is not true, so changes to delivered log files go unnoticed. Fix: set enableLogFileValidation to true.",
+              ]
+            : [],
 });
 
 const isUnset = (value: Value): boolean => !isUnknown(value) && (value === undefined || value === null || value === "");
@@ -62,10 +75,13 @@ export const cloudTrailKmsEncryption = resourceRule({
     description: "Advisory: trails encrypt log files with a customer managed KMS key. Checkov CKV_AWS_35.",
     enforcementLevel: "advisory",
     appliesTo: [aws.cloudtrail.Trail],
-    check: ({ props }) => (isUnset(props.kmsKeyId)
-        ? ["kmsKeyId is not set, so log files are encrypted with S3-managed keys only. "
-            + "Fix: set kmsKeyId to a customer managed KMS key whose key policy allows cloudtrail.amazonaws.com to use it."]
-        : []),
+    check: ({ props }) =>
+        isUnset(props.kmsKeyId)
+            ? [
+                  "kmsKeyId is not set, so log files are encrypted with S3-managed keys only. " +
+                      "Fix: set kmsKeyId to a customer managed KMS key whose key policy allows cloudtrail.amazonaws.com to use it.",
+              ]
+            : [],
 });
 
 export const cloudTrailCloudWatchLogs = resourceRule({
@@ -73,50 +89,66 @@ export const cloudTrailCloudWatchLogs = resourceRule({
     description: "Advisory: trails deliver to CloudWatch Logs for near-real-time alerting. Checkov CKV2_AWS_10.",
     enforcementLevel: "advisory",
     appliesTo: [aws.cloudtrail.Trail],
-    check: ({ props }) => (isUnset(props.cloudWatchLogsGroupArn)
-        ? ["cloudWatchLogsGroupArn is not set, so trail events cannot drive alarms. "
-            + "Fix: set cloudWatchLogsGroupArn (the log group ARN ending in \":*\") and cloudWatchLogsRoleArn."]
-        : []),
+    check: ({ props }) =>
+        isUnset(props.cloudWatchLogsGroupArn)
+            ? [
+                  "cloudWatchLogsGroupArn is not set, so trail events cannot drive alarms. " +
+                      'Fix: set cloudWatchLogsGroupArn (the log group ARN ending in ":*") and cloudWatchLogsRoleArn.',
+              ]
+            : [],
 });
 
 /** Bucket policy documents of one bucket: its BucketPolicy resources and its inline policy. */
 function bucketPolicyDocuments(bucket: StackEntry, policies: StackEntry[]): { entry: StackEntry; located: LocatedDocument }[] {
-    return [bucket, ...policies].flatMap((entry) => documentsOf(entry.type, entry.props)
-        .filter((located) => located.document.state !== "absent")
-        .map((located) => ({ entry, located })));
+    return [bucket, ...policies].flatMap((entry) =>
+        documentsOf(entry.type, entry.props)
+            .filter((located) => located.document.state !== "absent")
+            .map((located) => ({ entry, located })),
+    );
 }
 
 function trailBucketFindings(bucket: StackEntry, policies: StackEntry[]): StackFinding[] {
     const documents = bucketPolicyDocuments(bucket, policies);
     // A policy that is not known yet cannot be judged at preview; the update's analysis will.
     if (documents.some(({ located }) => located.document.state === "unknown")) return [];
-    const grants = documents.flatMap(({ entry, located }) => located.document.state !== "parsed" ? [] : located.document.statements
-        .filter((statement) => isAllow(statement) && statement.principal?.byType.Service.values.includes(CLOUDTRAIL_SERVICE))
-        .map((statement) => ({ entry, located, statement })));
+    const grants = documents.flatMap(({ entry, located }) =>
+        located.document.state !== "parsed"
+            ? []
+            : located.document.statements
+                  .filter((statement) => isAllow(statement) && statement.principal?.byType.Service.values.includes(CLOUDTRAIL_SERVICE))
+                  .map((statement) => ({ entry, located, statement })),
+    );
     const name = nameOf(bucket, "bucket");
     if (grants.length === 0) {
-        return [{
-            urn: bucket.urn,
-            message: `trail bucket "${name}" has no bucket policy statement for ${CLOUDTRAIL_SERVICE}, so the trail cannot deliver logs `
-                + "(InsufficientS3BucketPolicyException). Fix: add a BucketPolicy allowing s3:GetBucketAcl on the bucket and s3:PutObject on "
-                + "AWSLogs/<account-id>/* for cloudtrail.amazonaws.com, scoped with aws:SourceArn, and make the trail depend on it.",
-        }];
+        return [
+            {
+                urn: bucket.urn,
+                message:
+                    `trail bucket "${name}" has no bucket policy statement for ${CLOUDTRAIL_SERVICE}, so the trail cannot deliver logs ` +
+                    "(InsufficientS3BucketPolicyException). Fix: add a BucketPolicy allowing s3:GetBucketAcl on the bucket and s3:PutObject on " +
+                    "AWSLogs/<account-id>/* for cloudtrail.amazonaws.com, scoped with aws:SourceArn, and make the trail depend on it.",
+            },
+        ];
     }
-    return grants
-        // aws:SourceOrgID admits the trails of one organization only: what a central bucket of many accounts uses.
-        .filter(({ statement }) => !hasNarrowingCondition(statement, ["aws:SourceArn", "aws:SourceAccount", "aws:SourceOrgID"]))
-        .map(({ entry, located, statement }) => ({
-            urn: entry.urn,
-            message: `${at(located, statement)}: lets ${CLOUDTRAIL_SERVICE} use trail bucket "${name}" without an aws:SourceArn, `
-                + "aws:SourceAccount or aws:SourceOrgID condition, so trails of any account can write to it. "
-                + "Fix: add \"Condition\": {\"StringEquals\": {\"aws:SourceArn\": \"arn:aws:cloudtrail:<region>:<account>:trail/<trail>\"}}.",
-        }));
+    return (
+        grants
+            // aws:SourceOrgID admits the trails of one organization only: what a central bucket of many accounts uses.
+            .filter(({ statement }) => !hasNarrowingCondition(statement, ["aws:SourceArn", "aws:SourceAccount", "aws:SourceOrgID"]))
+            .map(({ entry, located, statement }) => ({
+                urn: entry.urn,
+                message:
+                    `${at(located, statement)}: lets ${CLOUDTRAIL_SERVICE} use trail bucket "${name}" without an aws:SourceArn, ` +
+                    "aws:SourceAccount or aws:SourceOrgID condition, so trails of any account can write to it. " +
+                    'Fix: add "Condition": {"StringEquals": {"aws:SourceArn": "arn:aws:cloudtrail:<region>:<account>:trail/<trail>"}}.',
+            }))
+    );
 }
 
 export const cloudTrailBucketSourceScoped = stackRule({
     name: "cloudtrail-bucket-source-scoped",
-    description: "A trail bucket owned by the stack has a bucket policy whose CloudTrail statements are scoped by aws:SourceArn, "
-        + "aws:SourceAccount or aws:SourceOrgID (recommended by AWS; checked by none of the public scanners).",
+    description:
+        "A trail bucket owned by the stack has a bucket policy whose CloudTrail statements are scoped by aws:SourceArn, " +
+        "aws:SourceAccount or aws:SourceOrgID (recommended by AWS; checked by none of the public scanners).",
     check: (entries) => {
         const buckets = ofClass(entries, BUCKET_CLASSES);
         const trailsByBucket = groupByOwner(ofClass(entries, [aws.cloudtrail.Trail]), "s3BucketName", buckets, ["bucket"]);

@@ -1,8 +1,17 @@
 // Runs the pack's rules over a list of resources the way the Pulumi analyzer does, without the Pulumi CLI:
 // used by cli/policy.ts (stack exports, preview JSON), the offline plan and the tests.
 import type {
-    EnforcementLevel, Policies, PolicyProviderResource, PolicyResource, PolicyResourceOptions, ReportViolation,
-    ResourceValidation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy,
+    EnforcementLevel,
+    Policies,
+    PolicyProviderResource,
+    PolicyResource,
+    PolicyResourceOptions,
+    ReportViolation,
+    ResourceValidation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
 } from "@pulumi/policy";
 import { stackOfUrn } from "./lib/config";
 import { SPECIAL_SIG_KEY, SECRET_SIG, analyzerProxy, isUnknownValueError } from "./lib/pulumi-runtime";
@@ -71,10 +80,12 @@ function configEntry(config: Record<string, unknown>, name: string): PolicyConfi
 }
 
 function enforcementLevelOf(policy: ResourceValidationPolicy | StackValidationPolicy, config: Record<string, unknown>): EnforcementLevel {
-    return configEntry(config, policy.name).enforcementLevel
-        ?? configEntry(config, "all").enforcementLevel
-        ?? policy.enforcementLevel
-        ?? PACK_ENFORCEMENT_LEVEL;
+    return (
+        configEntry(config, policy.name).enforcementLevel ??
+        configEntry(config, "all").enforcementLevel ??
+        policy.enforcementLevel ??
+        PACK_ENFORCEMENT_LEVEL
+    );
 }
 
 /** The rule's settings as the CLI hands them over: schema defaults, then the config file (without enforcementLevel). */
@@ -237,7 +248,8 @@ export async function runPolicies(list: Policies, resources: PolicyResourceInput
     const violations: PolicyViolation[] = [];
     const wrapProps = propsWrapper();
     const stackOf = (urn: string | undefined): string | undefined => options.stackName ?? stackOfUrn(urn);
-    const reporter = (policy: ResourceValidationPolicy | StackValidationPolicy, level: EnforcementLevel, defaultUrn?: string): ReportViolation =>
+    const reporter =
+        (policy: ResourceValidationPolicy | StackValidationPolicy, level: EnforcementLevel, defaultUrn?: string): ReportViolation =>
         (message: string, urn?: string) => {
             const target = defaultUrn ?? urn;
             const stack = stackOf(target ?? resources[0]?.urn);
@@ -254,12 +266,15 @@ export async function runPolicies(list: Policies, resources: PolicyResourceInput
     for (const resource of resources) {
         for (const { policy, level, settings } of active) {
             if (!isResourcePolicy(policy)) continue;
-            const validations: ResourceValidation[] = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource!];
+            const validations: ResourceValidation[] = Array.isArray(policy.validateResource)
+                ? policy.validateResource
+                : [policy.validateResource!];
             const typed = validations.length === 1 ? (validations[0] as { __pulumiType?: string }).__pulumiType : undefined;
             if (typed && typed !== resource.type) continue;
             for (const validation of validations) {
-                await runValidation(policy, resource.urn, stackOf(resource.urn), violations,
-                    () => validation(resourceArgs(resource, settings, wrapProps), reporter(policy, level, resource.urn)));
+                await runValidation(policy, resource.urn, stackOf(resource.urn), violations, () =>
+                    validation(resourceArgs(resource, settings, wrapProps), reporter(policy, level, resource.urn)),
+                );
             }
         }
     }
@@ -268,9 +283,15 @@ export async function runPolicies(list: Policies, resources: PolicyResourceInput
     if (stackPolicies.length > 0) {
         const built = stackResources(resources, wrapProps);
         for (const { policy, level, settings } of stackPolicies) {
-            const args: StackValidationArgs = { resources: built, stackTags: NO_STACK_TAGS, getConfig: <T extends object>() => settings as T, notApplicable };
-            await runValidation(policy, undefined, stackOf(resources[0]?.urn), violations,
-                () => (policy as StackValidationPolicy).validateStack(args, reporter(policy, level)));
+            const args: StackValidationArgs = {
+                resources: built,
+                stackTags: NO_STACK_TAGS,
+                getConfig: <T extends object>() => settings as T,
+                notApplicable,
+            };
+            await runValidation(policy, undefined, stackOf(resources[0]?.urn), violations, () =>
+                (policy as StackValidationPolicy).validateStack(args, reporter(policy, level)),
+            );
         }
     }
     return violations;

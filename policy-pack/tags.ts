@@ -10,10 +10,24 @@ export interface RequiredTagsConfig {
 
 /** Resource types of the program that accept tags (IAM groups and policy attachments do not). */
 const TAGGABLE = [
-    aws.iam.Role, aws.iam.Policy, aws.iam.User, ...BUCKET_CLASSES, aws.cloudtrail.Trail,
-    aws.ec2.Vpc, aws.ec2.Subnet, aws.ec2.RouteTable, aws.ec2.VpcPeeringConnection, aws.ec2.VpcPeeringConnectionAccepter,
-    aws.lambda.Function, aws.ecr.Repository, aws.rds.SnapshotCopy, aws.sns.Topic, aws.cloudwatch.LogGroup,
-    aws.cloudwatch.MetricAlarm, aws.cfg.Rule, aws.kms.Key,
+    aws.iam.Role,
+    aws.iam.Policy,
+    aws.iam.User,
+    ...BUCKET_CLASSES,
+    aws.cloudtrail.Trail,
+    aws.ec2.Vpc,
+    aws.ec2.Subnet,
+    aws.ec2.RouteTable,
+    aws.ec2.VpcPeeringConnection,
+    aws.ec2.VpcPeeringConnectionAccepter,
+    aws.lambda.Function,
+    aws.ecr.Repository,
+    aws.rds.SnapshotCopy,
+    aws.sns.Topic,
+    aws.cloudwatch.LogGroup,
+    aws.cloudwatch.MetricAlarm,
+    aws.cfg.Rule,
+    aws.kms.Key,
 ];
 
 /** Tag keys a resource ends up with: its own tags, the provider's defaultTags, and tagsAll in state. */
@@ -30,7 +44,8 @@ function tagKeys(tagMaps: Value[]): Set<string> | undefined {
 
 export const requiredTags = resourceRule<RequiredTagsConfig>({
     name: "required-tags",
-    description: "Advisory: taggable resources carry the required tags (config requiredTags), directly or through the provider's defaultTags.",
+    description:
+        "Advisory: taggable resources carry the required tags (config requiredTags), directly or through the provider's defaultTags.",
     enforcementLevel: "advisory",
     appliesTo: TAGGABLE,
     config: {
@@ -42,8 +57,12 @@ export const requiredTags = resourceRule<RequiredTagsConfig>({
         const defaultTags = isUnknown(providerDefaults) ? providerDefaults : asRecord(providerDefaults)?.tags;
         const keys = tagKeys([props.tags, props.tagsAll, defaultTags]);
         const missing = keys ? config.requiredTags.filter((tag) => !keys.has(tag)) : [];
-        return missing.length === 0 ? [] : [`is missing required tag${missing.length > 1 ? "s" : ""} ${missing.map((tag) => `"${tag}"`).join(", ")}. `
-            + "Fix: add them to tags, or to the provider's defaultTags so every resource gets them."];
+        return missing.length === 0
+            ? []
+            : [
+                  `is missing required tag${missing.length > 1 ? "s" : ""} ${missing.map((tag) => `"${tag}"`).join(", ")}. ` +
+                      "Fix: add them to tags, or to the provider's defaultTags so every resource gets them.",
+              ];
     },
 });
 

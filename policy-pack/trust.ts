@@ -21,36 +21,50 @@ import { asNumber } from "./lib/values";
 
 export const trustNoPublicPrincipal = documentRule({
     name: "iam-trust-no-public-principal",
-    description: "A role's trust policy must not let everyone assume it (Principal \"*\" or {\"AWS\": \"*\"}). "
-        + "Checkov CKV_AWS_60; Cloudsplaining AssumableByAnyPrincipal; IAM Access Analyzer CheckNoPublicAccess.",
+    description:
+        'A role\'s trust policy must not let everyone assume it (Principal "*" or {"AWS": "*"}). ' +
+        "Checkov CKV_AWS_60; Cloudsplaining AssumableByAnyPrincipal; IAM Access Analyzer CheckNoPublicAccess.",
     documents: ["trust"],
-    check: (located) => located.document.statements
-        .filter((statement) => isAllow(statement) && grantsEveryone(statement.principal))
-        .map((statement) => `${at(located, statement)}: any principal can assume this role (Principal "*"). `
-            + "Fix: trust named principals only, e.g. {\"AWS\": \"arn:aws:iam::<account>:root\"} narrowed by an aws:PrincipalArn condition."),
+    check: (located) =>
+        located.document.statements
+            .filter((statement) => isAllow(statement) && grantsEveryone(statement.principal))
+            .map(
+                (statement) =>
+                    `${at(located, statement)}: any principal can assume this role (Principal "*"). ` +
+                    'Fix: trust named principals only, e.g. {"AWS": "arn:aws:iam::<account>:root"} narrowed by an aws:PrincipalArn condition.',
+            ),
 });
 
 export const trustNoNegatedPrincipalOrAction = documentRule({
     name: "iam-trust-no-not-principal-or-not-action",
-    description: "A role's trust policy must not combine \"Effect\": \"Allow\" with NotPrincipal or NotAction, "
-        + "which trust everyone or allow everything except what is listed. Parliament NOTPRINCIPAL_WITH_ALLOW.",
+    description:
+        'A role\'s trust policy must not combine "Effect": "Allow" with NotPrincipal or NotAction, ' +
+        "which trust everyone or allow everything except what is listed. Parliament NOTPRINCIPAL_WITH_ALLOW.",
     documents: ["trust"],
-    check: (located) => located.document.statements.filter(isAllow).flatMap((statement) => [
-        ...(statement.notPrincipal
-            ? [`${at(located, statement)}: "NotPrincipal" with "Effect": "Allow" trusts every principal except the listed ones. `
-                + "Fix: use \"Principal\" with exactly the principals that may assume the role."]
-            : []),
-        ...(statement.notAction
-            ? [`${at(located, statement)}: "NotAction" with "Effect": "Allow" allows every action except the listed ones. `
-                + "Fix: list the allowed actions in \"Action\", e.g. \"sts:AssumeRole\"."]
-            : []),
-    ]),
+    check: (located) =>
+        located.document.statements
+            .filter(isAllow)
+            .flatMap((statement) => [
+                ...(statement.notPrincipal
+                    ? [
+                          `${at(located, statement)}: "NotPrincipal" with "Effect": "Allow" trusts every principal except the listed ones. ` +
+                              'Fix: use "Principal" with exactly the principals that may assume the role.',
+                      ]
+                    : []),
+                ...(statement.notAction
+                    ? [
+                          `${at(located, statement)}: "NotAction" with "Effect": "Allow" allows every action except the listed ones. ` +
+                              'Fix: list the allowed actions in "Action", e.g. "sts:AssumeRole".',
+                      ]
+                    : []),
+            ]),
 });
 
 export const trustAllowedAccounts = documentRule<AllowedAccountsConfig>({
     name: "iam-trust-allowed-accounts",
-    description: "Every AWS principal a role trusts belongs to an allowed account (config allowedAccountIds, plus the role's own account). "
-        + "Cloudsplaining AssumableByCrossAccountPrincipal (with its known-accounts list).",
+    description:
+        "Every AWS principal a role trusts belongs to an allowed account (config allowedAccountIds, plus the role's own account). " +
+        "Cloudsplaining AssumableByCrossAccountPrincipal (with its known-accounts list).",
     documents: ["trust"],
     config: allowedAccountsConfig,
     check: (located, context) => {
@@ -64,11 +78,13 @@ export const trustAllowedAccounts = documentRule<AllowedAccountsConfig>({
             return [...awsPrincipals(statement.principal), ...federatedArns]
                 .filter(({ account }) => account !== "*")
                 .filter(({ account }) => account === undefined || !allowed.has(account))
-                .map(({ principal, account }) => account === undefined
-                    ? unattributedPrincipal(at(located, statement), principal)
-                    : `${at(located, statement)}: principal "${principal}" belongs to account ${account}, `
-                        + `which is not an allowed account ${formatAccounts(allowed)}. `
-                        + "Fix: trust only the organization's accounts, or add the account to allowedAccountIds in the policy pack config.");
+                .map(({ principal, account }) =>
+                    account === undefined
+                        ? unattributedPrincipal(at(located, statement), principal)
+                        : `${at(located, statement)}: principal "${principal}" belongs to account ${account}, ` +
+                          `which is not an allowed account ${formatAccounts(allowed)}. ` +
+                          "Fix: trust only the organization's accounts, or add the account to allowedAccountIds in the policy pack config.",
+                );
         });
     },
 });
@@ -124,8 +140,8 @@ function isNarrowed(statement: Statement, narrowingConditions: string[]): boolea
 /** Which exemption from requireMfa a statement's trust falls under, if any (see MFA_EXEMPTIONS). */
 function mfaExemption(statement: Statement, foreign: string[]): MfaExemption | undefined {
     const roots = foreign.every((principal) => isAccountRoot(principal));
-    const chained = foreign.every((principal) => isExactRoleArn(principal))
-        || (roots && narrowedBy(statement, "aws:PrincipalArn", isExactRoleArn));
+    const chained =
+        foreign.every((principal) => isExactRoleArn(principal)) || (roots && narrowedBy(statement, "aws:PrincipalArn", isExactRoleArn));
     if (chained) return "role-chain";
     if (narrowedBy(statement, "sts:ExternalId", narrowsIdentifier)) return "external-id";
     if (roots && narrowedBy(statement, "aws:PrincipalArn", (value) => identityCenterPermissionSet(value) !== undefined)) {
@@ -140,61 +156,88 @@ function isAccountRoot(principal: string): boolean {
 
 export const trustCrossAccountConditions = documentRule<CrossAccountConditionsConfig>({
     name: "iam-trust-cross-account-conditions",
-    description: "A principal from another account may assume a role only under a narrowing condition: sts:ExternalId, MFA, "
-        + "aws:PrincipalArn or aws:PrincipalOrgID (configurable: narrowingConditions); a condition that is itself a wildcard over "
-        + "accounts, every role or every organization does not narrow. requireMfa (e.g. per account in overrides) makes MFA "
-        + "mandatory for trusts people use; mfaExempt (default role-chain, external-id, identity-center) names the trusts no MFA "
-        + "can reach, which must be narrowed exactly instead. Checkov CKV_AWS_61.",
+    description:
+        "A principal from another account may assume a role only under a narrowing condition: sts:ExternalId, MFA, " +
+        "aws:PrincipalArn or aws:PrincipalOrgID (configurable: narrowingConditions); a condition that is itself a wildcard over " +
+        "accounts, every role or every organization does not narrow. requireMfa (e.g. per account in overrides) makes MFA " +
+        "mandatory for trusts people use; mfaExempt (default role-chain, external-id, identity-center) names the trusts no MFA " +
+        "can reach, which must be narrowed exactly instead. Checkov CKV_AWS_61.",
     documents: ["trust"],
     config: {
         defaults: crossAccountDefaults,
         schema: {
-            narrowingConditions: { type: "array", items: { type: "string" }, description: "Condition keys that count as narrowing a cross-account trust." },
-            requireMfa: { type: "boolean", description: "Require Bool aws:MultiFactorAuthPresent \"true\" for cross-account principals people use." },
+            narrowingConditions: {
+                type: "array",
+                items: { type: "string" },
+                description: "Condition keys that count as narrowing a cross-account trust.",
+            },
+            requireMfa: {
+                type: "boolean",
+                description: 'Require Bool aws:MultiFactorAuthPresent "true" for cross-account principals people use.',
+            },
             mfaExempt: {
                 type: "array",
                 items: { type: "string", enum: [...MFA_EXEMPTIONS] },
-                description: "Trusts requireMfa does not apply to (no MFA can reach them; they must be narrowed exactly instead): "
-                    + "role-chain (exact role ARNs), external-id (a third party with sts:ExternalId), identity-center "
-                    + "(permission-set roles; Identity Center enforces MFA).",
+                description:
+                    "Trusts requireMfa does not apply to (no MFA can reach them; they must be narrowed exactly instead): " +
+                    "role-chain (exact role ARNs), external-id (a third party with sts:ExternalId), identity-center " +
+                    "(permission-set roles; Identity Center enforces MFA).",
             },
         },
         overridable: true,
     },
-    check: (located, context) => located.document.statements.filter(isAllow).flatMap((statement) => {
-        const foreign = awsPrincipals(statement.principal)
-            .filter(({ account }) => account !== "*" && isCrossAccount(account, context.ownAccounts))
-            .map(({ principal }) => principal);
-        if (foreign.length === 0) return [];
-        const where = `${at(located, statement)}: cross-account principal${foreign.length > 1 ? "s" : ""} ${quoted(foreign)}`;
-        if (context.config.requireMfa) {
-            if (requiresMfa(statement)) return [];
-            const exemption = mfaExemption(statement, foreign);
-            if (exemption && context.config.mfaExempt.includes(exemption)) return [];
-            return [`${where} can assume the role without MFA, which is required here (requireMfa)`
-                + `${exemption ? ` and not waived for ${exemption} trusts (mfaExempt)` : ""}. `
-                + "Fix: add \"Condition\": {\"Bool\": {\"aws:MultiFactorAuthPresent\": \"true\"}}, or, for a CI chain, narrow "
-                + "aws:PrincipalArn to exact role ARNs (ArnEquals, no wildcards)."];
-        }
-        if (isNarrowed(statement, context.config.narrowingConditions)) return [];
-        return [`${where} can assume the role without a narrowing condition. `
-            + `Fix: add a condition on one of ${context.config.narrowingConditions.join(", ")}, `
-            + "e.g. \"Condition\": {\"ArnEquals\": {\"aws:PrincipalArn\": \"arn:aws:iam::<account>:role/<role>\"}}."];
-    }),
+    check: (located, context) =>
+        located.document.statements.filter(isAllow).flatMap((statement) => {
+            const foreign = awsPrincipals(statement.principal)
+                .filter(({ account }) => account !== "*" && isCrossAccount(account, context.ownAccounts))
+                .map(({ principal }) => principal);
+            if (foreign.length === 0) return [];
+            const where = `${at(located, statement)}: cross-account principal${foreign.length > 1 ? "s" : ""} ${quoted(foreign)}`;
+            if (context.config.requireMfa) {
+                if (requiresMfa(statement)) return [];
+                const exemption = mfaExemption(statement, foreign);
+                if (exemption && context.config.mfaExempt.includes(exemption)) return [];
+                return [
+                    `${where} can assume the role without MFA, which is required here (requireMfa)` +
+                        `${exemption ? ` and not waived for ${exemption} trusts (mfaExempt)` : ""}. ` +
+                        'Fix: add "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}, or, for a CI chain, narrow ' +
+                        "aws:PrincipalArn to exact role ARNs (ArnEquals, no wildcards).",
+                ];
+            }
+            if (isNarrowed(statement, context.config.narrowingConditions)) return [];
+            return [
+                `${where} can assume the role without a narrowing condition. ` +
+                    `Fix: add a condition on one of ${context.config.narrowingConditions.join(", ")}, ` +
+                    'e.g. "Condition": {"ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::<account>:role/<role>"}}.',
+            ];
+        }),
 });
 
 export const mfaConditionPattern = documentRule({
     name: "iam-mfa-condition-pattern",
-    description: "MFA conditions use the correct pattern: an Allow must not test `aws:MultiFactorAuthPresent` for \"false\" "
-        + "(that matches sessions without MFA); require \"true\", or Deny with BoolIfExists \"false\". Parliament BAD_PATTERN_FOR_MFA.",
+    description:
+        'MFA conditions use the correct pattern: an Allow must not test `aws:MultiFactorAuthPresent` for "false" ' +
+        '(that matches sessions without MFA); require "true", or Deny with BoolIfExists "false". Parliament BAD_PATTERN_FOR_MFA.',
     documents: ["trust", "identity", "bucket"],
-    check: (located) => located.document.statements.filter(isAllow).flatMap((statement) => statement.conditions
-        .filter((condition) => condition.keyLower === "aws:multifactorauthpresent" && condition.baseOperator === "bool"
-            && condition.values.some((value) => value.toLowerCase() === "false"))
-        .map((condition) => `${at(located, statement)}: "${condition.operator}": {"aws:MultiFactorAuthPresent": "false"} in an Allow `
-            + "grants access to sessions without MFA. "
-            + "Fix: require MFA with \"Bool\": {\"aws:MultiFactorAuthPresent\": \"true\"}, or deny non-MFA requests in a Deny statement "
-            + "with \"BoolIfExists\": {\"aws:MultiFactorAuthPresent\": \"false\"}.")),
+    check: (located) =>
+        located.document.statements
+            .filter(isAllow)
+            .flatMap((statement) =>
+                statement.conditions
+                    .filter(
+                        (condition) =>
+                            condition.keyLower === "aws:multifactorauthpresent" &&
+                            condition.baseOperator === "bool" &&
+                            condition.values.some((value) => value.toLowerCase() === "false"),
+                    )
+                    .map(
+                        (condition) =>
+                            `${at(located, statement)}: "${condition.operator}": {"aws:MultiFactorAuthPresent": "false"} in an Allow ` +
+                            "grants access to sessions without MFA. " +
+                            'Fix: require MFA with "Bool": {"aws:MultiFactorAuthPresent": "true"}, or deny non-MFA requests in a Deny statement ' +
+                            'with "BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}.',
+                    ),
+            ),
 });
 
 /** AWS accepts 1 to 12 hours. */
@@ -206,8 +249,9 @@ export interface SessionDurationConfig {
 
 export const roleMaxSessionDuration = resourceRule<SessionDurationConfig>({
     name: "iam-role-max-session-duration",
-    description: "A role's maxSessionDuration lies within 3600-43200 seconds and at most the configured maximum "
-        + "(maxSessionDurationSeconds, overridable per account or stack). AWS Landing Zone Accelerator IAM config validator.",
+    description:
+        "A role's maxSessionDuration lies within 3600-43200 seconds and at most the configured maximum " +
+        "(maxSessionDurationSeconds, overridable per account or stack). AWS Landing Zone Accelerator IAM config validator.",
     appliesTo: [aws.iam.Role],
     config: {
         defaults: { maxSessionDurationSeconds: SESSION_BOUNDS.max },
@@ -219,12 +263,16 @@ export const roleMaxSessionDuration = resourceRule<SessionDurationConfig>({
         if (duration === undefined) return [];
         const limit = Math.min(config.maxSessionDurationSeconds, SESSION_BOUNDS.max);
         if (duration < SESSION_BOUNDS.min || duration > SESSION_BOUNDS.max) {
-            return [`maxSessionDuration ${duration} seconds is outside the range AWS accepts (${SESSION_BOUNDS.min}-${SESSION_BOUNDS.max}). `
-                + `Fix: set it between ${SESSION_BOUNDS.min} and ${limit} seconds.`];
+            return [
+                `maxSessionDuration ${duration} seconds is outside the range AWS accepts (${SESSION_BOUNDS.min}-${SESSION_BOUNDS.max}). ` +
+                    `Fix: set it between ${SESSION_BOUNDS.min} and ${limit} seconds.`,
+            ];
         }
         if (duration > limit) {
-            return [`maxSessionDuration ${duration} seconds exceeds the configured maximum of ${limit} seconds. `
-                + `Fix: set it to at most ${limit} seconds (the AWS default is ${SESSION_BOUNDS.min}).`];
+            return [
+                `maxSessionDuration ${duration} seconds exceeds the configured maximum of ${limit} seconds. ` +
+                    `Fix: set it to at most ${limit} seconds (the AWS default is ${SESSION_BOUNDS.min}).`,
+            ];
         }
         return [];
     },
@@ -236,17 +284,23 @@ export interface TrustPolicySizeConfig {
 
 export const trustPolicySize = documentRule<TrustPolicySizeConfig>({
     name: "iam-trust-policy-size",
-    description: "A role's trust policy fits the account's quota (maxTrustPolicyChars, default 2,048 characters without whitespace; "
-        + "the quota can be raised to 4,096, so set it per account in overrides). AWS IAM quota for role trust policy length.",
+    description:
+        "A role's trust policy fits the account's quota (maxTrustPolicyChars, default 2,048 characters without whitespace; " +
+        "the quota can be raised to 4,096, so set it per account in overrides). AWS IAM quota for role trust policy length.",
     documents: ["trust"],
     config: {
         defaults: { maxTrustPolicyChars: 2048 },
         schema: { maxTrustPolicyChars: { type: "integer", minimum: 1 } },
         overridable: true,
     },
-    check: (located, { config }) => oversize(located, "trust policy quota", config.maxTrustPolicyChars,
-        "trust account roots narrowed by an aws:PrincipalArn condition with wildcards instead of listing every principal, "
-        + "or raise the account's quota and maxTrustPolicyChars."),
+    check: (located, { config }) =>
+        oversize(
+            located,
+            "trust policy quota",
+            config.maxTrustPolicyChars,
+            "trust account roots narrowed by an aws:PrincipalArn condition with wildcards instead of listing every principal, " +
+                "or raise the account's quota and maxTrustPolicyChars.",
+        ),
 });
 
 export const trustPolicies: ResourceValidationPolicy[] = [

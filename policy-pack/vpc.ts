@@ -8,8 +8,9 @@ import { Value, ValueRecord, asBoolean, asRecord, asString, isUnknown } from "./
 
 export const peeringNoAutoAcceptCrossAccount = resourceRule({
     name: "vpc-peering-no-auto-accept-cross-account",
-    description: "A peering request to another account (or region) does not set autoAccept: AWS only auto-accepts within one "
-        + "account and region, and the peer account must accept with its own VpcPeeringConnectionAccepter.",
+    description:
+        "A peering request to another account (or region) does not set autoAccept: AWS only auto-accepts within one " +
+        "account and region, and the peer account must accept with its own VpcPeeringConnectionAccepter.",
     appliesTo: [aws.ec2.VpcPeeringConnection],
     check: ({ props, providerProps, ownAccounts }) => {
         if (asBoolean(props.autoAccept, false) !== true) return [];
@@ -17,7 +18,8 @@ export const peeringNoAutoAcceptCrossAccount = resourceRule({
         const peerRegion = asString(props.peerRegion);
         // v7 resources can name their own region; otherwise the provider's applies.
         const ownRegion = asString(props.region) ?? providerRegion(providerProps);
-        const fix = "Fix: remove autoAccept and accept the request with an aws.ec2.VpcPeeringConnectionAccepter using the peer account's provider.";
+        const fix =
+            "Fix: remove autoAccept and accept the request with an aws.ec2.VpcPeeringConnectionAccepter using the peer account's provider.";
         if (peerOwner && isCrossAccount(peerOwner, ownAccounts)) {
             return [`autoAccept is true on a peering request to account ${peerOwner}; only the peer account can accept it. ${fix}`];
         }
@@ -37,8 +39,10 @@ export const peeringAllowedPeerAccount = resourceRule<AllowedAccountsConfig>({
         const allowed = allowedAccounts(config.allowedAccountIds, ownAccounts);
         const peerOwner = asString(props.peerOwnerId);
         if (!peerOwner || allowed.size === 0 || allowed.has(peerOwner)) return [];
-        return [`peerOwnerId ${peerOwner} is not an allowed account ${formatAccounts(allowed)}. `
-            + "Fix: peer only with VPCs of the organization's accounts, or add the account to allowedAccountIds in the policy pack config."];
+        return [
+            `peerOwnerId ${peerOwner} is not an allowed account ${formatAccounts(allowed)}. ` +
+                "Fix: peer only with VPCs of the organization's accounts, or add the account to allowedAccountIds in the policy pack config.",
+        ];
     },
 });
 
@@ -52,14 +56,18 @@ function defaultPeeringRoute(route: ValueRecord, destinations: [string, string],
     return destinations
         .map((key) => route[key])
         .filter(isDefaultRoute)
-        .map((cidr) => `${where}sends ${cidr} through VPC peering connection ${peeringName}, so all otherwise unrouted traffic goes to the peer VPC. `
-            + "Fix: route only the peer VPC's CIDR blocks through the peering connection.");
+        .map(
+            (cidr) =>
+                `${where}sends ${cidr} through VPC peering connection ${peeringName}, so all otherwise unrouted traffic goes to the peer VPC. ` +
+                "Fix: route only the peer VPC's CIDR blocks through the peering connection.",
+        );
 }
 
 export const peeringNoDefaultRoute = resourceRule({
     name: "vpc-peering-no-default-route",
-    description: "No 0.0.0.0/0 or ::/0 route goes through a VPC peering connection (Route resources and inline RouteTable routes). "
-        + "Checkov CKV2_AWS_44.",
+    description:
+        "No 0.0.0.0/0 or ::/0 route goes through a VPC peering connection (Route resources and inline RouteTable routes). " +
+        "Checkov CKV2_AWS_44.",
     appliesTo: [aws.ec2.Route, aws.ec2.RouteTable],
     check: ({ type, props }) => {
         if (type === aws.ec2.Route.__pulumiType) {
@@ -73,8 +81,4 @@ export const peeringNoDefaultRoute = resourceRule({
     },
 });
 
-export const vpcPolicies: ResourceValidationPolicy[] = [
-    peeringNoAutoAcceptCrossAccount,
-    peeringAllowedPeerAccount,
-    peeringNoDefaultRoute,
-];
+export const vpcPolicies: ResourceValidationPolicy[] = [peeringNoAutoAcceptCrossAccount, peeringAllowedPeerAccount, peeringNoDefaultRoute];

@@ -83,7 +83,11 @@ function deployAuditTrail(context: StackContext, audit: AuditSettings): Deployed
         partition: organization.partition,
         tags,
         // With alarms, the trail also delivers to a log group in this account for them to watch.
-        cloudWatchLogs: alarms && { accountId: environment.accountId, region: environment.region, retentionInDays: alarms.logRetentionDays },
+        cloudWatchLogs: alarms && {
+            accountId: environment.accountId,
+            region: environment.region,
+            retentionInDays: alarms.logRetentionDays,
+        },
     };
     if (owner !== environment.name) {
         // The central bucket must exist before this trail: reading it from the owner's outputs orders the stacks.

@@ -68,7 +68,11 @@ function deployOidcProviders({ settings, home, tags }: StackContext): Identities
         if (!used || settings.oidcProviders[name]?.create === false) continue;
         const spec = OIDC_PROVIDERS[name];
         // No thumbprint: IAM verifies these issuers through its own trusted root CAs (IAM User Guide, "Create an OIDC identity provider").
-        created[name] = new aws.iam.OpenIdConnectProvider(`${name}-oidc`, { url: `https://${spec.host}`, clientIdLists: [spec.audience], tags }, home);
+        created[name] = new aws.iam.OpenIdConnectProvider(
+            `${name}-oidc`,
+            { url: `https://${spec.host}`, clientIdLists: [spec.audience], tags },
+            home,
+        );
     }
     return created;
 }
@@ -138,16 +142,29 @@ function roleArgs(context: StackContext, role: RoleSettings, providerArns: Provi
     const trustedRoleArns = trust.roles.map((ref) => trustedRoleArnOf(organization, ref));
     const webIdentity: WebIdentityTrust[] = [
         ...(trust.github.length > 0
-            ? [{ provider: "github" as const, providerArn: providerArns.github, subjects: trust.github.flatMap((g) => githubSubjects(g.repository, g)) }]
+            ? [
+                  {
+                      provider: "github" as const,
+                      providerArn: providerArns.github,
+                      subjects: trust.github.flatMap((g) => githubSubjects(g.repository, g)),
+                  },
+              ]
             : []),
         ...(trust.gitlab.length > 0
-            ? [{ provider: "gitlab" as const, providerArn: providerArns.gitlab, subjects: trust.gitlab.flatMap((g) => gitlabSubjects(g.project, g)) }]
+            ? [
+                  {
+                      provider: "gitlab" as const,
+                      providerArn: providerArns.gitlab,
+                      subjects: trust.gitlab.flatMap((g) => gitlabSubjects(g.project, g)),
+                  },
+              ]
             : []),
     ];
     const identityCenter = trust.identityCenter && {
-        accountIds: trust.identityCenter.accounts.length > 0
-            ? trust.identityCenter.accounts.map((account) => accountIdOf(organization, account))
-            : [environment.accountId],
+        accountIds:
+            trust.identityCenter.accounts.length > 0
+                ? trust.identityCenter.accounts.map((account) => accountIdOf(organization, account))
+                : [environment.accountId],
         permissionSets: trust.identityCenter.permissionSets,
     };
     const trustedAccountIds = [
@@ -213,6 +230,10 @@ function sharedSnapshot(context: StackContext, ref: SnapshotRef) {
     const owner = organization.environments[ref.env];
     const key = snapshotKeyOf(organization, ref);
     const keyArn =
-        key.kind === "existing" ? key.arn : key.kind === "created" ? stackOf(context, ref.env).requireEntry("snapshotKeyArns", ref.key, owner.stack) : undefined;
+        key.kind === "existing"
+            ? key.arn
+            : key.kind === "created"
+              ? stackOf(context, ref.env).requireEntry("snapshotKeyArns", ref.key, owner.stack)
+              : undefined;
     return { arn: arnOf(organization, ref), region: owner.region, keyArn };
 }

@@ -1,6 +1,18 @@
 // Sharing: the resources this environment shares with roles of other environments (buckets, functions,
 // repositories, snapshots) and both sides of the function grants its own roles ask for.
-import { FunctionRef, FunctionSettings, RepositorySettings, RoleRef, RoleSettings, accountIdOf, bucketName, functionArnOf, refText, roleArnOf, snapshotKeyAlias } from "../config";
+import {
+    FunctionRef,
+    FunctionSettings,
+    RepositorySettings,
+    RoleRef,
+    RoleSettings,
+    accountIdOf,
+    bucketName,
+    functionArnOf,
+    refText,
+    roleArnOf,
+    snapshotKeyAlias,
+} from "../config";
 import {
     CrossAccountRole,
     LambdaInvokeGrant,
@@ -27,45 +39,57 @@ export interface SharedResources {
 export function deploySharedResources(context: StackContext): SharedResources {
     const { organization, environment, settings, home } = context;
     const principalArns = (refs: RoleRef[]) => refs.map((ref) => roleArnOf(organization, ref));
-    const buckets = byName(settings.buckets, (bucket) => bucket.key, (bucket) =>
-        new SharedBucket(
-            bucket.key,
-            {
-                bucketName: bucketName(bucket.key, bucket.name, environment.accountId),
-                versioning: bucket.versioning,
-                forceDestroy: bucket.forceDestroy,
-                partition: organization.partition,
-                tags: tagsOf(context, bucket.tags),
-                grants: bucket.grants.map((grant) => ({
-                    sid: grant.sid,
-                    access: grant.access,
-                    prefix: grant.prefix,
-                    principalArns: principalArns(grant.principals),
-                })),
-            },
-            home,
-        ),
+    const buckets = byName(
+        settings.buckets,
+        (bucket) => bucket.key,
+        (bucket) =>
+            new SharedBucket(
+                bucket.key,
+                {
+                    bucketName: bucketName(bucket.key, bucket.name, environment.accountId),
+                    versioning: bucket.versioning,
+                    forceDestroy: bucket.forceDestroy,
+                    partition: organization.partition,
+                    tags: tagsOf(context, bucket.tags),
+                    grants: bucket.grants.map((grant) => ({
+                        sid: grant.sid,
+                        access: grant.access,
+                        prefix: grant.prefix,
+                        principalArns: principalArns(grant.principals),
+                    })),
+                },
+                home,
+            ),
     );
-    const functions = byName(settings.functions, (fn) => fn.name, (fn) => new SharedFunction(fn.name, functionArgs(context, fn), home));
-    const repositories = byName(settings.repositories, (repository) => repository.name, (repository) =>
-        new SharedRepository(repository.name, repositoryArgs(context, repository, principalArns), home),
+    const functions = byName(
+        settings.functions,
+        (fn) => fn.name,
+        (fn) => new SharedFunction(fn.name, functionArgs(context, fn), home),
     );
-    const snapshots = byName(settings.snapshots, (snapshot) => snapshot.key, (snapshot) =>
-        new SnapshotShare(
-            snapshot.key,
-            {
-                sourceSnapshotIdentifier: snapshot.source,
-                snapshotIdentifier: snapshot.key,
-                sharedAccountIds: snapshot.sharedWith.map((account) => accountIdOf(organization, account)),
-                organizationAccountIds: Object.values(organization.accounts),
-                ...homeAccount(context),
-                kmsKeyArn: snapshot.kmsKeyArn,
-                keyAlias: `alias/${snapshotKeyAlias(snapshot.key)}`,
-                unencrypted: snapshot.unencrypted,
-                tags: tagsOf(context, snapshot.tags),
-            },
-            home,
-        ),
+    const repositories = byName(
+        settings.repositories,
+        (repository) => repository.name,
+        (repository) => new SharedRepository(repository.name, repositoryArgs(context, repository, principalArns), home),
+    );
+    const snapshots = byName(
+        settings.snapshots,
+        (snapshot) => snapshot.key,
+        (snapshot) =>
+            new SnapshotShare(
+                snapshot.key,
+                {
+                    sourceSnapshotIdentifier: snapshot.source,
+                    snapshotIdentifier: snapshot.key,
+                    sharedAccountIds: snapshot.sharedWith.map((account) => accountIdOf(organization, account)),
+                    organizationAccountIds: Object.values(organization.accounts),
+                    ...homeAccount(context),
+                    kmsKeyArn: snapshot.kmsKeyArn,
+                    keyAlias: `alias/${snapshotKeyAlias(snapshot.key)}`,
+                    unencrypted: snapshot.unencrypted,
+                    tags: tagsOf(context, snapshot.tags),
+                },
+                home,
+            ),
     );
     return { buckets, functions, repositories, snapshots };
 }
@@ -124,9 +148,23 @@ function functionArgs(context: StackContext, fn: FunctionSettings): SharedFuncti
     };
 }
 
-function repositoryArgs(context: StackContext, repository: RepositorySettings, principalArns: (refs: RoleRef[]) => string[]): SharedRepositoryArgs {
-    const grants = repository.grants.map((grant) => ({ sid: grant.sid, access: grant.access, principalArns: principalArns(grant.principals) }));
-    return { ...homeAccount(context), repositoryName: repository.name, forceDelete: repository.forceDelete, grants, tags: tagsOf(context, repository.tags) };
+function repositoryArgs(
+    context: StackContext,
+    repository: RepositorySettings,
+    principalArns: (refs: RoleRef[]) => string[],
+): SharedRepositoryArgs {
+    const grants = repository.grants.map((grant) => ({
+        sid: grant.sid,
+        access: grant.access,
+        principalArns: principalArns(grant.principals),
+    }));
+    return {
+        ...homeAccount(context),
+        repositoryName: repository.name,
+        forceDelete: repository.forceDelete,
+        grants,
+        tags: tagsOf(context, repository.tags),
+    };
 }
 
 /** The account, region and partition of this environment, which the components build ARNs from. */

@@ -84,9 +84,13 @@ export function explainEvery(req: Requester, action: string, result: EveryResour
         return `${result.decision}: denied on ${where}: ${why.slice(why.indexOf(": ") + 2)}`;
     }
     if (result.unnamed.length > 0) {
-        return `${result.decision}: ${action} is also authorized against ${result.unnamed.map(otherLabel).join(", ")}; `
-            + "name it in the expectation's otherResources";
+        return (
+            `${result.decision}: ${action} is also authorized against ${result.unnamed.map(otherLabel).join(", ")}; ` +
+            "name it in the expectation's otherResources"
+        );
     }
     const text = explain(req, action, main.target, main.evaluation);
-    return rest.length === 0 ? text : `${text}; also authorized against, and allowed on: ${rest.map((p) => otherLabel(p.other!)).join(", ")}`;
+    return rest.length === 0
+        ? text
+        : `${text}; also authorized against, and allowed on: ${rest.map((p) => otherLabel(p.other!)).join(", ")}`;
 }

@@ -122,7 +122,9 @@ export function modelPolicy(name: string, input: unknown, use: PolicyUse, warnin
     }
     if (parsed.state !== "parsed") return undefined;
     // Date condition values in one unit (dates.ts): the statements keep the text as written.
-    const validated = createValidatedPolicy(normalizeDateConditions(parsed.document as Value) as typeof parsed.document, VALIDATORS[use], { name });
+    const validated = createValidatedPolicy(normalizeDateConditions(parsed.document as Value) as typeof parsed.document, VALIDATORS[use], {
+        name,
+    });
     if (validated.errors.length > 0) warnings.push(`policy ${name} is invalid: ${formatErrors(validated.errors)}`);
     const statements = parsed.statements.filter((st) => st.effect === "Allow" || st.effect === "Deny");
     return { name, statements, validated, document: parsed.document };
@@ -306,8 +308,16 @@ export class AccessModel {
             if (!external) this.warnings.push(`${kind} ${arn} is declared twice (${r.urn}); the first one is used`);
             return existing;
         }
-        const node: ResourceNode = { kind, name: resourceName, arn, accountId: r.accountId, partition, urn: r.urn, stack: r.stack,
-            ...(external ? { external } : {}) };
+        const node: ResourceNode = {
+            kind,
+            name: resourceName,
+            arn,
+            accountId: r.accountId,
+            partition,
+            urn: r.urn,
+            stack: r.stack,
+            ...(external ? { external } : {}),
+        };
         this.resourcesByArn.set(arn, node);
         this.resources.push(node);
         return node;

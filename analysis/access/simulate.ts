@@ -300,7 +300,8 @@ export async function evaluate(
     contextVariables: Record<string, string> = principalContext(req),
 ): Promise<Evaluation> {
     const web = req.token && webIdentityRequest(req.token, target.arn, target.accountId);
-    const resourcePolicy = req.token && target.resourcePolicy ? withStandInKeys(target.resourcePolicy, req.token.host) : target.resourcePolicy;
+    const resourcePolicy =
+        req.token && target.resourcePolicy ? withStandInKeys(target.resourcePolicy, req.token.host) : target.resourcePolicy;
     const simulation: Simulation = {
         request: {
             principal: web?.principal ?? req.requestPrincipal,

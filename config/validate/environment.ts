@@ -24,7 +24,10 @@ export function validateAlarms({ environment, settings, ns, problem, helpers }: 
         seen.add(key);
         const account = subscription.endpoint.split(":")[4];
         if (subscription.protocol === "lambda" && account !== environment.accountId) {
-            problem(where, `function in account ${account}: SNS needs a permission in the function's account; subscribe a function of ${environment.accountId}`);
+            problem(
+                where,
+                `function in account ${account}: SNS needs a permission in the function's account; subscribe a function of ${environment.accountId}`,
+            );
         }
     });
     if (settings.alarms && !settings.audit) {
@@ -34,7 +37,10 @@ export function validateAlarms({ environment, settings, ns, problem, helpers }: 
         // The delivery role is the audit trail component's: its name is derived from the trail's.
         const role = deliveryRoleName(settings.audit.trailName);
         if (role.length > IAM_LIMITS.roleName) {
-            problem(`${ns}:audit.trailName`, `with ${ns}:alarms the trail's delivery role '${role}' is over ${IAM_LIMITS.roleName} characters; shorten the trail name`);
+            problem(
+                `${ns}:audit.trailName`,
+                `with ${ns}:alarms the trail's delivery role '${role}' is over ${IAM_LIMITS.roleName} characters; shorten the trail name`,
+            );
         }
         if (helpers.definesRoleNamed(settings, role)) {
             problem(`${ns}:audit.trailName`, `the trail's delivery role '${role}' has the name of a role in ${ns}:roles`);

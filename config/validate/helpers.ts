@@ -114,14 +114,22 @@ export function validationHelpers(organization: Organization, problem: Problem) 
         checkWebIdentityRef(where: string, ref: WebIdentityRef): void {
             const spec = OIDC_PROVIDERS[ref.provider];
             if (!pinnedRepository(spec, ref.sub)) {
-                problem(where, `'${ref.sub}' is not a ${ref.provider} sub claim naming one ${spec.repositoryNoun} (e.g. ${ref.provider === "github" ? "repo:acme/app:ref:refs/heads/main" : "project_path:acme/app:ref_type:branch:ref:main"})`);
+                problem(
+                    where,
+                    `'${ref.sub}' is not a ${ref.provider} sub claim naming one ${spec.repositoryNoun} (e.g. ${ref.provider === "github" ? "repo:acme/app:ref:refs/heads/main" : "project_path:acme/app:ref_type:branch:ref:main"})`,
+                );
             }
         },
         checkAccount(where: string, value: string): void {
             if (/^\d{12}$/.test(value)) {
                 if (!knownAccountIds.has(value)) {
-                    const vendor = Object.values(organization.vendors).includes(value) ? "; it is a vendor: trust it through trust.vendors, with an external ID" : "";
-                    problem(where, `account ${value} is not in the organization's account list (${CONFIG_NAMESPACE}:organization.accounts)${vendor}`);
+                    const vendor = Object.values(organization.vendors).includes(value)
+                        ? "; it is a vendor: trust it through trust.vendors, with an external ID"
+                        : "";
+                    problem(
+                        where,
+                        `account ${value} is not in the organization's account list (${CONFIG_NAMESPACE}:organization.accounts)${vendor}`,
+                    );
                 }
             } else if (organization.accounts[value] === undefined) {
                 problem(where, `account '${value}' is not in the organization's account list (${CONFIG_NAMESPACE}:organization.accounts)`);

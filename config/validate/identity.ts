@@ -13,7 +13,11 @@ export function validateRoles(context: ValidationContext): void {
     settings.roles.forEach((role, i) => {
         const where = `${ns}:roles[${i}]`;
         const lower = role.name.toLowerCase();
-        if (seenRoles.has(lower)) problem(`${where}.name`, `duplicate role name '${role.name}' (IAM role names are case-insensitive; also used by ${seenRoles.get(lower)})`);
+        if (seenRoles.has(lower))
+            problem(
+                `${where}.name`,
+                `duplicate role name '${role.name}' (IAM role names are case-insensitive; also used by ${seenRoles.get(lower)})`,
+            );
         seenRoles.set(lower, `${where}.name`);
         validateTrust(context, role, where);
         role.permissions.forEach((permission, j) => {
@@ -25,7 +29,10 @@ export function validateRoles(context: ValidationContext): void {
         role.invoke.forEach((ref, j) => {
             const found = helpers.checkFunctionRef(`${where}.invoke[${j}]`, ref);
             if (found && !found.fn.invokers.some((invoker) => refText(invoker) === self)) {
-                problem(`${where}.invoke[${j}]`, `function '${found.fn.name}' in ${found.target.fileName} does not list ${self} among its invokers`);
+                problem(
+                    `${where}.invoke[${j}]`,
+                    `function '${found.fn.name}' in ${found.target.fileName} does not list ${self} among its invokers`,
+                );
             }
         });
         for (const access of ["pull", "push"] as const) {
@@ -35,7 +42,10 @@ export function validateRoles(context: ValidationContext): void {
                     (g) => g.principals.some((principal) => refText(principal) === self) && (access === "pull" || g.access === "push"),
                 );
                 if (found && !granted) {
-                    problem(`${where}.${access}[${j}]`, `repository '${found.repository.name}' in ${found.target.fileName} grants ${self} no ${access} access`);
+                    problem(
+                        `${where}.${access}[${j}]`,
+                        `repository '${found.repository.name}' in ${found.target.fileName} grants ${self} no ${access} access`,
+                    );
                 }
             });
         }
@@ -43,27 +53,40 @@ export function validateRoles(context: ValidationContext): void {
             const found = helpers.checkSnapshotRef(`${where}.restore[${j}]`, ref);
             const shared = found?.snapshot.sharedWith.some((account) => helpers.accountIdOfSetting(account) === environment.accountId);
             if (found && !shared) {
-                problem(`${where}.restore[${j}]`, `snapshot '${found.snapshot.key}' in ${found.target.fileName} is not shared with account ${environment.accountId}`);
+                problem(
+                    `${where}.restore[${j}]`,
+                    `snapshot '${found.snapshot.key}' in ${found.target.fileName} is not shared with account ${environment.accountId}`,
+                );
             }
         });
         // A restore creates an instance and uses option, parameter and subnet groups in this account, which
         // AWS authorizes too: the role must say how they are named.
         if (role.restore.length > 0 && !role.restoreInto) {
-            problem(`${where}.restoreInto`, "is required with restore: give the prefix of the DB instances, option, parameter and subnet groups it restores into");
+            problem(
+                `${where}.restoreInto`,
+                "is required with restore: give the prefix of the DB instances, option, parameter and subnet groups it restores into",
+            );
         }
-        if (role.restoreInto && role.restore.length === 0) problem(`${where}.restoreInto`, "is given without restore; name the shared snapshots in restore");
+        if (role.restoreInto && role.restore.length === 0)
+            problem(`${where}.restoreInto`, "is given without restore; name the shared snapshots in restore");
         role.assume.forEach((ref, j) => {
             helpers.checkRoleRef(`${where}.assume[${j}]`, ref);
             const target = organization.environments[ref.env]?.settings.roles.find((r) => r.name === ref.name);
             const selfArn = roleArnOf(organization, { kind: "role", env: environment.name, name: role.name });
             if (target && !target.trust.roles.some((trusted) => refText(trusted) === self || refText(trusted) === selfArn)) {
-                problem(`${where}.assume[${j}]`, `role '${ref.name}' in ${organization.environments[ref.env].fileName} does not list ${self} in its trust.roles`);
+                problem(
+                    `${where}.assume[${j}]`,
+                    `role '${ref.name}' in ${organization.environments[ref.env].fileName} does not list ${self} in its trust.roles`,
+                );
             }
         });
         const generated = generatedSids(role);
         role.permissions.forEach((permission, j) => {
             if (permission.sid && generated.includes(permission.sid)) {
-                problem(`${where}.permissions[${j}].sid`, `'${permission.sid}' is used by the statement generated for pull/push/restore; choose another`);
+                problem(
+                    `${where}.permissions[${j}].sid`,
+                    `'${permission.sid}' is used by the statement generated for pull/push/restore; choose another`,
+                );
             }
         });
     });
@@ -72,7 +95,10 @@ export function validateRoles(context: ValidationContext): void {
         if (other === environment || other.accountId !== environment.accountId || other.name > environment.name) continue;
         settings.roles.forEach((role, i) => {
             if (helpers.definesRoleNamed(other.settings, role.name)) {
-                problem(`${ns}:roles[${i}].name`, `duplicate role name '${role.name}' in account ${environment.accountId} (also defined in ${other.fileName})`);
+                problem(
+                    `${ns}:roles[${i}].name`,
+                    `duplicate role name '${role.name}' in account ${environment.accountId} (also defined in ${other.fileName})`,
+                );
             }
         });
     }
@@ -83,7 +109,8 @@ export function validateAssumeRoleGrants({ settings, ns, problem, helpers }: Val
         const where = `${ns}:assumeRoleGrants[${i}]`;
         grant.roles.forEach((ref, j) => helpers.checkRoleRef(`${where}.roles[${j}]`, ref));
         grant.groups.forEach((group, j) => {
-            if (!settings.groups.includes(group)) problem(`${where}.groups[${j}]`, `group '${group}' is referenced but not defined in ${ns}:groups`);
+            if (!settings.groups.includes(group))
+                problem(`${where}.groups[${j}]`, `group '${group}' is referenced but not defined in ${ns}:groups`);
         });
     });
 }

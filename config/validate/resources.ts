@@ -52,12 +52,19 @@ export function validateFunctions({ environment, settings, organization, ns, pro
             const invokesThis = role?.invoke.some((target) => target.env === environment.name && target.name === fn.name);
             if (role && !invokesThis) {
                 const self = `${environment.name}/function/${fn.name}`;
-                problem(`${where}.invokers[${j}]`, `role '${ref.name}' in ${caller.fileName} does not invoke ${self}; its stack creates the permission, so add it to that role's invoke`);
+                problem(
+                    `${where}.invokers[${j}]`,
+                    `role '${ref.name}' in ${caller.fileName} does not invoke ${self}; its stack creates the permission, so add it to that role's invoke`,
+                );
             }
         });
         // The execution role is the component's: its name is derived from the function's.
         const executionRole = executionRoleName(fn.name);
-        if (executionRole.length > IAM_LIMITS.roleName) problem(`${where}.name`, `the execution role name '${executionRole}' is over ${IAM_LIMITS.roleName} characters; shorten the function name`);
+        if (executionRole.length > IAM_LIMITS.roleName)
+            problem(
+                `${where}.name`,
+                `the execution role name '${executionRole}' is over ${IAM_LIMITS.roleName} characters; shorten the function name`,
+            );
         if (helpers.definesRoleNamed(settings, executionRole)) {
             problem(`${where}.name`, `the function's execution role '${executionRole}' has the name of a role in ${ns}:roles`);
         }
@@ -86,15 +93,22 @@ export function validateSnapshots({ environment, settings, ns, problem, helpers 
             const [, , , region, accountId] = snapshot.kmsKeyArn.split(":");
             if (snapshot.unencrypted) problem(`${where}.kmsKeyArn`, "is given with unencrypted: true; an unencrypted source has no key");
             else if (accountId !== environment.accountId || region !== environment.region) {
-                problem(`${where}.kmsKeyArn`, `must be a key of this environment's account ${environment.accountId} in ${environment.region} (got ${accountId} in ${region})`);
+                problem(
+                    `${where}.kmsKeyArn`,
+                    `must be a key of this environment's account ${environment.accountId} in ${environment.region} (got ${accountId} in ${region})`,
+                );
             }
         }
         if (snapshot.sharedWith.length > RDS_SNAPSHOT_SHARE_ACCOUNTS) {
-            problem(`${where}.sharedWith`, `names ${snapshot.sharedWith.length} accounts; RDS shares a snapshot with at most ${RDS_SNAPSHOT_SHARE_ACCOUNTS}`);
+            problem(
+                `${where}.sharedWith`,
+                `names ${snapshot.sharedWith.length} accounts; RDS shares a snapshot with at most ${RDS_SNAPSHOT_SHARE_ACCOUNTS}`,
+            );
         }
         snapshot.sharedWith.forEach((account, j) => {
             const at = `${where}.sharedWith[${j}]`;
-            if (account.toLowerCase() === "all") return problem(at, "'all' would make the snapshot public; name the accounts to share it with");
+            if (account.toLowerCase() === "all")
+                return problem(at, "'all' would make the snapshot public; name the accounts to share it with");
             helpers.checkAccount(at, account);
             if (helpers.accountIdOfSetting(account) === environment.accountId) {
                 problem(at, `account '${account}' is this environment's own account; a snapshot is not shared with its owner`);

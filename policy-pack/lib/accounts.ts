@@ -43,7 +43,9 @@ export function ownAccounts(providerProps: Value, resourceProps: Value): string[
 }
 
 function assumedRoleArns(value: Value): string[] {
-    return listOf(decodeJsonValue(value)).map((item) => asString(asRecord(item)?.roleArn)).filter((arn): arn is string => !!arn);
+    return listOf(decodeJsonValue(value))
+        .map((item) => asString(asRecord(item)?.roleArn))
+        .filter((arn): arn is string => !!arn);
 }
 
 export function providerRegion(providerProps: Value): string | undefined {
@@ -62,8 +64,10 @@ export function isCrossAccount(account: string | undefined, own: string[]): bool
 
 /** A principal such as a unique id (AROA...) cannot be checked against the allowed accounts. */
 export function unattributedPrincipal(where: string, principal: string): string {
-    return `${where}: principal "${principal}" cannot be attributed to an account. `
-        + "Fix: use an account root or role ARN such as \"arn:aws:iam::<account>:root\".";
+    return (
+        `${where}: principal "${principal}" cannot be attributed to an account. ` +
+        'Fix: use an account root or role ARN such as "arn:aws:iam::<account>:root".'
+    );
 }
 
 export function formatAccounts(accounts: Iterable<string>): string {

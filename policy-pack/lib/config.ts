@@ -30,7 +30,7 @@ export function configSchema<T extends object>(
     if (options.overridable) {
         withDefaults.overrides = {
             type: "object",
-            description: "Settings per account id, environment name or stack name, e.g. {\"prod\": {\"requireMfa\": true}}.",
+            description: 'Settings per account id, environment name or stack name, e.g. {"prod": {"requireMfa": true}}.',
             // Each override holds the rule's own settings and nothing else: a misspelt one is refused.
             additionalProperties: { type: "object", properties: { ...properties }, additionalProperties: false },
         };
@@ -54,7 +54,8 @@ export function resolveConfig<T extends object>(defaults: T, raw: unknown, scope
             if (isPlainObject(overrides[account])) layers.push(overrides[account] as Partial<T>);
         }
         for (const [environment, account] of Object.entries(isPlainObject(environments) ? environments : {})) {
-            if (scope.accounts.includes(account) && isPlainObject(overrides[environment])) layers.push(overrides[environment] as Partial<T>);
+            if (scope.accounts.includes(account) && isPlainObject(overrides[environment]))
+                layers.push(overrides[environment] as Partial<T>);
         }
         if (scope.stack && isPlainObject(overrides[scope.stack])) layers.push(overrides[scope.stack] as Partial<T>);
     }

@@ -45,7 +45,11 @@ function inlinePolicies(props: ValueRecord): SourceDocument[] {
 }
 
 const DOCUMENT_SOURCES: DocumentSource[] = [
-    { classes: [aws.iam.Role], role: "trust", documents: (props): SourceDocument[] => [{ location: "assumeRolePolicy", value: props.assumeRolePolicy }] },
+    {
+        classes: [aws.iam.Role],
+        role: "trust",
+        documents: (props): SourceDocument[] => [{ location: "assumeRolePolicy", value: props.assumeRolePolicy }],
+    },
     { classes: [aws.iam.Role], role: "identity", documents: inlinePolicies },
     { classes: [aws.iam.RolePolicy, aws.iam.GroupPolicy, aws.iam.UserPolicy, aws.iam.Policy], role: "identity", documents: policyProperty },
     { classes: [aws.s3.BucketPolicy, ...BUCKET_CLASSES], role: "bucket", documents: policyProperty },

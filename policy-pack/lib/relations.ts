@@ -23,8 +23,11 @@ function parentUrn(entry: StackEntry): string | undefined {
 
 /** IAM names are per account: in a stack with several accounts, a name only matches within one. */
 function sameAccount(child: StackEntry, owner: StackEntry): boolean {
-    return child.ownAccounts.length === 0 || owner.ownAccounts.length === 0
-        || child.ownAccounts.some((account) => owner.ownAccounts.includes(account));
+    return (
+        child.ownAccounts.length === 0 ||
+        owner.ownAccounts.length === 0 ||
+        child.ownAccounts.some((account) => owner.ownAccounts.includes(account))
+    );
 }
 
 interface OwnerIndex {
@@ -81,7 +84,12 @@ function ownersOf(child: StackEntry, childProp: string, index: OwnerIndex): Stac
  * The children of each owner (e.g. the public access blocks of each bucket), keyed by owner URN;
  * `nameProps` are the owner properties a child's `childProp` holds when it is known.
  */
-export function groupByOwner(children: StackEntry[], childProp: string, owners: StackEntry[], nameProps: string[]): Map<string, StackEntry[]> {
+export function groupByOwner(
+    children: StackEntry[],
+    childProp: string,
+    owners: StackEntry[],
+    nameProps: string[],
+): Map<string, StackEntry[]> {
     const index = indexOwners(owners, nameProps);
     const groups = new Map<string, StackEntry[]>();
     for (const child of children) {

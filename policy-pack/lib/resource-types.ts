@@ -37,9 +37,11 @@ export const aws = {
         BucketPublicAccessBlock: resourceClass("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"),
         BucketOwnershipControls: resourceClass("aws:s3/bucketOwnershipControls:BucketOwnershipControls"),
         BucketServerSideEncryptionConfiguration: resourceClass(
-            "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"),
+            "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        ),
         BucketServerSideEncryptionConfigurationV2: resourceClass(
-            "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"),
+            "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+        ),
         BucketLogging: resourceClass("aws:s3/bucketLogging:BucketLogging"),
         BucketLoggingV2: resourceClass("aws:s3/bucketLoggingV2:BucketLoggingV2"),
     },
@@ -106,8 +108,10 @@ export const BUCKET_CLASSES = [aws.s3.Bucket, aws.s3.BucketV2];
 export const SNAPSHOT_CLASSES = [aws.rds.Snapshot, aws.rds.SnapshotCopy, aws.rds.ClusterSnapshot, aws.rds.ClusterSnapshotCopy];
 /** Resources that give an IAM Identity Center permission set its policies. */
 export const PERMISSION_SET_POLICY_CLASSES = [
-    aws.ssoadmin.PermissionSetInlinePolicy, aws.ssoadmin.ManagedPolicyAttachment,
-    aws.ssoadmin.CustomerManagedPolicyAttachment, aws.ssoadmin.PermissionsBoundaryAttachment,
+    aws.ssoadmin.PermissionSetInlinePolicy,
+    aws.ssoadmin.ManagedPolicyAttachment,
+    aws.ssoadmin.CustomerManagedPolicyAttachment,
+    aws.ssoadmin.PermissionsBoundaryAttachment,
 ];
 export const ENCRYPTION_CLASSES = [aws.s3.BucketServerSideEncryptionConfiguration, aws.s3.BucketServerSideEncryptionConfigurationV2];
 

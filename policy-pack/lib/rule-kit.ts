@@ -1,6 +1,11 @@
 import type {
-    EnforcementLevel, PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy,
-    StackValidationArgs, StackValidationPolicy,
+    EnforcementLevel,
+    PolicyResource,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
 } from "@pulumi/policy";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { ownAccounts } from "./accounts";
@@ -39,7 +44,9 @@ function policyBase<C extends object>(spec: RuleSpec<C>) {
         name: spec.name,
         description: spec.description,
         enforcementLevel: spec.enforcementLevel ?? "mandatory",
-        ...(spec.config ? { configSchema: configSchema(spec.config.defaults, spec.config.schema, { overridable: spec.config.overridable }) } : {}),
+        ...(spec.config
+            ? { configSchema: configSchema(spec.config.defaults, spec.config.schema, { overridable: spec.config.overridable }) }
+            : {}),
     };
 }
 
@@ -119,7 +126,8 @@ export function resourceRule<C extends object = Record<string, never>>(
     const base = policyBase(spec);
     const validateResource = async (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
         appliesTo(args, spec.appliesTo);
-        for (const message of await spec.check(resolvedContext(spec, args, () => checkedConfig(base, args.getConfig())))) reportViolation(message);
+        for (const message of await spec.check(resolvedContext(spec, args, () => checkedConfig(base, args.getConfig()))))
+            reportViolation(message);
     };
     // Like validateResourceOfType: lets the analyzer skip other resource types without calling the rule.
     if (spec.appliesTo.length === 1) Object.assign(validateResource, { __pulumiType: spec.appliesTo[0].__pulumiType });
@@ -143,13 +151,16 @@ export function documentRule<C extends object = Record<string, never>>(
         appliesTo: classes,
         // Permission sets carry identity policies: the same checks, with the set named.
         ...(spec.documents.includes("identity")
-            ? { permissionSets: (policy: PermissionSetPolicy, context: ResourceContext<C>) => applies(policy.document) ? spec.check(policy.document, context) : [] }
+            ? {
+                  permissionSets: (policy: PermissionSetPolicy, context: ResourceContext<C>) =>
+                      applies(policy.document) ? spec.check(policy.document, context) : [],
+              }
             : {}),
         check: async (context) => {
             const findings: string[] = [];
             for (const located of documentsOf(context.type, context.props)) {
                 // A document not known until apply is reported once, by iam-policy-document-valid.
-                if (applies(located)) findings.push(...await spec.check(located, context));
+                if (applies(located)) findings.push(...(await spec.check(located, context)));
             }
             return findings;
         },

@@ -5,7 +5,9 @@ export const UNKNOWN: unique symbol = Symbol("unknown");
 export type Unknown = typeof UNKNOWN;
 
 export type Value = null | undefined | boolean | number | string | Unknown | Value[] | ValueRecord;
-export interface ValueRecord { [key: string]: Value }
+export interface ValueRecord {
+    [key: string]: Value;
+}
 
 const MAX_DEPTH = 64;
 

@@ -125,11 +125,21 @@ describe("AccountProviders", () => {
             ["no accounts", { accounts: [], region: "us-east-1" }, /at least one account/],
             [
                 "a duplicate name",
-                { accounts: [{ name: "a", accountId: DEV }, { name: "a", accountId: TEST }], region: "us-east-1" },
+                {
+                    accounts: [
+                        { name: "a", accountId: DEV },
+                        { name: "a", accountId: TEST },
+                    ],
+                    region: "us-east-1",
+                },
                 /Account name "a" is given twice/,
             ],
             ["a bad account ID", { accounts: [{ name: "a", accountId: "42" }], region: "us-east-1" }, /Invalid account ID for "a" "42"/],
-            ["a bad role name", { accounts: [{ name: "a", accountId: DEV }], region: "us-east-1", deploymentRoleName: "no spaces" }, /Invalid role name/],
+            [
+                "a bad role name",
+                { accounts: [{ name: "a", accountId: DEV }], region: "us-east-1", deploymentRoleName: "no spaces" },
+                /Invalid role name/,
+            ],
             [
                 "an external ID without a role",
                 { accounts: [{ name: "a", accountId: DEV }], region: "us-east-1", externalId: "abc" },

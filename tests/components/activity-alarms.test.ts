@@ -17,19 +17,31 @@ describe("CrossAccountActivityAlarms and ManagedPolicyRule", () => {
     it("filters the trail's events exactly: AssumeRole into the cross-account roles, denials, trust and resource policy changes", () => {
         // Roles by name in any account: the same pattern for the same names in 1 or 1,000 accounts.
         const inDev = `arn:aws:iam::111111111111:role/UpdateApp`;
-        assert.deepStrictEqual(activityMetrics([updateApp, readOnly, inDev]).map((m) => [m.metricName, m.pattern]), [
-            ["CrossAccountAssumeRole", '{ ($.eventSource = "sts.amazonaws.com") && ($.eventName = "AssumeRole") && '
-                + `(($.requestParameters.roleArn = "${anyAccount("AppReadOnly")}") || ($.requestParameters.roleArn = "${anyAccount("UpdateApp")}")) }`],
-            ["AccessDenied", '{ (($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*")) }'],
-            ["TrustPolicyChanges", '{ (($.eventSource = "iam.amazonaws.com") && ($.eventName = "UpdateAssumeRolePolicy")) }'],
-            ["ResourcePolicyChanges", "{ ("
-                + '(($.eventSource = "s3.amazonaws.com") && (($.eventName = "PutBucketPolicy") || ($.eventName = "DeleteBucketPolicy") || ($.eventName = "PutBucketAcl"))) || '
-                + '(($.eventSource = "lambda.amazonaws.com") && (($.eventName = "AddPermission*") || ($.eventName = "RemovePermission*"))) || '
-                + '(($.eventSource = "ecr.amazonaws.com") && (($.eventName = "SetRepositoryPolicy") || ($.eventName = "DeleteRepositoryPolicy"))) || '
-                + '(($.eventSource = "rds.amazonaws.com") && ($.eventName = "ModifyDBSnapshotAttribute"))) }'],
-        ]);
+        assert.deepStrictEqual(
+            activityMetrics([updateApp, readOnly, inDev]).map((m) => [m.metricName, m.pattern]),
+            [
+                [
+                    "CrossAccountAssumeRole",
+                    '{ ($.eventSource = "sts.amazonaws.com") && ($.eventName = "AssumeRole") && ' +
+                        `(($.requestParameters.roleArn = "${anyAccount("AppReadOnly")}") || ($.requestParameters.roleArn = "${anyAccount("UpdateApp")}")) }`,
+                ],
+                ["AccessDenied", '{ (($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*")) }'],
+                ["TrustPolicyChanges", '{ (($.eventSource = "iam.amazonaws.com") && ($.eventName = "UpdateAssumeRolePolicy")) }'],
+                [
+                    "ResourcePolicyChanges",
+                    "{ (" +
+                        '(($.eventSource = "s3.amazonaws.com") && (($.eventName = "PutBucketPolicy") || ($.eventName = "DeleteBucketPolicy") || ($.eventName = "PutBucketAcl"))) || ' +
+                        '(($.eventSource = "lambda.amazonaws.com") && (($.eventName = "AddPermission*") || ($.eventName = "RemovePermission*"))) || ' +
+                        '(($.eventSource = "ecr.amazonaws.com") && (($.eventName = "SetRepositoryPolicy") || ($.eventName = "DeleteRepositoryPolicy"))) || ' +
+                        '(($.eventSource = "rds.amazonaws.com") && ($.eventName = "ModifyDBSnapshotAttribute"))) }',
+                ],
+            ],
+        );
         // Without cross-account roles there is nothing to match AssumeRole against.
-        assert.deepStrictEqual(activityMetrics([]).map((m) => m.key), ["access-denied", "trust-policy-changes", "resource-policy-changes"]);
+        assert.deepStrictEqual(
+            activityMetrics([]).map((m) => m.key),
+            ["access-denied", "trust-policy-changes", "resource-policy-changes"],
+        );
     });
 
     it("creates the topic, a policy only this account's alarms may publish through, and a filter and alarm per metric", async () => {
@@ -50,22 +62,27 @@ describe("CrossAccountActivityAlarms and ManagedPolicyRule", () => {
         assert.strictEqual(await promiseOf(alarms.topicArn), topicArn);
         assert.deepStrictEqual(alarmTopicPolicyDocument(PROD, "us-east-1", "activity-alarms"), {
             Version: "2012-10-17",
-            Statement: [{
-                Sid: "AllowAccountAlarmsToPublish",
-                Effect: "Allow",
-                Principal: { Service: "cloudwatch.amazonaws.com" },
-                Action: "sns:Publish",
-                Resource: topicArn,
-                Condition: {
-                    StringEquals: { "aws:SourceAccount": PROD },
-                    ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:us-east-1:${PROD}:alarm:*` },
+            Statement: [
+                {
+                    Sid: "AllowAccountAlarmsToPublish",
+                    Effect: "Allow",
+                    Principal: { Service: "cloudwatch.amazonaws.com" },
+                    Action: "sns:Publish",
+                    Resource: topicArn,
+                    Condition: {
+                        StringEquals: { "aws:SourceAccount": PROD },
+                        ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:us-east-1:${PROD}:alarm:*` },
+                    },
                 },
-            }],
+            ],
         });
         await settle();
         const topicPolicy = recorded(mocks, "aws:sns/topicPolicy:TopicPolicy", "activity-topic-policy");
         assert.strictEqual(topicPolicy.inputs.arn, topicArn);
-        assert.deepStrictEqual(JSON.parse(topicPolicy.inputs.policy as string), alarmTopicPolicyDocument(PROD, "us-east-1", "activity-alarms"));
+        assert.deepStrictEqual(
+            JSON.parse(topicPolicy.inputs.policy as string),
+            alarmTopicPolicyDocument(PROD, "us-east-1", "activity-alarms"),
+        );
         const filter = recorded(mocks, "aws:cloudwatch/logMetricFilter:LogMetricFilter", "activity-access-denied");
         assert.deepStrictEqual(filter.inputs, {
             name: "activity-alarms-access-denied",
@@ -90,10 +107,18 @@ describe("CrossAccountActivityAlarms and ManagedPolicyRule", () => {
             tags: { env: "prod" },
         });
         assert.ok(alarm.dependencies.includes(topicPolicy.urn), "alarms wait for the topic policy");
-        const alarmsOf = mocks.resources.filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && r.name.startsWith("activity-"));
-        assert.deepStrictEqual(alarmsOf.map((a) => [a.inputs.metricName, a.inputs.threshold]), [
-            ["CrossAccountAssumeRole", 1], ["AccessDenied", 5], ["TrustPolicyChanges", 1], ["ResourcePolicyChanges", 1],
-        ]);
+        const alarmsOf = mocks.resources.filter(
+            (r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && r.name.startsWith("activity-"),
+        );
+        assert.deepStrictEqual(
+            alarmsOf.map((a) => [a.inputs.metricName, a.inputs.threshold]),
+            [
+                ["CrossAccountAssumeRole", 1],
+                ["AccessDenied", 5],
+                ["TrustPolicyChanges", 1],
+                ["ResourcePolicyChanges", 1],
+            ],
+        );
     });
 
     it("subscribes each endpoint, named by protocol and endpoint, lets SNS invoke a function of this account, and says what waits for confirmation", async () => {
@@ -133,7 +158,11 @@ describe("CrossAccountActivityAlarms and ManagedPolicyRule", () => {
                 [PROD, { topic, protocol: "lambda", endpoint: pager }],
             ],
         );
-        const invoke = recorded(mocks, "aws:lambda/permission:Permission", `subscribed-lambda-arn_aws_lambda_us-east-1_${PROD}_function_pager-invoke`);
+        const invoke = recorded(
+            mocks,
+            "aws:lambda/permission:Permission",
+            `subscribed-lambda-arn_aws_lambda_us-east-1_${PROD}_function_pager-invoke`,
+        );
         assert.deepStrictEqual(invoke.inputs, {
             action: "lambda:InvokeFunction",
             function: pager,
@@ -145,15 +174,21 @@ describe("CrossAccountActivityAlarms and ManagedPolicyRule", () => {
         assert.ok(subscription(`subscribed-lambda-arn_aws_lambda_us-east-1_${PROD}_function_pager`).dependencies.includes(invoke.urn));
         assert.deepStrictEqual(alarms.subscriptionStatus, {
             "email:oncall@example.com": "pending confirmation: follow the link AWS mails to this address, or no alarm reaches it",
-            "https:https://hooks.example.com/alarms": "pending confirmation: the endpoint must confirm the SubscriptionConfirmation request SNS posts",
+            "https:https://hooks.example.com/alarms":
+                "pending confirmation: the endpoint must confirm the SubscriptionConfirmation request SNS posts",
             [`sqs:${queue}`]: "active once the queue's policy lets sns.amazonaws.com send from this topic (aws:SourceArn)",
             [`lambda:${pager}`]: "active",
         });
         assert.throws(
-            () => new CrossAccountActivityAlarms("other-account", {
-                logGroupName: "g", crossAccountRoleArns: [], accountId: PROD, region: "us-east-1", topicName: "t",
-                subscriptions: [{ protocol: "lambda", endpoint: "arn:aws:lambda:us-east-1:111111111111:function:pager" }],
-            }),
+            () =>
+                new CrossAccountActivityAlarms("other-account", {
+                    logGroupName: "g",
+                    crossAccountRoleArns: [],
+                    accountId: PROD,
+                    region: "us-east-1",
+                    topicName: "t",
+                    subscriptions: [{ protocol: "lambda", endpoint: "arn:aws:lambda:us-east-1:111111111111:function:pager" }],
+                }),
             /Alarm subscription arn:aws:lambda:us-east-1:111111111111:function:pager: subscribe a function of account 333333333333, the topic's/,
         );
     });
@@ -162,13 +197,18 @@ describe("CrossAccountActivityAlarms and ManagedPolicyRule", () => {
         const base = { logGroupName: "g", crossAccountRoleArns: [updateApp], accountId: PROD, region: "us-east-1", topicName: "t" };
         const many = Array.from({ length: 20 }, (_, i) => `arn:aws:iam::${PROD}:role/cross-account-role-${i}`);
         const cases: [Record<string, unknown>, RegExp][] = [
-            [{ crossAccountRoleArns: many }, /^DocumentTooLargeError: The cross-account-assume-role metric filter pattern of t is 1645 characters, over the 1024-character limit$/],
+            [
+                { crossAccountRoleArns: many },
+                /^DocumentTooLargeError: The cross-account-assume-role metric filter pattern of t is 1645 characters, over the 1024-character limit$/,
+            ],
             [{ crossAccountRoleArns: [`arn:aws:iam::${PROD}:role/x"y`] }, /Invalid role ARN/],
             [{ topicName: "alarms.fifo!" }, /Invalid topic name/],
             [{ accessDeniedThreshold: 0 }, /Invalid accessDeniedThreshold 0/],
             [{ periodSeconds: 90 }, /Invalid periodSeconds 90/],
         ];
-        cases.forEach(([args, message], index) => assert.throws(() => new CrossAccountActivityAlarms(`bad-alarms-${index}`, { ...base, ...args } as never), message));
+        cases.forEach(([args, message], index) =>
+            assert.throws(() => new CrossAccountActivityAlarms(`bad-alarms-${index}`, { ...base, ...args } as never), message),
+        );
     });
 
     it("flags blocked managed policies with IAM_POLICY_BLACKLISTED_CHECK, excepting identities by name", async () => {
@@ -188,7 +228,10 @@ describe("CrossAccountActivityAlarms and ManagedPolicyRule", () => {
         // The organization's recorder is checked (config-recorder.test.ts), creating nothing; the rule's name waits for the check.
         const recorder = recorded(mocks, "crossaccount:index:ConfigRecorder", "blocked-recorder");
         assert.strictEqual(recorder.parent, recorded(mocks, "crossaccount:index:ManagedPolicyRule", "blocked").urn);
-        assert.deepStrictEqual(mocks.resources.filter((r) => r.parent === recorder.urn), []);
+        assert.deepStrictEqual(
+            mocks.resources.filter((r) => r.parent === recorder.urn),
+            [],
+        );
         assert.deepStrictEqual(rule.inputs, {
             name: "blocked-policies",
             description: "IAM roles, users and groups must not have the blocked managed policies attached.",
@@ -200,10 +243,22 @@ describe("CrossAccountActivityAlarms and ManagedPolicyRule", () => {
             }),
             tags: { env: "prod" },
         });
-        assert.deepStrictEqual(managedPolicyRuleParameters({ ruleName: "r", policyArns: ["arn:aws:iam::aws:policy/IAMFullAccess", "arn:aws:iam::aws:policy/AdministratorAccess"] }), {
-            policyArns: "arn:aws:iam::aws:policy/AdministratorAccess,arn:aws:iam::aws:policy/IAMFullAccess",
-        });
-        assert.throws(() => managedPolicyRuleParameters({ ruleName: "r", exceptions: { roles: [`arn:aws:iam::${PROD}:role/Admin`] } }), /Invalid role name in the exception list/);
-        assert.throws(() => managedPolicyRuleParameters({ ruleName: "r", policyArns: ["AdministratorAccess"] }), /Invalid managed policy ARN "AdministratorAccess"/);
+        assert.deepStrictEqual(
+            managedPolicyRuleParameters({
+                ruleName: "r",
+                policyArns: ["arn:aws:iam::aws:policy/IAMFullAccess", "arn:aws:iam::aws:policy/AdministratorAccess"],
+            }),
+            {
+                policyArns: "arn:aws:iam::aws:policy/AdministratorAccess,arn:aws:iam::aws:policy/IAMFullAccess",
+            },
+        );
+        assert.throws(
+            () => managedPolicyRuleParameters({ ruleName: "r", exceptions: { roles: [`arn:aws:iam::${PROD}:role/Admin`] } }),
+            /Invalid role name in the exception list/,
+        );
+        assert.throws(
+            () => managedPolicyRuleParameters({ ruleName: "r", policyArns: ["AdministratorAccess"] }),
+            /Invalid managed policy ARN "AdministratorAccess"/,
+        );
     });
 });

@@ -39,7 +39,11 @@ describe("AssumeRoleGrant", () => {
         const component = recorded(mocks, "crossaccount:index:AssumeRoleGrant", "developers-assume");
         const policy = await promiseOf(grant.policy);
         for (const [type, name, inputs] of [
-            ["aws:iam/groupPolicy:GroupPolicy", "developers-assume-group-Developers", { name: "AssumeProdRoles", group: "Developers", policy }],
+            [
+                "aws:iam/groupPolicy:GroupPolicy",
+                "developers-assume-group-Developers",
+                { name: "AssumeProdRoles", group: "Developers", policy },
+            ],
             ["aws:iam/groupPolicy:GroupPolicy", "developers-assume-group-Oncall", { name: "AssumeProdRoles", group: "Oncall", policy }],
             ["aws:iam/userPolicy:UserPolicy", "developers-assume-user-alice", { name: "AssumeProdRoles", user: "alice", policy }],
         ] as const) {
@@ -53,13 +57,23 @@ describe("AssumeRoleGrant", () => {
     it("keys a group whose name is an Output by the key it is given, never its position", async () => {
         const dev = accountProvider("dev-for-keyed", DEV);
         const testers = new aws.iam.Group("Testers", { name: "Testers" }, { provider: dev });
-        new AssumeRoleGrant("keyed", { effect: "Deny", roleArns: [updateApp], groups: [{ key: "Testers", name: testers.name }] }, { provider: dev });
+        new AssumeRoleGrant(
+            "keyed",
+            { effect: "Deny", roleArns: [updateApp], groups: [{ key: "Testers", name: testers.name }] },
+            { provider: dev },
+        );
         await settle();
         const child = recorded(mocks, "aws:iam/groupPolicy:GroupPolicy", "keyed-group-Testers");
         assert.strictEqual(child.inputs.group, "Testers");
         assert.ok(child.dependencies.includes(recorded(mocks, "aws:iam/group:Group", "Testers").urn), "waits for the group");
         assert.throws(
-            () => new AssumeRoleGrant("twice", { effect: "Deny", roleArns: [updateApp], groupNames: ["Testers"], groups: [{ key: "Testers", name: testers.name }] }),
+            () =>
+                new AssumeRoleGrant("twice", {
+                    effect: "Deny",
+                    roleArns: [updateApp],
+                    groupNames: ["Testers"],
+                    groups: [{ key: "Testers", name: testers.name }],
+                }),
             /AssumeRoleGrant twice names "Testers" twice/,
         );
     });
@@ -81,7 +95,7 @@ describe("AssumeRoleGrant", () => {
             roleArns: [`arn:aws:iam::${PROD}:role/*`],
             userNames: ["contractor"],
         });
-        assert.deepStrictEqual((await parsedJson(grant.policy) as { Statement: { Resource: string[] }[] }).Statement[0].Resource, [
+        assert.deepStrictEqual(((await parsedJson(grant.policy)) as { Statement: { Resource: string[] }[] }).Statement[0].Resource, [
             `arn:aws:iam::${PROD}:role/*`,
         ]);
     });
@@ -89,7 +103,12 @@ describe("AssumeRoleGrant", () => {
     it("refuses a wildcard role ARN in an Allow, before creating anything", () => {
         const before = mocks.resources.length;
         assert.throws(
-            () => new AssumeRoleGrant("wild-allow", { effect: "Allow", roleArns: [updateApp, `arn:aws:iam::${PROD}:role/*`], groupNames: ["Developers"] }),
+            () =>
+                new AssumeRoleGrant("wild-allow", {
+                    effect: "Allow",
+                    roleArns: [updateApp, `arn:aws:iam::${PROD}:role/*`],
+                    groupNames: ["Developers"],
+                }),
             /Refusing to Allow sts:AssumeRole on "arn:aws:iam::333333333333:role\/\*": name exact role ARNs/,
         );
         assert.throws(
@@ -113,8 +132,16 @@ describe("AssumeRoleGrant", () => {
         const cases: [string, AssumeRoleGrantArgs, RegExp][] = [
             ["no role ARNs", { effect: "Allow", roleArns: [], groupNames: ["G"] }, /names no role ARNs/],
             ["no groups or users", { effect: "Allow", roleArns: [updateApp], groupNames: [], userNames: [] }, /names no groups or users/],
-            ["a non-role ARN", { effect: "Deny", roleArns: ["arn:aws:s3:::bucket"], groupNames: ["G"] }, /Invalid role ARN "arn:aws:s3:::bucket"/],
-            ["a bad policy name", { effect: "Allow", roleArns: [updateApp], groupNames: ["G"], policyName: "a b" }, /Invalid policy name "a b"/],
+            [
+                "a non-role ARN",
+                { effect: "Deny", roleArns: ["arn:aws:s3:::bucket"], groupNames: ["G"] },
+                /Invalid role ARN "arn:aws:s3:::bucket"/,
+            ],
+            [
+                "a bad policy name",
+                { effect: "Allow", roleArns: [updateApp], groupNames: ["G"], policyName: "a b" },
+                /Invalid policy name "a b"/,
+            ],
             ["a bad group name", { effect: "Allow", roleArns: [updateApp], groupNames: ["a/b"] }, /Invalid group or user name "a\/b"/],
             ["a group named twice", { effect: "Allow", roleArns: [updateApp], groupNames: ["G", "G"] }, /names "G" twice/],
         ];

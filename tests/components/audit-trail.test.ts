@@ -17,7 +17,13 @@ describe("AuditTrail", () => {
         const prod = accountProvider("prod-for-trail", PROD);
         const audit = new AuditTrail(
             "audit",
-            { trailName: "org-audit", bucketName: "central-audit-logs", ownedBucket: writers, s3KeyPrefix: "trails", tags: { env: "prod" } },
+            {
+                trailName: "org-audit",
+                bucketName: "central-audit-logs",
+                ownedBucket: writers,
+                s3KeyPrefix: "trails",
+                tags: { env: "prod" },
+            },
             { provider: prod },
         );
         assert.ok(audit.bucket);
@@ -63,9 +69,14 @@ describe("AuditTrail", () => {
         assert.strictEqual(bucketComponent.parent, component.urn);
         assert.strictEqual(recorded(mocks, "aws:s3/bucket:Bucket", "audit-bucket").accountId, PROD);
         // CloudTrail names the trail's key on each log file: the bucket's default stays SSE-S3.
-        assert.deepStrictEqual(recorded(mocks, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "audit-bucket-encryption").inputs.rules, [
-            { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
-        ]);
+        assert.deepStrictEqual(
+            recorded(
+                mocks,
+                "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+                "audit-bucket-encryption",
+            ).inputs.rules,
+            [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+        );
 
         const key = recorded(mocks, "aws:kms/key:Key", "audit-key");
         assert.strictEqual(key.accountId, PROD);
@@ -156,38 +167,47 @@ describe("AuditTrail", () => {
             },
             { provider: accountProvider("prod-for-org", PROD) },
         );
-        const scoped = { StringEquals: { "aws:SourceOrgID": org }, ArnLike: { "aws:SourceArn": ["arn:aws:cloudtrail:*:*:trail/org-audit"] } };
+        const scoped = {
+            StringEquals: { "aws:SourceOrgID": org },
+            ArnLike: { "aws:SourceArn": ["arn:aws:cloudtrail:*:*:trail/org-audit"] },
+        };
         const bucketPolicy = (await parsedJson(audit.bucket!.policy)) as { Statement: { Sid: string }[] };
-        assert.deepStrictEqual(bucketPolicy.Statement.filter((s) => s.Sid.startsWith("AWSCloudTrail")), [
-            {
-                Sid: "AWSCloudTrailAclCheck",
-                Effect: "Allow",
-                Principal: { Service: "cloudtrail.amazonaws.com" },
-                Action: "s3:GetBucketAcl",
-                Resource: "arn:aws:s3:::org-audit-logs",
-                Condition: scoped,
-            },
-            {
-                Sid: "AWSCloudTrailWrite",
-                Effect: "Allow",
-                Principal: { Service: "cloudtrail.amazonaws.com" },
-                Action: "s3:PutObject",
-                Resource: "arn:aws:s3:::org-audit-logs/trails/AWSLogs/*",
-                Condition: {
-                    StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceOrgID": org },
-                    ArnLike: scoped.ArnLike,
-                },
-            },
-        ]);
-        const keyPolicy = (await parsedJson(audit.keyPolicy!)) as { Statement: { Sid: string; Condition?: unknown }[] };
-        assert.deepStrictEqual(keyPolicy.Statement.map((s) => [s.Sid, s.Condition]), [
-            ["EnableIamUserPermissions", undefined],
+        assert.deepStrictEqual(
+            bucketPolicy.Statement.filter((s) => s.Sid.startsWith("AWSCloudTrail")),
             [
-                "AllowCloudTrailEncryptLogs",
-                { StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": ["arn:aws:cloudtrail:*:*:trail/org-audit"] }, ...scoped },
+                {
+                    Sid: "AWSCloudTrailAclCheck",
+                    Effect: "Allow",
+                    Principal: { Service: "cloudtrail.amazonaws.com" },
+                    Action: "s3:GetBucketAcl",
+                    Resource: "arn:aws:s3:::org-audit-logs",
+                    Condition: scoped,
+                },
+                {
+                    Sid: "AWSCloudTrailWrite",
+                    Effect: "Allow",
+                    Principal: { Service: "cloudtrail.amazonaws.com" },
+                    Action: "s3:PutObject",
+                    Resource: "arn:aws:s3:::org-audit-logs/trails/AWSLogs/*",
+                    Condition: {
+                        StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceOrgID": org },
+                        ArnLike: scoped.ArnLike,
+                    },
+                },
             ],
-            ["AllowCloudTrailDescribeKey", scoped],
-        ]);
+        );
+        const keyPolicy = (await parsedJson(audit.keyPolicy!)) as { Statement: { Sid: string; Condition?: unknown }[] };
+        assert.deepStrictEqual(
+            keyPolicy.Statement.map((s) => [s.Sid, s.Condition]),
+            [
+                ["EnableIamUserPermissions", undefined],
+                [
+                    "AllowCloudTrailEncryptLogs",
+                    { StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": ["arn:aws:cloudtrail:*:*:trail/org-audit"] }, ...scoped },
+                ],
+                ["AllowCloudTrailDescribeKey", scoped],
+            ],
+        );
     });
 
     it("writes without a prefix straight under AWSLogs/<account>/", async () => {
@@ -250,22 +270,26 @@ describe("AuditTrail", () => {
         assert.strictEqual(await promiseOf(audit.logGroupName!), "/cloudtrail/org-audit");
         assert.deepStrictEqual(await parsedJson(audit.deliveryRole!.trustPolicy), {
             Version: "2012-10-17",
-            Statement: [{
-                Sid: "TrustedServices",
-                Effect: "Allow",
-                Principal: { Service: ["cloudtrail.amazonaws.com"] },
-                Action: "sts:AssumeRole",
-                // AWS's documented trust for this role has no condition: nothing documents that CloudTrail sends aws:SourceArn here.
-            }],
+            Statement: [
+                {
+                    Sid: "TrustedServices",
+                    Effect: "Allow",
+                    Principal: { Service: ["cloudtrail.amazonaws.com"] },
+                    Action: "sts:AssumeRole",
+                    // AWS's documented trust for this role has no condition: nothing documents that CloudTrail sends aws:SourceArn here.
+                },
+            ],
         });
         assert.deepStrictEqual(await parsedJson(audit.deliveryRole!.permissionPolicy!), {
             Version: "2012-10-17",
-            Statement: [{
-                Sid: "DeliverTrailEvents",
-                Effect: "Allow",
-                Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-                Resource: [`arn:aws:logs:us-east-1:${TEST}:log-group:/cloudtrail/org-audit:log-stream:${TEST}_CloudTrail_*`],
-            }],
+            Statement: [
+                {
+                    Sid: "DeliverTrailEvents",
+                    Effect: "Allow",
+                    Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                    Resource: [`arn:aws:logs:us-east-1:${TEST}:log-group:/cloudtrail/org-audit:log-stream:${TEST}_CloudTrail_*`],
+                },
+            ],
         });
         await settle();
         const group = recorded(mocks, "aws:cloudwatch/logGroup:LogGroup", "logs-audit-logs");
@@ -276,7 +300,10 @@ describe("AuditTrail", () => {
         assert.strictEqual(trail.inputs.cloudWatchLogsGroupArn, `arn:aws:logs:us-east-1:${TEST}:log-group:/cloudtrail/org-audit:*`);
         assert.strictEqual(trail.inputs.cloudWatchLogsRoleArn, `arn:aws:iam::${TEST}:role/org-audit-cloudwatch-logs`);
         const rolePolicy = recorded(mocks, "aws:iam/rolePolicy:RolePolicy", "logs-audit-cloudwatch-logs-permissions");
-        assert.ok(trail.dependencies.includes(group.urn) && trail.dependencies.includes(rolePolicy.urn), "CloudTrail checks the group and the role at creation");
+        assert.ok(
+            trail.dependencies.includes(group.urn) && trail.dependencies.includes(rolePolicy.urn),
+            "CloudTrail checks the group and the role at creation",
+        );
     });
 
     describe("validation", () => {
@@ -285,9 +312,21 @@ describe("AuditTrail", () => {
         const cases: [string, AuditTrailArgs, RegExp][] = [
             ["a bad trail name", { ...base, trailName: "a" }, /Invalid trail name "a"/],
             ["a prefix with slashes", { ...base, s3KeyPrefix: "/logs/" }, /Invalid s3KeyPrefix "\/logs\/"/],
-            ["only one CloudWatch setting", { ...base, cloudWatchLogsGroupArn: "arn:aws:logs:us-east-1:111111111111:log-group:x:*" }, /must be given together/],
-            ["an Output bucket name for an owned bucket", { ...base, bucketName: pulumi.output("audit-logs") }, /bucketName must be a plain string/],
-            ["an owned bucket without writers", { ...base, ownedBucket: { ...writers, writerTrailArns: [], writerAccountIds: [] } }, /at least one writer trail ARN/],
+            [
+                "only one CloudWatch setting",
+                { ...base, cloudWatchLogsGroupArn: "arn:aws:logs:us-east-1:111111111111:log-group:x:*" },
+                /must be given together/,
+            ],
+            [
+                "an Output bucket name for an owned bucket",
+                { ...base, bucketName: pulumi.output("audit-logs") },
+                /bucketName must be a plain string/,
+            ],
+            [
+                "an owned bucket without writers",
+                { ...base, ownedBucket: { ...writers, writerTrailArns: [], writerAccountIds: [] } },
+                /at least one writer trail ARN/,
+            ],
             [
                 "a malformed writer trail ARN",
                 { ...base, ownedBucket: { ...writers, writerTrailArns: ["arn:aws:s3:::x"], writerAccountIds: [DEV] } },
@@ -298,22 +337,47 @@ describe("AuditTrail", () => {
                 { ...base, ownedBucket: { ...writers, writerTrailArns: [trailOf(TEST)], writerAccountIds: [DEV] } },
                 /Writer trail .* is in account 222222222222, which is not among writerAccountIds/,
             ],
-            ["a malformed organization ID", { ...base, ownedBucket: { ...writers, organizationId: "org-1" } }, /Invalid organization ID "org-1"/],
+            [
+                "a malformed organization ID",
+                { ...base, ownedBucket: { ...writers, organizationId: "org-1" } },
+                /Invalid organization ID "org-1"/,
+            ],
             ["an invalid owned bucket name", { ...base, bucketName: "Audit_Logs" }, /Invalid S3 bucket name "Audit_Logs"/],
-            ["a malformed owner account", { ...base, ownedBucket: { ...writers, accountId: "9999" } }, /Invalid audit bucket account ID "9999"/],
+            [
+                "a malformed owner account",
+                { ...base, ownedBucket: { ...writers, accountId: "9999" } },
+                /Invalid audit bucket account ID "9999"/,
+            ],
             [
                 "a key of its own and a key given",
                 { ...base, kmsKeyArn: `arn:aws:kms:us-east-1:${PROD}:key/abc` },
                 /the owner of the bucket encrypts with the key it creates; do not give kmsKeyArn/,
             ],
-            ["an AWS-reserved key alias", { ...base, ownedBucket: { ...writers, keyAlias: "alias/aws/cloudtrail" } }, /Invalid key alias "alias\/aws\/cloudtrail"/],
+            [
+                "an AWS-reserved key alias",
+                { ...base, ownedBucket: { ...writers, keyAlias: "alias/aws/cloudtrail" } },
+                /Invalid key alias "alias\/aws\/cloudtrail"/,
+            ],
             [
                 "a log group of its own and one managed elsewhere",
-                { ...base, cloudWatchLogs: logs, cloudWatchLogsGroupArn: "arn:aws:logs:us-east-1:111111111111:log-group:x:*", cloudWatchLogsRoleArn: "arn:aws:iam::111111111111:role/x" },
+                {
+                    ...base,
+                    cloudWatchLogs: logs,
+                    cloudWatchLogsGroupArn: "arn:aws:logs:us-east-1:111111111111:log-group:x:*",
+                    cloudWatchLogsRoleArn: "arn:aws:iam::111111111111:role/x",
+                },
                 /either cloudWatchLogs .* or cloudWatchLogsGroupArn\/RoleArn, not both/,
             ],
-            ["a retention CloudWatch Logs does not offer", { ...base, cloudWatchLogs: { ...logs, retentionInDays: 100 } }, /Invalid retention of 100 days/],
-            ["a reserved log group name", { ...base, cloudWatchLogs: { ...logs, logGroupName: "aws/trail" } }, /Invalid log group name "aws\/trail"/],
+            [
+                "a retention CloudWatch Logs does not offer",
+                { ...base, cloudWatchLogs: { ...logs, retentionInDays: 100 } },
+                /Invalid retention of 100 days/,
+            ],
+            [
+                "a reserved log group name",
+                { ...base, cloudWatchLogs: { ...logs, logGroupName: "aws/trail" } },
+                /Invalid log group name "aws\/trail"/,
+            ],
         ];
         for (const [label, args, message] of cases) {
             it(`refuses ${label} before creating anything`, () => {

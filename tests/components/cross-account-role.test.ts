@@ -73,7 +73,11 @@ describe("CrossAccountRole", () => {
     describe("maps each optional trust setting to exactly its condition", () => {
         const cases: [string, Partial<RoleTrust>, object | undefined][] = [
             ["nothing", {}, undefined],
-            ["principalArnPatterns without wildcard", { principalArnPatterns: [devDeployer] }, { ArnEquals: { "aws:PrincipalArn": [devDeployer] } }],
+            [
+                "principalArnPatterns without wildcard",
+                { principalArnPatterns: [devDeployer] },
+                { ArnEquals: { "aws:PrincipalArn": [devDeployer] } },
+            ],
             [
                 "principalArnPatterns with a wildcard",
                 { principalArnPatterns: [devDeployer, `arn:aws:iam::${DEV}:role/ci-*`] },
@@ -113,26 +117,36 @@ describe("CrossAccountRole", () => {
     it("trusts services alone with a Service principal and no conditions", async () => {
         assert.deepStrictEqual(await trustJson({ trustedServices: ["lambda.amazonaws.com"] }), {
             Version: "2012-10-17",
-            Statement: [{ Sid: "TrustedServices", Effect: "Allow", Principal: { Service: ["lambda.amazonaws.com"] }, Action: "sts:AssumeRole" }],
+            Statement: [
+                { Sid: "TrustedServices", Effect: "Allow", Principal: { Service: ["lambda.amazonaws.com"] }, Action: "sts:AssumeRole" },
+            ],
         });
     });
 
     it("scopes the service statement with aws:SourceArn and aws:SourceAccount (confused-deputy protection)", async () => {
         const trail = `arn:aws:cloudtrail:us-east-1:${DEV}:trail/audit`;
-        assert.deepStrictEqual(await trustJson({ trustedServices: ["cloudtrail.amazonaws.com"], serviceSourceArns: [trail], serviceSourceAccounts: [DEV] }), {
-            Version: "2012-10-17",
-            Statement: [{
-                Sid: "TrustedServices",
-                Effect: "Allow",
-                Principal: { Service: ["cloudtrail.amazonaws.com"] },
-                Action: "sts:AssumeRole",
-                Condition: { StringEquals: { "aws:SourceArn": [trail], "aws:SourceAccount": [DEV] } },
-            }],
-        });
+        assert.deepStrictEqual(
+            await trustJson({ trustedServices: ["cloudtrail.amazonaws.com"], serviceSourceArns: [trail], serviceSourceAccounts: [DEV] }),
+            {
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Sid: "TrustedServices",
+                        Effect: "Allow",
+                        Principal: { Service: ["cloudtrail.amazonaws.com"] },
+                        Action: "sts:AssumeRole",
+                        Condition: { StringEquals: { "aws:SourceArn": [trail], "aws:SourceAccount": [DEV] } },
+                    },
+                ],
+            },
+        );
     });
 
     it("keeps the trust policy secret when an external ID is given, and only then", async () => {
-        const secretRole = new CrossAccountRole("secret-trust", baseArgs({ trustedAccountIds: [DEV], externalId: "ext-id-123" }, { roleName: "SecretTrust" }));
+        const secretRole = new CrossAccountRole(
+            "secret-trust",
+            baseArgs({ trustedAccountIds: [DEV], externalId: "ext-id-123" }, { roleName: "SecretTrust" }),
+        );
         const plainRole = new CrossAccountRole("plain-trust", baseArgs({ trustedAccountIds: [DEV] }, { roleName: "PlainTrust" }));
         assert.strictEqual(await pulumi.isSecret(secretRole.trustPolicy), true);
         assert.strictEqual(await pulumi.isSecret(plainRole.trustPolicy), false);
@@ -216,11 +230,23 @@ describe("CrossAccountRole", () => {
 
     describe("validation", () => {
         const invalid: [string, CrossAccountRoleArgs, RegExp][] = [
-            ["a role name with a space", baseArgs({ trustedAccountIds: [DEV] }, { roleName: "Update App" }), /Invalid role name "Update App"/],
+            [
+                "a role name with a space",
+                baseArgs({ trustedAccountIds: [DEV] }, { roleName: "Update App" }),
+                /Invalid role name "Update App"/,
+            ],
             ["a role name over 64 characters", baseArgs({ trustedAccountIds: [DEV] }, { roleName: "r".repeat(65) }), /Invalid role name/],
             ["a path without slashes", baseArgs({ trustedAccountIds: [DEV] }, { path: "team" }), /Invalid IAM path "team"/],
-            ["a session under 3600 s", baseArgs({ trustedAccountIds: [DEV] }, { maxSessionDurationSeconds: 3599 }), /maxSessionDurationSeconds 3599 .* 3600 to 43200/],
-            ["a session over 43200 s", baseArgs({ trustedAccountIds: [DEV] }, { maxSessionDurationSeconds: 43201 }), /maxSessionDurationSeconds 43201/],
+            [
+                "a session under 3600 s",
+                baseArgs({ trustedAccountIds: [DEV] }, { maxSessionDurationSeconds: 3599 }),
+                /maxSessionDurationSeconds 3599 .* 3600 to 43200/,
+            ],
+            [
+                "a session over 43200 s",
+                baseArgs({ trustedAccountIds: [DEV] }, { maxSessionDurationSeconds: 43201 }),
+                /maxSessionDurationSeconds 43201/,
+            ],
             ["no trusted principal", baseArgs({}), /Role UpdateApp: the trust names no principal/],
             ["a bad account ID", baseArgs({ trustedAccountIds: ["1234"] }), /Invalid trusted account ID "1234"/],
             [
@@ -229,8 +255,16 @@ describe("CrossAccountRole", () => {
                 /requireMfa need an AWS principal/,
             ],
             ["a bad service principal", baseArgs({ trustedServices: ["lambda"] }), /Invalid service principal "lambda"/],
-            ["a service source without a service", baseArgs({ trustedAccountIds: [DEV], serviceSourceAccounts: [DEV] }), /scope trustedServices, which names no service/],
-            ["a service source that is not an ARN", baseArgs({ trustedServices: ["cloudtrail.amazonaws.com"], serviceSourceArns: ["trail/audit"] }), /Invalid serviceSourceArns entry "trail\/audit"/],
+            [
+                "a service source without a service",
+                baseArgs({ trustedAccountIds: [DEV], serviceSourceAccounts: [DEV] }),
+                /scope trustedServices, which names no service/,
+            ],
+            [
+                "a service source that is not an ARN",
+                baseArgs({ trustedServices: ["cloudtrail.amazonaws.com"], serviceSourceArns: ["trail/audit"] }),
+                /Invalid serviceSourceArns entry "trail\/audit"/,
+            ],
             [
                 "a pattern in an untrusted account",
                 baseArgs({ trustedAccountIds: [DEV], principalArnPatterns: [`arn:aws:iam::${PROD}:role/*`] }),
@@ -238,7 +272,11 @@ describe("CrossAccountRole", () => {
             ],
             ["a malformed external ID", baseArgs({ trustedAccountIds: [DEV], externalId: "x" }), /Invalid externalId/],
             ["a bad org ID", baseArgs({ trustedAccountIds: [DEV], principalOrgId: "org-1" }), /Invalid principalOrgId "org-1"/],
-            ["a bad source IP", baseArgs({ trustedAccountIds: [DEV], sourceIpRanges: ["10.0.0.0/33"] }), /Invalid sourceIpRanges entry "10.0.0.0\/33"/],
+            [
+                "a bad source IP",
+                baseArgs({ trustedAccountIds: [DEV], sourceIpRanges: ["10.0.0.0/33"] }),
+                /Invalid sourceIpRanges entry "10.0.0.0\/33"/,
+            ],
             ["a non-ISO time", baseArgs({ trustedAccountIds: [DEV], notAfter: "next week" }), /Invalid notAfter "next week"/],
             [
                 "notBefore after notAfter",
@@ -272,63 +310,84 @@ describe("CrossAccountRole", () => {
         it("a GitHub Actions trust: aud exact, sub StringEquals, TagSession when asked", async () => {
             assert.deepStrictEqual(
                 await trustJson({
-                    webIdentity: [{ provider: "github", providerArn: github, subjects: ["repo:acme/app:ref:refs/heads/main", "repo:acme/app:environment:prod"] }],
+                    webIdentity: [
+                        {
+                            provider: "github",
+                            providerArn: github,
+                            subjects: ["repo:acme/app:ref:refs/heads/main", "repo:acme/app:environment:prod"],
+                        },
+                    ],
                     session: { tagSession: true },
                 }),
                 {
                     Version: "2012-10-17",
-                    Statement: [{
-                        Sid: "WebIdentityGithub",
-                        Effect: "Allow",
-                        Principal: { Federated: github },
-                        Action: ["sts:AssumeRoleWithWebIdentity", "sts:TagSession"],
-                        Condition: {
-                            StringEquals: {
-                                "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
-                                "token.actions.githubusercontent.com:sub": ["repo:acme/app:environment:prod", "repo:acme/app:ref:refs/heads/main"],
+                    Statement: [
+                        {
+                            Sid: "WebIdentityGithub",
+                            Effect: "Allow",
+                            Principal: { Federated: github },
+                            Action: ["sts:AssumeRoleWithWebIdentity", "sts:TagSession"],
+                            Condition: {
+                                StringEquals: {
+                                    "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+                                    "token.actions.githubusercontent.com:sub": [
+                                        "repo:acme/app:environment:prod",
+                                        "repo:acme/app:ref:refs/heads/main",
+                                    ],
+                                },
                             },
                         },
-                    }],
+                    ],
                 },
             );
         });
 
         it("a GitLab trust with a branch pattern: sub StringLike, aud gitlab.com", async () => {
             const gitlab = `arn:aws:iam::${PROD}:oidc-provider/gitlab.com`;
-            const doc = (await trustJson({ webIdentity: [{ provider: "gitlab", providerArn: gitlab, subjects: ["project_path:acme/app:ref_type:branch:ref:release/*"] }] })) as {
+            const doc = (await trustJson({
+                webIdentity: [
+                    { provider: "gitlab", providerArn: gitlab, subjects: ["project_path:acme/app:ref_type:branch:ref:release/*"] },
+                ],
+            })) as {
                 Statement: unknown[];
             };
-            assert.deepStrictEqual(doc.Statement, [{
-                Sid: "WebIdentityGitlab",
-                Effect: "Allow",
-                Principal: { Federated: gitlab },
-                Action: "sts:AssumeRoleWithWebIdentity",
-                Condition: {
-                    StringEquals: { "gitlab.com:aud": "https://gitlab.com" },
-                    StringLike: { "gitlab.com:sub": ["project_path:acme/app:ref_type:branch:ref:release/*"] },
+            assert.deepStrictEqual(doc.Statement, [
+                {
+                    Sid: "WebIdentityGitlab",
+                    Effect: "Allow",
+                    Principal: { Federated: gitlab },
+                    Action: "sts:AssumeRoleWithWebIdentity",
+                    Condition: {
+                        StringEquals: { "gitlab.com:aud": "https://gitlab.com" },
+                        StringLike: { "gitlab.com:sub": ["project_path:acme/app:ref_type:branch:ref:release/*"] },
+                    },
                 },
-            }]);
+            ]);
         });
 
         it("Identity Center permission sets: the account root narrowed to their roles, with and without the region segment", async () => {
             const sso = `arn:aws:iam::${DEV}:role/aws-reserved/sso.amazonaws.com`;
-            const doc = (await trustJson({ identityCenter: { accountIds: [DEV], permissionSets: ["ReleaseManager", "Admin"] } })) as { Statement: unknown[] };
-            assert.deepStrictEqual(doc.Statement, [{
-                Sid: "IdentityCenter",
-                Effect: "Allow",
-                Principal: { AWS: [devRoot] },
-                Action: "sts:AssumeRole",
-                Condition: {
-                    ArnLike: {
-                        "aws:PrincipalArn": [
-                            `${sso}/*/AWSReservedSSO_Admin_*`,
-                            `${sso}/*/AWSReservedSSO_ReleaseManager_*`,
-                            `${sso}/AWSReservedSSO_Admin_*`,
-                            `${sso}/AWSReservedSSO_ReleaseManager_*`,
-                        ],
+            const doc = (await trustJson({ identityCenter: { accountIds: [DEV], permissionSets: ["ReleaseManager", "Admin"] } })) as {
+                Statement: unknown[];
+            };
+            assert.deepStrictEqual(doc.Statement, [
+                {
+                    Sid: "IdentityCenter",
+                    Effect: "Allow",
+                    Principal: { AWS: [devRoot] },
+                    Action: "sts:AssumeRole",
+                    Condition: {
+                        ArnLike: {
+                            "aws:PrincipalArn": [
+                                `${sso}/*/AWSReservedSSO_Admin_*`,
+                                `${sso}/*/AWSReservedSSO_ReleaseManager_*`,
+                                `${sso}/AWSReservedSSO_Admin_*`,
+                                `${sso}/AWSReservedSSO_ReleaseManager_*`,
+                            ],
+                        },
                     },
                 },
-            }]);
+            ]);
         });
 
         it("session options on the account statement: SetSourceIdentity with a required source identity", async () => {
@@ -352,12 +411,31 @@ describe("CrossAccountRole", () => {
         });
 
         const invalid: [string, RoleTrust, RegExp][] = [
-            ["a GitHub subject with a wildcard repository", { webIdentity: [{ provider: "github", providerArn: github, subjects: ["repo:acme/*:ref:refs/heads/main"] }] },
-                /Invalid github subject "repo:acme\/\*:ref:refs\/heads\/main": it must name one owner\/repository without wildcards/],
-            ["a GitHub trust without subjects", { webIdentity: [{ provider: "github", providerArn: github, subjects: [] }] }, /names no subject/],
-            ["an invalid permission set name", { identityCenter: { accountIds: [DEV], permissionSets: ["Release Manager"] } }, /Invalid permission set name "Release Manager"/],
-            ["a source identity that cannot be set", { trustedAccountIds: [DEV], session: { sourceIdentityPatterns: ["ci-*"] } }, /needs session.setSourceIdentity/],
-            ["session options on a services-only trust", { trustedServices: ["codebuild.amazonaws.com"], session: { tagSession: true } }, /trust names only services/],
+            [
+                "a GitHub subject with a wildcard repository",
+                { webIdentity: [{ provider: "github", providerArn: github, subjects: ["repo:acme/*:ref:refs/heads/main"] }] },
+                /Invalid github subject "repo:acme\/\*:ref:refs\/heads\/main": it must name one owner\/repository without wildcards/,
+            ],
+            [
+                "a GitHub trust without subjects",
+                { webIdentity: [{ provider: "github", providerArn: github, subjects: [] }] },
+                /names no subject/,
+            ],
+            [
+                "an invalid permission set name",
+                { identityCenter: { accountIds: [DEV], permissionSets: ["Release Manager"] } },
+                /Invalid permission set name "Release Manager"/,
+            ],
+            [
+                "a source identity that cannot be set",
+                { trustedAccountIds: [DEV], session: { sourceIdentityPatterns: ["ci-*"] } },
+                /needs session.setSourceIdentity/,
+            ],
+            [
+                "session options on a services-only trust",
+                { trustedServices: ["codebuild.amazonaws.com"], session: { tagSession: true } },
+                /trust names only services/,
+            ],
         ];
         for (const [label, trust, message] of invalid) {
             it(`refuses ${label}`, () => assert.throws(() => trustPolicyDocument(trust), message));

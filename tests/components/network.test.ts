@@ -56,7 +56,8 @@ describe("EnvironmentNetwork", () => {
                 tags: { env: "test", Name: `test-net-private-${key}` },
             });
             const association = recorded(mocks, "aws:ec2/routeTableAssociation:RouteTableAssociation", `test-net-private-${key}`);
-            for (const resource of [subnet, association]) assert.deepStrictEqual(resource.options.aliases, [`${component.urn}::test-net-private-${index}`]);
+            for (const resource of [subnet, association])
+                assert.deepStrictEqual(resource.options.aliases, [`${component.urn}::test-net-private-${index}`]);
             assert.deepStrictEqual(association.inputs, { subnetId: subnetIds[index], routeTableId });
         });
         const children = mocks.resources.filter((r) => r.parent === component.urn);
@@ -69,8 +70,13 @@ describe("EnvironmentNetwork", () => {
     it("defaults to two subnets and leaves the zone to AWS", async () => {
         new EnvironmentNetwork("default-net", { cidrBlock: "10.30.0.0/16", subnetCidrs: [], availabilityZones: [] });
         await settle();
-        const subnets = ["10-30-0-0-24", "10-30-1-0-24"].map((key) => recorded(mocks, "aws:ec2/subnet:Subnet", `default-net-private-${key}`).inputs);
-        assert.deepStrictEqual(subnets.map((s) => s.cidrBlock), ["10.30.0.0/24", "10.30.1.0/24"]);
+        const subnets = ["10-30-0-0-24", "10-30-1-0-24"].map(
+            (key) => recorded(mocks, "aws:ec2/subnet:Subnet", `default-net-private-${key}`).inputs,
+        );
+        assert.deepStrictEqual(
+            subnets.map((s) => s.cidrBlock),
+            ["10.30.0.0/24", "10.30.1.0/24"],
+        );
         assert.ok(subnets.every((s) => s.availabilityZone === undefined));
     });
 
@@ -78,8 +84,14 @@ describe("EnvironmentNetwork", () => {
         new EnvironmentNetwork("named-net", { cidrBlock: "10.40.0.0/16", tags: { Name: "dev-vpc", env: "dev" } });
         await settle();
         assert.deepStrictEqual(recorded(mocks, "aws:ec2/vpc:Vpc", "named-net").inputs.tags, { Name: "dev-vpc", env: "dev" });
-        assert.deepStrictEqual(recorded(mocks, "aws:ec2/routeTable:RouteTable", "named-net-private").inputs.tags, { Name: "dev-vpc-private", env: "dev" });
-        assert.deepStrictEqual(recorded(mocks, "aws:ec2/subnet:Subnet", "named-net-private-10-40-1-0-24").inputs.tags, { Name: "dev-vpc-private-10-40-1-0-24", env: "dev" });
+        assert.deepStrictEqual(recorded(mocks, "aws:ec2/routeTable:RouteTable", "named-net-private").inputs.tags, {
+            Name: "dev-vpc-private",
+            env: "dev",
+        });
+        assert.deepStrictEqual(recorded(mocks, "aws:ec2/subnet:Subnet", "named-net-private-10-40-1-0-24").inputs.tags, {
+            Name: "dev-vpc-private-10-40-1-0-24",
+            env: "dev",
+        });
     });
 
     it("plans default subnets as /24s, or halves of a VPC of /24 or smaller", () => {
@@ -92,9 +104,24 @@ describe("EnvironmentNetwork", () => {
         const cases: [string, string, string[] | undefined, RegExp][] = [
             ["a VPC prefix under /16", "10.0.0.0/8", undefined, /Invalid VPC CIDR block 10.0.0.0\/8: the prefix must be \/16 to \/28/],
             ["an IPv6 VPC", "fd00::/56", undefined, /Invalid VPC CIDR block "fd00::\/56"/],
-            ["a VPC too small for default subnets", "10.0.0.0/28", undefined, /10.0.0.0\/28 is too small for default subnets; give subnetCidrs/],
-            ["a subnet outside the VPC", "10.0.0.0/16", ["10.1.0.0/24"], /Subnet CIDR block 10.1.0.0\/24 is not inside the VPC CIDR block 10.0.0.0\/16/],
-            ["overlapping subnets", "10.0.0.0/16", ["10.0.0.0/23", "10.0.1.0/24"], /Subnet CIDR blocks 10.0.0.0\/23 and 10.0.1.0\/24 overlap/],
+            [
+                "a VPC too small for default subnets",
+                "10.0.0.0/28",
+                undefined,
+                /10.0.0.0\/28 is too small for default subnets; give subnetCidrs/,
+            ],
+            [
+                "a subnet outside the VPC",
+                "10.0.0.0/16",
+                ["10.1.0.0/24"],
+                /Subnet CIDR block 10.1.0.0\/24 is not inside the VPC CIDR block 10.0.0.0\/16/,
+            ],
+            [
+                "overlapping subnets",
+                "10.0.0.0/16",
+                ["10.0.0.0/23", "10.0.1.0/24"],
+                /Subnet CIDR blocks 10.0.0.0\/23 and 10.0.1.0\/24 overlap/,
+            ],
             ["a subnet smaller than /28", "10.0.0.0/16", ["10.0.0.0/29"], /Invalid subnet CIDR block 10.0.0.0\/29/],
             ["a subnet with host bits", "10.0.0.0/16", ["10.0.0.1/24"], /host bits are set/],
         ];

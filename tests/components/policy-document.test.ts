@@ -37,7 +37,10 @@ describe("policy-document", () => {
                     ]),
                 /Duplicate statement Sid "Same"/,
             );
-            assert.throws(() => policyDocument([{ Sid: "no-dashes", Effect: "Allow", Action: "s3:GetObject" }]), /Invalid statement Sid "no-dashes"/);
+            assert.throws(
+                () => policyDocument([{ Sid: "no-dashes", Effect: "Allow", Action: "s3:GetObject" }]),
+                /Invalid statement Sid "no-dashes"/,
+            );
         });
     });
 
@@ -66,11 +69,17 @@ describe("policy-document", () => {
         it("is secret exactly when some value in the document is secret", async () => {
             const withSecret = serializePolicy(
                 policyDocument([
-                    { Effect: "Allow", Action: "sts:AssumeRole", Condition: { StringEquals: { "sts:ExternalId": pulumi.secret("abc123") } } },
+                    {
+                        Effect: "Allow",
+                        Action: "sts:AssumeRole",
+                        Condition: { StringEquals: { "sts:ExternalId": pulumi.secret("abc123") } },
+                    },
                 ]),
             );
             const plain = serializePolicy(
-                policyDocument([{ Effect: "Allow", Action: "sts:AssumeRole", Condition: { StringEquals: { "sts:ExternalId": "abc123" } } }]),
+                policyDocument([
+                    { Effect: "Allow", Action: "sts:AssumeRole", Condition: { StringEquals: { "sts:ExternalId": "abc123" } } },
+                ]),
             );
             assert.strictEqual(await pulumi.isSecret(withSecret), true);
             assert.strictEqual(await pulumi.isSecret(plain), false);
@@ -83,7 +92,10 @@ describe("policy-document", () => {
             assert.strictEqual(accountRootArn(DEV), "arn:aws:iam::111111111111:root");
             assert.strictEqual(accountRootArn(DEV, "aws-cn"), "arn:aws-cn:iam::111111111111:root");
             assert.strictEqual(roleArn(DEV, "Deployer"), "arn:aws:iam::111111111111:role/Deployer");
-            assert.strictEqual(roleArn(DEV, "Deployer", "/platform/", "aws-us-gov"), "arn:aws-us-gov:iam::111111111111:role/platform/Deployer");
+            assert.strictEqual(
+                roleArn(DEV, "Deployer", "/platform/", "aws-us-gov"),
+                "arn:aws-us-gov:iam::111111111111:role/platform/Deployer",
+            );
             assert.strictEqual(bucketArn("logs"), "arn:aws:s3:::logs");
             assert.strictEqual(objectsArn("logs"), "arn:aws:s3:::logs/*");
             assert.strictEqual(objectsArn("logs", "reports/"), "arn:aws:s3:::logs/reports/*");
@@ -121,11 +133,10 @@ describe("policy-document", () => {
 
         it("merges blocks by operator and refuses the same operator and key twice", () => {
             assert.deepStrictEqual(
-                mergeConditions(
-                    { StringEquals: { "aws:PrincipalOrgID": "o-1234567890" } },
-                    undefined,
-                    { StringEquals: { "sts:ExternalId": "x1" }, Bool: { "aws:MultiFactorAuthPresent": "true" } },
-                ),
+                mergeConditions({ StringEquals: { "aws:PrincipalOrgID": "o-1234567890" } }, undefined, {
+                    StringEquals: { "sts:ExternalId": "x1" },
+                    Bool: { "aws:MultiFactorAuthPresent": "true" },
+                }),
                 {
                     StringEquals: { "aws:PrincipalOrgID": "o-1234567890", "sts:ExternalId": "x1" },
                     Bool: { "aws:MultiFactorAuthPresent": "true" },
@@ -146,7 +157,10 @@ describe("policy-document", () => {
     describe("checkPolicySize", () => {
         it("passes a policy within the limit and fails one over it", async () => {
             assert.strictEqual(await promiseOf(checkPolicySize(pulumi.output("12345"), 5, "P")), "12345");
-            await assert.rejects(promiseOf(checkPolicySize(pulumi.output("123456"), 5, "Policy X")), /Policy X is 6 characters, over the 5-character limit/);
+            await assert.rejects(
+                promiseOf(checkPolicySize(pulumi.output("123456"), 5, "Policy X")),
+                /Policy X is 6 characters, over the 5-character limit/,
+            );
         });
 
         it("only warns for adjustable quotas", async () => {

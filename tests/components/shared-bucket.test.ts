@@ -30,7 +30,15 @@ describe("SharedBucket", () => {
                 { sid: "Reports", principalArns: [testReader, devReader, testReader], access: "read", prefix: "reports/" },
                 { principalArns: [devWriter], access: "read-write", bucketAdministrationActions: ["s3:GetBucketPolicy"] },
             ],
-            additionalStatements: [{ Sid: "Extra", Effect: "Deny", Principal: { AWS: "*" }, Action: "s3:DeleteBucket", Resource: "arn:aws:s3:::productionapp" }],
+            additionalStatements: [
+                {
+                    Sid: "Extra",
+                    Effect: "Deny",
+                    Principal: { AWS: "*" },
+                    Action: "s3:DeleteBucket",
+                    Resource: "arn:aws:s3:::productionapp",
+                },
+            ],
         });
         const readers = { AWS: [`arn:aws:iam::${DEV}:root`, `arn:aws:iam::${TEST}:root`] };
         const readerArns = { ArnEquals: { "aws:PrincipalArn": [devReader, testReader] } };
@@ -80,7 +88,13 @@ describe("SharedBucket", () => {
                     Resource: "arn:aws:s3:::productionapp",
                     Condition: writerArns,
                 },
-                { Sid: "Extra", Effect: "Deny", Principal: { AWS: "*" }, Action: "s3:DeleteBucket", Resource: "arn:aws:s3:::productionapp" },
+                {
+                    Sid: "Extra",
+                    Effect: "Deny",
+                    Principal: { AWS: "*" },
+                    Action: "s3:DeleteBucket",
+                    Resource: "arn:aws:s3:::productionapp",
+                },
             ],
         });
     });
@@ -120,7 +134,13 @@ describe("SharedBucket", () => {
             [
                 "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
                 "logs-public-access-block",
-                { bucket: "central-logs", blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+                {
+                    bucket: "central-logs",
+                    blockPublicAcls: true,
+                    blockPublicPolicy: true,
+                    ignorePublicAcls: true,
+                    restrictPublicBuckets: true,
+                },
             ],
             [
                 "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
@@ -191,11 +211,14 @@ describe("SharedBucket", () => {
         for (const [name, message] of invalid) {
             it(`refuses "${name.length > 20 ? name.slice(0, 20) + "..." : name}" before creating anything`, () => {
                 const before = mocks.resources.length;
-                assert.throws(() => new SharedBucket(`bad-${mocks.resources.length}`, { bucketName: name }), (error: Error) => {
-                    assert.ok(error.message.startsWith(`Invalid S3 bucket name "${name}": `), error.message);
-                    assert.match(error.message, message);
-                    return true;
-                });
+                assert.throws(
+                    () => new SharedBucket(`bad-${mocks.resources.length}`, { bucketName: name }),
+                    (error: Error) => {
+                        assert.ok(error.message.startsWith(`Invalid S3 bucket name "${name}": `), error.message);
+                        assert.match(error.message, message);
+                        return true;
+                    },
+                );
                 assert.strictEqual(mocks.resources.length, before);
             });
         }
@@ -214,7 +237,11 @@ describe("SharedBucket", () => {
 
     describe("grant validation", () => {
         const cases: [string, SharedBucketArgs, RegExp][] = [
-            ["a grant without principals", { bucketName: "b-grants", grants: [{ principalArns: [], access: "read" }] }, /Bucket grant Grant1 names no principals/],
+            [
+                "a grant without principals",
+                { bucketName: "b-grants", grants: [{ principalArns: [], access: "read" }] },
+                /Bucket grant Grant1 names no principals/,
+            ],
             [
                 "a non-IAM principal",
                 { bucketName: "b-grants", grants: [{ principalArns: ["arn:aws:s3:::other"], access: "read" }] },
@@ -227,7 +254,10 @@ describe("SharedBucket", () => {
             ],
             [
                 "a non-S3 administration action",
-                { bucketName: "b-grants", grants: [{ principalArns: [devReader], access: "read", bucketAdministrationActions: ["iam:PassRole"] }] },
+                {
+                    bucketName: "b-grants",
+                    grants: [{ principalArns: [devReader], access: "read", bucketAdministrationActions: ["iam:PassRole"] }],
+                },
                 /Invalid bucket administration action "iam:PassRole"/,
             ],
             [

@@ -45,8 +45,16 @@ describe("CrossAccountVpcPeering", () => {
         const tags = { env: "dev", Name: "dev-to-test" };
         const connection = recorded(mocks, "aws:ec2/vpcPeeringConnection:VpcPeeringConnection", "dev-to-test");
         const accepter = recorded(mocks, "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter", "dev-to-test-accepter");
-        const requesterOptions = recorded(mocks, "aws:ec2/peeringConnectionOptions:PeeringConnectionOptions", "dev-to-test-requester-options");
-        const accepterOptions = recorded(mocks, "aws:ec2/peeringConnectionOptions:PeeringConnectionOptions", "dev-to-test-accepter-options");
+        const requesterOptions = recorded(
+            mocks,
+            "aws:ec2/peeringConnectionOptions:PeeringConnectionOptions",
+            "dev-to-test-requester-options",
+        );
+        const accepterOptions = recorded(
+            mocks,
+            "aws:ec2/peeringConnectionOptions:PeeringConnectionOptions",
+            "dev-to-test-accepter-options",
+        );
         const routes = [0, 1].map((i) => recorded(mocks, "aws:ec2/route:Route", `dev-to-test-to-peer-${i}`));
         const peerRoute = recorded(mocks, "aws:ec2/route:Route", "dev-to-test-from-peer-0");
 
@@ -98,11 +106,19 @@ describe("CrossAccountVpcPeering", () => {
             recorded(mocks, "aws:ec2/peeringConnectionOptions:PeeringConnectionOptions", "no-dns-accepter-options").inputs.accepter,
             { allowRemoteVpcDnsResolution: false },
         );
-        assert.strictEqual(mocks.resources.filter((r) => r.name.startsWith("no-dns-to-peer") || r.name.startsWith("no-dns-from-peer")).length, 0);
+        assert.strictEqual(
+            mocks.resources.filter((r) => r.name.startsWith("no-dns-to-peer") || r.name.startsWith("no-dns-from-peer")).length,
+            0,
+        );
     });
 
     describe("validation", () => {
-        const base = (): CrossAccountVpcPeeringArgs => ({ vpcId: "vpc-dev", cidrBlock: "10.10.0.0/16", routeTableIds: ["rtb-dev"], peer: peer() });
+        const base = (): CrossAccountVpcPeeringArgs => ({
+            vpcId: "vpc-dev",
+            cidrBlock: "10.10.0.0/16",
+            routeTableIds: ["rtb-dev"],
+            peer: peer(),
+        });
         const cases: [string, () => CrossAccountVpcPeeringArgs, RegExp][] = [
             [
                 "identical CIDRs",
@@ -119,13 +135,20 @@ describe("CrossAccountVpcPeering", () => {
                 () => ({ ...base(), cidrBlock: "10.20.5.0/24" }),
                 /Cannot peer VPCs with overlapping CIDR blocks 10.20.5.0\/24 and 10.20.0.0\/16/,
             ],
-            ["an invalid peer CIDR", () => ({ ...base(), peer: peer({ cidrBlock: "10.20.0.0/33" }) }), /Invalid peer VPC CIDR block "10.20.0.0\/33"/],
+            [
+                "an invalid peer CIDR",
+                () => ({ ...base(), peer: peer({ cidrBlock: "10.20.0.0/33" }) }),
+                /Invalid peer VPC CIDR block "10.20.0.0\/33"/,
+            ],
             ["a bad peer account ID", () => ({ ...base(), peer: peer({ accountId: "123" }) }), /Invalid peer account ID "123"/],
         ];
         for (const [label, args, message] of cases) {
             it(`refuses ${label} before creating anything`, () => {
                 const before = mocks.resources.length;
-                assert.throws(() => new CrossAccountVpcPeering(`invalid-${label.replace(/\W+/g, "-")}`, args(), { provider: devProvider }), message);
+                assert.throws(
+                    () => new CrossAccountVpcPeering(`invalid-${label.replace(/\W+/g, "-")}`, args(), { provider: devProvider }),
+                    message,
+                );
                 assert.strictEqual(mocks.resources.length, before);
             });
         }
@@ -136,7 +159,12 @@ describe("CrossAccountVpcPeering", () => {
             () =>
                 new CrossAccountVpcPeering(
                     "adjacent",
-                    { vpcId: "vpc-prod", cidrBlock: "10.0.0.0/16", routeTableIds: [], peer: peer({ accountId: PROD, cidrBlock: "10.1.0.0/16", routeTableIds: [] }) },
+                    {
+                        vpcId: "vpc-prod",
+                        cidrBlock: "10.0.0.0/16",
+                        routeTableIds: [],
+                        peer: peer({ accountId: PROD, cidrBlock: "10.1.0.0/16", routeTableIds: [] }),
+                    },
                     { provider: devProvider },
                 ),
         );

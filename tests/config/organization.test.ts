@@ -84,12 +84,18 @@ describe("stack configuration", () => {
                 c["crossaccount:buckets"][1].name = "xn--productionapp";
             },
         });
-        assert.ok(problems.includes(
-            "Pulumi.prod.yaml: crossaccount:buckets[0].key: bucket name 'product-images-for-the-whole-organization-and-partners-999999999999' must be 3-63 characters long (it has 67)",
-        ), problems.join("\n"));
-        assert.ok(problems.includes(
-            "Pulumi.prod.yaml: crossaccount:buckets[1].name: bucket name 'xn--productionapp' must not start with the reserved prefix 'xn--'",
-        ), problems.join("\n"));
+        assert.ok(
+            problems.includes(
+                "Pulumi.prod.yaml: crossaccount:buckets[0].key: bucket name 'product-images-for-the-whole-organization-and-partners-999999999999' must be 3-63 characters long (it has 67)",
+            ),
+            problems.join("\n"),
+        );
+        assert.ok(
+            problems.includes(
+                "Pulumi.prod.yaml: crossaccount:buckets[1].name: bucket name 'xn--productionapp' must not start with the reserved prefix 'xn--'",
+            ),
+            problems.join("\n"),
+        );
     });
 
     it("rejects overlapping VPC CIDRs in a peering", () => {
@@ -120,12 +126,17 @@ describe("stack configuration", () => {
 
     it("rejects misspelled settings instead of ignoring them", () => {
         const problems = configProblems({ prod: (c) => (roleOf(c, "UpdateApp").trust.requireMFA = true) });
-        assert.deepEqual(problems, ["Pulumi.prod.yaml: crossaccount:roles[1].trust.requireMFA: is not a known setting (check the spelling)"]);
+        assert.deepEqual(problems, [
+            "Pulumi.prod.yaml: crossaccount:roles[1].trust.requireMFA: is not a known setting (check the spelling)",
+        ]);
     });
 
     it("reports a stack file that is not YAML", () => {
         const dir = referenceProject();
         fs.writeFileSync(`${dir}/Pulumi.dev.yaml`, "config: [unclosed");
-        assert.throws(() => loadStackFiles(dir), (error: unknown) => error instanceof StackFileError && /^Pulumi\.dev\.yaml: is not valid YAML/.test((error as Error).message));
+        assert.throws(
+            () => loadStackFiles(dir),
+            (error: unknown) => error instanceof StackFileError && /^Pulumi\.dev\.yaml: is not valid YAML/.test((error as Error).message),
+        );
     });
 });

@@ -10,7 +10,9 @@ describe("stack configuration: typed references", () => {
         const prod = organization.environments.prod.settings;
         const dev = organization.environments.dev.settings;
         const updateApp = prod.roles.find((r) => r.name === "UpdateApp")!;
-        assert.deepEqual(updateApp.permissions[0].objects, [{ kind: "objects", env: "prod", bucket: "productionapp", pattern: "releases/*" }]);
+        assert.deepEqual(updateApp.permissions[0].objects, [
+            { kind: "objects", env: "prod", bucket: "productionapp", pattern: "releases/*" },
+        ]);
         const ci = dev.roles.find((r) => r.invoke.length > 0)!;
         assert.deepEqual(ci.invoke, [{ kind: "function", env: "prod", name: "release-notifier" }]);
         assert.deepEqual(ci.pull, [{ kind: "repository", env: "prod", name: "app-images" }]);
@@ -43,6 +45,9 @@ describe("stack configuration: typed references", () => {
     it("rejects a malformed reference at the edge with the key and the expected form", () => {
         const problems = configProblems({ prod: (c) => (roleOf(c, "UpdateApp").permissions[0].objects = ["prod/buckets/productionapp"]) });
         assert.equal(problems.length, 1);
-        assert.match(problems[0], /^Pulumi\.prod\.yaml: crossaccount:roles\[\d\]\.permissions\[0\]\.objects\[0\]: must reference a bucket as <environment>\/bucket\/<key> \(got "prod\/buckets\/productionapp"\)$/);
+        assert.match(
+            problems[0],
+            /^Pulumi\.prod\.yaml: crossaccount:roles\[\d\]\.permissions\[0\]\.objects\[0\]: must reference a bucket as <environment>\/bucket\/<key> \(got "prod\/buckets\/productionapp"\)$/,
+        );
     });
 });

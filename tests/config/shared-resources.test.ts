@@ -7,7 +7,10 @@ import { ConfigEdit, configProblems, loadStackFiles, referenceProject, roleOf } 
 describe("stack configuration: functions, repositories, snapshots, alarms", () => {
     it("resolves the new references to the ARNs AWS will use, without new stack dependencies", () => {
         const organization = loadStackFiles(referenceProject());
-        assert.equal(arnOf(organization, "prod/function/release-notifier"), "arn:aws:lambda:us-east-1:999999999999:function:release-notifier");
+        assert.equal(
+            arnOf(organization, "prod/function/release-notifier"),
+            "arn:aws:lambda:us-east-1:999999999999:function:release-notifier",
+        );
         assert.equal(arnOf(organization, "prod/repository/app-images"), "arn:aws:ecr:us-east-1:999999999999:repository/app-images");
         assert.equal(arnOf(organization, "prod/snapshot/appdb-baseline"), "arn:aws:rds:us-east-1:999999999999:snapshot:appdb-baseline");
         assert.deepEqual(stackDependencies(organization, "prod"), []);
@@ -69,7 +72,12 @@ describe("stack configuration: functions, repositories, snapshots, alarms", () =
                 roleOf(c, "ImageSharingRole").restoreInto = { prefix: "images" };
             },
             dev: (c) => {
-                c["crossaccount:roles"].push({ name: "Restorer", trust: { accounts: ["dev"] }, restore: ["prod/snapshot/appdb-baseline"], restoreInto: { prefix: "restorer-" } });
+                c["crossaccount:roles"].push({
+                    name: "Restorer",
+                    trust: { accounts: ["dev"] },
+                    restore: ["prod/snapshot/appdb-baseline"],
+                    restoreInto: { prefix: "restorer-" },
+                });
             },
         });
         assert.deepEqual(problems, [
@@ -98,23 +106,27 @@ describe("stack configuration: functions, repositories, snapshots, alarms", () =
             delete c["crossaccount:alarms"];
         };
         assert.deepEqual(stackDependencies(loadStackFiles(referenceProject({ dev: withoutTrail })), "dev"), ["prod"]);
-        const withoutInvoke = loadStackFiles(referenceProject({
-            dev: (c) => {
-                withoutTrail(c);
-                roleOf(c, "CiBuild").invoke = [];
-            },
-            prod: (c) => (c["crossaccount:functions"][0].invokers = []),
-        }));
+        const withoutInvoke = loadStackFiles(
+            referenceProject({
+                dev: (c) => {
+                    withoutTrail(c);
+                    roleOf(c, "CiBuild").invoke = [];
+                },
+                prod: (c) => (c["crossaccount:functions"][0].invokers = []),
+            }),
+        );
         assert.deepEqual(stackDependencies(withoutInvoke, "dev"), []);
         // A role invoking a function of its own environment adds no dependency.
-        const ownFunction = loadStackFiles(referenceProject({
-            dev: (c) => {
-                withoutTrail(c);
-                roleOf(c, "CiBuild").invoke = ["dev/function/local-hook"];
-                c["crossaccount:functions"] = [{ name: "local-hook", invokers: ["dev/role/CiBuild"] }];
-            },
-            prod: (c) => (c["crossaccount:functions"][0].invokers = []),
-        }));
+        const ownFunction = loadStackFiles(
+            referenceProject({
+                dev: (c) => {
+                    withoutTrail(c);
+                    roleOf(c, "CiBuild").invoke = ["dev/function/local-hook"];
+                    c["crossaccount:functions"] = [{ name: "local-hook", invokers: ["dev/role/CiBuild"] }];
+                },
+                prod: (c) => (c["crossaccount:functions"][0].invokers = []),
+            }),
+        );
         assert.deepEqual(stackDependencies(ownFunction, "dev"), []);
     });
 
@@ -154,8 +166,8 @@ describe("stack configuration: functions, repositories, snapshots, alarms", () =
             },
         });
         assert.deepEqual(problems, [
-            "Pulumi.prod.yaml: crossaccount:repositories[0].name: must be an ECR repository name such as app-images (got \"App_Images\")",
-            "Pulumi.prod.yaml: crossaccount:snapshots[0].key: must be letters, digits and single hyphens, starting with a letter (got \"appdb--baseline\")",
+            'Pulumi.prod.yaml: crossaccount:repositories[0].name: must be an ECR repository name such as app-images (got "App_Images")',
+            'Pulumi.prod.yaml: crossaccount:snapshots[0].key: must be letters, digits and single hyphens, starting with a letter (got "appdb--baseline")',
             "Pulumi.prod.yaml: crossaccount:alarms.logRetentionDays: must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 days (got 100)",
         ]);
         // Schema problems stop the load first; the cross-checks run on a file that parses.
@@ -194,8 +206,14 @@ describe("stack configuration: shared snapshots' keys, restore targets and key r
     it("resolves key references to alias ARNs and orders a restoring stack after the owner that creates the key", () => {
         const organization = loadStackFiles(referenceProject());
         assert.equal(arnOf(organization, "prod/key/crossaccount-audit"), "arn:aws:kms:us-east-1:999999999999:alias/crossaccount-audit");
-        assert.equal(arnOf(organization, "prod/key/rds-snapshot-appdb-baseline"), "arn:aws:kms:us-east-1:999999999999:alias/rds-snapshot-appdb-baseline");
-        assert.deepEqual(organization.environments.test.settings.roles[1].restoreInto, { prefix: "integration-", allowDefaultGroups: false });
+        assert.equal(
+            arnOf(organization, "prod/key/rds-snapshot-appdb-baseline"),
+            "arn:aws:kms:us-east-1:999999999999:alias/rds-snapshot-appdb-baseline",
+        );
+        assert.deepEqual(organization.environments.test.settings.roles[1].restoreInto, {
+            prefix: "integration-",
+            allowDefaultGroups: false,
+        });
         // Without the audit trail, test still reads prod: its role's policy names the key prod creates.
         const withoutAudit: ConfigEdit = (c) => {
             delete c["crossaccount:audit"];
@@ -203,14 +221,19 @@ describe("stack configuration: shared snapshots' keys, restore targets and key r
         };
         const created = loadStackFiles(referenceProject({ test: withoutAudit }));
         assert.ok(stackDependencies(created, "test").includes("prod"));
-        const existingKey = loadStackFiles(referenceProject({
-            test: withoutAudit,
-            prod: (c) => {
-                c["crossaccount:snapshots"][0].kmsKeyArn = "arn:aws:kms:us-east-1:999999999999:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-                // Its alias is no longer one prod creates.
-                c["crossaccount:accessExpectations"] = c["crossaccount:accessExpectations"].filter((e: { resource: string }) => !e.resource.includes("rds-snapshot"));
-            },
-        }));
+        const existingKey = loadStackFiles(
+            referenceProject({
+                test: withoutAudit,
+                prod: (c) => {
+                    c["crossaccount:snapshots"][0].kmsKeyArn =
+                        "arn:aws:kms:us-east-1:999999999999:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+                    // Its alias is no longer one prod creates.
+                    c["crossaccount:accessExpectations"] = c["crossaccount:accessExpectations"].filter(
+                        (e: { resource: string }) => !e.resource.includes("rds-snapshot"),
+                    );
+                },
+            }),
+        );
         assert.ok(!stackDependencies(existingKey, "test").includes("prod"));
     });
 
@@ -219,17 +242,35 @@ describe("stack configuration: shared snapshots' keys, restore targets and key r
         const problems = configProblems({
             prod: (c) => {
                 c["crossaccount:accessExpectations"].push(
-                    { id: "epoch-time", principal: "test/role/IntegrationTests", action: "kms:Decrypt", resource: "prod/key/rds-snapshot-appdb-baseline",
-                        context: { currentTime: "1800000000" }, expect: "deny" },
-                    { id: "ok", principal: "test/role/IntegrationTests", action: "kms:Decrypt", resource: "prod/key/crossaccount-audit", expect: "deny" },
-                    { id: "bad-via", principal: "test/role/IntegrationTests", action: "kms:Decrypt", resource: "prod/key/crossaccount-audit",
-                        context: { viaService: "rds" }, expect: "deny" },
+                    {
+                        id: "epoch-time",
+                        principal: "test/role/IntegrationTests",
+                        action: "kms:Decrypt",
+                        resource: "prod/key/rds-snapshot-appdb-baseline",
+                        context: { currentTime: "1800000000" },
+                        expect: "deny",
+                    },
+                    {
+                        id: "ok",
+                        principal: "test/role/IntegrationTests",
+                        action: "kms:Decrypt",
+                        resource: "prod/key/crossaccount-audit",
+                        expect: "deny",
+                    },
+                    {
+                        id: "bad-via",
+                        principal: "test/role/IntegrationTests",
+                        action: "kms:Decrypt",
+                        resource: "prod/key/crossaccount-audit",
+                        context: { viaService: "rds" },
+                        expect: "deny",
+                    },
                 );
             },
         });
         assert.deepEqual(problems, [
-            "Pulumi.prod.yaml: crossaccount:accessExpectations[58].context.currentTime: must be an ISO 8601 time such as 2026-01-31T00:00:00Z (got \"1800000000\")",
-            "Pulumi.prod.yaml: crossaccount:accessExpectations[60].context.viaService: must be a service endpoint such as rds.us-east-1.amazonaws.com (got \"rds\")",
+            'Pulumi.prod.yaml: crossaccount:accessExpectations[58].context.currentTime: must be an ISO 8601 time such as 2026-01-31T00:00:00Z (got "1800000000")',
+            'Pulumi.prod.yaml: crossaccount:accessExpectations[60].context.viaService: must be a service endpoint such as rds.us-east-1.amazonaws.com (got "rds")',
         ]);
         const later = configProblems({
             prod: (c) => {
@@ -238,8 +279,13 @@ describe("stack configuration: shared snapshots' keys, restore targets and key r
                     { key: "foreign", source: "foreign-src", sharedWith: ["test"], kmsKeyArn: key("111111111111") },
                     { key: "plain", source: "plain-src", sharedWith: ["test"], unencrypted: true, kmsKeyArn: key("999999999999") },
                 );
-                c["crossaccount:accessExpectations"].push(
-                    { id: "unknown-key", principal: "test/role/IntegrationTests", action: "kms:Decrypt", resource: "prod/key/nope", expect: "deny" });
+                c["crossaccount:accessExpectations"].push({
+                    id: "unknown-key",
+                    principal: "test/role/IntegrationTests",
+                    action: "kms:Decrypt",
+                    resource: "prod/key/nope",
+                    expect: "deny",
+                });
             },
             test: (c) => {
                 delete roleOf(c, "IntegrationTests").restoreInto;

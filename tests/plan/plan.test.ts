@@ -199,7 +199,10 @@ describe("offline plan", function () {
         const dir = referenceProject({ dev: (c) => (c["crossaccount:oidcProviders"] = { github: { create: false } }) });
         const plan = await planOrganization({ projectDir: dir, policyConfig });
         const dev = plan.stacks.find((s) => s.name === "dev")!;
-        assert.deepEqual(dev.resources.filter((r) => r.type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider"), []);
+        assert.deepEqual(
+            dev.resources.filter((r) => r.type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider"),
+            [],
+        );
         const role = dev.resources.find((r) => r.type === "aws:iam/role:Role" && r.name === "GitHubActionsDeploy")!;
         assert.equal(
             JSON.parse(role.inputs.assumeRolePolicy as string).Statement[0].Principal.Federated,
@@ -299,7 +302,10 @@ describe("offline plan", function () {
             const dir = referenceProject({
                 prod: (c) =>
                     c["crossaccount:roles"].push(
-                        ...Array.from({ length: 30 }, (_, i) => ({ name: `DelegatedRole${String(i).padStart(2, "0")}`, trust: { accounts: ["dev"], requireMfa: true } })),
+                        ...Array.from({ length: 30 }, (_, i) => ({
+                            name: `DelegatedRole${String(i).padStart(2, "0")}`,
+                            trust: { accounts: ["dev"], requireMfa: true },
+                        })),
                     ),
             });
             const result = await runCli(["--quiet", "--project", dir]);

@@ -93,7 +93,7 @@ describe("policy-check command", () => {
         // Documents built from values not known yet are reported once each, as the analyzer reports what it cannot read.
         assert.strictEqual(
             out,
-                "urn:pulumi:prod::crossaccount::aws:s3/bucketPolicy:BucketPolicy::product-images-policy\n" +
+            "urn:pulumi:prod::crossaccount::aws:s3/bucketPolicy:BucketPolicy::product-images-policy\n" +
                 "  [advisory] iam-policy-document-valid: can't run policy 'iam-policy-document-valid' from policy pack 'crossaccount-least-privilege@v0.1.0' during preview: string value at .policy can't be known during preview\n" +
                 "\n" +
                 "urn:pulumi:prod::crossaccount::aws:iam/role:Role::PartnerSync\n" +
@@ -101,13 +101,13 @@ describe("policy-check command", () => {
                 "\n" +
                 "urn:pulumi:prod::crossaccount::aws:cloudtrail/trail:Trail::audit-trail\n" +
                 "  [advisory] cloudtrail-kms-encryption: kmsKeyId is not set, so log files are encrypted with S3-managed keys only. Fix: set kmsKeyId to a customer managed KMS key whose key policy allows cloudtrail.amazonaws.com to use it.\n" +
-                "  [advisory] cloudtrail-cloudwatch-logs: cloudWatchLogsGroupArn is not set, so trail events cannot drive alarms. Fix: set cloudWatchLogsGroupArn (the log group ARN ending in \":*\") and cloudWatchLogsRoleArn.\n" +
+                '  [advisory] cloudtrail-cloudwatch-logs: cloudWatchLogsGroupArn is not set, so trail events cannot drive alarms. Fix: set cloudWatchLogsGroupArn (the log group ARN ending in ":*") and cloudWatchLogsRoleArn.\n' +
                 "\n" +
                 "urn:pulumi:prod::crossaccount::aws:s3/bucket:Bucket::product-images\n" +
-                "  [advisory] s3-bucket-access-logging: bucket \"product-images-prod-7c6b5a\" has no server access logging. Fix: add an aws.s3.BucketLogging with targetBucket set to the account's log bucket (which itself needs none).\n" +
+                '  [advisory] s3-bucket-access-logging: bucket "product-images-prod-7c6b5a" has no server access logging. Fix: add an aws.s3.BucketLogging with targetBucket set to the account\'s log bucket (which itself needs none).\n' +
                 "\n" +
                 "urn:pulumi:prod::crossaccount::aws:s3/bucket:Bucket::audit\n" +
-                "  [advisory] s3-bucket-access-logging: bucket \"audit-prod-1d2e3f\" has no server access logging. Fix: add an aws.s3.BucketLogging with targetBucket set to the account's log bucket (which itself needs none).\n" +
+                '  [advisory] s3-bucket-access-logging: bucket "audit-prod-1d2e3f" has no server access logging. Fix: add an aws.s3.BucketLogging with targetBucket set to the account\'s log bucket (which itself needs none).\n' +
                 "\n" +
                 "6 violations: 0 mandatory, 6 advisory.\n",
         );

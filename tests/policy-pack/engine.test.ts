@@ -16,13 +16,24 @@ describe("policy engine", () => {
             assert.ok(policy.description.length > 20, policy.name);
             assert.ok(["mandatory", "advisory"].includes(policy.enforcementLevel!), policy.name);
         }
-        assert.deepStrictEqual(policies.filter((policy) => policy.enforcementLevel === "advisory").map((policy) => policy.name),
-            ["iam-trust-unknown-federated-provider", "iam-unscopable-wildcard", "s3-bucket-access-logging", "lambda-runtime-deprecation-notice", "kms-key-rotation-enabled", "cloudtrail-kms-encryption", "cloudtrail-cloudwatch-logs", "required-tags"]);
+        assert.deepStrictEqual(
+            policies.filter((policy) => policy.enforcementLevel === "advisory").map((policy) => policy.name),
+            [
+                "iam-trust-unknown-federated-provider",
+                "iam-unscopable-wildcard",
+                "s3-bucket-access-logging",
+                "lambda-runtime-deprecation-notice",
+                "kms-key-rotation-enabled",
+                "cloudtrail-kms-encryption",
+                "cloudtrail-cloudwatch-logs",
+                "required-tags",
+            ],
+        );
     });
 
     it("config.json only sets settings the rules declare, with the declared types", () => {
         const typeOf = (value: unknown): string =>
-            (Array.isArray(value) ? "array" : Number.isInteger(value) ? "integer" : typeof value === "object" ? "object" : typeof value);
+            Array.isArray(value) ? "array" : Number.isInteger(value) ? "integer" : typeof value === "object" ? "object" : typeof value;
         for (const [name, entry] of Object.entries(REFERENCE_CONFIG)) {
             const policy = policies.find((candidate) => candidate.name === name);
             assert.ok(policy, `config.json configures an unknown rule ${name}`);
@@ -35,32 +46,48 @@ describe("policy engine", () => {
         }
     });
 
-    it("takes enforcement levels from the config: per rule (string or object), then \"all\"; disabled rules do not run", async () => {
+    it('takes enforcement levels from the config: per rule (string or object), then "all"; disabled rules do not run', async () => {
         const resources = stackWith((r) => {
-            r["org-trail"] = { ...r["org-trail"], props: { ...r["org-trail"].props, kmsKeyId: undefined, enableLogFileValidation: false, isMultiRegionTrail: false } };
+            r["org-trail"] = {
+                ...r["org-trail"],
+                props: { ...r["org-trail"].props, kmsKeyId: undefined, enableLogFileValidation: false, isMultiRegionTrail: false },
+            };
         });
         const levels = async (config: Record<string, unknown>) =>
-            rows(await runPolicyPack(resources, { config: { ...REFERENCE_CONFIG, ...config } })).map(([policy, , level]) => [policy, level]);
+            rows(await runPolicyPack(resources, { config: { ...REFERENCE_CONFIG, ...config } })).map(([policy, , level]) => [
+                policy,
+                level,
+            ]);
         assert.deepStrictEqual(await levels({}), [
-            ["cloudtrail-multi-region", "mandatory"], ["cloudtrail-log-file-validation", "mandatory"], ["cloudtrail-kms-encryption", "advisory"],
+            ["cloudtrail-multi-region", "mandatory"],
+            ["cloudtrail-log-file-validation", "mandatory"],
+            ["cloudtrail-kms-encryption", "advisory"],
         ]);
-        assert.deepStrictEqual(await levels({
-            all: "advisory",
-            "cloudtrail-multi-region": "disabled",
-            "cloudtrail-kms-encryption": { enforcementLevel: "remediate" },
-        }), [["cloudtrail-log-file-validation", "advisory"], ["cloudtrail-kms-encryption", "mandatory"]]);
+        assert.deepStrictEqual(
+            await levels({
+                all: "advisory",
+                "cloudtrail-multi-region": "disabled",
+                "cloudtrail-kms-encryption": { enforcementLevel: "remediate" },
+            }),
+            [
+                ["cloudtrail-log-file-validation", "advisory"],
+                ["cloudtrail-kms-encryption", "mandatory"],
+            ],
+        );
     });
 
     it("hands rules their config merged over the configSchema defaults, like the CLI", async () => {
         const seen: unknown[] = [];
-        const probe: Policies = [{
-            name: "probe",
-            description: "records its config",
-            configSchema: { properties: { limit: { type: "integer", default: 5 }, names: { type: "array", default: ["a"] } } },
-            validateResource: (args) => {
-                seen.push(args.getConfig());
+        const probe: Policies = [
+            {
+                name: "probe",
+                description: "records its config",
+                configSchema: { properties: { limit: { type: "integer", default: 5 }, names: { type: "array", default: ["a"] } } },
+                validateResource: (args) => {
+                    seen.push(args.getConfig());
+                },
             },
-        }];
+        ];
         await runPolicies(probe, [resource(T.role, "r", {})], { config: { probe: { enforcementLevel: "advisory", names: ["b"] } } });
         assert.deepStrictEqual(seen, [{ limit: 5, names: ["b"] }]);
     });
@@ -84,52 +111,86 @@ describe("policy engine", () => {
         ]);
         assert.deepStrictEqual(rows(result), [
             ["reads-unknown", "known", "mandatory", "name is known"],
-            ["reads-unknown", "unknown", "advisory",
-                "can't run policy 'reads-unknown' from policy pack 'crossaccount-least-privilege@v0.1.0' during preview: string value at .name can't be known during preview"],
+            [
+                "reads-unknown",
+                "unknown",
+                "advisory",
+                "can't run policy 'reads-unknown' from policy pack 'crossaccount-least-privilege@v0.1.0' during preview: string value at .name can't be known during preview",
+            ],
         ]);
         assert.strictEqual(result[0].stack, "dev");
     });
 
     it("treats secrets from state as unknown and unwraps runtime secrets", async () => {
         const seen: unknown[] = [];
-        const probe: Policies = [{
-            name: "secrets",
-            description: "looks at secrets",
-            validateResource: (args) => {
-                try {
-                    seen.push(args.props.cipher);
-                } catch (error) {
-                    seen.push((error as Error).constructor.name);
-                }
-                seen.push(args.props.runtime);
+        const probe: Policies = [
+            {
+                name: "secrets",
+                description: "looks at secrets",
+                validateResource: (args) => {
+                    try {
+                        seen.push(args.props.cipher);
+                    } catch (error) {
+                        seen.push((error as Error).constructor.name);
+                    }
+                    seen.push(args.props.runtime);
+                },
             },
-        }];
-        await runPolicies(probe, [resource(T.role, "r", {
-            cipher: { ...SECRET_SIG, ciphertext: "v1:abc" },
-            runtime: { ...SECRET_SIG, value: "visible" },
-        })]);
+        ];
+        await runPolicies(probe, [
+            resource(T.role, "r", {
+                cipher: { ...SECRET_SIG, ciphertext: "v1:abc" },
+                runtime: { ...SECRET_SIG, value: "visible" },
+            }),
+        ]);
         assert.deepStrictEqual(seen, ["UnknownValueError", "visible"]);
     });
 
     it("reports an unknown or secret document once, as not known (advisory), and no other rule gives up on it", async () => {
-        const result = await runPolicyPack([
-            resource(T.role, "r", { assumeRolePolicy: { ...SECRET_SIG, ciphertext: "v1:abc" }, inlinePolicies: UNKNOWN_STRING, maxSessionDuration: UNKNOWN_STRING }),
-            resource(T.bucketPolicy, "p", { bucket: UNKNOWN_STRING, policy: { ...SECRET_SIG, plaintext: "{\"Statement\":[]}" } }),
-        ], { config: REFERENCE_CONFIG });
-        const cannotRun = (location: string) => "can't run policy 'iam-policy-document-valid' from policy pack 'crossaccount-least-privilege@v0.1.0' "
-            + `during preview: string value at .${location} can't be known during preview`;
+        const result = await runPolicyPack(
+            [
+                resource(T.role, "r", {
+                    assumeRolePolicy: { ...SECRET_SIG, ciphertext: "v1:abc" },
+                    inlinePolicies: UNKNOWN_STRING,
+                    maxSessionDuration: UNKNOWN_STRING,
+                }),
+                resource(T.bucketPolicy, "p", { bucket: UNKNOWN_STRING, policy: { ...SECRET_SIG, plaintext: '{"Statement":[]}' } }),
+            ],
+            { config: REFERENCE_CONFIG },
+        );
+        const cannotRun = (location: string) =>
+            "can't run policy 'iam-policy-document-valid' from policy pack 'crossaccount-least-privilege@v0.1.0' " +
+            `during preview: string value at .${location} can't be known during preview`;
         assert.deepStrictEqual(
-            result.filter((violation) => violation.message.startsWith("can't run")).map((v) => [v.policyName, v.enforcementLevel, v.message]),
-            [["iam-policy-document-valid", "advisory", cannotRun("assumeRolePolicy")], ["iam-policy-document-valid", "advisory", cannotRun("policy")]],
+            result
+                .filter((violation) => violation.message.startsWith("can't run"))
+                .map((v) => [v.policyName, v.enforcementLevel, v.message]),
+            [
+                ["iam-policy-document-valid", "advisory", cannotRun("assumeRolePolicy")],
+                ["iam-policy-document-valid", "advisory", cannotRun("policy")],
+            ],
         );
     });
 
     it("resolves parents and dependencies of stack resources to the resource objects", async () => {
         let seen: PolicyResource[] = [];
-        const probe: Policies = [{ name: "stack", description: "records the stack", validateStack: (args) => { seen = args.resources; } }];
+        const probe: Policies = [
+            {
+                name: "stack",
+                description: "records the stack",
+                validateStack: (args) => {
+                    seen = args.resources;
+                },
+            },
+        ];
         const parent = resource("crossaccount:index:SharedBucket", "images", {});
         const bucket = resource(T.bucket, "b", {}, { parent: parent.urn });
-        const block = resource(T.publicAccessBlock, "pab", {}, { dependencies: [bucket.urn, "urn:missing"], propertyDependencies: { bucket: [bucket.urn] } });
+        const block = resource(
+            T.publicAccessBlock,
+            "pab",
+            {},
+            { dependencies: [bucket.urn, "urn:missing"], propertyDependencies: { bucket: [bucket.urn] } },
+        );
         await runPolicies(probe, [parent, bucket, block]);
         assert.strictEqual(seen[1].parent, seen[0]);
         assert.deepStrictEqual(seen[2].dependencies, [seen[1]]);
@@ -138,14 +199,27 @@ describe("policy engine", () => {
     });
 
     it("reports stack-level violations without a URN and names the stack", async () => {
-        const result = await runPolicyPack([resource(T.role, "r", { assumeRolePolicy: policyJson(sameAccountTrust) })], { config: REFERENCE_CONFIG, stackName: "dev" });
+        const result = await runPolicyPack([resource(T.role, "r", { assumeRolePolicy: policyJson(sameAccountTrust) })], {
+            config: REFERENCE_CONFIG,
+            stackName: "dev",
+        });
         const trail = result.find((violation) => violation.policyName === "cloudtrail-required");
         assert.deepStrictEqual(trail && { urn: trail.urn, stack: trail.stack }, { urn: undefined, stack: "dev" });
     });
 
     it("fails loudly, with the rule and resource, when a rule throws", async () => {
-        const broken: Policies = [{ name: "broken", description: "throws", validateResource: () => { throw new Error("boom"); } }];
-        await assert.rejects(runPolicies(broken, [resource(T.role, "r", {})]),
-            /Error validating urn:pulumi:dev::crossaccount::aws:iam\/role:Role::r with policy 'broken': boom/);
+        const broken: Policies = [
+            {
+                name: "broken",
+                description: "throws",
+                validateResource: () => {
+                    throw new Error("boom");
+                },
+            },
+        ];
+        await assert.rejects(
+            runPolicies(broken, [resource(T.role, "r", {})]),
+            /Error validating urn:pulumi:dev::crossaccount::aws:iam\/role:Role::r with policy 'broken': boom/,
+        );
     });
 });

@@ -7,7 +7,8 @@ export const ACCOUNTS = { dev: "111111111111", test: "222222222222", prod: "9999
 
 /** The reference organization's config, as shipped. */
 export const REFERENCE_CONFIG: Record<string, unknown> = JSON.parse(
-    readFileSync(path.join(__dirname, "..", "..", "policy-pack", "config.json"), "utf8"));
+    readFileSync(path.join(__dirname, "..", "..", "policy-pack", "config.json"), "utf8"),
+);
 
 /** What the analyzer sends for a string that is not known during preview. */
 export const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -59,7 +60,11 @@ export const T = {
 
 export const urnOf = (stack: string, type: string, name: string): string => `urn:pulumi:${stack}::crossaccount::${type}::${name}`;
 
-export function awsProvider(account: string, stack = "dev", props: Record<string, unknown> = {}): NonNullable<PolicyResourceInput["provider"]> {
+export function awsProvider(
+    account: string,
+    stack = "dev",
+    props: Record<string, unknown> = {},
+): NonNullable<PolicyResourceInput["provider"]> {
     return {
         urn: urnOf(stack, T.provider, `aws-${account}`),
         type: T.provider,
@@ -132,16 +137,30 @@ export function goodResources(): Record<string, PolicyResourceInput> {
     const bucketWith = (name: string) => ({
         [name]: resource(T.bucket, name, { bucket: name, forceDestroy: false }),
         [`${name}-pab`]: resource(T.publicAccessBlock, `${name}-pab`, {
-            bucket: name, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true,
+            bucket: name,
+            blockPublicAcls: true,
+            blockPublicPolicy: true,
+            ignorePublicAcls: true,
+            restrictPublicBuckets: true,
         }),
-        [`${name}-ownership`]: resource(T.ownershipControls, `${name}-ownership`, { bucket: name, rule: { objectOwnership: "BucketOwnerEnforced" } }),
+        [`${name}-ownership`]: resource(T.ownershipControls, `${name}-ownership`, {
+            bucket: name,
+            rule: { objectOwnership: "BucketOwnerEnforced" },
+        }),
         [`${name}-sse`]: resource(T.encryption, `${name}-sse`, {
-            bucket: name, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }],
+            bucket: name,
+            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }],
         }),
         // Server access logs go to the account's log bucket, which needs no logging of its own.
-        ...(name === "access-logs-dev" ? {} : {
-            [`${name}-logging`]: resource(T.bucketLogging, `${name}-logging`, { bucket: name, targetBucket: "access-logs-dev", targetPrefix: `${name}/` }),
-        }),
+        ...(name === "access-logs-dev"
+            ? {}
+            : {
+                  [`${name}-logging`]: resource(T.bucketLogging, `${name}-logging`, {
+                      bucket: name,
+                      targetBucket: "access-logs-dev",
+                      targetPrefix: `${name}/`,
+                  }),
+              }),
     });
     const trailArn = `arn:aws:cloudtrail:us-east-1:${ACCOUNTS.dev}:trail/org-trail`;
     return {
@@ -149,13 +168,15 @@ export function goodResources(): Record<string, PolicyResourceInput> {
             name: "image-sharing",
             assumeRolePolicy: policyJson(crossAccountTrust(ACCOUNTS.test, { StringEquals: { "sts:ExternalId": "image-sharing-test" } })),
             maxSessionDuration: 3600,
-            inlinePolicies: [{
-                name: "read-images",
-                policy: policyJson(
-                    { Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: "arn:aws:s3:::images-dev/*" },
-                    { Effect: "Allow", Action: "s3:ListBucket", Resource: "arn:aws:s3:::images-dev" },
-                ),
-            }],
+            inlinePolicies: [
+                {
+                    name: "read-images",
+                    policy: policyJson(
+                        { Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: "arn:aws:s3:::images-dev/*" },
+                        { Effect: "Allow", Action: "s3:ListBucket", Resource: "arn:aws:s3:::images-dev" },
+                    ),
+                },
+            ],
             tags: { Owner: "platform" },
         }),
         "ci-deployer": resource(T.role, "ci-deployer", {
@@ -172,17 +193,20 @@ export function goodResources(): Record<string, PolicyResourceInput> {
             ),
         }),
         "read-only": resource(T.rolePolicyAttachment, "read-only", {
-            role: "ci-deployer", policyArn: "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
+            role: "ci-deployer",
+            policyArn: "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
         }),
-        "inventory": resource(T.policy, "inventory", {
+        inventory: resource(T.policy, "inventory", {
             name: "inventory",
             policy: {
                 Version: "2012-10-17",
                 // Wildcard-only actions: a pattern such as "ec2:Describe*" would draw the iam-unscopable-wildcard advisory.
-                Statement: [{ Effect: "Allow", Action: ["s3:ListAllMyBuckets", "sts:GetCallerIdentity", "ec2:DescribeRegions"], Resource: "*" }],
+                Statement: [
+                    { Effect: "Allow", Action: ["s3:ListAllMyBuckets", "sts:GetCallerIdentity", "ec2:DescribeRegions"], Resource: "*" },
+                ],
             },
         }),
-        "developers": resource(T.group, "developers", { name: "developers" }),
+        developers: resource(T.group, "developers", { name: "developers" }),
         "developers-mfa": resource(T.groupPolicy, "developers-mfa", {
             group: "developers",
             name: "deny-without-mfa",
@@ -194,28 +218,27 @@ export function goodResources(): Record<string, PolicyResourceInput> {
                 Condition: { BoolIfExists: { "aws:MultiFactorAuthPresent": "false" } },
             }),
         }),
-        "alice": resource(T.user, "alice", { name: "alice" }),
+        alice: resource(T.user, "alice", { name: "alice" }),
         "alice-assume": resource(T.userPolicy, "alice-assume", {
             user: "alice",
             policy: policyJson({
-                Effect: "Allow", Action: "sts:AssumeRole", Resource: `arn:aws:iam::${ACCOUNTS.test}:role/ImageSharingRole`,
+                Effect: "Allow",
+                Action: "sts:AssumeRole",
+                Resource: `arn:aws:iam::${ACCOUNTS.test}:role/ImageSharingRole`,
                 Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } },
             }),
         }),
         ...bucketWith("images-dev"),
         "images-dev-policy": resource(T.bucketPolicy, "images-dev-policy", {
             bucket: "images-dev",
-            policy: policyJson(
-                tlsDeny("images-dev"),
-                {
-                    Sid: "PartnerRead",
-                    Effect: "Allow",
-                    Principal: { AWS: `arn:aws:iam::${ACCOUNTS.test}:root` },
-                    Action: ["s3:GetObject", "s3:ListBucket"],
-                    Resource: ["arn:aws:s3:::images-dev", "arn:aws:s3:::images-dev/*"],
-                    Condition: { ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${ACCOUNTS.test}:role/ImageReader` } },
-                },
-            ),
+            policy: policyJson(tlsDeny("images-dev"), {
+                Sid: "PartnerRead",
+                Effect: "Allow",
+                Principal: { AWS: `arn:aws:iam::${ACCOUNTS.test}:root` },
+                Action: ["s3:GetObject", "s3:ListBucket"],
+                Resource: ["arn:aws:s3:::images-dev", "arn:aws:s3:::images-dev/*"],
+                Condition: { ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${ACCOUNTS.test}:role/ImageReader` } },
+            }),
         }),
         ...bucketWith("access-logs-dev"),
         ...bucketWith("trail-logs-dev"),
@@ -253,20 +276,31 @@ export function goodResources(): Record<string, PolicyResourceInput> {
         }),
         "to-test": resource(T.peering, "to-test", { vpcId: "vpc-dev", peerVpcId: "vpc-test", peerOwnerId: ACCOUNTS.test }),
         "to-test-route": resource(T.route, "to-test-route", {
-            routeTableId: "rtb-dev", destinationCidrBlock: "10.1.0.0/16", vpcPeeringConnectionId: "pcx-1",
+            routeTableId: "rtb-dev",
+            destinationCidrBlock: "10.1.0.0/16",
+            vpcPeeringConnectionId: "pcx-1",
         }),
-        "private": resource(T.routeTable, "private", {
+        private: resource(T.routeTable, "private", {
             vpcId: "vpc-dev",
-            routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: "nat-1" }, { cidrBlock: "10.1.0.0/16", vpcPeeringConnectionId: "pcx-1" }],
+            routes: [
+                { cidrBlock: "0.0.0.0/0", natGatewayId: "nat-1" },
+                { cidrBlock: "10.1.0.0/16", vpcPeeringConnectionId: "pcx-1" },
+            ],
         }),
         // A function other accounts invoke: a role of test by name, and test's EventBridge rule.
         "invoke-from-test": resource(T.lambdaPermission, "invoke-from-test", {
-            action: "lambda:InvokeFunction", function: "notifier", statementId: "invoke-test",
+            action: "lambda:InvokeFunction",
+            function: "notifier",
+            statementId: "invoke-test",
             principal: `arn:aws:iam::${ACCOUNTS.test}:role/Integration`,
         }),
         "invoke-from-events": resource(T.lambdaPermission, "invoke-from-events", {
-            action: "lambda:InvokeFunction", function: "notifier", statementId: "invoke-events", principal: "events.amazonaws.com",
-            sourceAccount: ACCOUNTS.test, sourceArn: `arn:aws:events:us-east-1:${ACCOUNTS.test}:rule/nightly`,
+            action: "lambda:InvokeFunction",
+            function: "notifier",
+            statementId: "invoke-events",
+            principal: "events.amazonaws.com",
+            sourceAccount: ACCOUNTS.test,
+            sourceArn: `arn:aws:events:us-east-1:${ACCOUNTS.test}:rule/nightly`,
         }),
         "images-repository-policy": resource(T.repositoryPolicy, "images-repository-policy", {
             repository: "images",
@@ -279,7 +313,9 @@ export function goodResources(): Record<string, PolicyResourceInput> {
             }),
         }),
         "baseline-share": resource(T.snapshotCopy, "baseline-share", {
-            sourceDbSnapshotIdentifier: "appdb-2026-01", targetDbSnapshotIdentifier: "baseline", sharedAccounts: [ACCOUNTS.test],
+            sourceDbSnapshotIdentifier: "appdb-2026-01",
+            targetDbSnapshotIdentifier: "baseline",
+            sharedAccounts: [ACCOUNTS.test],
         }),
     };
 }
@@ -306,7 +342,10 @@ export const rows = (violations: PolicyViolation[]): Row[] =>
     ]);
 
 /** Runs the good stack with one change and returns every violation. */
-export async function rowsFor(change: (resources: Record<string, PolicyResourceInput>) => void, config?: Record<string, unknown>): Promise<Row[]> {
+export async function rowsFor(
+    change: (resources: Record<string, PolicyResourceInput>) => void,
+    config?: Record<string, unknown>,
+): Promise<Row[]> {
     return rows(await check(stackWith(change), config));
 }
 

@@ -20,28 +20,69 @@ function statements(document: object): Statement[] {
 describe("policy pack: the IAM document model", () => {
     it("says which account a principal is in, with one typed answer", () => {
         assert.deepEqual(
-            ["111111111111", "arn:aws:iam::222222222222:role/x", "*", "arn:aws:iam::*:root", "arn:aws:iam::11111111111?:root",
-                "AROAEXAMPLE", "arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:s3:::bucket"].map(principalAccount),
-            [{ kind: "account", id: "111111111111" }, { kind: "account", id: "222222222222" }, { kind: "any" }, { kind: "any" },
-                { kind: "pattern", pattern: "11111111111?" }, { kind: "unknown" }, { kind: "unknown" }, { kind: "unknown" }]);
+            [
+                "111111111111",
+                "arn:aws:iam::222222222222:role/x",
+                "*",
+                "arn:aws:iam::*:root",
+                "arn:aws:iam::11111111111?:root",
+                "AROAEXAMPLE",
+                "arn:aws:iam::aws:policy/ReadOnlyAccess",
+                "arn:aws:s3:::bucket",
+            ].map(principalAccount),
+            [
+                { kind: "account", id: "111111111111" },
+                { kind: "account", id: "222222222222" },
+                { kind: "any" },
+                { kind: "any" },
+                { kind: "pattern", pattern: "11111111111?" },
+                { kind: "unknown" },
+                { kind: "unknown" },
+                { kind: "unknown" },
+            ],
+        );
         assert.deepEqual(principalOf("Service", "cloudtrail.amazonaws.com"), { kind: "service", name: "cloudtrail.amazonaws.com" });
-        assert.deepEqual(principalOf("Federated", "arn:aws:iam::333333333333:oidc-provider/token.actions.githubusercontent.com"),
-            { kind: "federated", provider: "arn:aws:iam::333333333333:oidc-provider/token.actions.githubusercontent.com", account: "333333333333" });
-        assert.deepEqual(principalOf("Federated", "cognito-identity.amazonaws.com"), { kind: "federated", provider: "cognito-identity.amazonaws.com" });
+        assert.deepEqual(principalOf("Federated", "arn:aws:iam::333333333333:oidc-provider/token.actions.githubusercontent.com"), {
+            kind: "federated",
+            provider: "arn:aws:iam::333333333333:oidc-provider/token.actions.githubusercontent.com",
+            account: "333333333333",
+        });
+        assert.deepEqual(principalOf("Federated", "cognito-identity.amazonaws.com"), {
+            kind: "federated",
+            provider: "cognito-identity.amazonaws.com",
+        });
     });
 
     it("parses condition operators into set qualifier, base operator and IfExists", () => {
-        assert.deepEqual(parseOperator("ForAllValues:StringEqualsIfExists"),
-            { operator: "ForAllValues:StringEqualsIfExists", baseOperator: "stringequals", ifExists: true, setQualifier: "forallvalues" });
-        assert.deepEqual(parseOperator("ArnLike"), { operator: "ArnLike", baseOperator: "arnlike", ifExists: false, setQualifier: undefined });
+        assert.deepEqual(parseOperator("ForAllValues:StringEqualsIfExists"), {
+            operator: "ForAllValues:StringEqualsIfExists",
+            baseOperator: "stringequals",
+            ifExists: true,
+            setQualifier: "forallvalues",
+        });
+        assert.deepEqual(parseOperator("ArnLike"), {
+            operator: "ArnLike",
+            baseOperator: "arnlike",
+            ifExists: false,
+            setQualifier: undefined,
+        });
     });
 
     it("keeps Principal and NotPrincipal apart and reads the values conditions name", () => {
         const [allow, deny] = statements({
             Statement: [
-                { Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:root" }, Action: "sts:AssumeRole",
-                    Condition: { ArnLike: { "aws:PrincipalArn": ["arn:aws:iam::111111111111:role/ci-*"] } } },
-                { Effect: "Deny", NotPrincipal: { AWS: "arn:aws:iam::111111111111:root" }, NotAction: "s3:Get*", Resource: "arn:aws:s3:::b/*" },
+                {
+                    Effect: "Allow",
+                    Principal: { AWS: "arn:aws:iam::111111111111:root" },
+                    Action: "sts:AssumeRole",
+                    Condition: { ArnLike: { "aws:PrincipalArn": ["arn:aws:iam::111111111111:role/ci-*"] } },
+                },
+                {
+                    Effect: "Deny",
+                    NotPrincipal: { AWS: "arn:aws:iam::111111111111:root" },
+                    NotAction: "s3:Get*",
+                    Resource: "arn:aws:s3:::b/*",
+                },
             ],
         });
         assert.deepEqual(allow.principal?.byType.AWS.values, ["arn:aws:iam::111111111111:root"]);
@@ -50,15 +91,28 @@ describe("policy pack: the IAM document model", () => {
         assert.equal(deny.principal, undefined);
         assert.deepEqual(conditionValuesFor(allow, "AWS:PrincipalArn", ["arnlike"]), ["arn:aws:iam::111111111111:role/ci-*"]);
         assert.equal(conditionValuesFor(allow, "aws:PrincipalAccount", ["stringequals"]), undefined);
-        assert.deepEqual([coversAction(allow, "STS:assumerole"), coversAction(deny, "s3:GetObject"), coversAction(deny, "s3:PutObject")],
-            [true, false, true]);
-        assert.deepEqual([mayCoverResource(allow, "arn:aws:iam::1:role/x"), mayCoverResource(deny, "arn:aws:s3:::b/k"),
-            mayCoverResource(deny, "arn:aws:s3:::other/k")], [true, true, false]);
+        assert.deepEqual(
+            [coversAction(allow, "STS:assumerole"), coversAction(deny, "s3:GetObject"), coversAction(deny, "s3:PutObject")],
+            [true, false, true],
+        );
+        assert.deepEqual(
+            [
+                mayCoverResource(allow, "arn:aws:iam::1:role/x"),
+                mayCoverResource(deny, "arn:aws:s3:::b/k"),
+                mayCoverResource(deny, "arn:aws:s3:::other/k"),
+            ],
+            [true, true, false],
+        );
     });
 
     it("parses ARNs, keeping colons in the resource", () => {
-        assert.deepEqual(parseArn("arn:aws:lambda:eu-west-1:111111111111:function:f:live"),
-            { partition: "aws", service: "lambda", region: "eu-west-1", account: "111111111111", resource: "function:f:live" });
+        assert.deepEqual(parseArn("arn:aws:lambda:eu-west-1:111111111111:function:f:live"), {
+            partition: "aws",
+            service: "lambda",
+            region: "eu-west-1",
+            account: "111111111111",
+            resource: "function:f:live",
+        });
         assert.equal(parseArn("111111111111"), undefined);
     });
 });

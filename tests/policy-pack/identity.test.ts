@@ -1,48 +1,78 @@
 import * as assert from "assert";
 import { ACCOUNTS, T, patch, policyJson, resource, rowsFor } from "./fixtures";
 
-const sameAccountTrustIn = (account: string) => ({ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: "sts:AssumeRole" });
+const sameAccountTrustIn = (account: string) => ({
+    Effect: "Allow",
+    Principal: { AWS: `arn:aws:iam::${account}:root` },
+    Action: "sts:AssumeRole",
+});
 
 const IMAGES = "arn:aws:s3:::images-dev/*";
 /** Replaces the user policy of the good stack (a user's inline policy) with these statements. */
-const userPolicy = (...statements: Record<string, unknown>[]) => (r: Parameters<Parameters<typeof rowsFor>[0]>[0]) =>
-    patch(r, "alice-assume", { policy: policyJson(...statements) });
+const userPolicy =
+    (...statements: Record<string, unknown>[]) =>
+    (r: Parameters<Parameters<typeof rowsFor>[0]>[0]) =>
+        patch(r, "alice-assume", { policy: policyJson(...statements) });
 
 describe("identity policy rules", () => {
     describe("iam-no-star-action", () => {
-        it("reports Action \"*\" and NotAction with Allow", async () => {
-            const result = await rowsFor(userPolicy(
-                { Effect: "Allow", Action: "*", Resource: IMAGES },
-                { Sid: "AllButIam", Effect: "Allow", NotAction: "iam:*", Resource: IMAGES },
-            ));
+        it('reports Action "*" and NotAction with Allow', async () => {
+            const result = await rowsFor(
+                userPolicy(
+                    { Effect: "Allow", Action: "*", Resource: IMAGES },
+                    { Sid: "AllButIam", Effect: "Allow", NotAction: "iam:*", Resource: IMAGES },
+                ),
+            );
             assert.deepStrictEqual(result, [
-                ["iam-no-star-action", "alice-assume", "mandatory",
-                    "policy statement 1: allows Action \"*\", every action of every service. Fix: list only the actions this identity needs, e.g. \"s3:GetObject\"."],
-                ["iam-no-star-action", "alice-assume", "mandatory",
-                    "policy statement 2 (\"AllButIam\"): \"NotAction\" with \"Effect\": \"Allow\" grants every action of every service except the listed ones. "
-                    + "Fix: list only the actions this identity needs in \"Action\"."],
+                [
+                    "iam-no-star-action",
+                    "alice-assume",
+                    "mandatory",
+                    'policy statement 1: allows Action "*", every action of every service. Fix: list only the actions this identity needs, e.g. "s3:GetObject".',
+                ],
+                [
+                    "iam-no-star-action",
+                    "alice-assume",
+                    "mandatory",
+                    'policy statement 2 ("AllButIam"): "NotAction" with "Effect": "Allow" grants every action of every service except the listed ones. ' +
+                        'Fix: list only the actions this identity needs in "Action".',
+                ],
             ]);
         });
 
-        it("accepts \"*\" in a Deny", async () => {
-            const result = await rowsFor(userPolicy(
-                { Effect: "Allow", Action: "s3:GetObject", Resource: IMAGES },
-                { Effect: "Deny", Action: "*", Resource: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } },
-            ));
+        it('accepts "*" in a Deny', async () => {
+            const result = await rowsFor(
+                userPolicy(
+                    { Effect: "Allow", Action: "s3:GetObject", Resource: IMAGES },
+                    { Effect: "Deny", Action: "*", Resource: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } },
+                ),
+            );
             assert.deepStrictEqual(result, []);
         });
     });
 
     describe("iam-no-service-wildcard-action", () => {
         it("reports iam:* and s3:* in an Allow, in role inline policies as well", async () => {
-            const result = await rowsFor((r) => patch(r, "image-sharing", {
-                inlinePolicies: [{ name: "too-broad", policy: { Statement: { Effect: "Allow", Action: ["s3:*", "iam:*"], Resource: IMAGES } } }],
-            }));
+            const result = await rowsFor((r) =>
+                patch(r, "image-sharing", {
+                    inlinePolicies: [
+                        { name: "too-broad", policy: { Statement: { Effect: "Allow", Action: ["s3:*", "iam:*"], Resource: IMAGES } } },
+                    ],
+                }),
+            );
             assert.deepStrictEqual(result, [
-                ["iam-no-service-wildcard-action", "image-sharing", "mandatory",
-                    "inlinePolicies[\"too-broad\"] statement 1: allows \"s3:*\", every s3 action. Fix: list only the s3 actions this identity needs."],
-                ["iam-no-service-wildcard-action", "image-sharing", "mandatory",
-                    "inlinePolicies[\"too-broad\"] statement 1: allows \"iam:*\", every iam action. Fix: list only the iam actions this identity needs."],
+                [
+                    "iam-no-service-wildcard-action",
+                    "image-sharing",
+                    "mandatory",
+                    'inlinePolicies["too-broad"] statement 1: allows "s3:*", every s3 action. Fix: list only the s3 actions this identity needs.',
+                ],
+                [
+                    "iam-no-service-wildcard-action",
+                    "image-sharing",
+                    "mandatory",
+                    'inlinePolicies["too-broad"] statement 1: allows "iam:*", every iam action. Fix: list only the iam actions this identity needs.',
+                ],
             ]);
         });
 
@@ -52,68 +82,121 @@ describe("identity policy rules", () => {
     });
 
     describe("iam-no-resource-star", () => {
-        const message = (where: string, actions: string, verb: string) => `${where}: allows ${actions} on Resource "*" although ${verb} `
-            + "resource-level permissions. Fix: replace \"*\" with the ARNs of the resources needed, e.g. \"arn:aws:s3:::<bucket>/*\".";
+        const message = (where: string, actions: string, verb: string) =>
+            `${where}: allows ${actions} on Resource "*" although ${verb} ` +
+            'resource-level permissions. Fix: replace "*" with the ARNs of the resources needed, e.g. "arn:aws:s3:::<bucket>/*".';
 
-        it("reports actions that support resource-level permissions on \"*\", and NotResource with Allow", async () => {
-            const result = await rowsFor(userPolicy(
-                { Effect: "Allow", Action: ["s3:ListAllMyBuckets", "s3:GetObject", "kms:Decrypt"], Resource: "*" },
-                { Effect: "Allow", Action: "s3:Get*", Resource: ["*"] },
-                { Effect: "Allow", Action: "s3:GetObject", NotResource: "arn:aws:s3:::secrets/*" },
-            ));
+        it('reports actions that support resource-level permissions on "*", and NotResource with Allow', async () => {
+            const result = await rowsFor(
+                userPolicy(
+                    { Effect: "Allow", Action: ["s3:ListAllMyBuckets", "s3:GetObject", "kms:Decrypt"], Resource: "*" },
+                    { Effect: "Allow", Action: "s3:Get*", Resource: ["*"] },
+                    { Effect: "Allow", Action: "s3:GetObject", NotResource: "arn:aws:s3:::secrets/*" },
+                ),
+            );
             assert.deepStrictEqual(result, [
-                ["iam-no-resource-star", "alice-assume", "mandatory", message("policy statement 1", "\"s3:GetObject\", \"kms:Decrypt\"", "they support")],
-                ["iam-no-resource-star", "alice-assume", "mandatory", message("policy statement 2", "\"s3:Get*\"", "it supports")],
-                ["iam-no-resource-star", "alice-assume", "mandatory",
-                    "policy statement 3: \"NotResource\" with \"Effect\": \"Allow\" grants the actions on every resource except the listed ones. "
-                    + "Fix: use \"Resource\" with the ARNs the actions need."],
+                [
+                    "iam-no-resource-star",
+                    "alice-assume",
+                    "mandatory",
+                    message("policy statement 1", '"s3:GetObject", "kms:Decrypt"', "they support"),
+                ],
+                ["iam-no-resource-star", "alice-assume", "mandatory", message("policy statement 2", '"s3:Get*"', "it supports")],
+                [
+                    "iam-no-resource-star",
+                    "alice-assume",
+                    "mandatory",
+                    'policy statement 3: "NotResource" with "Effect": "Allow" grants the actions on every resource except the listed ones. ' +
+                        'Fix: use "Resource" with the ARNs the actions need.',
+                ],
             ]);
         });
 
-        it("reports s3:* on \"*\" together with the service wildcard", async () => {
+        it('reports s3:* on "*" together with the service wildcard', async () => {
             const result = await rowsFor(userPolicy({ Effect: "Allow", Action: "s3:*", Resource: "*" }));
-            assert.deepStrictEqual(result.map(([policy]) => policy), ["iam-no-service-wildcard-action", "iam-no-resource-star"]);
-            assert.strictEqual(result[1][3], message("policy statement 1", "\"s3:*\"", "it supports"));
+            assert.deepStrictEqual(
+                result.map(([policy]) => policy),
+                ["iam-no-service-wildcard-action", "iam-no-resource-star"],
+            );
+            assert.strictEqual(result[1][3], message("policy statement 1", '"s3:*"', "it supports"));
         });
 
-        it("accepts wildcard-only actions, mostly wildcard-only patterns and tag-scoped statements on \"*\"", async () => {
-            const result = await rowsFor(userPolicy(
-                { Effect: "Allow", Action: ["s3:ListAllMyBuckets", "sts:GetCallerIdentity", "ec2:Describe*"], Resource: "*" },
-                { Effect: "Allow", Action: "ec2:StartInstances", Resource: "*", Condition: { StringEquals: { "aws:ResourceTag/Team": "images" } } },
-            ));
+        it('accepts wildcard-only actions, mostly wildcard-only patterns and tag-scoped statements on "*"', async () => {
+            const result = await rowsFor(
+                userPolicy(
+                    { Effect: "Allow", Action: ["s3:ListAllMyBuckets", "sts:GetCallerIdentity", "ec2:Describe*"], Resource: "*" },
+                    {
+                        Effect: "Allow",
+                        Action: "ec2:StartInstances",
+                        Resource: "*",
+                        Condition: { StringEquals: { "aws:ResourceTag/Team": "images" } },
+                    },
+                ),
+            );
             // "ec2:Describe*" draws only the advisory below.
-            assert.deepStrictEqual(result.filter(([, , level]) => level === "mandatory"), []);
+            assert.deepStrictEqual(
+                result.filter(([, , level]) => level === "mandatory"),
+                [],
+            );
         });
     });
 
     describe("iam-unscopable-wildcard", () => {
-        it("advises on a mostly wildcard-only pattern on \"*\", listing the actions it covers that could name resources (exact text)", async () => {
-            const result = await rowsFor(userPolicy({ Sid: "Inventory", Effect: "Allow", Action: ["cloudwatch:Describe*", "sts:GetCallerIdentity"], Resource: "*" }));
+        it('advises on a mostly wildcard-only pattern on "*", listing the actions it covers that could name resources (exact text)', async () => {
+            const result = await rowsFor(
+                userPolicy({ Sid: "Inventory", Effect: "Allow", Action: ["cloudwatch:Describe*", "sts:GetCallerIdentity"], Resource: "*" }),
+            );
             assert.deepStrictEqual(result, [
-                ["iam-unscopable-wildcard", "alice-assume", "advisory",
-                    "policy statement 1 (\"Inventory\"): allows \"cloudwatch:Describe*\" on Resource \"*\"; 3 of the 5 actions it matches only work on \"*\", "
-                    + "but 2 support resource-level permissions: \"cloudwatch:DescribeAlarmHistory\", \"cloudwatch:DescribeAlarms\". Fix: list the actions "
-                    + "this identity needs, granting those on the ARNs of their resources, or keep the wildcard if reading every such resource is intended."],
+                [
+                    "iam-unscopable-wildcard",
+                    "alice-assume",
+                    "advisory",
+                    'policy statement 1 ("Inventory"): allows "cloudwatch:Describe*" on Resource "*"; 3 of the 5 actions it matches only work on "*", ' +
+                        'but 2 support resource-level permissions: "cloudwatch:DescribeAlarmHistory", "cloudwatch:DescribeAlarms". Fix: list the actions ' +
+                        "this identity needs, granting those on the ARNs of their resources, or keep the wildcard if reading every such resource is intended.",
+                ],
             ]);
         });
 
         it("lists the 17 scopable actions of ec2:Describe* in a role's inline policy, as an advisory only", async () => {
-            const result = await rowsFor((r) => patch(r, "image-sharing", {
-                inlinePolicies: [{ name: "inventory", policy: policyJson({ Effect: "Allow", Action: "ec2:Describe*", Resource: "*" }) }],
-            }));
-            assert.deepStrictEqual(result.map(([policy, name, level]) => [policy, name, level]), [["iam-unscopable-wildcard", "image-sharing", "advisory"]]);
-            assert.match(result[0][3], /^inlinePolicies\["inventory"\] statement 1: allows "ec2:Describe\*" on Resource "\*"; 177 of the 194 actions .* but 17 support /);
-            assert.ok(result[0][3].includes("\"ec2:DescribeInstanceAttribute\""));
+            const result = await rowsFor((r) =>
+                patch(r, "image-sharing", {
+                    inlinePolicies: [
+                        { name: "inventory", policy: policyJson({ Effect: "Allow", Action: "ec2:Describe*", Resource: "*" }) },
+                    ],
+                }),
+            );
+            assert.deepStrictEqual(
+                result.map(([policy, name, level]) => [policy, name, level]),
+                [["iam-unscopable-wildcard", "image-sharing", "advisory"]],
+            );
+            assert.match(
+                result[0][3],
+                /^inlinePolicies\["inventory"\] statement 1: allows "ec2:Describe\*" on Resource "\*"; 177 of the 194 actions .* but 17 support /,
+            );
+            assert.ok(result[0][3].includes('"ec2:DescribeInstanceAttribute"'));
         });
 
         it("stays silent on fully wildcard-only patterns, scoped resources, resource conditions, Deny and mostly scopable patterns", async () => {
-            const result = await rowsFor(userPolicy(
-                { Effect: "Allow", Action: ["ec2:DescribeRegion*", "iam:Get*"], Resource: "*", Condition: { StringEquals: { "aws:ResourceAccount": ACCOUNTS.dev } } },
-                { Effect: "Allow", Action: "ec2:DescribeRegion*", Resource: "*" },
-                { Effect: "Allow", Action: "ec2:Describe*", Resource: `arn:aws:ec2:us-east-1:${ACCOUNTS.dev}:instance/*` },
-                { Effect: "Allow", Action: "ec2:Describe*", Resource: "*", Condition: { StringEquals: { "aws:ResourceTag/Team": "images" } } },
-                { Effect: "Deny", Action: "ec2:Describe*", Resource: "*" },
-            ));
+            const result = await rowsFor(
+                userPolicy(
+                    {
+                        Effect: "Allow",
+                        Action: ["ec2:DescribeRegion*", "iam:Get*"],
+                        Resource: "*",
+                        Condition: { StringEquals: { "aws:ResourceAccount": ACCOUNTS.dev } },
+                    },
+                    { Effect: "Allow", Action: "ec2:DescribeRegion*", Resource: "*" },
+                    { Effect: "Allow", Action: "ec2:Describe*", Resource: `arn:aws:ec2:us-east-1:${ACCOUNTS.dev}:instance/*` },
+                    {
+                        Effect: "Allow",
+                        Action: "ec2:Describe*",
+                        Resource: "*",
+                        Condition: { StringEquals: { "aws:ResourceTag/Team": "images" } },
+                    },
+                    { Effect: "Deny", Action: "ec2:Describe*", Resource: "*" },
+                ),
+            );
             assert.deepStrictEqual(result, []);
         });
     });
@@ -127,142 +210,268 @@ describe("identity policy rules", () => {
                         { Effect: "Deny", Action: "GetObject", Resource: IMAGES },
                     ),
                 });
-                patch(r, "ci-deployer", { assumeRolePolicy: policyJson({ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNTS.dev}:root` }, Action: "sts:AssumeRoel" }) });
+                patch(r, "ci-deployer", {
+                    assumeRolePolicy: policyJson({
+                        Effect: "Allow",
+                        Principal: { AWS: `arn:aws:iam::${ACCOUNTS.dev}:root` },
+                        Action: "sts:AssumeRoel",
+                    }),
+                });
             });
             assert.deepStrictEqual(result, [
-                ["iam-action-exists", "ci-deployer", "mandatory",
-                    "assumeRolePolicy statement 1: \"sts:AssumeRoel\" matches no sts action. Fix: correct the spelling (did you mean \"sts:AssumeRole\"?)."],
-                ["iam-action-exists", "alice-assume", "mandatory",
-                    "policy statement 1: \"s3:GetObjekt\" matches no s3 action. Fix: correct the spelling (did you mean \"s3:GetObject\"?)."],
-                ["iam-action-exists", "alice-assume", "mandatory", "policy statement 1: \"s3:Geet*\" matches no s3 action. Fix: correct the spelling."],
-                ["iam-action-exists", "alice-assume", "mandatory",
-                    "policy statement 1: \"s3x:GetObject\" names an unknown service \"s3x\". Fix: use the service prefix AWS documents, e.g. \"s3\" or \"sts\"."],
-                ["iam-action-exists", "alice-assume", "mandatory",
-                    "policy statement 2: \"GetObject\" is not an action (expected \"service:Action\"). Fix: write it as e.g. \"s3:GetObject\"."],
+                [
+                    "iam-action-exists",
+                    "ci-deployer",
+                    "mandatory",
+                    'assumeRolePolicy statement 1: "sts:AssumeRoel" matches no sts action. Fix: correct the spelling (did you mean "sts:AssumeRole"?).',
+                ],
+                [
+                    "iam-action-exists",
+                    "alice-assume",
+                    "mandatory",
+                    'policy statement 1: "s3:GetObjekt" matches no s3 action. Fix: correct the spelling (did you mean "s3:GetObject"?).',
+                ],
+                [
+                    "iam-action-exists",
+                    "alice-assume",
+                    "mandatory",
+                    'policy statement 1: "s3:Geet*" matches no s3 action. Fix: correct the spelling.',
+                ],
+                [
+                    "iam-action-exists",
+                    "alice-assume",
+                    "mandatory",
+                    'policy statement 1: "s3x:GetObject" names an unknown service "s3x". Fix: use the service prefix AWS documents, e.g. "s3" or "sts".',
+                ],
+                [
+                    "iam-action-exists",
+                    "alice-assume",
+                    "mandatory",
+                    'policy statement 2: "GetObject" is not an action (expected "service:Action"). Fix: write it as e.g. "s3:GetObject".',
+                ],
             ]);
         });
 
         it("reports a typo in a bucket policy", async () => {
-            const result = await rowsFor((r) => patch(r, "images-dev-policy", {
-                policy: policyJson({ Sid: "DenyInsecure", Effect: "Deny", Principal: "*", Action: ["s3:*", "s3:PutObjekt"], Resource: ["arn:aws:s3:::images-dev", IMAGES], Condition: { Bool: { "aws:SecureTransport": "false" } } }),
-            }));
+            const result = await rowsFor((r) =>
+                patch(r, "images-dev-policy", {
+                    policy: policyJson({
+                        Sid: "DenyInsecure",
+                        Effect: "Deny",
+                        Principal: "*",
+                        Action: ["s3:*", "s3:PutObjekt"],
+                        Resource: ["arn:aws:s3:::images-dev", IMAGES],
+                        Condition: { Bool: { "aws:SecureTransport": "false" } },
+                    }),
+                }),
+            );
             assert.deepStrictEqual(result, [
-                ["iam-action-exists", "images-dev-policy", "mandatory",
-                    "policy statement 1 (\"DenyInsecure\"): \"s3:PutObjekt\" matches no s3 action. Fix: correct the spelling (did you mean \"s3:PutObject\"?)."],
+                [
+                    "iam-action-exists",
+                    "images-dev-policy",
+                    "mandatory",
+                    'policy statement 1 ("DenyInsecure"): "s3:PutObjekt" matches no s3 action. Fix: correct the spelling (did you mean "s3:PutObject"?).',
+                ],
             ]);
         });
 
         it("accepts real actions in any case and wildcards that match something", async () => {
-            const result = await rowsFor(userPolicy({ Effect: "Allow", Action: ["S3:getobject", "s3:Get*Version", "s3:GetObject?cl"], Resource: IMAGES }));
+            const result = await rowsFor(
+                userPolicy({ Effect: "Allow", Action: ["S3:getobject", "s3:Get*Version", "s3:GetObject?cl"], Resource: IMAGES }),
+            );
             assert.deepStrictEqual(result, []);
         });
     });
 
     describe("iam-assume-role-explicit-arns", () => {
-        const fix = "Fix: list the ARNs of the roles this identity may assume, e.g. \"arn:aws:iam::999999999999:role/ImageSharingRole\".";
+        const fix = 'Fix: list the ARNs of the roles this identity may assume, e.g. "arn:aws:iam::999999999999:role/ImageSharingRole".';
 
-        it("reports sts:AssumeRole on \"*\", on a wildcard role ARN and with NotResource", async () => {
-            const result = await rowsFor(userPolicy(
-                { Effect: "Allow", Action: "sts:AssumeRole", Resource: `arn:aws:iam::${ACCOUNTS.prod}:role/*` },
-                { Effect: "Allow", Action: "sts:Assume*", NotResource: `arn:aws:iam::${ACCOUNTS.prod}:role/Admin` },
-            ));
+        it('reports sts:AssumeRole on "*", on a wildcard role ARN and with NotResource', async () => {
+            const result = await rowsFor(
+                userPolicy(
+                    { Effect: "Allow", Action: "sts:AssumeRole", Resource: `arn:aws:iam::${ACCOUNTS.prod}:role/*` },
+                    { Effect: "Allow", Action: "sts:Assume*", NotResource: `arn:aws:iam::${ACCOUNTS.prod}:role/Admin` },
+                ),
+            );
             assert.deepStrictEqual(result, [
-                ["iam-no-resource-star", "alice-assume", "mandatory",
-                    "policy statement 2: \"NotResource\" with \"Effect\": \"Allow\" grants the actions on every resource except the listed ones. "
-                    + "Fix: use \"Resource\" with the ARNs the actions need."],
-                ["iam-assume-role-explicit-arns", "alice-assume", "mandatory",
-                    `policy statement 1: allows sts:AssumeRole on "arn:aws:iam::999999999999:role/*", which is not an explicit role ARN. ${fix}`],
-                ["iam-assume-role-explicit-arns", "alice-assume", "mandatory",
-                    `policy statement 2: allows sts:AssumeRole on every role except those in NotResource, which is not an explicit role ARN. ${fix}`],
+                [
+                    "iam-no-resource-star",
+                    "alice-assume",
+                    "mandatory",
+                    'policy statement 2: "NotResource" with "Effect": "Allow" grants the actions on every resource except the listed ones. ' +
+                        'Fix: use "Resource" with the ARNs the actions need.',
+                ],
+                [
+                    "iam-assume-role-explicit-arns",
+                    "alice-assume",
+                    "mandatory",
+                    `policy statement 1: allows sts:AssumeRole on "arn:aws:iam::999999999999:role/*", which is not an explicit role ARN. ${fix}`,
+                ],
+                [
+                    "iam-assume-role-explicit-arns",
+                    "alice-assume",
+                    "mandatory",
+                    `policy statement 2: allows sts:AssumeRole on every role except those in NotResource, which is not an explicit role ARN. ${fix}`,
+                ],
             ]);
         });
 
-        it("reports sts:AssumeRole on \"*\" (which the resource rule reports too)", async () => {
+        it('reports sts:AssumeRole on "*" (which the resource rule reports too)', async () => {
             const result = await rowsFor(userPolicy({ Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" }));
             assert.deepStrictEqual(result, [
-                ["iam-no-resource-star", "alice-assume", "mandatory",
-                    "policy statement 1: allows \"sts:AssumeRole\" on Resource \"*\" although it supports resource-level permissions. "
-                    + "Fix: replace \"*\" with the ARNs of the resources needed, e.g. \"arn:aws:s3:::<bucket>/*\"."],
-                ["iam-assume-role-explicit-arns", "alice-assume", "mandatory",
-                    `policy statement 1: allows sts:AssumeRole on "*", which is not an explicit role ARN. ${fix}`],
+                [
+                    "iam-no-resource-star",
+                    "alice-assume",
+                    "mandatory",
+                    'policy statement 1: allows "sts:AssumeRole" on Resource "*" although it supports resource-level permissions. ' +
+                        'Fix: replace "*" with the ARNs of the resources needed, e.g. "arn:aws:s3:::<bucket>/*".',
+                ],
+                [
+                    "iam-assume-role-explicit-arns",
+                    "alice-assume",
+                    "mandatory",
+                    `policy statement 1: allows sts:AssumeRole on "*", which is not an explicit role ARN. ${fix}`,
+                ],
             ]);
         });
 
         it("accepts explicit role ARNs and a Deny on an ARN", async () => {
-            const result = await rowsFor(userPolicy(
-                { Effect: "Allow", Action: "sts:AssumeRole", Resource: [`arn:aws:iam::${ACCOUNTS.prod}:role/ImageSharingRole`, `arn:aws:iam::${ACCOUNTS.test}:role/team/Reader`] },
-                { Effect: "Deny", Action: "sts:AssumeRole", Resource: `arn:aws:iam::${ACCOUNTS.prod}:role/*` },
-            ));
+            const result = await rowsFor(
+                userPolicy(
+                    {
+                        Effect: "Allow",
+                        Action: "sts:AssumeRole",
+                        Resource: [`arn:aws:iam::${ACCOUNTS.prod}:role/ImageSharingRole`, `arn:aws:iam::${ACCOUNTS.test}:role/team/Reader`],
+                    },
+                    { Effect: "Deny", Action: "sts:AssumeRole", Resource: `arn:aws:iam::${ACCOUNTS.prod}:role/*` },
+                ),
+            );
             assert.deepStrictEqual(result, []);
         });
     });
 
     describe("iam-no-privilege-escalation", () => {
-        const adminFix = "Fix: remove them; changes to IAM permissions and credentials belong to a separate, tightly controlled administration role.";
+        const adminFix =
+            "Fix: remove them; changes to IAM permissions and credentials belong to a separate, tightly controlled administration role.";
 
         it("reports escalation actions, including through wildcards, and iam:PassRole on any role", async () => {
-            const result = await rowsFor(userPolicy(
-                { Effect: "Allow", Action: ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"], Resource: `arn:aws:iam::${ACCOUNTS.dev}:policy/app` },
-                { Effect: "Allow", Action: "iam:Put*Policy", Resource: `arn:aws:iam::${ACCOUNTS.dev}:role/app` },
-                { Effect: "Allow", Action: "iam:PassRole", Resource: `arn:aws:iam::${ACCOUNTS.dev}:role/*` },
-            ));
+            const result = await rowsFor(
+                userPolicy(
+                    {
+                        Effect: "Allow",
+                        Action: ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"],
+                        Resource: `arn:aws:iam::${ACCOUNTS.dev}:policy/app`,
+                    },
+                    { Effect: "Allow", Action: "iam:Put*Policy", Resource: `arn:aws:iam::${ACCOUNTS.dev}:role/app` },
+                    { Effect: "Allow", Action: "iam:PassRole", Resource: `arn:aws:iam::${ACCOUNTS.dev}:role/*` },
+                ),
+            );
             assert.deepStrictEqual(result, [
-                ["iam-no-privilege-escalation", "alice-assume", "mandatory",
-                    `policy statement 1: allows privilege-escalation actions "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion". ${adminFix}`],
-                ["iam-no-privilege-escalation", "alice-assume", "mandatory",
-                    `policy statement 2: allows privilege-escalation actions "iam:PutUserPolicy", "iam:PutGroupPolicy", "iam:PutRolePolicy". ${adminFix}`],
-                ["iam-no-privilege-escalation", "alice-assume", "mandatory",
-                    "policy statement 3: allows \"iam:PassRole\" on any role, so the holder can hand any role to a service. "
-                    + "Fix: list the role ARNs that may be passed and add an iam:PassedToService condition."],
+                [
+                    "iam-no-privilege-escalation",
+                    "alice-assume",
+                    "mandatory",
+                    `policy statement 1: allows privilege-escalation actions "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion". ${adminFix}`,
+                ],
+                [
+                    "iam-no-privilege-escalation",
+                    "alice-assume",
+                    "mandatory",
+                    `policy statement 2: allows privilege-escalation actions "iam:PutUserPolicy", "iam:PutGroupPolicy", "iam:PutRolePolicy". ${adminFix}`,
+                ],
+                [
+                    "iam-no-privilege-escalation",
+                    "alice-assume",
+                    "mandatory",
+                    'policy statement 3: allows "iam:PassRole" on any role, so the holder can hand any role to a service. ' +
+                        "Fix: list the role ARNs that may be passed and add an iam:PassedToService condition.",
+                ],
             ]);
         });
 
         it("reports iam:PassRole together with code-running actions", async () => {
-            const result = await rowsFor(userPolicy(
-                { Effect: "Allow", Action: "iam:PassRole", Resource: `arn:aws:iam::${ACCOUNTS.dev}:role/lambda-exec` },
-                { Effect: "Allow", Action: ["lambda:CreateFunction", "lambda:UpdateFunctionCode"], Resource: `arn:aws:lambda:us-east-1:${ACCOUNTS.dev}:function:app` },
-            ));
+            const result = await rowsFor(
+                userPolicy(
+                    { Effect: "Allow", Action: "iam:PassRole", Resource: `arn:aws:iam::${ACCOUNTS.dev}:role/lambda-exec` },
+                    {
+                        Effect: "Allow",
+                        Action: ["lambda:CreateFunction", "lambda:UpdateFunctionCode"],
+                        Resource: `arn:aws:lambda:us-east-1:${ACCOUNTS.dev}:function:app`,
+                    },
+                ),
+            );
             assert.deepStrictEqual(result, [
-                ["iam-no-privilege-escalation", "alice-assume", "mandatory",
-                    "policy: allows \"iam:PassRole\" together with \"lambda:CreateFunction\", \"lambda:UpdateFunctionCode\", so the holder can run code "
-                    + "with the permissions of a passed role. Fix: split deployment rights from the roles they pass, "
-                    + "or limit iam:PassRole with an iam:PassedToService condition to a role no more privileged than this identity."],
+                [
+                    "iam-no-privilege-escalation",
+                    "alice-assume",
+                    "mandatory",
+                    'policy: allows "iam:PassRole" together with "lambda:CreateFunction", "lambda:UpdateFunctionCode", so the holder can run code ' +
+                        "with the permissions of a passed role. Fix: split deployment rights from the roles they pass, " +
+                        "or limit iam:PassRole with an iam:PassedToService condition to a role no more privileged than this identity.",
+                ],
             ]);
         });
 
         it("accepts a deploy role passing one named role to one service (iam:PassedToService)", async () => {
-            const result = await rowsFor(userPolicy(
-                {
-                    Effect: "Allow", Action: "iam:PassRole", Resource: `arn:aws:iam::${ACCOUNTS.dev}:role/lambda-exec`,
-                    Condition: { StringEquals: { "iam:PassedToService": "lambda.amazonaws.com" } },
-                },
-                { Effect: "Allow", Action: ["lambda:CreateFunction", "lambda:UpdateFunctionCode"], Resource: `arn:aws:lambda:us-east-1:${ACCOUNTS.dev}:function:app` },
-            ));
+            const result = await rowsFor(
+                userPolicy(
+                    {
+                        Effect: "Allow",
+                        Action: "iam:PassRole",
+                        Resource: `arn:aws:iam::${ACCOUNTS.dev}:role/lambda-exec`,
+                        Condition: { StringEquals: { "iam:PassedToService": "lambda.amazonaws.com" } },
+                    },
+                    {
+                        Effect: "Allow",
+                        Action: ["lambda:CreateFunction", "lambda:UpdateFunctionCode"],
+                        Resource: `arn:aws:lambda:us-east-1:${ACCOUNTS.dev}:function:app`,
+                    },
+                ),
+            );
             assert.deepStrictEqual(result, []);
         });
 
         it("accepts read-only IAM actions, a scoped iam:PassRole alone and IAM wildcards on non-IAM resources", async () => {
-            const result = await rowsFor(userPolicy(
-                { Effect: "Allow", Action: ["iam:GetRole", "iam:ListRoles"], Resource: `arn:aws:iam::${ACCOUNTS.dev}:role/app` },
-                { Effect: "Allow", Action: "iam:PassRole", Resource: `arn:aws:iam::${ACCOUNTS.dev}:role/ecs-task`, Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } } },
-                { Effect: "Allow", Action: "iam:Attach*", Resource: IMAGES },
-                { Effect: "Deny", Action: "iam:CreateAccessKey", Resource: "*" },
-            ));
+            const result = await rowsFor(
+                userPolicy(
+                    { Effect: "Allow", Action: ["iam:GetRole", "iam:ListRoles"], Resource: `arn:aws:iam::${ACCOUNTS.dev}:role/app` },
+                    {
+                        Effect: "Allow",
+                        Action: "iam:PassRole",
+                        Resource: `arn:aws:iam::${ACCOUNTS.dev}:role/ecs-task`,
+                        Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+                    },
+                    { Effect: "Allow", Action: "iam:Attach*", Resource: IMAGES },
+                    { Effect: "Deny", Action: "iam:CreateAccessKey", Resource: "*" },
+                ),
+            );
             assert.deepStrictEqual(result, []);
         });
     });
 
     describe("iam-no-admin-managed-policy", () => {
-        const message = (name: string) => `attaches the AWS managed policy "${name}" (arn:aws:iam::aws:policy/${name}). `
-            + "Fix: attach a customer managed policy that allows only the actions this identity needs.";
+        const message = (name: string) =>
+            `attaches the AWS managed policy "${name}" (arn:aws:iam::aws:policy/${name}). ` +
+            "Fix: attach a customer managed policy that allows only the actions this identity needs.";
 
         it("reports AdministratorAccess, PowerUserAccess and IAMFullAccess on roles, groups and users", async () => {
             const result = await rowsFor((r) => {
                 patch(r, "read-only", { policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" });
-                r.groupAdmin = resource(T.groupPolicyAttachment, "dev-power", { group: "developers", policyArn: "arn:aws:iam::aws:policy/PowerUserAccess" });
-                r.userAdmin = resource(T.userPolicyAttachment, "alice-iam", { user: "alice", policyArn: "arn:aws:iam::aws:policy/IAMFullAccess" });
-                r.shared = resource(T.policyAttachment, "everyone-admin", { roles: ["ci-deployer"], policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" });
-                patch(r, "image-sharing", { managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess", "arn:aws:iam::aws:policy/IAMFullAccess"] });
+                r.groupAdmin = resource(T.groupPolicyAttachment, "dev-power", {
+                    group: "developers",
+                    policyArn: "arn:aws:iam::aws:policy/PowerUserAccess",
+                });
+                r.userAdmin = resource(T.userPolicyAttachment, "alice-iam", {
+                    user: "alice",
+                    policyArn: "arn:aws:iam::aws:policy/IAMFullAccess",
+                });
+                r.shared = resource(T.policyAttachment, "everyone-admin", {
+                    roles: ["ci-deployer"],
+                    policyArn: "arn:aws:iam::aws:policy/AdministratorAccess",
+                });
+                patch(r, "image-sharing", {
+                    managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess", "arn:aws:iam::aws:policy/IAMFullAccess"],
+                });
             });
             assert.deepStrictEqual(result, [
                 ["iam-no-admin-managed-policy", "image-sharing", "mandatory", message("IAMFullAccess")],
@@ -284,19 +493,25 @@ describe("identity policy rules", () => {
 
     describe("policy size rules", () => {
         /** A policy with `count` object ARNs: about 40 characters each. */
-        const objects = (count: number) => policyJson({
-            Effect: "Allow", Action: "s3:GetObject",
-            Resource: Array.from({ length: count }, (_, index) => `arn:aws:s3:::images-dev/prefix-${String(index).padStart(4, "0")}/*`),
-        });
+        const objects = (count: number) =>
+            policyJson({
+                Effect: "Allow",
+                Action: "s3:GetObject",
+                Resource: Array.from({ length: count }, (_, index) => `arn:aws:s3:::images-dev/prefix-${String(index).padStart(4, "0")}/*`),
+            });
         const size = (document: string) => document.replace(/\s/g, "").length;
 
         it("iam-managed-policy-size reports a managed policy over 6,144 characters", async () => {
             const document = objects(160);
             const result = await rowsFor((r) => patch(r, "inventory", { policy: document }));
             assert.deepStrictEqual(result, [
-                ["iam-managed-policy-size", "inventory", "mandatory",
-                    `policy is ${size(document)} characters without whitespace, over the managed policy quota of 6144. `
-                    + "Fix: split it into several managed policies, or merge statements and use ARN wildcards."],
+                [
+                    "iam-managed-policy-size",
+                    "inventory",
+                    "mandatory",
+                    `policy is ${size(document)} characters without whitespace, over the managed policy quota of 6144. ` +
+                        "Fix: split it into several managed policies, or merge statements and use ARN wildcards.",
+                ],
             ]);
         });
 
@@ -317,12 +532,20 @@ describe("identity policy rules", () => {
             const userSize = size(userDocument);
             const groupSize = size(groupDocument) * 2;
             assert.deepStrictEqual(result, [
-                ["iam-inline-policy-size", "developers", "mandatory",
-                    `group "developers" has ${groupSize} characters of inline policies without whitespace, over the per-group quota of 5120. `
-                    + "Fix: move statements into customer managed policies and attach those instead."],
-                ["iam-inline-policy-size", "alice", "mandatory",
-                    `user "alice" has ${userSize} characters of inline policies without whitespace, over the per-user quota of 2048. `
-                    + "Fix: move statements into customer managed policies and attach those instead."],
+                [
+                    "iam-inline-policy-size",
+                    "developers",
+                    "mandatory",
+                    `group "developers" has ${groupSize} characters of inline policies without whitespace, over the per-group quota of 5120. ` +
+                        "Fix: move statements into customer managed policies and attach those instead.",
+                ],
+                [
+                    "iam-inline-policy-size",
+                    "alice",
+                    "mandatory",
+                    `user "alice" has ${userSize} characters of inline policies without whitespace, over the per-user quota of 2048. ` +
+                        "Fix: move statements into customer managed policies and attach those instead.",
+                ],
             ]);
         });
 
@@ -330,8 +553,18 @@ describe("identity policy rules", () => {
             const document = objects(150);
             const result = await rowsFor((r) => {
                 for (const account of [ACCOUNTS.dev, ACCOUNTS.test]) {
-                    r[`app-${account}`] = resource(T.role, `app-${account}`, { name: "app", assumeRolePolicy: policyJson(sameAccountTrustIn(account)) }, { account });
-                    r[`app-policy-${account}`] = resource(T.rolePolicy, `app-policy-${account}`, { role: "app", name: `objects-${account}`, policy: document }, { account });
+                    r[`app-${account}`] = resource(
+                        T.role,
+                        `app-${account}`,
+                        { name: "app", assumeRolePolicy: policyJson(sameAccountTrustIn(account)) },
+                        { account },
+                    );
+                    r[`app-policy-${account}`] = resource(
+                        T.rolePolicy,
+                        `app-policy-${account}`,
+                        { role: "app", name: `objects-${account}`, policy: document },
+                        { account },
+                    );
                 }
             });
             assert.ok(size(document) * 2 > 10240 && size(document) < 10240);
@@ -341,19 +574,33 @@ describe("identity policy rules", () => {
         it("iam-inline-policy-size sums a role's inline block and its RolePolicy resources, counting a policy once", async () => {
             const document = objects(100);
             const result = await rowsFor((r) => {
-                patch(r, "ci-deployer", { inlinePolicies: [{ name: "assume-prod", policy: document }, { name: "second", policy: document }] });
+                patch(r, "ci-deployer", {
+                    inlinePolicies: [
+                        { name: "assume-prod", policy: document },
+                        { name: "second", policy: document },
+                    ],
+                });
                 // In state the role's own block repeats the RolePolicy resources: same name, counted once.
                 patch(r, "assume-prod", { policy: document });
             });
             assert.deepStrictEqual(result, []);
             const over = await rowsFor((r) => {
-                patch(r, "ci-deployer", { inlinePolicies: [{ name: "first", policy: document }, { name: "second", policy: document }] });
+                patch(r, "ci-deployer", {
+                    inlinePolicies: [
+                        { name: "first", policy: document },
+                        { name: "second", policy: document },
+                    ],
+                });
                 patch(r, "assume-prod", { policy: document });
             });
             assert.deepStrictEqual(over, [
-                ["iam-inline-policy-size", "ci-deployer", "mandatory",
-                    `role "ci-deployer" has ${size(document) * 3} characters of inline policies without whitespace, over the per-role quota of 10240. `
-                    + "Fix: move statements into customer managed policies and attach those instead."],
+                [
+                    "iam-inline-policy-size",
+                    "ci-deployer",
+                    "mandatory",
+                    `role "ci-deployer" has ${size(document) * 3} characters of inline policies without whitespace, over the per-role quota of 10240. ` +
+                        "Fix: move statements into customer managed policies and attach those instead.",
+                ],
             ]);
         });
     });

@@ -20,8 +20,21 @@ describe("policy-pack lib", () => {
             for (const input of [JSON.stringify({ Statement: statement }), { Statement: [statement] }]) {
                 const [parsed] = statementsOf(input);
                 assert.deepStrictEqual(
-                    { sid: parsed.sid, effect: parsed.effect, action: parsed.action, resource: parsed.resource, everyone: parsed.principal?.everyone },
-                    { sid: "S", effect: "Allow", action: { values: ["s3:GetObject"], hasUnknown: false }, resource: { values: ["arn:aws:s3:::b/*"], hasUnknown: false }, everyone: true });
+                    {
+                        sid: parsed.sid,
+                        effect: parsed.effect,
+                        action: parsed.action,
+                        resource: parsed.resource,
+                        everyone: parsed.principal?.everyone,
+                    },
+                    {
+                        sid: "S",
+                        effect: "Allow",
+                        action: { values: ["s3:GetObject"], hasUnknown: false },
+                        resource: { values: ["arn:aws:s3:::b/*"], hasUnknown: false },
+                        everyone: true,
+                    },
+                );
             }
         });
 
@@ -29,8 +42,13 @@ describe("policy-pack lib", () => {
             const pretty = JSON.stringify({ Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }] }, null, 4);
             const parsed = parsePolicyDocument(pretty);
             assert.strictEqual(parsed.state === "parsed" && parsed.size, pretty.replace(/\s/g, "").length);
-            const partial = parsePolicyDocument(JSON.stringify({ Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: UNKNOWN_STRING }] }));
-            assert.deepStrictEqual(partial.state === "parsed" && [partial.size, partial.statements[0].resource], [undefined, { values: [], hasUnknown: true }]);
+            const partial = parsePolicyDocument(
+                JSON.stringify({ Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: UNKNOWN_STRING }] }),
+            );
+            assert.deepStrictEqual(partial.state === "parsed" && [partial.size, partial.statements[0].resource], [
+                undefined,
+                { values: [], hasUnknown: true },
+            ]);
         });
 
         it("tells absent, unknown and invalid documents apart, and skips statements that are not objects", () => {
@@ -39,7 +57,10 @@ describe("policy-pack lib", () => {
             assert.deepStrictEqual(parsePolicyDocument({ Statement: UNKNOWN }), { state: "unknown" });
             assert.deepStrictEqual(parsePolicyDocument("{not json"), { state: "invalid", reason: "is not valid JSON" });
             assert.deepStrictEqual(parsePolicyDocument("[1]"), { state: "invalid", reason: "is not a JSON object" });
-            assert.deepStrictEqual(statementsOf({ Statement: ["text", 3, { Effect: "Deny" }] }).map((statement) => [statement.position, statement.effect]), [[3, "Deny"]]);
+            assert.deepStrictEqual(
+                statementsOf({ Statement: ["text", 3, { Effect: "Deny" }] }).map((statement) => [statement.position, statement.effect]),
+                [[3, "Deny"]],
+            );
         });
 
         it("normalises principals by type and conditions with set qualifiers and IfExists", () => {
@@ -52,10 +73,18 @@ describe("policy-pack lib", () => {
             });
             assert.deepStrictEqual(statement.principal?.byType.AWS.values, ["arn:aws:iam::111111111111:root"]);
             assert.deepStrictEqual(statement.principal?.byType.Service, { values: ["a.amazonaws.com"], hasUnknown: true });
-            assert.deepStrictEqual(statement.conditions, [{
-                operator: "ForAnyValue:StringLikeIfExists", baseOperator: "stringlike", ifExists: true, setQualifier: "foranyvalue",
-                key: "aws:PrincipalOrgPaths", keyLower: "aws:principalorgpaths", values: ["o-1/*", "true"], hasUnknown: false,
-            }]);
+            assert.deepStrictEqual(statement.conditions, [
+                {
+                    operator: "ForAnyValue:StringLikeIfExists",
+                    baseOperator: "stringlike",
+                    ifExists: true,
+                    setQualifier: "foranyvalue",
+                    key: "aws:PrincipalOrgPaths",
+                    keyLower: "aws:principalorgpaths",
+                    values: ["o-1/*", "true"],
+                    hasUnknown: false,
+                },
+            ]);
         });
 
         it("knows narrowing conditions and the correct MFA pattern", () => {
@@ -67,7 +96,10 @@ describe("policy-pack lib", () => {
                     { Effect: "Allow", Condition: { BoolIfExists: { "aws:MultiFactorAuthPresent": "true" } } },
                 ],
             });
-            assert.deepStrictEqual([narrowed, weak].map((statement) => hasNarrowingCondition(statement, ["sts:ExternalId"])), [true, false]);
+            assert.deepStrictEqual(
+                [narrowed, weak].map((statement) => hasNarrowingCondition(statement, ["sts:ExternalId"])),
+                [true, false],
+            );
             assert.deepStrictEqual([narrowed, mfa, mfaIfExists].map(requiresMfa), [false, true, false]);
         });
     });
@@ -82,25 +114,39 @@ describe("policy-pack lib", () => {
         it("turns secrets from state, live Outputs and cycles into UNKNOWN", () => {
             const cyclic: Record<string, unknown> = { name: "c" };
             cyclic.self = cyclic;
-            assert.deepStrictEqual(plain({
-                secret: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "x" },
-                output: { __pulumiOutput: true },
-                cyclic,
-            }), { secret: UNKNOWN, output: UNKNOWN, cyclic: { name: "c", self: UNKNOWN } });
+            assert.deepStrictEqual(
+                plain({
+                    secret: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "x" },
+                    output: { __pulumiOutput: true },
+                    cyclic,
+                }),
+                { secret: UNKNOWN, output: UNKNOWN, cyclic: { name: "c", self: UNKNOWN } },
+            );
         });
     });
 
     describe("accounts", () => {
         it("attributes principals and ARNs to accounts", () => {
             assert.deepStrictEqual(
-                ["111111111111", "arn:aws:iam::222222222222:role/x", "arn:aws-us-gov:sts::333333333333:assumed-role/r/s", "arn:aws:iam::*:root", "*",
-                    "AROAEXAMPLE", "arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:s3:::bucket"].map(accountOf),
-                ["111111111111", "222222222222", "333333333333", "*", "*", undefined, undefined, undefined]);
+                [
+                    "111111111111",
+                    "arn:aws:iam::222222222222:role/x",
+                    "arn:aws-us-gov:sts::333333333333:assumed-role/r/s",
+                    "arn:aws:iam::*:root",
+                    "*",
+                    "AROAEXAMPLE",
+                    "arn:aws:iam::aws:policy/ReadOnlyAccess",
+                    "arn:aws:s3:::bucket",
+                ].map(accountOf),
+                ["111111111111", "222222222222", "333333333333", "*", "*", undefined, undefined, undefined],
+            );
         });
 
         it("finds a resource's account in the provider's allowedAccountIds, its assumed role, or the resource ARN", () => {
-            assert.deepStrictEqual(ownAccounts({ allowedAccountIds: "[\"111111111111\"]" }, {}), ["111111111111"]);
-            assert.deepStrictEqual(ownAccounts({ assumeRoles: [{ roleArn: "arn:aws:iam::999999999999:role/deploy" }] }, {}), ["999999999999"]);
+            assert.deepStrictEqual(ownAccounts({ allowedAccountIds: '["111111111111"]' }, {}), ["111111111111"]);
+            assert.deepStrictEqual(ownAccounts({ assumeRoles: [{ roleArn: "arn:aws:iam::999999999999:role/deploy" }] }, {}), [
+                "999999999999",
+            ]);
             assert.deepStrictEqual(ownAccounts(undefined, { arn: "arn:aws:iam::222222222222:role/x" }), ["222222222222"]);
             assert.deepStrictEqual(ownAccounts({ allowedAccountIds: UNKNOWN }, {}), []);
         });
@@ -108,7 +154,10 @@ describe("policy-pack lib", () => {
 
     describe("actions", () => {
         it("matches IAM wildcards case-insensitively and suggests the closest real action", async () => {
-            assert.deepStrictEqual(["s3:Get*", "S3:GETOBJECT", "s3:Get?bject", "s3:Put*"].map((pattern) => wildcardMatch(pattern, "s3:GetObject")), [true, true, true, false]);
+            assert.deepStrictEqual(
+                ["s3:Get*", "S3:GETOBJECT", "s3:Get?bject", "s3:Put*"].map((pattern) => wildcardMatch(pattern, "s3:GetObject")),
+                [true, true, true, false],
+            );
             const s3 = (await expandAction("s3:*"))!;
             assert.strictEqual(closestAction("s3:GetObjekt", s3), "s3:GetObject");
             assert.strictEqual(closestAction("s3:Frobnicate", s3), undefined);
@@ -120,11 +169,20 @@ describe("policy-pack lib", () => {
         it("layers defaults, the rule's config, account overrides and stack overrides, ignoring values of the wrong type", () => {
             const defaults = { requireMfa: false, limit: 10, names: ["a"] };
             const raw = {
-                limit: "12", names: ["b"],
+                limit: "12",
+                names: ["b"],
                 overrides: { "999999999999": { requireMfa: true, limit: 20 }, prod: { limit: 30 }, dev: { limit: 40 } },
             };
-            assert.deepStrictEqual(resolveConfig(defaults, raw, { accounts: ["999999999999"], stack: "prod" }), { requireMfa: true, limit: 30, names: ["b"] });
-            assert.deepStrictEqual(resolveConfig(defaults, raw, { accounts: ["111111111111"] }), { requireMfa: false, limit: 10, names: ["b"] });
+            assert.deepStrictEqual(resolveConfig(defaults, raw, { accounts: ["999999999999"], stack: "prod" }), {
+                requireMfa: true,
+                limit: 30,
+                names: ["b"],
+            });
+            assert.deepStrictEqual(resolveConfig(defaults, raw, { accounts: ["111111111111"] }), {
+                requireMfa: false,
+                limit: 10,
+                names: ["b"],
+            });
             assert.deepStrictEqual(resolveConfig(defaults, "nonsense", { accounts: [] }), defaults);
         });
 

@@ -98,8 +98,14 @@ describe("endpoint and organization conditions on a public principal", () => {
         assert.deepStrictEqual(
             await bucketRows(
                 publicRead({ StringEquals: { "aws:VpceOrgID": ORG } }),
-                { ...publicRead({ "ForAnyValue:StringLike": { "aws:VpceOrgPaths": [`${ORG}/r-ab12/ou-ab12-11111111/*`] } }), Sid: "OrgNetworkRead2" },
-                { ...publicRead({ StringEquals: { "aws:SourceVpce": ["vpce-0a1b2c3d4e5f60718", "vpce-1b2c3d4e5f6071829"] } }), Sid: "OrgNetworkRead3" },
+                {
+                    ...publicRead({ "ForAnyValue:StringLike": { "aws:VpceOrgPaths": [`${ORG}/r-ab12/ou-ab12-11111111/*`] } }),
+                    Sid: "OrgNetworkRead2",
+                },
+                {
+                    ...publicRead({ StringEquals: { "aws:SourceVpce": ["vpce-0a1b2c3d4e5f60718", "vpce-1b2c3d4e5f6071829"] } }),
+                    Sid: "OrgNetworkRead3",
+                },
                 { ...publicRead({ StringEquals: { "aws:VpceAccount": ACCOUNTS.test } }), Sid: "OrgNetworkRead4" },
                 { ...publicRead({ StringEquals: { "aws:SourceOrgID": ORG } }), Sid: "OrgNetworkRead5" },
             ),

@@ -8,6 +8,9 @@ describe("policy pack README", () => {
     it("lists exactly the rules of policies.ts with their default enforcement levels", () => {
         const readme = fs.readFileSync(path.join(__dirname, "..", "..", "policy-pack", "README.md"), "utf8");
         const documented = [...readme.matchAll(/^\| `([a-z0-9-]+)` \| (\w+) \|/gm)].map(([, name, level]) => `${name} ${level}`);
-        assert.deepEqual(documented, policies.map((p) => `${p.name} ${p.enforcementLevel}`));
+        assert.deepEqual(
+            documented,
+            policies.map((p) => `${p.name} ${p.enforcementLevel}`),
+        );
     });
 });

@@ -5,140 +5,290 @@ const BUCKET = "arn:aws:s3:::images-dev";
 const OBJECTS = "arn:aws:s3:::images-dev/*";
 type Resources = Parameters<Parameters<typeof rowsFor>[0]>[0];
 /** Replaces the images bucket's policy, keeping the TLS deny unless told otherwise. */
-const bucketPolicy = (...statements: Record<string, unknown>[]) => (r: Resources) =>
-    patch(r, "images-dev-policy", { policy: policyJson(tlsDeny("images-dev"), ...statements) });
+const bucketPolicy =
+    (...statements: Record<string, unknown>[]) =>
+    (r: Resources) =>
+        patch(r, "images-dev-policy", { policy: policyJson(tlsDeny("images-dev"), ...statements) });
 
 describe("S3 rules", () => {
     describe("s3-bucket-policy-no-public-principal", () => {
-        it("reports a grant to an unconditioned \"*\" (a condition that does not limit who does not count)", async () => {
-            const result = await rowsFor(bucketPolicy(
-                { Sid: "PublicRead", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: OBJECTS },
-                { Effect: "Allow", Principal: { AWS: "*" }, Action: "s3:ListBucket", Resource: BUCKET, Condition: { Bool: { "aws:SecureTransport": "true" } } },
-            ));
-            const fix = "without a condition that limits who can use it. Fix: name the principals, e.g. {\"AWS\": \"arn:aws:iam::<account>:root\"} "
-                + "with an aws:PrincipalArn condition, or add a condition such as aws:PrincipalOrgID or aws:SourceArn.";
+        it('reports a grant to an unconditioned "*" (a condition that does not limit who does not count)', async () => {
+            const result = await rowsFor(
+                bucketPolicy(
+                    { Sid: "PublicRead", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: OBJECTS },
+                    {
+                        Effect: "Allow",
+                        Principal: { AWS: "*" },
+                        Action: "s3:ListBucket",
+                        Resource: BUCKET,
+                        Condition: { Bool: { "aws:SecureTransport": "true" } },
+                    },
+                ),
+            );
+            const fix =
+                'without a condition that limits who can use it. Fix: name the principals, e.g. {"AWS": "arn:aws:iam::<account>:root"} ' +
+                "with an aws:PrincipalArn condition, or add a condition such as aws:PrincipalOrgID or aws:SourceArn.";
             assert.deepStrictEqual(result, [
-                ["s3-bucket-policy-no-public-principal", "images-dev-policy", "mandatory",
-                    `policy statement 2 ("PublicRead"): grants "s3:GetObject" to every principal ("*") ${fix}`],
-                ["s3-bucket-policy-no-public-principal", "images-dev-policy", "mandatory",
-                    `policy statement 3: grants "s3:ListBucket" to every principal ("*") ${fix}`],
+                [
+                    "s3-bucket-policy-no-public-principal",
+                    "images-dev-policy",
+                    "mandatory",
+                    `policy statement 2 ("PublicRead"): grants "s3:GetObject" to every principal ("*") ${fix}`,
+                ],
+                [
+                    "s3-bucket-policy-no-public-principal",
+                    "images-dev-policy",
+                    "mandatory",
+                    `policy statement 3: grants "s3:ListBucket" to every principal ("*") ${fix}`,
+                ],
             ]);
         });
 
-        it("accepts \"*\" limited to the organization or to allowed accounts", async () => {
-            const result = await rowsFor(bucketPolicy(
-                { Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: OBJECTS, Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } } },
-                { Effect: "Allow", Principal: { AWS: "*" }, Action: "s3:GetObject", Resource: OBJECTS, Condition: { StringEquals: { "aws:PrincipalAccount": [ACCOUNTS.test, ACCOUNTS.prod] } } },
-            ));
+        it('accepts "*" limited to the organization or to allowed accounts', async () => {
+            const result = await rowsFor(
+                bucketPolicy(
+                    {
+                        Effect: "Allow",
+                        Principal: "*",
+                        Action: "s3:GetObject",
+                        Resource: OBJECTS,
+                        Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } },
+                    },
+                    {
+                        Effect: "Allow",
+                        Principal: { AWS: "*" },
+                        Action: "s3:GetObject",
+                        Resource: OBJECTS,
+                        Condition: { StringEquals: { "aws:PrincipalAccount": [ACCOUNTS.test, ACCOUNTS.prod] } },
+                    },
+                ),
+            );
             assert.deepStrictEqual(result, []);
         });
     });
 
     describe("s3-bucket-policy-allowed-accounts", () => {
-        it("reports principals and narrowed \"*\" grants in accounts outside allowedAccountIds", async () => {
-            const result = await rowsFor(bucketPolicy(
-                { Effect: "Allow", Principal: { AWS: [`arn:aws:iam::${ACCOUNTS.test}:root`, `arn:aws:iam::${ACCOUNTS.outsider}:role/reader`] }, Action: "s3:GetObject", Resource: OBJECTS },
-                { Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: OBJECTS, Condition: { StringEquals: { "aws:PrincipalAccount": "444444444444" } } },
-            ));
+        it('reports principals and narrowed "*" grants in accounts outside allowedAccountIds', async () => {
+            const result = await rowsFor(
+                bucketPolicy(
+                    {
+                        Effect: "Allow",
+                        Principal: { AWS: [`arn:aws:iam::${ACCOUNTS.test}:root`, `arn:aws:iam::${ACCOUNTS.outsider}:role/reader`] },
+                        Action: "s3:GetObject",
+                        Resource: OBJECTS,
+                    },
+                    {
+                        Effect: "Allow",
+                        Principal: "*",
+                        Action: "s3:GetObject",
+                        Resource: OBJECTS,
+                        Condition: { StringEquals: { "aws:PrincipalAccount": "444444444444" } },
+                    },
+                ),
+            );
             const fix = "Fix: grant only the organization's accounts, or add the account to allowedAccountIds in the policy pack config.";
             assert.deepStrictEqual(result, [
-                ["s3-bucket-policy-allowed-accounts", "images-dev-policy", "mandatory",
-                    "policy statement 2: grants access to account 333333333333 (\"arn:aws:iam::333333333333:role/reader\"), which is not an allowed account "
-                    + `[111111111111, 222222222222, 999999999999]. ${fix}`],
-                ["s3-bucket-policy-allowed-accounts", "images-dev-policy", "mandatory",
-                    "policy statement 3: grants access to account 444444444444 (\"444444444444\"), which is not an allowed account "
-                    + `[111111111111, 222222222222, 999999999999]. ${fix}`],
+                [
+                    "s3-bucket-policy-allowed-accounts",
+                    "images-dev-policy",
+                    "mandatory",
+                    'policy statement 2: grants access to account 333333333333 ("arn:aws:iam::333333333333:role/reader"), which is not an allowed account ' +
+                        `[111111111111, 222222222222, 999999999999]. ${fix}`,
+                ],
+                [
+                    "s3-bucket-policy-allowed-accounts",
+                    "images-dev-policy",
+                    "mandatory",
+                    'policy statement 3: grants access to account 444444444444 ("444444444444"), which is not an allowed account ' +
+                        `[111111111111, 222222222222, 999999999999]. ${fix}`,
+                ],
             ]);
         });
 
         it("accepts allowed accounts, the bucket's own account and service principals", async () => {
-            const result = await rowsFor(bucketPolicy(
-                { Effect: "Allow", Principal: { AWS: [`arn:aws:iam::${ACCOUNTS.prod}:root`, ACCOUNTS.dev] }, Action: "s3:GetObject", Resource: OBJECTS, Condition: { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/ImageReader" } } },
-                { Effect: "Allow", Principal: { Service: "logging.s3.amazonaws.com" }, Action: "s3:PutObject", Resource: OBJECTS, Condition: { StringEquals: { "aws:SourceAccount": ACCOUNTS.dev } } },
-            ));
+            const result = await rowsFor(
+                bucketPolicy(
+                    {
+                        Effect: "Allow",
+                        Principal: { AWS: [`arn:aws:iam::${ACCOUNTS.prod}:root`, ACCOUNTS.dev] },
+                        Action: "s3:GetObject",
+                        Resource: OBJECTS,
+                        Condition: { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/ImageReader" } },
+                    },
+                    {
+                        Effect: "Allow",
+                        Principal: { Service: "logging.s3.amazonaws.com" },
+                        Action: "s3:PutObject",
+                        Resource: OBJECTS,
+                        Condition: { StringEquals: { "aws:SourceAccount": ACCOUNTS.dev } },
+                    },
+                ),
+            );
             assert.deepStrictEqual(result, []);
         });
     });
 
     describe("s3-bucket-policy-tls-only", () => {
-        const fix = "Fix: add {\"Effect\": \"Deny\", \"Principal\": \"*\", \"Action\": \"s3:*\", \"Resource\": [\"arn:aws:s3:::images-dev\", "
-            + "\"arn:aws:s3:::images-dev/*\"], \"Condition\": {\"Bool\": {\"aws:SecureTransport\": \"false\"}}}.";
+        const fix =
+            'Fix: add {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": ["arn:aws:s3:::images-dev", ' +
+            '"arn:aws:s3:::images-dev/*"], "Condition": {"Bool": {"aws:SecureTransport": "false"}}}.';
 
         it("reports a policy without the TLS deny, and one that covers only the objects", async () => {
-            const withoutDeny = await rowsFor((r) => patch(r, "images-dev-policy", {
-                policy: policyJson({ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNTS.test}:root` }, Action: "s3:GetObject", Resource: OBJECTS, Condition: { ArnEquals: { "aws:PrincipalArn": `arn:aws:iam::${ACCOUNTS.test}:role/ImageReader` } } }),
-            }));
+            const withoutDeny = await rowsFor((r) =>
+                patch(r, "images-dev-policy", {
+                    policy: policyJson({
+                        Effect: "Allow",
+                        Principal: { AWS: `arn:aws:iam::${ACCOUNTS.test}:root` },
+                        Action: "s3:GetObject",
+                        Resource: OBJECTS,
+                        Condition: { ArnEquals: { "aws:PrincipalArn": `arn:aws:iam::${ACCOUNTS.test}:role/ImageReader` } },
+                    }),
+                }),
+            );
             assert.deepStrictEqual(withoutDeny, [
-                ["s3-bucket-policy-tls-only", "images-dev-policy", "mandatory", `policy does not deny requests without TLS on the bucket and its objects. ${fix}`],
+                [
+                    "s3-bucket-policy-tls-only",
+                    "images-dev-policy",
+                    "mandatory",
+                    `policy does not deny requests without TLS on the bucket and its objects. ${fix}`,
+                ],
             ]);
-            const objectsOnly = await rowsFor((r) => patch(r, "images-dev-policy", { policy: policyJson({ ...tlsDeny("images-dev"), Resource: OBJECTS }) }));
+            const objectsOnly = await rowsFor((r) =>
+                patch(r, "images-dev-policy", { policy: policyJson({ ...tlsDeny("images-dev"), Resource: OBJECTS }) }),
+            );
             assert.deepStrictEqual(objectsOnly, [
-                ["s3-bucket-policy-tls-only", "images-dev-policy", "mandatory",
-                    `policy does not deny requests without TLS on the bucket ARN (only its objects are covered). ${fix}`],
+                [
+                    "s3-bucket-policy-tls-only",
+                    "images-dev-policy",
+                    "mandatory",
+                    `policy does not deny requests without TLS on the bucket ARN (only its objects are covered). ${fix}`,
+                ],
             ]);
         });
 
         it("reports a TLS deny that covers only some actions", async () => {
-            const result = await rowsFor((r) => patch(r, "images-dev-policy", { policy: policyJson({ ...tlsDeny("images-dev"), Action: ["s3:GetObject"] }) }));
-            assert.deepStrictEqual(result.map(([policy]) => policy), ["s3-bucket-policy-tls-only"]);
+            const result = await rowsFor((r) =>
+                patch(r, "images-dev-policy", { policy: policyJson({ ...tlsDeny("images-dev"), Action: ["s3:GetObject"] }) }),
+            );
+            assert.deepStrictEqual(
+                result.map(([policy]) => policy),
+                ["s3-bucket-policy-tls-only"],
+            );
         });
 
         it("accepts a wildcard resource, an object document and resources that are unknown at preview", async () => {
-            assert.deepStrictEqual(await rowsFor((r) => patch(r, "images-dev-policy", {
-                policy: { Statement: { ...tlsDeny("images-dev"), Resource: "arn:aws:s3:::images-dev*", Principal: { AWS: "*" }, Action: ["*"] } },
-            })), []);
-            assert.deepStrictEqual(await rowsFor((r) => patch(r, "images-dev-policy", {
-                bucket: UNKNOWN_STRING,
-                policy: { Statement: [{ ...tlsDeny("images-dev"), Resource: [UNKNOWN_STRING, UNKNOWN_STRING] }] },
-            })), []);
+            assert.deepStrictEqual(
+                await rowsFor((r) =>
+                    patch(r, "images-dev-policy", {
+                        policy: {
+                            Statement: {
+                                ...tlsDeny("images-dev"),
+                                Resource: "arn:aws:s3:::images-dev*",
+                                Principal: { AWS: "*" },
+                                Action: ["*"],
+                            },
+                        },
+                    }),
+                ),
+                [],
+            );
+            assert.deepStrictEqual(
+                await rowsFor((r) =>
+                    patch(r, "images-dev-policy", {
+                        bucket: UNKNOWN_STRING,
+                        policy: { Statement: [{ ...tlsDeny("images-dev"), Resource: [UNKNOWN_STRING, UNKNOWN_STRING] }] },
+                    }),
+                ),
+                [],
+            );
         });
     });
 
     describe("s3-cross-account-no-bucket-admin", () => {
         it("reports bucket-administration actions granted to other accounts", async () => {
-            const result = await rowsFor(bucketPolicy(
-                {
-                    Sid: "PartnerAdmin", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNTS.test}:root` },
-                    Action: ["s3:GetObject", "s3:PutBucketPolicy", "s3:DeleteBucket", "s3:PutBucket*"], Resource: [BUCKET, OBJECTS],
-                    Condition: { ArnEquals: { "aws:PrincipalArn": `arn:aws:iam::${ACCOUNTS.test}:role/ImageReader` } },
-                },
-                {
-                    Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNTS.prod}:root` }, Action: "s3:*", Resource: [BUCKET, OBJECTS],
-                    Condition: { ArnEquals: { "aws:PrincipalArn": `arn:aws:iam::${ACCOUNTS.prod}:role/ImageReader` } },
-                },
-            ));
-            const fix = "Fix: grant other accounts only object-level access such as \"s3:GetObject\", \"s3:PutObject\" and \"s3:ListBucket\"; "
-                + "administer the bucket from its own account.";
+            const result = await rowsFor(
+                bucketPolicy(
+                    {
+                        Sid: "PartnerAdmin",
+                        Effect: "Allow",
+                        Principal: { AWS: `arn:aws:iam::${ACCOUNTS.test}:root` },
+                        Action: ["s3:GetObject", "s3:PutBucketPolicy", "s3:DeleteBucket", "s3:PutBucket*"],
+                        Resource: [BUCKET, OBJECTS],
+                        Condition: { ArnEquals: { "aws:PrincipalArn": `arn:aws:iam::${ACCOUNTS.test}:role/ImageReader` } },
+                    },
+                    {
+                        Effect: "Allow",
+                        Principal: { AWS: `arn:aws:iam::${ACCOUNTS.prod}:root` },
+                        Action: "s3:*",
+                        Resource: [BUCKET, OBJECTS],
+                        Condition: { ArnEquals: { "aws:PrincipalArn": `arn:aws:iam::${ACCOUNTS.prod}:role/ImageReader` } },
+                    },
+                ),
+            );
+            const fix =
+                'Fix: grant other accounts only object-level access such as "s3:GetObject", "s3:PutObject" and "s3:ListBucket"; ' +
+                "administer the bucket from its own account.";
             assert.deepStrictEqual(result, [
-                ["s3-cross-account-no-bucket-admin", "images-dev-policy", "mandatory",
-                    "policy statement 2 (\"PartnerAdmin\"): grants bucket-administration actions \"s3:PutBucketPolicy\", \"s3:DeleteBucket\", "
-                    + "\"s3:PutBucket*\" (includes s3:PutBucketAbac, s3:PutBucketAcl, s3:PutBucketCORS, ...) "
-                    + `to principals of other accounts ("arn:aws:iam::222222222222:root"). ${fix}`],
-                ["s3-cross-account-no-bucket-admin", "images-dev-policy", "mandatory",
-                    `policy statement 3: grants bucket-administration action "s3:*" to principals of other accounts ("arn:aws:iam::999999999999:root"). ${fix}`],
+                [
+                    "s3-cross-account-no-bucket-admin",
+                    "images-dev-policy",
+                    "mandatory",
+                    'policy statement 2 ("PartnerAdmin"): grants bucket-administration actions "s3:PutBucketPolicy", "s3:DeleteBucket", ' +
+                        '"s3:PutBucket*" (includes s3:PutBucketAbac, s3:PutBucketAcl, s3:PutBucketCORS, ...) ' +
+                        `to principals of other accounts ("arn:aws:iam::222222222222:root"). ${fix}`,
+                ],
+                [
+                    "s3-cross-account-no-bucket-admin",
+                    "images-dev-policy",
+                    "mandatory",
+                    `policy statement 3: grants bucket-administration action "s3:*" to principals of other accounts ("arn:aws:iam::999999999999:root"). ${fix}`,
+                ],
             ]);
         });
 
         it("accepts object-level access across accounts and administration by the bucket's own account", async () => {
-            const result = await rowsFor(bucketPolicy(
-                { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNTS.test}:root` }, Action: ["s3:GetObject", "s3:PutObject", "s3:PutObjectAcl", "s3:ListBucket"], Resource: [BUCKET, OBJECTS], Condition: { ArnEquals: { "aws:PrincipalArn": `arn:aws:iam::${ACCOUNTS.test}:role/Writer` } } },
-                { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNTS.dev}:role/admin` }, Action: "s3:PutBucketPolicy", Resource: BUCKET },
-                { Effect: "Deny", Principal: { AWS: `arn:aws:iam::${ACCOUNTS.test}:root` }, Action: "s3:*", Resource: BUCKET },
-            ));
+            const result = await rowsFor(
+                bucketPolicy(
+                    {
+                        Effect: "Allow",
+                        Principal: { AWS: `arn:aws:iam::${ACCOUNTS.test}:root` },
+                        Action: ["s3:GetObject", "s3:PutObject", "s3:PutObjectAcl", "s3:ListBucket"],
+                        Resource: [BUCKET, OBJECTS],
+                        Condition: { ArnEquals: { "aws:PrincipalArn": `arn:aws:iam::${ACCOUNTS.test}:role/Writer` } },
+                    },
+                    {
+                        Effect: "Allow",
+                        Principal: { AWS: `arn:aws:iam::${ACCOUNTS.dev}:role/admin` },
+                        Action: "s3:PutBucketPolicy",
+                        Resource: BUCKET,
+                    },
+                    { Effect: "Deny", Principal: { AWS: `arn:aws:iam::${ACCOUNTS.test}:root` }, Action: "s3:*", Resource: BUCKET },
+                ),
+            );
             assert.deepStrictEqual(result, []);
         });
     });
 
     describe("s3-bucket-policy-size", () => {
         it("reports a bucket policy over 20 KB and accepts one below", async () => {
-            const principals = (count: number) => Array.from({ length: count }, (_, index) => `arn:aws:iam::${ACCOUNTS.test}:role/reader-${String(index).padStart(4, "0")}`);
-            const statement = (count: number) => ({ Effect: "Allow", Principal: { AWS: principals(count) }, Action: "s3:GetObject", Resource: OBJECTS });
+            const principals = (count: number) =>
+                Array.from({ length: count }, (_, index) => `arn:aws:iam::${ACCOUNTS.test}:role/reader-${String(index).padStart(4, "0")}`);
+            const statement = (count: number) => ({
+                Effect: "Allow",
+                Principal: { AWS: principals(count) },
+                Action: "s3:GetObject",
+                Resource: OBJECTS,
+            });
             const big = policyJson(tlsDeny("images-dev"), statement(500));
             const result = await rowsFor((r) => patch(r, "images-dev-policy", { policy: big }));
             assert.deepStrictEqual(result, [
-                ["s3-bucket-policy-size", "images-dev-policy", "mandatory",
-                    `policy is ${big.length} characters without whitespace, over the S3 bucket policy limit (20 KB) of 20480. `
-                    + "Fix: merge statements, use ARN wildcards or aws:PrincipalOrgID instead of listing principals, or use access points."],
+                [
+                    "s3-bucket-policy-size",
+                    "images-dev-policy",
+                    "mandatory",
+                    `policy is ${big.length} characters without whitespace, over the S3 bucket policy limit (20 KB) of 20480. ` +
+                        "Fix: merge statements, use ARN wildcards or aws:PrincipalOrgID instead of listing principals, or use access points.",
+                ],
             ]);
             const fits = policyJson(tlsDeny("images-dev"), statement(400));
             assert.ok(fits.length < 20480);
@@ -152,18 +302,34 @@ describe("S3 rules", () => {
                 r.bare = resource(T.bucket, "bare", { bucket: "bare-bucket", tags: { Environment: "dev" } });
             });
             assert.deepStrictEqual(result, [
-                ["s3-bucket-public-access-block", "bare", "mandatory",
-                    "bucket \"bare-bucket\" has no BucketPublicAccessBlock. Fix: add an aws.s3.BucketPublicAccessBlock for it with blockPublicAcls, "
-                    + "blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets set to true."],
-                ["s3-bucket-ownership-enforced", "bare", "mandatory",
-                    "bucket \"bare-bucket\" has no BucketOwnershipControls, so ACLs stay enabled. "
-                    + "Fix: add an aws.s3.BucketOwnershipControls with rule.objectOwnership \"BucketOwnerEnforced\"."],
-                ["s3-bucket-default-encryption", "bare", "mandatory",
-                    "bucket \"bare-bucket\" has no default encryption configuration. "
-                    + "Fix: add an aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm \"aws:kms\" (or \"AES256\")."],
-                ["s3-bucket-access-logging", "bare", "advisory",
-                    "bucket \"bare-bucket\" has no server access logging. Fix: add an aws.s3.BucketLogging with targetBucket set to the "
-                    + "account's log bucket (which itself needs none)."],
+                [
+                    "s3-bucket-public-access-block",
+                    "bare",
+                    "mandatory",
+                    'bucket "bare-bucket" has no BucketPublicAccessBlock. Fix: add an aws.s3.BucketPublicAccessBlock for it with blockPublicAcls, ' +
+                        "blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets set to true.",
+                ],
+                [
+                    "s3-bucket-ownership-enforced",
+                    "bare",
+                    "mandatory",
+                    'bucket "bare-bucket" has no BucketOwnershipControls, so ACLs stay enabled. ' +
+                        'Fix: add an aws.s3.BucketOwnershipControls with rule.objectOwnership "BucketOwnerEnforced".',
+                ],
+                [
+                    "s3-bucket-default-encryption",
+                    "bare",
+                    "mandatory",
+                    'bucket "bare-bucket" has no default encryption configuration. ' +
+                        'Fix: add an aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm "aws:kms" (or "AES256").',
+                ],
+                [
+                    "s3-bucket-access-logging",
+                    "bare",
+                    "advisory",
+                    'bucket "bare-bucket" has no server access logging. Fix: add an aws.s3.BucketLogging with targetBucket set to the ' +
+                        "account's log bucket (which itself needs none).",
+                ],
             ]);
         });
 
@@ -174,14 +340,26 @@ describe("S3 rules", () => {
                 patch(r, "images-dev-sse", { rules: [{ bucketKeyEnabled: true }] });
             });
             assert.deepStrictEqual(result, [
-                ["s3-bucket-public-access-block", "images-dev", "mandatory",
-                    "bucket \"images-dev\": its BucketPublicAccessBlock leaves blockPublicPolicy, restrictPublicBuckets off. "
-                    + "Fix: set blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets to true."],
-                ["s3-bucket-ownership-enforced", "images-dev", "mandatory",
-                    "bucket \"images-dev\": objectOwnership is \"ObjectWriter\", so ACLs stay enabled. Fix: set rule.objectOwnership to \"BucketOwnerEnforced\"."],
-                ["s3-bucket-default-encryption", "images-dev", "mandatory",
-                    "bucket \"images-dev\" has no default encryption configuration. "
-                    + "Fix: add an aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm \"aws:kms\" (or \"AES256\")."],
+                [
+                    "s3-bucket-public-access-block",
+                    "images-dev",
+                    "mandatory",
+                    'bucket "images-dev": its BucketPublicAccessBlock leaves blockPublicPolicy, restrictPublicBuckets off. ' +
+                        "Fix: set blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets to true.",
+                ],
+                [
+                    "s3-bucket-ownership-enforced",
+                    "images-dev",
+                    "mandatory",
+                    'bucket "images-dev": objectOwnership is "ObjectWriter", so ACLs stay enabled. Fix: set rule.objectOwnership to "BucketOwnerEnforced".',
+                ],
+                [
+                    "s3-bucket-default-encryption",
+                    "images-dev",
+                    "mandatory",
+                    'bucket "images-dev" has no default encryption configuration. ' +
+                        'Fix: add an aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm "aws:kms" (or "AES256").',
+                ],
             ]);
         });
 
@@ -190,11 +368,31 @@ describe("S3 rules", () => {
             const result = await rowsFor((r) => {
                 const bucketUrn = r["images-dev"].urn;
                 r["images-dev"] = { ...r["images-dev"], parent: component, props: { ...r["images-dev"].props, bucket: UNKNOWN_STRING } };
-                r["images-dev-pab"] = { ...r["images-dev-pab"], props: { ...r["images-dev-pab"].props, bucket: UNKNOWN_STRING }, propertyDependencies: { bucket: [bucketUrn] } };
-                r["images-dev-ownership"] = { ...r["images-dev-ownership"], props: { ...r["images-dev-ownership"].props, bucket: UNKNOWN_STRING }, dependencies: [bucketUrn] };
-                r["images-dev-sse"] = { ...r["images-dev-sse"], props: { ...r["images-dev-sse"].props, bucket: UNKNOWN_STRING }, parent: component };
-                r["images-dev-policy"] = { ...r["images-dev-policy"], props: { ...r["images-dev-policy"].props, bucket: UNKNOWN_STRING }, parent: component };
-                r["images-dev-logging"] = { ...r["images-dev-logging"], props: { ...r["images-dev-logging"].props, bucket: UNKNOWN_STRING }, parent: component };
+                r["images-dev-pab"] = {
+                    ...r["images-dev-pab"],
+                    props: { ...r["images-dev-pab"].props, bucket: UNKNOWN_STRING },
+                    propertyDependencies: { bucket: [bucketUrn] },
+                };
+                r["images-dev-ownership"] = {
+                    ...r["images-dev-ownership"],
+                    props: { ...r["images-dev-ownership"].props, bucket: UNKNOWN_STRING },
+                    dependencies: [bucketUrn],
+                };
+                r["images-dev-sse"] = {
+                    ...r["images-dev-sse"],
+                    props: { ...r["images-dev-sse"].props, bucket: UNKNOWN_STRING },
+                    parent: component,
+                };
+                r["images-dev-policy"] = {
+                    ...r["images-dev-policy"],
+                    props: { ...r["images-dev-policy"].props, bucket: UNKNOWN_STRING },
+                    parent: component,
+                };
+                r["images-dev-logging"] = {
+                    ...r["images-dev-logging"],
+                    props: { ...r["images-dev-logging"].props, bucket: UNKNOWN_STRING },
+                    parent: component,
+                };
             });
             assert.deepStrictEqual(result, []);
         });
@@ -205,14 +403,21 @@ describe("S3 rules", () => {
                 // Under the CLI, stack policies see outputs: every new bucket reports SSE-S3 whatever the program asked for.
                 r["images-dev"] = {
                     ...r["images-dev"],
-                    outputs: { ...r["images-dev"].props, serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } } } },
+                    outputs: {
+                        ...r["images-dev"].props,
+                        serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } } },
+                    },
                 };
                 r["trail-logs-dev"] = { ...r["trail-logs-dev"], type: "aws:s3/bucketV2:BucketV2" };
             });
             assert.deepStrictEqual(result, [
-                ["s3-bucket-default-encryption", "images-dev", "mandatory",
-                    "bucket \"images-dev\" has no default encryption configuration. "
-                    + "Fix: add an aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm \"aws:kms\" (or \"AES256\")."],
+                [
+                    "s3-bucket-default-encryption",
+                    "images-dev",
+                    "mandatory",
+                    'bucket "images-dev" has no default encryption configuration. ' +
+                        'Fix: add an aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm "aws:kms" (or "AES256").',
+                ],
             ]);
         });
 
@@ -222,12 +427,20 @@ describe("S3 rules", () => {
                 patch(r, "images-dev-sse", { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: UNKNOWN_STRING } }] });
             });
             assert.deepStrictEqual(result, [
-                ["s3-bucket-public-access-block", "stack", "advisory",
-                    "can't run policy 's3-bucket-public-access-block' from policy pack 'crossaccount-least-privilege@v0.1.0' during preview: "
-                    + "string value at .blockPublicPolicy can't be known during preview"],
-                ["s3-bucket-default-encryption", "stack", "advisory",
-                    "can't run policy 's3-bucket-default-encryption' from policy pack 'crossaccount-least-privilege@v0.1.0' during preview: "
-                    + "string value at .rules.0.applyServerSideEncryptionByDefault.sseAlgorithm can't be known during preview"],
+                [
+                    "s3-bucket-public-access-block",
+                    "stack",
+                    "advisory",
+                    "can't run policy 's3-bucket-public-access-block' from policy pack 'crossaccount-least-privilege@v0.1.0' during preview: " +
+                        "string value at .blockPublicPolicy can't be known during preview",
+                ],
+                [
+                    "s3-bucket-default-encryption",
+                    "stack",
+                    "advisory",
+                    "can't run policy 's3-bucket-default-encryption' from policy pack 'crossaccount-least-privilege@v0.1.0' during preview: " +
+                        "string value at .rules.0.applyServerSideEncryptionByDefault.sseAlgorithm can't be known during preview",
+                ],
             ]);
         });
     });

@@ -1,5 +1,18 @@
 import * as assert from "assert";
-import { ACCOUNTS, REFERENCE_CONFIG, T, check, crossAccountTrust, patch, policyJson, resource, rows, rowsFor, sameAccountTrust, stackWith } from "./fixtures";
+import {
+    ACCOUNTS,
+    REFERENCE_CONFIG,
+    T,
+    check,
+    crossAccountTrust,
+    patch,
+    policyJson,
+    resource,
+    rows,
+    rowsFor,
+    sameAccountTrust,
+    stackWith,
+} from "./fixtures";
 
 const trust = (...statements: Record<string, unknown>[]) => ({ assumeRolePolicy: policyJson(...statements) });
 
@@ -10,102 +23,198 @@ describe("trust policy rules", () => {
 
     describe("iam-trust-no-public-principal", () => {
         it("reports Principal * and {AWS: *} in an Allow", async () => {
-            const result = await rowsFor((r) => patch(r, "ci-deployer", trust(
-                { Effect: "Allow", Principal: "*", Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-abc" } } },
-                { Sid: "Any", Effect: "Allow", Principal: { AWS: ["*"] }, Action: "sts:AssumeRole", Condition: { StringEquals: { "sts:ExternalId": "x1" } } },
-            )));
-            const message = (where: string) => `assumeRolePolicy ${where}: any principal can assume this role (Principal "*"). `
-                + "Fix: trust named principals only, e.g. {\"AWS\": \"arn:aws:iam::<account>:root\"} narrowed by an aws:PrincipalArn condition.";
+            const result = await rowsFor((r) =>
+                patch(
+                    r,
+                    "ci-deployer",
+                    trust(
+                        {
+                            Effect: "Allow",
+                            Principal: "*",
+                            Action: "sts:AssumeRole",
+                            Condition: { StringEquals: { "aws:PrincipalOrgID": "o-abc" } },
+                        },
+                        {
+                            Sid: "Any",
+                            Effect: "Allow",
+                            Principal: { AWS: ["*"] },
+                            Action: "sts:AssumeRole",
+                            Condition: { StringEquals: { "sts:ExternalId": "x1" } },
+                        },
+                    ),
+                ),
+            );
+            const message = (where: string) =>
+                `assumeRolePolicy ${where}: any principal can assume this role (Principal "*"). ` +
+                'Fix: trust named principals only, e.g. {"AWS": "arn:aws:iam::<account>:root"} narrowed by an aws:PrincipalArn condition.';
             assert.deepStrictEqual(result, [
                 ["iam-trust-no-public-principal", "ci-deployer", "mandatory", message("statement 1")],
-                ["iam-trust-no-public-principal", "ci-deployer", "mandatory", message("statement 2 (\"Any\")")],
+                ["iam-trust-no-public-principal", "ci-deployer", "mandatory", message('statement 2 ("Any")')],
             ]);
         });
 
         it("accepts a Deny for everyone and service principals", async () => {
-            const result = await rowsFor((r) => patch(r, "ci-deployer", trust(
-                { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
-                { Effect: "Deny", Principal: "*", Action: "sts:AssumeRole", Condition: { Bool: { "aws:SecureTransport": "false" } } },
-            )));
+            const result = await rowsFor((r) =>
+                patch(
+                    r,
+                    "ci-deployer",
+                    trust(
+                        { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
+                        {
+                            Effect: "Deny",
+                            Principal: "*",
+                            Action: "sts:AssumeRole",
+                            Condition: { Bool: { "aws:SecureTransport": "false" } },
+                        },
+                    ),
+                ),
+            );
             assert.deepStrictEqual(result, []);
         });
     });
 
     describe("iam-trust-no-not-principal-or-not-action", () => {
         it("reports NotPrincipal and NotAction with Allow", async () => {
-            const result = await rowsFor((r) => patch(r, "ci-deployer", trust({
-                Effect: "Allow", NotPrincipal: { AWS: `arn:aws:iam::${ACCOUNTS.dev}:user/mallory` }, NotAction: "sts:TagSession",
-            })));
+            const result = await rowsFor((r) =>
+                patch(
+                    r,
+                    "ci-deployer",
+                    trust({
+                        Effect: "Allow",
+                        NotPrincipal: { AWS: `arn:aws:iam::${ACCOUNTS.dev}:user/mallory` },
+                        NotAction: "sts:TagSession",
+                    }),
+                ),
+            );
             assert.deepStrictEqual(result, [
-                ["iam-trust-no-not-principal-or-not-action", "ci-deployer", "mandatory",
-                    "assumeRolePolicy statement 1: \"NotPrincipal\" with \"Effect\": \"Allow\" trusts every principal except the listed ones. "
-                    + "Fix: use \"Principal\" with exactly the principals that may assume the role."],
-                ["iam-trust-no-not-principal-or-not-action", "ci-deployer", "mandatory",
-                    "assumeRolePolicy statement 1: \"NotAction\" with \"Effect\": \"Allow\" allows every action except the listed ones. "
-                    + "Fix: list the allowed actions in \"Action\", e.g. \"sts:AssumeRole\"."],
+                [
+                    "iam-trust-no-not-principal-or-not-action",
+                    "ci-deployer",
+                    "mandatory",
+                    'assumeRolePolicy statement 1: "NotPrincipal" with "Effect": "Allow" trusts every principal except the listed ones. ' +
+                        'Fix: use "Principal" with exactly the principals that may assume the role.',
+                ],
+                [
+                    "iam-trust-no-not-principal-or-not-action",
+                    "ci-deployer",
+                    "mandatory",
+                    'assumeRolePolicy statement 1: "NotAction" with "Effect": "Allow" allows every action except the listed ones. ' +
+                        'Fix: list the allowed actions in "Action", e.g. "sts:AssumeRole".',
+                ],
             ]);
         });
 
         it("accepts NotPrincipal in a Deny", async () => {
-            const result = await rowsFor((r) => patch(r, "ci-deployer", trust(sameAccountTrust, {
-                Effect: "Deny", NotPrincipal: { AWS: `arn:aws:iam::${ACCOUNTS.dev}:root` }, Action: "sts:AssumeRole",
-            })));
+            const result = await rowsFor((r) =>
+                patch(
+                    r,
+                    "ci-deployer",
+                    trust(sameAccountTrust, {
+                        Effect: "Deny",
+                        NotPrincipal: { AWS: `arn:aws:iam::${ACCOUNTS.dev}:root` },
+                        Action: "sts:AssumeRole",
+                    }),
+                ),
+            );
             assert.deepStrictEqual(result, []);
         });
     });
 
     describe("iam-trust-allowed-accounts", () => {
         it("reports a principal of an account outside allowedAccountIds, and one that names no account", async () => {
-            const result = await rowsFor((r) => patch(r, "image-sharing", trust(
-                crossAccountTrust(ACCOUNTS.outsider),
-                { Effect: "Allow", Principal: { AWS: "AROAEXAMPLEUNIQUEID" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "sts:ExternalId": "e-1" } } },
-            )));
+            const result = await rowsFor((r) =>
+                patch(
+                    r,
+                    "image-sharing",
+                    trust(crossAccountTrust(ACCOUNTS.outsider), {
+                        Effect: "Allow",
+                        Principal: { AWS: "AROAEXAMPLEUNIQUEID" },
+                        Action: "sts:AssumeRole",
+                        Condition: { StringEquals: { "sts:ExternalId": "e-1" } },
+                    }),
+                ),
+            );
             assert.deepStrictEqual(result, [
-                ["iam-trust-allowed-accounts", "image-sharing", "mandatory",
-                    "assumeRolePolicy statement 1 (\"TrustPartner\"): principal \"arn:aws:iam::333333333333:root\" belongs to account 333333333333, "
-                    + "which is not an allowed account [111111111111, 222222222222, 777788889999, 999999999999]. "
-                    + "Fix: trust only the organization's accounts, or add the account to allowedAccountIds in the policy pack config."],
-                ["iam-trust-allowed-accounts", "image-sharing", "mandatory",
-                    "assumeRolePolicy statement 2: principal \"AROAEXAMPLEUNIQUEID\" cannot be attributed to an account. "
-                    + "Fix: use an account root or role ARN such as \"arn:aws:iam::<account>:root\"."],
+                [
+                    "iam-trust-allowed-accounts",
+                    "image-sharing",
+                    "mandatory",
+                    'assumeRolePolicy statement 1 ("TrustPartner"): principal "arn:aws:iam::333333333333:root" belongs to account 333333333333, ' +
+                        "which is not an allowed account [111111111111, 222222222222, 777788889999, 999999999999]. " +
+                        "Fix: trust only the organization's accounts, or add the account to allowedAccountIds in the policy pack config.",
+                ],
+                [
+                    "iam-trust-allowed-accounts",
+                    "image-sharing",
+                    "mandatory",
+                    'assumeRolePolicy statement 2: principal "AROAEXAMPLEUNIQUEID" cannot be attributed to an account. ' +
+                        'Fix: use an account root or role ARN such as "arn:aws:iam::<account>:root".',
+                ],
             ]);
         });
 
         it("allows only the role's own account when no accounts are configured", async () => {
             const config = { ...REFERENCE_CONFIG, "iam-trust-allowed-accounts": {} };
             assert.deepStrictEqual(await rowsFor(() => undefined, config), [
-                ["iam-trust-allowed-accounts", "image-sharing", "mandatory",
-                    "assumeRolePolicy statement 1 (\"TrustPartner\"): principal \"arn:aws:iam::222222222222:root\" belongs to account 222222222222, "
-                    + "which is not an allowed account [111111111111]. "
-                    + "Fix: trust only the organization's accounts, or add the account to allowedAccountIds in the policy pack config."],
+                [
+                    "iam-trust-allowed-accounts",
+                    "image-sharing",
+                    "mandatory",
+                    'assumeRolePolicy statement 1 ("TrustPartner"): principal "arn:aws:iam::222222222222:root" belongs to account 222222222222, ' +
+                        "which is not an allowed account [111111111111]. " +
+                        "Fix: trust only the organization's accounts, or add the account to allowedAccountIds in the policy pack config.",
+                ],
             ]);
         });
 
         it("accepts a federated provider and a bare account id of allowed accounts", async () => {
-            const result = await rowsFor((r) => patch(r, "ci-deployer", trust(
-                {
-                    Effect: "Allow", Principal: { Federated: `arn:aws:iam::${ACCOUNTS.dev}:oidc-provider/token.actions.githubusercontent.com` },
-                    Action: "sts:AssumeRoleWithWebIdentity",
-                    Condition: { StringEquals: {
-                        "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
-                        "token.actions.githubusercontent.com:sub": "repo:acme/app:ref:refs/heads/main",
-                    } },
-                },
-                { Effect: "Allow", Principal: { AWS: ACCOUNTS.test }, Action: "sts:AssumeRole", Condition: { StringEquals: { "sts:ExternalId": "ci-1" } } },
-            )));
+            const result = await rowsFor((r) =>
+                patch(
+                    r,
+                    "ci-deployer",
+                    trust(
+                        {
+                            Effect: "Allow",
+                            Principal: { Federated: `arn:aws:iam::${ACCOUNTS.dev}:oidc-provider/token.actions.githubusercontent.com` },
+                            Action: "sts:AssumeRoleWithWebIdentity",
+                            Condition: {
+                                StringEquals: {
+                                    "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+                                    "token.actions.githubusercontent.com:sub": "repo:acme/app:ref:refs/heads/main",
+                                },
+                            },
+                        },
+                        {
+                            Effect: "Allow",
+                            Principal: { AWS: ACCOUNTS.test },
+                            Action: "sts:AssumeRole",
+                            Condition: { StringEquals: { "sts:ExternalId": "ci-1" } },
+                        },
+                    ),
+                ),
+            );
             assert.deepStrictEqual(result, []);
         });
     });
 
     describe("iam-trust-cross-account-conditions", () => {
-        const narrowingMessage = (principal: string) => `assumeRolePolicy statement 1: cross-account principal "${principal}" can assume the role `
-            + "without a narrowing condition. Fix: add a condition on one of sts:ExternalId, aws:MultiFactorAuthPresent, aws:PrincipalArn, "
-            + "aws:PrincipalOrgID, e.g. \"Condition\": {\"ArnEquals\": {\"aws:PrincipalArn\": \"arn:aws:iam::<account>:role/<role>\"}}.";
+        const narrowingMessage = (principal: string) =>
+            `assumeRolePolicy statement 1: cross-account principal "${principal}" can assume the role ` +
+            "without a narrowing condition. Fix: add a condition on one of sts:ExternalId, aws:MultiFactorAuthPresent, aws:PrincipalArn, " +
+            'aws:PrincipalOrgID, e.g. "Condition": {"ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::<account>:role/<role>"}}.';
 
         it("reports another account trusted without a condition", async () => {
-            const result = await rowsFor((r) => patch(r, "image-sharing", trust({
-                Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNTS.test}:root` }, Action: "sts:AssumeRole",
-            })));
+            const result = await rowsFor((r) =>
+                patch(
+                    r,
+                    "image-sharing",
+                    trust({
+                        Effect: "Allow",
+                        Principal: { AWS: `arn:aws:iam::${ACCOUNTS.test}:root` },
+                        Action: "sts:AssumeRole",
+                    }),
+                ),
+            );
             assert.deepStrictEqual(result, [
                 ["iam-trust-cross-account-conditions", "image-sharing", "mandatory", narrowingMessage("arn:aws:iam::222222222222:root")],
             ]);
@@ -119,12 +228,30 @@ describe("trust policy rules", () => {
                 { "ForAllValues:StringEquals": { "aws:PrincipalOrgID": "o-abc" } },
                 { BoolIfExists: { "aws:MultiFactorAuthPresent": "true" } },
             ]) {
-                const result = await rowsFor((r) => patch(r, "image-sharing", trust({
-                    Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNTS.test}:role/ci` }, Action: "sts:AssumeRole", Condition: condition,
-                })));
-                assert.deepStrictEqual(result, [
-                    ["iam-trust-cross-account-conditions", "image-sharing", "mandatory", narrowingMessage("arn:aws:iam::222222222222:role/ci")],
-                ], JSON.stringify(condition));
+                const result = await rowsFor((r) =>
+                    patch(
+                        r,
+                        "image-sharing",
+                        trust({
+                            Effect: "Allow",
+                            Principal: { AWS: `arn:aws:iam::${ACCOUNTS.test}:role/ci` },
+                            Action: "sts:AssumeRole",
+                            Condition: condition,
+                        }),
+                    ),
+                );
+                assert.deepStrictEqual(
+                    result,
+                    [
+                        [
+                            "iam-trust-cross-account-conditions",
+                            "image-sharing",
+                            "mandatory",
+                            narrowingMessage("arn:aws:iam::222222222222:role/ci"),
+                        ],
+                    ],
+                    JSON.stringify(condition),
+                );
             }
         });
 
@@ -136,83 +263,140 @@ describe("trust policy rules", () => {
                 { ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${ACCOUNTS.test}:role/readers/*` } },
                 { StringEquals: { "aws:PrincipalOrgID": "o-abc" } },
             ]) {
-                const result = await rowsFor((r) => patch(r, "image-sharing", trust({
-                    Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNTS.test}:root` }, Action: "sts:AssumeRole", Condition: condition,
-                })));
+                const result = await rowsFor((r) =>
+                    patch(
+                        r,
+                        "image-sharing",
+                        trust({
+                            Effect: "Allow",
+                            Principal: { AWS: `arn:aws:iam::${ACCOUNTS.test}:root` },
+                            Action: "sts:AssumeRole",
+                            Condition: condition,
+                        }),
+                    ),
+                );
                 assert.deepStrictEqual(result, [], JSON.stringify(condition));
             }
         });
 
         it("treats every account principal as foreign when the role's account cannot be told", async () => {
             const result = await rowsFor((r) => {
-                r["ci-deployer"] = resource(T.role, "ci-deployer", { name: "ci-deployer", assumeRolePolicy: trust(sameAccountTrust).assumeRolePolicy }, { noProvider: true });
+                r["ci-deployer"] = resource(
+                    T.role,
+                    "ci-deployer",
+                    { name: "ci-deployer", assumeRolePolicy: trust(sameAccountTrust).assumeRolePolicy },
+                    { noProvider: true },
+                );
             });
             assert.deepStrictEqual(result, [
                 ["iam-trust-cross-account-conditions", "ci-deployer", "mandatory", narrowingMessage("arn:aws:iam::111111111111:root")],
-                ["required-tags", "ci-deployer", "advisory",
-                    "is missing required tags \"Environment\", \"Project\". Fix: add them to tags, or to the provider's defaultTags so every resource gets them."],
+                [
+                    "required-tags",
+                    "ci-deployer",
+                    "advisory",
+                    'is missing required tags "Environment", "Project". Fix: add them to tags, or to the provider\'s defaultTags so every resource gets them.',
+                ],
             ]);
         });
 
         it("requires MFA for cross-account principals in the prod account (config override), and accepts it when present", async () => {
             // The dev account's root narrowed only by the organization: people could use it, so MFA is required.
-            const prodRole = (condition: Record<string, unknown>) => resource(T.role, "shared-images", {
-                assumeRolePolicy: policyJson({ ...sameAccountTrust, Sid: "TrustPartner", Condition: condition }),
-            }, { stack: "prod", account: ACCOUNTS.prod });
-            const withoutMfa = rows(await check([prodRole({ StringEquals: { "aws:PrincipalOrgID": "o-abcdefghij" } })]))
-                .filter(([policy]) => policy.startsWith("iam-trust"));
+            const prodRole = (condition: Record<string, unknown>) =>
+                resource(
+                    T.role,
+                    "shared-images",
+                    {
+                        assumeRolePolicy: policyJson({ ...sameAccountTrust, Sid: "TrustPartner", Condition: condition }),
+                    },
+                    { stack: "prod", account: ACCOUNTS.prod },
+                );
+            const withoutMfa = rows(await check([prodRole({ StringEquals: { "aws:PrincipalOrgID": "o-abcdefghij" } })])).filter(
+                ([policy]) => policy.startsWith("iam-trust"),
+            );
             assert.deepStrictEqual(withoutMfa, [
-                ["iam-trust-cross-account-conditions", "shared-images", "mandatory",
-                    "assumeRolePolicy statement 1 (\"TrustPartner\"): cross-account principal \"arn:aws:iam::111111111111:root\" can assume the role "
-                    + "without MFA, which is required here (requireMfa). Fix: add \"Condition\": {\"Bool\": {\"aws:MultiFactorAuthPresent\": \"true\"}}, "
-                    + "or, for a CI chain, narrow aws:PrincipalArn to exact role ARNs (ArnEquals, no wildcards)."],
+                [
+                    "iam-trust-cross-account-conditions",
+                    "shared-images",
+                    "mandatory",
+                    'assumeRolePolicy statement 1 ("TrustPartner"): cross-account principal "arn:aws:iam::111111111111:root" can assume the role ' +
+                        'without MFA, which is required here (requireMfa). Fix: add "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}, ' +
+                        "or, for a CI chain, narrow aws:PrincipalArn to exact role ARNs (ArnEquals, no wildcards).",
+                ],
             ]);
-            const withMfa = rows(await check([prodRole({ Bool: { "aws:MultiFactorAuthPresent": "true" } })]))
-                .filter(([policy]) => policy.startsWith("iam-trust"));
+            const withMfa = rows(await check([prodRole({ Bool: { "aws:MultiFactorAuthPresent": "true" } })])).filter(([policy]) =>
+                policy.startsWith("iam-trust"),
+            );
             assert.deepStrictEqual(withMfa, []);
         });
 
         it("applies an override keyed by stack name", async () => {
             // image-sharing trusts test's ImageReader role exactly (a role chain): exempt unless mfaExempt leaves role chains out.
             const override = (settings: Record<string, unknown>) => ({
-                ...REFERENCE_CONFIG, "iam-trust-cross-account-conditions": { overrides: { dev: { requireMfa: true, ...settings } } },
+                ...REFERENCE_CONFIG,
+                "iam-trust-cross-account-conditions": { overrides: { dev: { requireMfa: true, ...settings } } },
             });
             assert.deepStrictEqual(await rowsFor(() => undefined, override({})), []);
-            const result = (await rowsFor(() => undefined, override({ mfaExempt: ["external-id"] }))).map(([policy, name, , message]) => [policy, name, message]);
-            assert.deepStrictEqual(result, [["iam-trust-cross-account-conditions", "image-sharing",
-                "assumeRolePolicy statement 1 (\"TrustPartner\"): cross-account principal \"arn:aws:iam::222222222222:root\" can assume the role "
-                + "without MFA, which is required here (requireMfa) and not waived for role-chain trusts (mfaExempt). "
-                + "Fix: add \"Condition\": {\"Bool\": {\"aws:MultiFactorAuthPresent\": \"true\"}}, "
-                + "or, for a CI chain, narrow aws:PrincipalArn to exact role ARNs (ArnEquals, no wildcards)."]]);
+            const result = (await rowsFor(() => undefined, override({ mfaExempt: ["external-id"] }))).map(([policy, name, , message]) => [
+                policy,
+                name,
+                message,
+            ]);
+            assert.deepStrictEqual(result, [
+                [
+                    "iam-trust-cross-account-conditions",
+                    "image-sharing",
+                    'assumeRolePolicy statement 1 ("TrustPartner"): cross-account principal "arn:aws:iam::222222222222:root" can assume the role ' +
+                        "without MFA, which is required here (requireMfa) and not waived for role-chain trusts (mfaExempt). " +
+                        'Fix: add "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}, ' +
+                        "or, for a CI chain, narrow aws:PrincipalArn to exact role ARNs (ArnEquals, no wildcards).",
+                ],
+            ]);
         });
     });
 
     describe("iam-mfa-condition-pattern", () => {
-        it("reports Bool and BoolIfExists aws:MultiFactorAuthPresent \"false\" in an Allow", async () => {
+        it('reports Bool and BoolIfExists aws:MultiFactorAuthPresent "false" in an Allow', async () => {
             const result = await rowsFor((r) => {
                 patch(r, "ci-deployer", trust({ ...sameAccountTrust, Condition: { Bool: { "aws:MultiFactorAuthPresent": "false" } } }));
                 patch(r, "alice-assume", {
                     policy: policyJson({
-                        Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::images-dev/*",
+                        Effect: "Allow",
+                        Action: "s3:GetObject",
+                        Resource: "arn:aws:s3:::images-dev/*",
                         Condition: { BoolIfExists: { "aws:MultiFactorAuthPresent": false } },
                     }),
                 });
             });
-            const fix = "grants access to sessions without MFA. Fix: require MFA with \"Bool\": {\"aws:MultiFactorAuthPresent\": \"true\"}, "
-                + "or deny non-MFA requests in a Deny statement with \"BoolIfExists\": {\"aws:MultiFactorAuthPresent\": \"false\"}.";
+            const fix =
+                'grants access to sessions without MFA. Fix: require MFA with "Bool": {"aws:MultiFactorAuthPresent": "true"}, ' +
+                'or deny non-MFA requests in a Deny statement with "BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}.';
             assert.deepStrictEqual(result, [
-                ["iam-mfa-condition-pattern", "ci-deployer", "mandatory",
-                    `assumeRolePolicy statement 1: "Bool": {"aws:MultiFactorAuthPresent": "false"} in an Allow ${fix}`],
-                ["iam-mfa-condition-pattern", "alice-assume", "mandatory",
-                    `policy statement 1: "BoolIfExists": {"aws:MultiFactorAuthPresent": "false"} in an Allow ${fix}`],
+                [
+                    "iam-mfa-condition-pattern",
+                    "ci-deployer",
+                    "mandatory",
+                    `assumeRolePolicy statement 1: "Bool": {"aws:MultiFactorAuthPresent": "false"} in an Allow ${fix}`,
+                ],
+                [
+                    "iam-mfa-condition-pattern",
+                    "alice-assume",
+                    "mandatory",
+                    `policy statement 1: "BoolIfExists": {"aws:MultiFactorAuthPresent": "false"} in an Allow ${fix}`,
+                ],
             ]);
         });
 
-        it("accepts MFA \"true\" in an Allow and BoolIfExists \"false\" in a Deny", async () => {
-            const result = await rowsFor((r) => patch(r, "ci-deployer", trust(
-                { ...sameAccountTrust, Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } } },
-                { ...sameAccountTrust, Effect: "Deny", Condition: { BoolIfExists: { "aws:MultiFactorAuthPresent": "false" } } },
-            )));
+        it('accepts MFA "true" in an Allow and BoolIfExists "false" in a Deny', async () => {
+            const result = await rowsFor((r) =>
+                patch(
+                    r,
+                    "ci-deployer",
+                    trust(
+                        { ...sameAccountTrust, Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } } },
+                        { ...sameAccountTrust, Effect: "Deny", Condition: { BoolIfExists: { "aws:MultiFactorAuthPresent": "false" } } },
+                    ),
+                ),
+            );
             assert.deepStrictEqual(result, []);
         });
     });
@@ -222,17 +406,36 @@ describe("trust policy rules", () => {
             const result = await rowsFor((r) => {
                 patch(r, "image-sharing", { maxSessionDuration: 50000 });
                 patch(r, "ci-deployer", { maxSessionDuration: 900 });
-                r.prod = resource(T.role, "prod-reader", {
-                    assumeRolePolicy: policyJson(sameAccountTrust).replace(ACCOUNTS.dev, ACCOUNTS.prod), maxSessionDuration: 21600, tags: { Environment: "prod" },
-                }, { stack: "prod", account: ACCOUNTS.prod });
+                r.prod = resource(
+                    T.role,
+                    "prod-reader",
+                    {
+                        assumeRolePolicy: policyJson(sameAccountTrust).replace(ACCOUNTS.dev, ACCOUNTS.prod),
+                        maxSessionDuration: 21600,
+                        tags: { Environment: "prod" },
+                    },
+                    { stack: "prod", account: ACCOUNTS.prod },
+                );
             });
             assert.deepStrictEqual(result, [
-                ["iam-role-max-session-duration", "image-sharing", "mandatory",
-                    "maxSessionDuration 50000 seconds is outside the range AWS accepts (3600-43200). Fix: set it between 3600 and 43200 seconds."],
-                ["iam-role-max-session-duration", "ci-deployer", "mandatory",
-                    "maxSessionDuration 900 seconds is outside the range AWS accepts (3600-43200). Fix: set it between 3600 and 43200 seconds."],
-                ["iam-role-max-session-duration", "prod-reader", "mandatory",
-                    "maxSessionDuration 21600 seconds exceeds the configured maximum of 14400 seconds. Fix: set it to at most 14400 seconds (the AWS default is 3600)."],
+                [
+                    "iam-role-max-session-duration",
+                    "image-sharing",
+                    "mandatory",
+                    "maxSessionDuration 50000 seconds is outside the range AWS accepts (3600-43200). Fix: set it between 3600 and 43200 seconds.",
+                ],
+                [
+                    "iam-role-max-session-duration",
+                    "ci-deployer",
+                    "mandatory",
+                    "maxSessionDuration 900 seconds is outside the range AWS accepts (3600-43200). Fix: set it between 3600 and 43200 seconds.",
+                ],
+                [
+                    "iam-role-max-session-duration",
+                    "prod-reader",
+                    "mandatory",
+                    "maxSessionDuration 21600 seconds exceeds the configured maximum of 14400 seconds. Fix: set it to at most 14400 seconds (the AWS default is 3600).",
+                ],
             ]);
         });
 
@@ -246,16 +449,23 @@ describe("trust policy rules", () => {
     });
 
     describe("iam-trust-policy-size", () => {
-        const roles = Array.from({ length: 50 }, (_, index) => `arn:aws:iam::${ACCOUNTS.dev}:role/team-${String(index).padStart(2, "0")}-reader`);
+        const roles = Array.from(
+            { length: 50 },
+            (_, index) => `arn:aws:iam::${ACCOUNTS.dev}:role/team-${String(index).padStart(2, "0")}-reader`,
+        );
 
         it("reports a trust policy over 2,048 characters without whitespace", async () => {
             const document = policyJson({ Effect: "Allow", Principal: { AWS: roles }, Action: "sts:AssumeRole" });
             const result = await rowsFor((r) => patch(r, "ci-deployer", { assumeRolePolicy: document }));
             assert.deepStrictEqual(result, [
-                ["iam-trust-policy-size", "ci-deployer", "mandatory",
-                    `assumeRolePolicy is ${document.replace(/\s/g, "").length} characters without whitespace, over the trust policy quota of 2048. `
-                    + "Fix: trust account roots narrowed by an aws:PrincipalArn condition with wildcards instead of listing every principal, "
-                    + "or raise the account's quota and maxTrustPolicyChars."],
+                [
+                    "iam-trust-policy-size",
+                    "ci-deployer",
+                    "mandatory",
+                    `assumeRolePolicy is ${document.replace(/\s/g, "").length} characters without whitespace, over the trust policy quota of 2048. ` +
+                        "Fix: trust account roots narrowed by an aws:PrincipalArn condition with wildcards instead of listing every principal, " +
+                        "or raise the account's quota and maxTrustPolicyChars.",
+                ],
             ]);
         });
 

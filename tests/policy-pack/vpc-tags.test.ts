@@ -1,27 +1,64 @@
 import * as assert from "assert";
-import { ACCOUNTS, REFERENCE_CONFIG, T, UNKNOWN_OBJECT, UNKNOWN_STRING, awsProvider, patch, policyJson, resource, rowsFor } from "./fixtures";
+import {
+    ACCOUNTS,
+    REFERENCE_CONFIG,
+    T,
+    UNKNOWN_OBJECT,
+    UNKNOWN_STRING,
+    awsProvider,
+    patch,
+    policyJson,
+    resource,
+    rowsFor,
+} from "./fixtures";
 
 describe("VPC peering rules", () => {
     describe("vpc-peering-no-auto-accept-cross-account", () => {
-        const fix = "Fix: remove autoAccept and accept the request with an aws.ec2.VpcPeeringConnectionAccepter using the peer account's provider.";
+        const fix =
+            "Fix: remove autoAccept and accept the request with an aws.ec2.VpcPeeringConnectionAccepter using the peer account's provider.";
 
         it("reports autoAccept on a request to another account or region", async () => {
             const result = await rowsFor((r) => {
                 patch(r, "to-test", { autoAccept: true });
-                r.crossRegion = resource(T.peering, "to-eu", { vpcId: "vpc-dev", peerVpcId: "vpc-eu", peerRegion: "eu-west-1", autoAccept: true, tags: {} });
+                r.crossRegion = resource(T.peering, "to-eu", {
+                    vpcId: "vpc-dev",
+                    peerVpcId: "vpc-eu",
+                    peerRegion: "eu-west-1",
+                    autoAccept: true,
+                    tags: {},
+                });
             });
             assert.deepStrictEqual(result, [
-                ["vpc-peering-no-auto-accept-cross-account", "to-test", "mandatory",
-                    `autoAccept is true on a peering request to account 222222222222; only the peer account can accept it. ${fix}`],
-                ["vpc-peering-no-auto-accept-cross-account", "to-eu", "mandatory",
-                    `autoAccept is true on a peering request to region eu-west-1; AWS auto-accepts only within one region. ${fix}`],
+                [
+                    "vpc-peering-no-auto-accept-cross-account",
+                    "to-test",
+                    "mandatory",
+                    `autoAccept is true on a peering request to account 222222222222; only the peer account can accept it. ${fix}`,
+                ],
+                [
+                    "vpc-peering-no-auto-accept-cross-account",
+                    "to-eu",
+                    "mandatory",
+                    `autoAccept is true on a peering request to region eu-west-1; AWS auto-accepts only within one region. ${fix}`,
+                ],
             ]);
         });
 
         it("accepts autoAccept within one account and region, and on the accepter", async () => {
             const result = await rowsFor((r) => {
-                r.local = resource(T.peering, "local", { vpcId: "vpc-a", peerVpcId: "vpc-b", peerOwnerId: ACCOUNTS.dev, autoAccept: true, peerRegion: "us-east-1" });
-                r.accepter = resource(T.peeringAccepter, "from-dev", { vpcPeeringConnectionId: "pcx-1", autoAccept: true }, { account: ACCOUNTS.test });
+                r.local = resource(T.peering, "local", {
+                    vpcId: "vpc-a",
+                    peerVpcId: "vpc-b",
+                    peerOwnerId: ACCOUNTS.dev,
+                    autoAccept: true,
+                    peerRegion: "us-east-1",
+                });
+                r.accepter = resource(
+                    T.peeringAccepter,
+                    "from-dev",
+                    { vpcPeeringConnectionId: "pcx-1", autoAccept: true },
+                    { account: ACCOUNTS.test },
+                );
             });
             assert.deepStrictEqual(result, []);
         });
@@ -31,23 +68,37 @@ describe("VPC peering rules", () => {
         it("reports a peer account outside allowedAccountIds and accepts the organization's", async () => {
             const result = await rowsFor((r) => patch(r, "to-test", { peerOwnerId: ACCOUNTS.outsider }));
             assert.deepStrictEqual(result, [
-                ["vpc-peering-allowed-peer-account", "to-test", "mandatory",
-                    "peerOwnerId 333333333333 is not an allowed account [111111111111, 222222222222, 999999999999]. "
-                    + "Fix: peer only with VPCs of the organization's accounts, or add the account to allowedAccountIds in the policy pack config."],
+                [
+                    "vpc-peering-allowed-peer-account",
+                    "to-test",
+                    "mandatory",
+                    "peerOwnerId 333333333333 is not an allowed account [111111111111, 222222222222, 999999999999]. " +
+                        "Fix: peer only with VPCs of the organization's accounts, or add the account to allowedAccountIds in the policy pack config.",
+                ],
             ]);
             assert.deepStrictEqual(await rowsFor((r) => patch(r, "to-test", { peerOwnerId: ACCOUNTS.prod })), []);
         });
     });
 
     describe("vpc-peering-no-default-route", () => {
-        const message = (prefix: string, cidr: string, peering: string) => `${prefix}sends ${cidr} through VPC peering connection ${peering}, `
-            + "so all otherwise unrouted traffic goes to the peer VPC. Fix: route only the peer VPC's CIDR blocks through the peering connection.";
+        const message = (prefix: string, cidr: string, peering: string) =>
+            `${prefix}sends ${cidr} through VPC peering connection ${peering}, ` +
+            "so all otherwise unrouted traffic goes to the peer VPC. Fix: route only the peer VPC's CIDR blocks through the peering connection.";
 
         it("reports 0.0.0.0/0 and ::/0 through a peering connection, as a Route or inline in a RouteTable", async () => {
             const result = await rowsFor((r) => {
                 patch(r, "to-test-route", { destinationCidrBlock: "0.0.0.0/0" });
-                r.v6 = resource(T.route, "v6-default", { routeTableId: "rtb-dev", destinationIpv6CidrBlock: "::/0", vpcPeeringConnectionId: UNKNOWN_STRING });
-                patch(r, "private", { routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: "nat-1" }, { cidrBlock: "0.0.0.0/0", vpcPeeringConnectionId: "pcx-2" }] });
+                r.v6 = resource(T.route, "v6-default", {
+                    routeTableId: "rtb-dev",
+                    destinationIpv6CidrBlock: "::/0",
+                    vpcPeeringConnectionId: UNKNOWN_STRING,
+                });
+                patch(r, "private", {
+                    routes: [
+                        { cidrBlock: "0.0.0.0/0", natGatewayId: "nat-1" },
+                        { cidrBlock: "0.0.0.0/0", vpcPeeringConnectionId: "pcx-2" },
+                    ],
+                });
             });
             assert.deepStrictEqual(result, [
                 ["vpc-peering-no-default-route", "to-test-route", "mandatory", message("", "0.0.0.0/0", "pcx-1")],
@@ -58,7 +109,11 @@ describe("VPC peering rules", () => {
 
         it("accepts default routes through gateways and peer CIDRs through peering", async () => {
             const result = await rowsFor((r) => {
-                r.igw = resource(T.route, "igw-default", { routeTableId: "rtb-dev", destinationCidrBlock: "0.0.0.0/0", gatewayId: "igw-1" });
+                r.igw = resource(T.route, "igw-default", {
+                    routeTableId: "rtb-dev",
+                    destinationCidrBlock: "0.0.0.0/0",
+                    gatewayId: "igw-1",
+                });
                 patch(r, "private", { routes: UNKNOWN_OBJECT });
             });
             assert.deepStrictEqual(result, []);
@@ -67,43 +122,83 @@ describe("VPC peering rules", () => {
 });
 
 describe("required-tags", () => {
-    const message = (tags: string) => `is missing required tag${tags.includes(",") ? "s" : ""} ${tags}. `
-        + "Fix: add them to tags, or to the provider's defaultTags so every resource gets them.";
+    const message = (tags: string) =>
+        `is missing required tag${tags.includes(",") ? "s" : ""} ${tags}. ` +
+        "Fix: add them to tags, or to the provider's defaultTags so every resource gets them.";
 
     it("is advisory and reports taggable resources missing the configured tags", async () => {
         const noDefaultTags = { ...awsProvider(ACCOUNTS.dev), props: { allowedAccountIds: [ACCOUNTS.dev] } };
         const result = await rowsFor((r) => {
             r["image-sharing"] = { ...r["image-sharing"], provider: noDefaultTags };
-            r["to-test"] = { ...r["to-test"], provider: noDefaultTags, props: { ...r["to-test"].props, tags: { Environment: "dev", Project: "" } } };
+            r["to-test"] = {
+                ...r["to-test"],
+                provider: noDefaultTags,
+                props: { ...r["to-test"].props, tags: { Environment: "dev", Project: "" } },
+            };
             r["developers"] = { ...r["developers"], provider: noDefaultTags };
         });
         assert.deepStrictEqual(result, [
-            ["required-tags", "image-sharing", "advisory", message("\"Environment\", \"Project\"")],
-            ["required-tags", "to-test", "advisory", message("\"Project\"")],
+            ["required-tags", "image-sharing", "advisory", message('"Environment", "Project"')],
+            ["required-tags", "to-test", "advisory", message('"Project"')],
         ]);
     });
 
     it("accepts tags given directly, through tagsAll in state, or unknown; and follows the configured list", async () => {
         const noDefaultTags = { ...awsProvider(ACCOUNTS.dev), props: { allowedAccountIds: [ACCOUNTS.dev] } };
         const result = await rowsFor((r) => {
-            r["image-sharing"] = { ...r["image-sharing"], provider: noDefaultTags, props: { ...r["image-sharing"].props, tags: { Environment: "dev", Project: "x" } } };
-            r["org-trail"] = { ...r["org-trail"], provider: noDefaultTags, props: { ...r["org-trail"].props, tagsAll: { Environment: "dev", Project: "x" } } };
+            r["image-sharing"] = {
+                ...r["image-sharing"],
+                provider: noDefaultTags,
+                props: { ...r["image-sharing"].props, tags: { Environment: "dev", Project: "x" } },
+            };
+            r["org-trail"] = {
+                ...r["org-trail"],
+                provider: noDefaultTags,
+                props: { ...r["org-trail"].props, tagsAll: { Environment: "dev", Project: "x" } },
+            };
             r["inventory"] = { ...r["inventory"], provider: noDefaultTags, props: { ...r["inventory"].props, tags: UNKNOWN_OBJECT } };
         });
         assert.deepStrictEqual(result, []);
         const config = { ...REFERENCE_CONFIG, "required-tags": { requiredTags: ["Owner"] } };
         const owners = await rowsFor(() => undefined, config);
-        assert.deepStrictEqual(owners.map(([, name]) => name), ["ci-deployer", "inventory", "alice", "images-dev", "access-logs-dev", "trail-logs-dev", "org-trail", "to-test", "private", "baseline-share"]);
+        assert.deepStrictEqual(
+            owners.map(([, name]) => name),
+            [
+                "ci-deployer",
+                "inventory",
+                "alice",
+                "images-dev",
+                "access-logs-dev",
+                "trail-logs-dev",
+                "org-trail",
+                "to-test",
+                "private",
+                "baseline-share",
+            ],
+        );
     });
 
     it("covers KMS keys, and no rule reads their key policy as an identity or resource policy", async () => {
         const noDefaultTags = { ...awsProvider(ACCOUNTS.prod), props: { allowedAccountIds: [ACCOUNTS.prod] } };
         // kms:* on "*" is the standard administration statement of a key policy, not a wildcard grant.
-        const keyPolicy = policyJson({ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNTS.prod}:root` }, Action: "kms:*", Resource: "*" });
-        const result = await rowsFor((r) => {
-            r.tagged = resource(T.kmsKey, "tagged-key", { policy: keyPolicy, enableKeyRotation: true, tags: { Environment: "prod", Project: "x" } }, { account: ACCOUNTS.prod });
-            r.untagged = { ...resource(T.kmsKey, "untagged-key", { policy: keyPolicy, enableKeyRotation: true }, { account: ACCOUNTS.prod }), provider: noDefaultTags };
+        const keyPolicy = policyJson({
+            Effect: "Allow",
+            Principal: { AWS: `arn:aws:iam::${ACCOUNTS.prod}:root` },
+            Action: "kms:*",
+            Resource: "*",
         });
-        assert.deepStrictEqual(result, [["required-tags", "untagged-key", "advisory", message("\"Environment\", \"Project\"")]]);
+        const result = await rowsFor((r) => {
+            r.tagged = resource(
+                T.kmsKey,
+                "tagged-key",
+                { policy: keyPolicy, enableKeyRotation: true, tags: { Environment: "prod", Project: "x" } },
+                { account: ACCOUNTS.prod },
+            );
+            r.untagged = {
+                ...resource(T.kmsKey, "untagged-key", { policy: keyPolicy, enableKeyRotation: true }, { account: ACCOUNTS.prod }),
+                provider: noDefaultTags,
+            };
+        });
+        assert.deepStrictEqual(result, [["required-tags", "untagged-key", "advisory", message('"Environment", "Project"')]]);
     });
 });

@@ -73,7 +73,9 @@ describe("release --offline", function () {
             );
             // The trails encrypt with prod's log key; what is left to advise is server access logging on prod's buckets.
             assert.deepStrictEqual(
-                json.gate.stacks.flatMap((s: Json) => s.preview.policy).map((p: Json) => [p.policyName, p.enforcementLevel, p.urn.split("::").pop()]),
+                json.gate.stacks
+                    .flatMap((s: Json) => s.preview.policy)
+                    .map((p: Json) => [p.policyName, p.enforcementLevel, p.urn.split("::").pop()]),
                 [
                     ["s3-bucket-access-logging", "advisory", "product-images"],
                     ["s3-bucket-access-logging", "advisory", "productionapp"],
@@ -123,7 +125,9 @@ describe("release --offline", function () {
         const run = await release(["--offline", "--stacks", "prod"]);
         assert.strictEqual(run.code, EXIT.ok);
         // Server access logging on prod's buckets is the one advisory left (printed per preview and update).
-        const lines = run.stderr.split("\n").filter((l) => l.startsWith("[prod]") && !l.includes("policy advisory: s3-bucket-access-logging"));
+        const lines = run.stderr
+            .split("\n")
+            .filter((l) => l.startsWith("[prod]") && !l.includes("policy advisory: s3-bucket-access-logging"));
         assert.deepStrictEqual(lines.slice(0, -1), [
             "[prod] preview: planning under the policy pack (offline)",
             "[prod] preview passed",
@@ -264,9 +268,9 @@ describe("release --offline", function () {
         const cases: [string[], string][] = [
             [
                 ["--offline", "--policy-config", badConfig],
-                `release: Invalid policy pack config:\n  - ${badConfig}: iam-trust-cross-account-conditions.overrides.prd: is neither an allowed `
-                    + "account (111111111111, 222222222222, 999999999999), a stack (dev, prod, test) nor an environment (dev, prod, test) "
-                    + "(did you mean \"prod\"?)\n",
+                `release: Invalid policy pack config:\n  - ${badConfig}: iam-trust-cross-account-conditions.overrides.prd: is neither an allowed ` +
+                    "account (111111111111, 222222222222, 999999999999), a stack (dev, prod, test) nor an environment (dev, prod, test) " +
+                    '(did you mean "prod"?)\n',
             ],
             [["--offline", "--stacks", "dev,staging"], "release: unknown stack(s): staging (stack files: dev, prod, test)\n"],
             [["--offline", "--parallel", "0"], "error: option '-p, --parallel <n>' argument '0' is invalid. must be a positive integer\n"],

@@ -51,7 +51,9 @@ export function roleOf(config: StackConfig, name: string): StackConfig {
 /** Gives the reference vendor's audit role (and the expectation that presents it) another external ID. */
 export function withVendorExternalId(config: StackConfig, externalId: string): void {
     roleOf(config, "VendorAudit").trust.externalId = externalId;
-    const expectation = (config["crossaccount:accessExpectations"] as StackConfig[]).find((e) => e.id === "vendor-assume-audit-with-external-id");
+    const expectation = (config["crossaccount:accessExpectations"] as StackConfig[]).find(
+        (e) => e.id === "vendor-assume-audit-with-external-id",
+    );
     expectation!.context.externalId = externalId;
 }
 

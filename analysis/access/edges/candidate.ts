@@ -101,4 +101,3 @@ export function resourceTargets(node: ResourceNode, st: Statement): Target[] {
         label: arn,
     }));
 }
-

@@ -69,8 +69,15 @@ export function bucketCandidates(model: AccessModel): { candidates: Candidate[];
             }
             const targets = bucketTargets(bucket, st);
             if (!targets.length) continue;
-            candidates.push(...statementCandidates(st, st.action.values, bucket.accountId, bucket.partition,
-                { target: bucket.arn, targetAccountId: bucket.accountId, targets, service: "s3", via: "bucket-policy" }));
+            candidates.push(
+                ...statementCandidates(st, st.action.values, bucket.accountId, bucket.partition, {
+                    target: bucket.arn,
+                    targetAccountId: bucket.accountId,
+                    targets,
+                    service: "s3",
+                    via: "bucket-policy",
+                }),
+            );
         }
     }
     return { candidates, listed };
@@ -93,8 +100,15 @@ export function resourcePolicyCandidates(model: AccessModel): { candidates: Cand
                 const granted = byNode.get(node) ?? byNode.set(node, new Set()).get(node)!;
                 actions.forEach((a) => granted.add(a));
             }
-            candidates.push(...statementCandidates(st, actions, node.accountId, node.partition,
-                { target: node.arn, targetAccountId: node.accountId, targets: resourceTargets(node, st), service, via: RESOURCE_VIA[node.kind] }));
+            candidates.push(
+                ...statementCandidates(st, actions, node.accountId, node.partition, {
+                    target: node.arn,
+                    targetAccountId: node.accountId,
+                    targets: resourceTargets(node, st),
+                    service,
+                    via: RESOURCE_VIA[node.kind],
+                }),
+            );
         }
     }
     return { candidates, index };
@@ -117,9 +131,11 @@ export function identityResourceCandidates(model: AccessModel, index: ResourceIn
             // A granted wildcard ("ecr:*") is covered by any statement naming one of its actions.
             const covers = (st: Statement) =>
                 [...granted].some((a) => coversAction(st, a) || !!st.action?.values.some((x) => wildcardMatch(a, x)));
-            const named = model.ownPolicies(owner).some((policy) =>
-                policy.statements.some((st) => st.effect === "Allow" && covers(st) && targets.some((t) => mayCoverResource(st, t.arn))),
-            );
+            const named = model
+                .ownPolicies(owner)
+                .some((policy) =>
+                    policy.statements.some((st) => st.effect === "Allow" && covers(st) && targets.some((t) => mayCoverResource(st, t.arn))),
+                );
             if (!named) continue;
             out.push({
                 kind: "resource-access",

@@ -86,7 +86,13 @@ export async function verify(
  * matrix shows it; undefined when every one allows. Their ARNs are the principal's own: the first
  * pattern of its policies granting the action on that type, made concrete, else AWS's default.
  */
-async function otherResourceDenying(model: AccessModel, req: Requester, action: string, target: Target, context: Record<string, string>): Promise<string | undefined> {
+async function otherResourceDenying(
+    model: AccessModel,
+    req: Requester,
+    action: string,
+    target: Target,
+    context: Record<string, string>,
+): Promise<string | undefined> {
     const account = req.accountId ?? target.accountId;
     const partition = parseArn(target.arn)?.partition ?? "aws";
     const region = parseArn(target.arn)?.region ?? "";

@@ -4,9 +4,21 @@ import type { AccessModel, ResourceNode } from "../model";
 import type { PlannedResource } from "../types";
 import { namedResourceKind, str } from "./kind";
 
-function addRepository(model: AccessModel, r: PlannedResource, outputArn: string | undefined, name: string | undefined, external = false): ResourceNode {
-    return model.addResource("repository", r, outputArn, name,
-        (partition, repository) => `arn:${partition}:ecr:${r.region}:${r.accountId}:repository/${repository}`, external);
+function addRepository(
+    model: AccessModel,
+    r: PlannedResource,
+    outputArn: string | undefined,
+    name: string | undefined,
+    external = false,
+): ResourceNode {
+    return model.addResource(
+        "repository",
+        r,
+        outputArn,
+        name,
+        (partition, repository) => `arn:${partition}:ecr:${r.region}:${r.accountId}:repository/${repository}`,
+        external,
+    );
 }
 
 function addRepositoryPolicy(model: AccessModel, r: PlannedResource): void {

@@ -17,7 +17,19 @@ function listOf(model: AccessModel, kind: IdentityKind): IdentityNode[] {
 /** A role, user or group of the resource's account, with no policies yet. */
 function identityNode(kind: IdentityKind, r: PlannedResource, name: string, path: string, arn: string): IdentityNode {
     const partition = r.partition ?? "aws";
-    return { kind, name, path, arn, accountId: r.accountId, partition, urn: r.urn, stack: r.stack, inline: [], managedArns: [], groups: [] };
+    return {
+        kind,
+        name,
+        path,
+        arn,
+        accountId: r.accountId,
+        partition,
+        urn: r.urn,
+        stack: r.stack,
+        inline: [],
+        managedArns: [],
+        groups: [],
+    };
 }
 
 function addIdentity(kind: IdentityKind, model: AccessModel, r: PlannedResource): void {
@@ -95,11 +107,14 @@ function need(model: AccessModel, kind: IdentityKind, r: PlannedResource, ref: u
 }
 
 /** An inline policy resource (RolePolicy, UserPolicy, GroupPolicy): `input` names its owner. */
-const inline = (kind: IdentityKind, input: string): Handler => (model, r) => {
-    const owner = need(model, kind, r, r.inputs[input]);
-    const p = owner && model.makePolicy(`${owner.name}/${str(r.inputs.name) ?? str(r.outputs.name) ?? r.name}`, r.inputs.policy, "identity");
-    if (owner && p) owner.inline.push(p);
-};
+const inline =
+    (kind: IdentityKind, input: string): Handler =>
+    (model, r) => {
+        const owner = need(model, kind, r, r.inputs[input]);
+        const p =
+            owner && model.makePolicy(`${owner.name}/${str(r.inputs.name) ?? str(r.outputs.name) ?? r.name}`, r.inputs.policy, "identity");
+        if (owner && p) owner.inline.push(p);
+    };
 
 function attachTo(model: AccessModel, kind: IdentityKind, r: PlannedResource, ref: unknown): void {
     const owner = need(model, kind, r, ref);
@@ -108,7 +123,10 @@ function attachTo(model: AccessModel, kind: IdentityKind, r: PlannedResource, re
 }
 
 /** A policy attachment resource naming one owner in `input`. */
-const attachment = (kind: IdentityKind, input: string): Handler => (model, r) => attachTo(model, kind, r, r.inputs[input]);
+const attachment =
+    (kind: IdentityKind, input: string): Handler =>
+    (model, r) =>
+        attachTo(model, kind, r, r.inputs[input]);
 
 function join(user: IdentityNode | undefined, group: IdentityNode | undefined): void {
     if (user && group && !user.groups.includes(group)) user.groups.push(group);

@@ -50,7 +50,9 @@ export function namedResourceKind(
 ): ResourceKindModule {
     return {
         name,
-        indexes: { [node.type.__pulumiType]: (model, r) => node.add(model, r, str(r.outputs.arn), str(r.outputs.name) ?? str(r.inputs.name)) },
+        indexes: {
+            [node.type.__pulumiType]: (model, r) => node.add(model, r, str(r.outputs.arn), str(r.outputs.name) ?? str(r.inputs.name)),
+        },
         attaches: { [attached.type.__pulumiType]: attached.attach },
         ...(finish ? { finish } : {}),
     };

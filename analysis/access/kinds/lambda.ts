@@ -14,9 +14,21 @@ type Json = Record<string, unknown>;
 /** Statements AddPermission would add to each function's policy, by function ARN, per model. */
 const pending = new WeakMap<AccessModel, Map<string, Json[]>>();
 
-function addFunction(model: AccessModel, r: PlannedResource, outputArn: string | undefined, name: string | undefined, external = false): ResourceNode {
-    return model.addResource("function", r, outputArn, name,
-        (partition, fn) => `arn:${partition}:lambda:${r.region}:${r.accountId}:function:${fn}`, external);
+function addFunction(
+    model: AccessModel,
+    r: PlannedResource,
+    outputArn: string | undefined,
+    name: string | undefined,
+    external = false,
+): ResourceNode {
+    return model.addResource(
+        "function",
+        r,
+        outputArn,
+        name,
+        (partition, fn) => `arn:${partition}:lambda:${r.region}:${r.accountId}:function:${fn}`,
+        external,
+    );
 }
 
 /**

@@ -16,9 +16,20 @@ export function parseOperator(operator: string): Pick<Condition, "operator" | "b
 
 /** Positive operators that require the key to be present and to match: these narrow a grant. */
 const NARROWING_OPERATORS = new Set([
-    "stringequals", "stringequalsignorecase", "stringlike",
-    "arnequals", "arnlike", "bool", "numericlessthan", "numericlessthanequals", "numericequals",
-    "ipaddress", "datelessthan", "dategreaterthan", "numericgreaterthan", "numericgreaterthanequals",
+    "stringequals",
+    "stringequalsignorecase",
+    "stringlike",
+    "arnequals",
+    "arnlike",
+    "bool",
+    "numericlessthan",
+    "numericlessthanequals",
+    "numericequals",
+    "ipaddress",
+    "datelessthan",
+    "dategreaterthan",
+    "numericgreaterthan",
+    "numericgreaterthanequals",
 ]);
 
 /**
@@ -28,10 +39,12 @@ const NARROWING_OPERATORS = new Set([
 export function hasNarrowingCondition(statement: Statement, keys: string[]): boolean {
     if (statement.conditionsUnknown) return true;
     const wanted = new Set(keys.map((key) => key.toLowerCase()));
-    return statement.conditions.some((condition) =>
-        wanted.has(condition.keyLower)
-        && requiresKey(condition)
-        && (condition.hasUnknown || (condition.values.length > 0 && condition.values.every((value) => narrowsToAccount(value)))));
+    return statement.conditions.some(
+        (condition) =>
+            wanted.has(condition.keyLower) &&
+            requiresKey(condition) &&
+            (condition.hasUnknown || (condition.values.length > 0 && condition.values.every((value) => narrowsToAccount(value)))),
+    );
 }
 
 /**
@@ -77,10 +90,14 @@ export function requiresMfa(statement: Statement): boolean {
     return statement.conditions.some((condition) => {
         if (condition.ifExists || condition.setQualifier) return false;
         if (condition.keyLower === "aws:multifactorauthpresent" && condition.baseOperator === "bool") {
-            return condition.hasUnknown || (condition.values.length > 0 && condition.values.every((value) => value.toLowerCase() === "true"));
+            return (
+                condition.hasUnknown || (condition.values.length > 0 && condition.values.every((value) => value.toLowerCase() === "true"))
+            );
         }
-        return condition.keyLower === "aws:multifactorauthage"
-            && (condition.baseOperator === "numericlessthan" || condition.baseOperator === "numericlessthanequals");
+        return (
+            condition.keyLower === "aws:multifactorauthage" &&
+            (condition.baseOperator === "numericlessthan" || condition.baseOperator === "numericlessthanequals")
+        );
     });
 }
 
@@ -93,11 +110,7 @@ export function conditionValues(statement: Statement, keys: string[]): string[] 
  * Values a statement's conditions give for `keys` under any of `baseOperators` (lower-case, qualifier and
  * IfExists ignored); undefined when no such condition exists.
  */
-export function conditionValuesFor(
-    statement: Statement,
-    keys: string | string[],
-    baseOperators: Iterable<string>,
-): string[] | undefined {
+export function conditionValuesFor(statement: Statement, keys: string | string[], baseOperators: Iterable<string>): string[] | undefined {
     const wanted = new Set((typeof keys === "string" ? [keys] : keys).map((key) => key.toLowerCase()));
     const operators = new Set(baseOperators);
     const found = statement.conditions.filter((condition) => wanted.has(condition.keyLower) && operators.has(condition.baseOperator));

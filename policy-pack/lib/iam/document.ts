@@ -111,9 +111,13 @@ function normaliseStatement(raw: ValueRecord, position: number): Statement {
     return {
         position,
         sid: typeof raw.Sid === "string" && raw.Sid !== "" ? raw.Sid : undefined,
-        effect: isUnknown(effect) ? "unknown"
-            : typeof effect === "string" && effect.toLowerCase() === "allow" ? "Allow"
-                : typeof effect === "string" && effect.toLowerCase() === "deny" ? "Deny" : "invalid",
+        effect: isUnknown(effect)
+            ? "unknown"
+            : typeof effect === "string" && effect.toLowerCase() === "allow"
+              ? "Allow"
+              : typeof effect === "string" && effect.toLowerCase() === "deny"
+                ? "Deny"
+                : "invalid",
         principal: principalSet(raw.Principal),
         notPrincipal: principalSet(raw.NotPrincipal),
         action: stringSet(raw.Action),

@@ -327,7 +327,14 @@ describe("access analysis: cross-account edges", () => {
             ),
         ];
         const { edges } = await analyzeAccess(resources, []);
-        const common = { kind: "resource-access" as const, principal: "cloudtrail.amazonaws.com", target: "arn:aws:s3:::audit-logs", from: "*", to: PROD, via: "bucket-policy" };
+        const common = {
+            kind: "resource-access" as const,
+            principal: "cloudtrail.amazonaws.com",
+            target: "arn:aws:s3:::audit-logs",
+            from: "*",
+            to: PROD,
+            via: "bucket-policy",
+        };
         assert.deepEqual(edges, [
             edge({
                 ...common,

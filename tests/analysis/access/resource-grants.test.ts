@@ -86,8 +86,16 @@ function grants(): PlannedResource[] {
     ];
 }
 
-async function decide(principal: string, action: string, resource: string, resources = grants(), otherResources?: string[]): Promise<AccessDecision> {
-    const { results } = await analyzeAccess(resources, [{ id: "x", principal, action, resource, otherResources, expect: "allow" }], { now: NOW });
+async function decide(
+    principal: string,
+    action: string,
+    resource: string,
+    resources = grants(),
+    otherResources?: string[],
+): Promise<AccessDecision> {
+    const { results } = await analyzeAccess(resources, [{ id: "x", principal, action, resource, otherResources, expect: "allow" }], {
+        now: NOW,
+    });
     return results[0].result;
 }
 
@@ -182,7 +190,10 @@ describe("access analysis: Lambda, ECR and snapshot grants", () => {
     });
 
     it('a snapshot share admits the shared accounts to copy or restore it; "all" admits everyone', async () => {
-        assert.equal(await decide(roleArn(TEST, "Integration"), "rds:RestoreDBInstanceFromDBSnapshot", BASELINE, grants(), NAMED_INTO), "Allowed");
+        assert.equal(
+            await decide(roleArn(TEST, "Integration"), "rds:RestoreDBInstanceFromDBSnapshot", BASELINE, grants(), NAMED_INTO),
+            "Allowed",
+        );
         assert.equal(await decide(roleArn(TEST, "Integration"), "rds:CopyDBSnapshot", BASELINE), "Allowed");
         assert.equal(await decide(roleArn(TEST, "Integration"), "rds:DeleteDBSnapshot", BASELINE), "ImplicitlyDenied");
         assert.equal(await decide(unknownRole(DEV), "rds:RestoreDBInstanceFromDBSnapshot", BASELINE), "ImplicitlyDenied");

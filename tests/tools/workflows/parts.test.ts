@@ -69,7 +69,10 @@ describe("CI workflow generator", () => {
         it("is the role the stack file declares with a github trust, with its path", () => {
             const dir = referenceProject({ dev: (c) => (roleOf(c, "GitHubActionsDeploy").path = "/ci/") });
             const { organization } = loadProject(dir);
-            assert.equal(deployRoleArn(organization, "dev", "GitHubActionsDeploy"), "arn:aws:iam::111111111111:role/ci/GitHubActionsDeploy");
+            assert.equal(
+                deployRoleArn(organization, "dev", "GitHubActionsDeploy"),
+                "arn:aws:iam::111111111111:role/ci/GitHubActionsDeploy",
+            );
         });
 
         it("takes its name from workflows.json or --deploy-role-name", () => {
