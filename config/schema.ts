@@ -1,71 +1,39 @@
 // The shape of one environment's stack config (keys under the `crossaccount:` namespace).
-// Everything a stack file may say is described here, once; the program never reads raw config.
+// Everything a stack file may say is described here and in schema-primitives.ts and resources-schema.ts, once;
+// the program never reads raw config.
 import { z } from "zod";
-import * as ipaddr from "ipaddr.js";
-import { parseBucketRef, parseFunctionRef, parseRepositoryRef, parseRoleRef, parseSnapshotRef, referenceSchema } from "./refs";
+import { SERVICE_PRINCIPAL } from "../aws";
 import {
-    DEFAULT_LAMBDA_RUNTIME,
-    IAM_LIMITS,
-    LAMBDA_LIMITS,
-    LAMBDA_RUNTIMES,
-    LOG_RETENTION_DAYS,
-    SERVICE_PRINCIPAL,
-    parseIpv4Cidr,
-} from "../aws";
+    accountId,
+    environmentName,
+    roleName,
+    rolePath,
+    externalId,
+    iamName,
+    cidrBlock,
+    anyCidr,
+    isoTime,
+    actionName,
+    roleRef,
+    bucketRef,
+    functionRef,
+    repositoryRef,
+    snapshotRef,
+    conditionBlock,
+} from "./schema-primitives";
+import {
+    functionSchema,
+    repositorySchema,
+    snapshotSchema,
+    alarmSubscriptionSchema,
+    alarmsSchema,
+    managedPolicyRuleSchema,
+} from "./resources-schema";
+
+export { roleName, externalId } from "./schema-primitives";
 import { githubTrustSchema, gitlabTrustSchema, identityCenterTrustSchema, sessionSchema, trustedRole } from "./trust-schema";
 
 export const CONFIG_NAMESPACE = "crossaccount";
-
-const accountId = z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account ID");
-const environmentName = z
-    .string()
-    .regex(/^[a-z][a-z0-9-]{0,31}$/, "must be lowercase letters, digits and '-', starting with a letter (at most 32)");
-export const roleName = z
-    .string()
-    .min(1, "must not be empty")
-    .max(IAM_LIMITS.roleName, `must be at most ${IAM_LIMITS.roleName} characters (IAM limit)`)
-    .regex(/^[\w+=,.@-]+$/, "may only contain letters, digits and + = , . @ _ -");
-const rolePath = z
-    .string()
-    .max(IAM_LIMITS.path, `must be at most ${IAM_LIMITS.path} characters`)
-    .regex(/^\/(?:[\x21-\x7E]+\/)?$/, "must start and end with '/' (for example /crossaccount/)");
-// sts:ExternalId: 2-1,224 characters of [\w+=,.@:/-] (AWS STS API reference).
-export const externalId = z
-    .string()
-    .min(2, "must be at least 2 characters")
-    .max(1224, "must be at most 1,224 characters")
-    .regex(/^[\w+=,.@:/-]+$/, "may only contain letters, digits and + = , . @ : / _ -");
-const iamName = z.string().regex(/^[\w+=,.@-]{1,128}$/, "must be 1-128 characters of letters, digits and + = , . @ _ -");
-const cidrBlock = z.string().superRefine((value, context) => {
-    try {
-        parseIpv4Cidr(value);
-    } catch (error) {
-        context.addIssue({ code: "custom", message: (error as Error).message.replace(/^Invalid CIDR block "[^"]*": /, "must be ") });
-    }
-});
-const anyCidr = z.string().refine((value) => {
-    try {
-        ipaddr.parseCIDR(value);
-        return true;
-    } catch {
-        return false;
-    }
-}, "must be a CIDR block such as 203.0.113.0/24");
-const isoTime = z.iso.datetime({ message: "must be an ISO 8601 time such as 2026-01-31T00:00:00Z" });
-const actionName = z.string().regex(/^[a-z0-9-]+:[A-Za-z0-9*?]+$/, "must be an IAM action such as s3:GetObject");
-const logRetentionDays = z
-    .number()
-    .int()
-    .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), `must be one of ${LOG_RETENTION_DAYS.join(", ")} days`);
-const tagsSchema = z.record(z.string(), z.string()).default({});
-
-const roleRef = referenceSchema(parseRoleRef, "must reference a role as <environment>/role/<RoleName>");
-const bucketRef = referenceSchema(parseBucketRef, "must reference a bucket as <environment>/bucket/<key>");
-const functionRef = referenceSchema(parseFunctionRef, "must reference a function as <environment>/function/<name>");
-const repositoryRef = referenceSchema(parseRepositoryRef, "must reference a repository as <environment>/repository/<name>");
-const snapshotRef = referenceSchema(parseSnapshotRef, "must reference a snapshot as <environment>/snapshot/<key>");
-
-const conditionBlock = z.record(z.string(), z.record(z.string(), z.union([z.string(), z.array(z.string())])));
 
 const trustSchema = z
     .object({
@@ -201,156 +169,6 @@ const auditSchema = z
             .string()
             .regex(/^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/)
             .optional(),
-    })
-    .strict();
-
-const functionSchema = z
-    .object({
-        name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 letters, digits, '-' or '_'"),
-        description: z.string().max(256).optional(),
-        /** A runtime of the table in policy-pack/lib/lambda-runtimes.ts; the cross-check refuses one AWS blocks within 90 days. */
-        runtime: z
-            .string()
-            .refine(
-                (id) => Object.prototype.hasOwnProperty.call(LAMBDA_RUNTIMES, id),
-                `must be a Lambda runtime AWS publishes, such as ${DEFAULT_LAMBDA_RUNTIME}`,
-            )
-            .default(DEFAULT_LAMBDA_RUNTIME),
-        memorySizeMb: z.number().int().min(LAMBDA_LIMITS.minMemoryMb).max(LAMBDA_LIMITS.maxMemoryMb).optional(),
-        timeoutSeconds: z.number().int().min(1).max(LAMBDA_LIMITS.maxTimeoutSeconds).optional(),
-        logRetentionDays: logRetentionDays.default(90),
-        /**
-         * The team deploys the function's code another way (its CI, UpdateFunctionCode): the program creates the
-         * function with the placeholder once and never reverts the code afterwards (ignoreChanges on the code).
-         */
-        codeDeployedElsewhere: z.boolean().default(false),
-        /** Roles of other environments that may invoke the function; each one's stack adds its permission, naming the role exactly. */
-        invokers: z.array(roleRef).default([]),
-        tags: tagsSchema,
-    })
-    .strict();
-
-const repositoryGrantSchema = z
-    .object({
-        sid: z
-            .string()
-            .regex(/^[A-Za-z0-9]+$/, "must be alphanumeric")
-            .optional(),
-        principals: z.array(roleRef).min(1, "must name at least one role"),
-        /** "push" also lets them upload images; never granted unless asked here. */
-        access: z.enum(["pull", "push"]).default("pull"),
-    })
-    .strict();
-
-const repositorySchema = z
-    .object({
-        name: z
-            .string()
-            .regex(
-                /^(?=.{2,256}$)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/,
-                "must be an ECR repository name such as app-images",
-            ),
-        grants: z.array(repositoryGrantSchema).default([]),
-        forceDelete: z.boolean().default(false),
-        tags: tagsSchema,
-    })
-    .strict();
-
-const snapshotSchema = z
-    .object({
-        /** Identifier of the shared copy, used in references. */
-        key: z
-            .string()
-            .regex(/^(?!.*--)[A-Za-z][A-Za-z0-9-]{0,254}(?<!-)$/, "must be letters, digits and single hyphens, starting with a letter"),
-        /** An existing DB snapshot of this account (identifier or ARN); a copy of it is shared. */
-        source: z.string().min(1, "must name the snapshot to share"),
-        /** Accounts to share with, by environment name or 12-digit ID. */
-        sharedWith: z.array(z.string()).min(1, "must name at least one account"),
-        /**
-         * An existing customer managed key of this account to encrypt the shared copy with; its key policy must let
-         * the shared accounts use it through RDS. Without it the program creates such a key.
-         */
-        kmsKeyArn: z
-            .string()
-            .regex(
-                /^arn:[a-z-]+:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/,
-                "must be a KMS key ARN such as arn:aws:kms:us-east-1:999999999999:key/<id>",
-            )
-            .optional(),
-        /** The source snapshot is not encrypted: the copy gets no key. */
-        unencrypted: z.boolean().default(false),
-        tags: tagsSchema,
-    })
-    .strict();
-
-/** Who an alarm topic notifies; the endpoint's form depends on the protocol (SNS Subscribe API). */
-const alarmSubscriptionSchema = z.discriminatedUnion("protocol", [
-    // AWS mails a confirmation link; nothing is delivered until someone follows it.
-    z
-        .object({ protocol: z.literal("email"), endpoint: z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, "must be an email address") })
-        .strict(),
-    // The endpoint must confirm the SubscriptionConfirmation request it receives.
-    z.object({ protocol: z.literal("https"), endpoint: z.string().regex(/^https:\/\/[^\s]+$/, "must be an https:// URL") }).strict(),
-    z
-        .object({
-            protocol: z.literal("sqs"),
-            endpoint: z.string().regex(/^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[\w-]{1,80}(\.fifo)?$/, "must be an SQS queue ARN"),
-        })
-        .strict(),
-    z
-        .object({
-            protocol: z.literal("lambda"),
-            endpoint: z
-                .string()
-                .regex(/^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}$/, "must be a Lambda function ARN"),
-        })
-        .strict(),
-]);
-
-const alarmsSchema = z
-    .object({
-        topicName: z
-            .string()
-            .regex(/^[A-Za-z0-9_-]{1,256}$/, "must be 1-256 letters, digits, '-' or '_'")
-            .default("crossaccount-activity"),
-        /** Retention of the log group the trail delivers to. */
-        logRetentionDays: logRetentionDays.default(365),
-        accessDeniedThreshold: z.number().int().min(1).default(1),
-        /** At least one: an alarm whose topic notifies nobody fires into nothing. */
-        subscriptions: z
-            .array(alarmSubscriptionSchema)
-            .min(1, "must name at least one subscriber (email, https, sqs or lambda): an alarm nobody receives is not an alarm"),
-    })
-    .strict();
-
-const managedPolicyRuleSchema = z
-    .object({
-        name: z
-            .string()
-            .regex(/^[A-Za-z0-9_-]{1,128}$/, "must be 1-128 letters, digits, '-' or '_'")
-            .default("crossaccount-blocked-managed-policies"),
-        policyArns: z
-            .array(z.string().regex(/^arn:[a-z-]+:iam::(aws|\d{12}):policy\/[\w+=,.@/-]+$/, "must be a managed policy ARN"))
-            .default(["arn:aws:iam::aws:policy/AdministratorAccess"]),
-        /** Identities allowed to keep them, by name (e.g. OrganizationAccountAccessRole). */
-        exceptRoles: z.array(roleName).default([]),
-        exceptUsers: z.array(iamName).default([]),
-        exceptGroups: z.array(iamName).default([]),
-        /**
-         * The account's AWS Config recorder. By default the organization's recorder `name` must exist (checked at
-         * preview through the account's provider); `create: true` creates it, its delivery channel and bucket
-         * (`aws-config-<accountId>`) where the account has none (AWS allows one recorder per account and region).
-         */
-        recorder: z
-            .object({
-                name: z
-                    .string()
-                    .regex(/^[A-Za-z0-9_-]{1,256}$/, "must be 1-256 letters, digits, '-' or '_'")
-                    .default("default"),
-                create: z.boolean().default(false),
-            })
-            .strict()
-            .default({ name: "default", create: false }),
     })
     .strict();
 
