@@ -2,9 +2,9 @@
 // (S3, ECR, KMS, SNS, SQS, Secrets Manager) must not do, wherever it appears.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { AllowedAccountsConfig, allowedAccountsConfig } from "./lib/config";
-import { DOCUMENT_CLASSES, DocumentRole, RESOURCE_POLICY_ROLES, at, documentsOf, quoted } from "./lib/documents";
+import { DOCUMENT_CLASSES, DocumentRole, RESOURCE_POLICY_ROLES, at, documentsOf, publicGrants } from "./lib/documents";
 import { grantsOutsideAllowedAccounts } from "./lib/grants";
-import { DocumentKind, documentProblems, grantsEveryone, hasNarrowingCondition, isAllow, isPublicGrantLimited } from "./lib/iam";
+import { DocumentKind, documentProblems, hasNarrowingCondition, isAllow } from "./lib/iam";
 import { unknownUntilApply } from "./lib/pulumi-runtime";
 import { serviceScoping } from "./lib/service-principals";
 import { documentRule, resourceRule } from "./lib/rule-kit";
@@ -103,14 +103,10 @@ export const resourcePolicyNoPublicPrincipal = documentRule({
         "must limit the organization, account, principal or source). IAM Access Analyzer CheckNoPublicAccess.",
     documents: OTHER_RESOURCE_POLICIES,
     check: (located) =>
-        located.document.statements
-            .filter((statement) => isAllow(statement) && grantsEveryone(statement.principal) && !isPublicGrantLimited(statement))
-            .map(
-                (statement) =>
-                    `${at(located, statement)}: grants ${statement.action?.values.length ? quoted(statement.action.values) : "access"} ` +
-                    'to every principal ("*") without a condition that limits who can use it. ' +
-                    "Fix: name the account roots with an aws:PrincipalArn condition, or add aws:PrincipalOrgID or aws:SourceArn.",
-            ),
+        publicGrants(
+            located,
+            "Fix: name the account roots with an aws:PrincipalArn condition, or add aws:PrincipalOrgID or aws:SourceArn.",
+        ),
 });
 
 export const resourcePolicyAllowedAccounts = documentRule<AllowedAccountsConfig>({

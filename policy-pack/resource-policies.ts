@@ -11,10 +11,10 @@ import {
     unattributedPrincipal,
 } from "./lib/accounts";
 import { AllowedAccountsConfig, allowedAccountsConfig } from "./lib/config";
-import { at, quoted } from "./lib/documents";
+import { at, quoted, publicGrants } from "./lib/documents";
 import { actionGrants, grantsOutsideAllowedAccounts } from "./lib/grants";
 import { ActionInfo } from "./lib/iam-actions";
-import { grantsEveryone, isAllow, isPublicGrantLimited, isServicePrincipal, narrowsToAccount } from "./lib/iam";
+import { isAllow, isServicePrincipal, narrowsToAccount } from "./lib/iam";
 import { SNAPSHOT_CLASSES, aws } from "./lib/resource-types";
 import { documentRule, resourceRule } from "./lib/rule-kit";
 import { ValueRecord, asString, isUnknown, listOf } from "./lib/values";
@@ -134,14 +134,7 @@ export const repositoryPolicyNoPublicPrincipal = documentRule({
         "the organization, account, principal, source or network; lib/iam/scoping.ts). Checkov CKV_AWS_32.",
     documents: ["repository"],
     check: (located) =>
-        located.document.statements
-            .filter((statement) => isAllow(statement) && grantsEveryone(statement.principal) && !isPublicGrantLimited(statement))
-            .map(
-                (statement) =>
-                    `${at(located, statement)}: grants ${statement.action?.values.length ? quoted(statement.action.values) : "access"} ` +
-                    'to every principal ("*") without a condition that limits who can use it. ' +
-                    "Fix: name the account roots with an aws:PrincipalArn condition for the roles, or add aws:PrincipalOrgID.",
-            ),
+        publicGrants(located, "Fix: name the account roots with an aws:PrincipalArn condition for the roles, or add aws:PrincipalOrgID."),
 });
 
 export const repositoryPolicyAllowedAccounts = documentRule<AllowedAccountsConfig>({

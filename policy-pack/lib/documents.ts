@@ -1,4 +1,4 @@
-import { ParsedDocument, Statement, describeStatement, parsePolicyDocument } from "./iam";
+import { ParsedDocument, Statement, describeStatement, grantsEveryone, isAllow, isPublicGrantLimited, parsePolicyDocument } from "./iam";
 import { BUCKET_CLASSES, ResourceClass, aws } from "./resource-types";
 import { Value, ValueRecord, asRecord, asString } from "./values";
 
@@ -92,4 +92,15 @@ export const quoted = (values: string[]): string => values.map((value) => `"${va
 /** `assumeRolePolicy statement 1 ("TrustDev")` */
 export function at(located: LocatedDocument, statement: Statement): string {
     return `${located.location} ${describeStatement(statement)}`;
+}
+
+/** Messages for the Allow statements of a resource policy that grant to "*" with no condition limiting who can use them. */
+export function publicGrants(located: ReadableDocument, fix: string): string[] {
+    return located.document.statements
+        .filter((statement) => isAllow(statement) && grantsEveryone(statement.principal) && !isPublicGrantLimited(statement))
+        .map(
+            (statement) =>
+                `${at(located, statement)}: grants ${statement.action?.values.length ? quoted(statement.action.values) : "access"} ` +
+                `to every principal ("*") without a condition that limits who can use it. ${fix}`,
+        );
 }
