@@ -8,6 +8,7 @@ import * as path from "path";
 import { listStacks, refText, loadOrganization, readStackFile } from "../../../config";
 import { cidrsOverlap, parseIpv4Cidr } from "../../../aws";
 import { PlanResult, planOrganization, readPolicyConfig } from "../../../plan/plan";
+import { overrideScopes, validatePolicyConfig } from "../../../plan/policy-config";
 import { countedResources } from "../../../tools/bench/phases";
 import {
     HUB_ACCOUNT_ID,
@@ -35,10 +36,7 @@ function load(dir: string) {
 
 /** The plan of a generated organization with the repository's pack config, allowing the generated accounts. */
 async function plan(generated: ReturnType<typeof generateOrganization>): Promise<PlanResult> {
-    const policyConfig = benchPolicyConfig(
-        Object.values(generated.accountIds),
-        readPolicyConfig(path.join(REPO_DIR, "policy-pack", "config.json")),
-    );
+    const policyConfig = benchPolicyConfig(generated.accountIds, readPolicyConfig(path.join(REPO_DIR, "policy-pack", "config.json")));
     return planOrganization({ projectDir: generated.dir, policyConfig });
 }
 
@@ -148,6 +146,16 @@ describe("bench: generated organizations", function () {
                     e.target === "arn:aws:s3:::team-assets-100000000004",
             ),
         );
+    });
+
+    it("writes a pack config that the plan's strict validation accepts for the generated organization (the whole-run path)", () => {
+        const generated = generateOrganization(3, tempDir());
+        const organization = load(generated.dir);
+        const config = JSON.parse(fs.readFileSync(generated.policyConfigFile, "utf8"));
+        assert.doesNotThrow(() => validatePolicyConfig(generated.policyConfigFile, config, overrideScopes(organization, config)));
+        // prod's MFA requirement moves to the hub, under the hub's environment name.
+        assert.deepEqual(config["iam-trust-cross-account-conditions"].overrides, { env000: { requireMfa: true } });
+        assert.deepEqual(config["iam-trust-cross-account-conditions"].environments, generated.accountIds);
     });
 
     it("needs the generated accounts in the pack config: with the repository's config as it is, the plan fails", async () => {
