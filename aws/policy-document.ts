@@ -2,6 +2,7 @@
 // once, through serializePolicy, so no JSON is ever assembled by string concatenation and secret
 // inputs (an external ID, say) keep the whole document secret.
 import * as pulumi from "@pulumi/pulumi";
+import { accountRootArn } from "./arn";
 import { assertValidSid } from "./names";
 
 export type PolicyEffect = "Allow" | "Deny";
@@ -60,6 +61,20 @@ export interface PolicyDocument {
 
 export const POLICY_VERSION = "2012-10-17";
 export const ASSUME_ROLE_ACTION = "sts:AssumeRole";
+
+/**
+ * A key policy's first statement, after AWS's default key policy: the owning account administers the key
+ * through IAM. Without it nobody could manage the key, not even to fix its policy.
+ */
+export function keyAdministrationStatement(accountId: string, partition?: string): PolicyStatement {
+    return {
+        Sid: "EnableIamUserPermissions",
+        Effect: "Allow",
+        Principal: { AWS: accountRootArn(accountId, partition) },
+        Action: "kms:*",
+        Resource: "*",
+    };
+}
 
 export function policyDocument(statements: PolicyStatement[]): PolicyDocument {
     if (statements.length === 0) {

@@ -10,7 +10,6 @@ import {
     PolicyDocument,
     PolicyStatement,
     RESOURCE_POLICY_LIMITS,
-    accountRootArn,
     assertAccountId,
     assertLogRetention,
     assertValidBucketName,
@@ -18,6 +17,7 @@ import {
     checkPolicySize,
     logGroupArn,
     objectsArn,
+    keyAdministrationStatement,
     policyDocument,
     serializePolicy,
     sortedUnique,
@@ -315,13 +315,7 @@ export function cloudTrailKeyPolicyDocument(
     const sources = trailSources(owner, partition);
     const encryptionContext = { StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": sources.trailArns } };
     return policyDocument([
-        {
-            Sid: "EnableIamUserPermissions",
-            Effect: "Allow",
-            Principal: { AWS: accountRootArn(owner.accountId, partition) },
-            Action: "kms:*",
-            Resource: "*",
-        },
+        keyAdministrationStatement(owner.accountId, partition),
         {
             Sid: "AllowCloudTrailEncryptLogs",
             Effect: "Allow",

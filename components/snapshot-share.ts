@@ -17,6 +17,7 @@ import {
     assertAccountId,
     checkPolicySize,
     parseKmsKeyArn,
+    keyAdministrationStatement,
     policyDocument,
     rdsArn,
     rdsViaService,
@@ -148,13 +149,7 @@ export function snapshotKeyPolicyDocument(
     const sharedRoots = sortedUnique(args.sharedAccountIds).map((accountId) => accountRootArn(accountId, partition));
     const viaRds = { "kms:ViaService": rdsViaService(args.region) };
     return policyDocument([
-        {
-            Sid: "EnableIamUserPermissions",
-            Effect: "Allow",
-            Principal: { AWS: accountRootArn(args.accountId, partition) },
-            Action: "kms:*",
-            Resource: "*",
-        },
+        keyAdministrationStatement(args.accountId, partition),
         {
             Sid: "SharedAccountsUseThroughRds",
             Effect: "Allow",
