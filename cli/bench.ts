@@ -3,7 +3,7 @@
 // How long the offline plan takes as organizations grow. For each N (default 3, 100, 1000) it
 // generates an N-account organization (tools/bench/generate.ts) into a temporary directory and
 // measures:
-//   - the whole run, as CI runs it: `node -r ts-node/register/transpile-only cli/plan.ts
+//   - the whole run, as CI runs it: `node -r ./tools/ts-register cli/plan.ts
 //     --project <dir> --quiet --json <file>` in its own process (wall seconds, peak RSS);
 //   - the phases, in another fresh process (tools/bench/phases.ts): module loading, program
 //     synthesis (per stack too), policy evaluation, access analysis, report rendering.

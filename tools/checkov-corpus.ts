@@ -1,6 +1,6 @@
 // Measures the pack against Checkov's own test cases, transcribed as one stack export (the corpus is not in this
 // repository: it is Checkov's, Apache-2.0, kept apart so that none of its cases become the project's tests).
-//   node -r ts-node/register/transpile-only tools/checkov-corpus.ts <corpus dir> [--config <file>] [--json] [--list]
+//   node -r ./tools/ts-register tools/checkov-corpus.ts <corpus dir> [--config <file>] [--json] [--list]
 // <corpus dir> holds checkov-corpus.json (the export) and checkov-expected.json (Checkov's verdict per resource).
 // Prints, for the resources Checkov fails, how many are mandatory violations (or, for the read wildcards on "*"
 // Checkov fails and the pack only advises on, advisories), and the resources the pack flags while Checkov passes,

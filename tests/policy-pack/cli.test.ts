@@ -171,7 +171,7 @@ describe("policy-check command", () => {
 
     it("sets the process exit code and reads stdin when run as a script", function () {
         this.timeout(20000);
-        const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "cli/policy.ts", "-", "--json"], {
+        const result = spawnSync(process.execPath, ["-r", "./tools/ts-register", "cli/policy.ts", "-", "--json"], {
             cwd: ROOT,
             input: readFileSync(STACK_EXPORT),
             encoding: "utf8",

@@ -1,6 +1,6 @@
 // Summarises a V8 CPU profile (`node --cpu-prof`, or `npm run bench -- --cpu-prof <dir>`): where the
 // self time goes, by function, by module (package or repository file) and by coarse category.
-//   node -r ts-node/register/transpile-only tools/bench/cpuprofile.ts <file.cpuprofile> [--top 25]
+//   node -r ./tools/ts-register tools/bench/cpuprofile.ts <file.cpuprofile> [--top 25]
 import * as fs from "fs";
 import * as path from "path";
 

@@ -1,6 +1,6 @@
 // One plan, in-process, timed by phase; run as its own process by cli/bench.ts so every
 // organization size starts cold, like `npm start`:
-//   node -r ts-node/register/transpile-only tools/bench/phases.ts --project <dir> --policy-config <file> --out <file.json>
+//   node -r ./tools/ts-register tools/bench/phases.ts --project <dir> --policy-config <file> --out <file.json>
 //
 // Phases: load (process start until the plan, the report and the program are loaded), synthesis,
 // policies and access (planOrganization's own timings), report (the text report plus the JSON the CLI

@@ -10,7 +10,8 @@ import { PhaseResult } from "./phases";
 import { SizeMeasure, TargetResult, evaluateTargets } from "./targets";
 
 export const DEFAULT_ACCOUNTS = [3, 100, 1000];
-const TS_NODE = ["-r", "ts-node/register/transpile-only"];
+// The loader the npm scripts use (tools/ts-register), so the whole run is what `npm start` runs.
+const TS_LOADER = ["-r", path.join(REPO_DIR, "tools", "ts-register")];
 const PRELOAD = ["-r", path.join(REPO_DIR, "tools", "bench", "max-rss.js")];
 const PLAN_CLI = path.join(REPO_DIR, "cli", "plan.ts");
 const PHASES = path.join(REPO_DIR, "tools", "bench", "phases.ts");
@@ -86,7 +87,7 @@ function measurePhases(project: string, policyConfig: string, times: number, wha
             repeat(
                 {
                     command: process.execPath,
-                    args: [...TS_NODE, PHASES, "--project", project, "--policy-config", policyConfig, "--out", out],
+                    args: [...TS_LOADER, PHASES, "--project", project, "--policy-config", policyConfig, "--out", out],
                     cwd: REPO_DIR,
                 },
                 1,
@@ -126,7 +127,7 @@ function benchSize(
                 command: process.execPath,
                 args: [
                     ...profile,
-                    ...TS_NODE,
+                    ...TS_LOADER,
                     ...PRELOAD,
                     PLAN_CLI,
                     "--project",
@@ -216,7 +217,7 @@ export function runBenchmark(options: BenchOptions): BenchResult {
             log(`reference: npm start exited ${run.exitCode ?? run.signal}:\n${run.stderrTail}`);
         log(`reference: node plan-cli.ts (without npm) x${options.runs}; phases`);
         referenceNode = repeat(
-            { command: process.execPath, args: [...TS_NODE, ...PRELOAD, PLAN_CLI, "--quiet"], cwd: REPO_DIR },
+            { command: process.execPath, args: [...TS_LOADER, ...PRELOAD, PLAN_CLI, "--quiet"], cwd: REPO_DIR },
             options.runs,
             "plan-cli",
             true,
