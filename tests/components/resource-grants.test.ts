@@ -1,12 +1,13 @@
 import * as assert from "assert";
 import * as aws from "@pulumi/aws";
-import type { AwsMocks, MockedResource } from "../../plan/aws-mocks";
+import type { MockedResource } from "../../plan/aws-mocks";
 import { EcrPullGrant, ecrCallerStatements, ecrRepositoryPolicyDocument } from "../../components/ecr-pull-grant";
 import { SharedRepository } from "../../components/shared-repository";
 import { LambdaInvokeGrant, invokePolicyName, invokeStatementId } from "../../components/lambda-invoke-grant";
 import { SharedFunction } from "../../components/shared-function";
 import { SnapshotShare, snapshotCallerStatements } from "../../components/snapshot-share";
-import { DEV, PROD, TEST, accountProvider, childrenOf, installMocks, parsedJson, promiseOf, recorded, settle } from "./support";
+import { DEV, PROD, TEST, accountProvider, childrenOf, parsedJson, promiseOf, recorded, settle, suiteMocks } from "./support";
+import { keyAdministration } from "../support/statements";
 
 const ciBuild = `arn:aws:iam::${DEV}:role/CiBuild`;
 const releaserArn = `arn:aws:iam::${DEV}:role/ci/Releaser`;
@@ -15,10 +16,7 @@ const notifier = `arn:aws:lambda:us-east-1:${PROD}:function:release-notifier`;
 const images = `arn:aws:ecr:us-east-1:${PROD}:repository/team/app-images`;
 
 describe("Lambda, ECR and snapshot grants", () => {
-    let mocks: AwsMocks;
-    before(async () => {
-        mocks = await installMocks();
-    });
+    const mocks = suiteMocks();
 
     describe("SharedFunction and LambdaInvokeGrant", () => {
         it("creates the log group, a logs-only execution role and the function, and no permission: the callers' stacks add those", async () => {
@@ -512,13 +510,7 @@ describe("Lambda, ECR and snapshot grants", () => {
             assert.deepStrictEqual(await parsedJson(share.keyPolicy!), {
                 Version: "2012-10-17",
                 Statement: [
-                    {
-                        Sid: "EnableIamUserPermissions",
-                        Effect: "Allow",
-                        Principal: { AWS: `arn:aws:iam::${PROD}:root` },
-                        Action: "kms:*",
-                        Resource: "*",
-                    },
+                    keyAdministration(PROD),
                     {
                         Sid: "SharedAccountsUseThroughRds",
                         Effect: "Allow",
