@@ -7,7 +7,7 @@ import { LambdaInvokeGrant, invokePolicyName, invokeStatementId } from "../../co
 import { SharedFunction } from "../../components/shared-function";
 import { SnapshotShare, snapshotCallerStatements } from "../../components/snapshot-share";
 import { DEV, PROD, TEST, accountProvider, childrenOf, parsedJson, promiseOf, recorded, settle, suiteMocks } from "./support";
-import { keyAdministration } from "../support/statements";
+import { ECR_PULL_ACTIONS, allowNarrowedRoots, keyAdministration } from "../support/statements";
 
 const ciBuild = `arn:aws:iam::${DEV}:role/CiBuild`;
 const releaserArn = `arn:aws:iam::${DEV}:role/ci/Releaser`;
@@ -325,15 +325,7 @@ describe("Lambda, ECR and snapshot grants", () => {
             assert.strictEqual(await promiseOf(repository.repositoryUrl), `${PROD}.dkr.ecr.us-east-1.amazonaws.com/team/app-images`);
             assert.deepStrictEqual(await parsedJson(repository.grant!.policy), {
                 Version: "2012-10-17",
-                Statement: [
-                    {
-                        Sid: "DevTestPull",
-                        Effect: "Allow",
-                        Principal: { AWS: [`arn:aws:iam::${DEV}:root`, `arn:aws:iam::${TEST}:root`] },
-                        Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
-                        Condition: { ArnEquals: { "aws:PrincipalArn": [ciBuild, integration] } },
-                    },
-                ],
+                Statement: [allowNarrowedRoots("DevTestPull", [DEV, TEST], ECR_PULL_ACTIONS, [ciBuild, integration])],
             });
             assert.deepStrictEqual(await parsedJson(repository.grant!.callerPolicy), {
                 Version: "2012-10-17",
@@ -341,7 +333,7 @@ describe("Lambda, ECR and snapshot grants", () => {
                     {
                         Sid: "PullSharedImages",
                         Effect: "Allow",
-                        Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+                        Action: ECR_PULL_ACTIONS,
                         Resource: [images],
                     },
                     { Sid: "GetEcrAuthorizationToken", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: ["*"] },
@@ -367,14 +359,14 @@ describe("Lambda, ECR and snapshot grants", () => {
             assert.deepStrictEqual(
                 ecrRepositoryPolicyDocument([{ principalArns: [ciBuild], access: "push" }]).Statement.map((s) => [s.Sid, s.Action]),
                 [
-                    ["Grant1Pull", ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]],
+                    ["Grant1Pull", ECR_PULL_ACTIONS],
                     ["Grant1Push", ["ecr:CompleteLayerUpload", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart"]],
                 ],
             );
             assert.deepStrictEqual(
                 ecrCallerStatements([], [images]).map((s) => [s.sid, s.actions, s.resources]),
                 [
-                    ["PullSharedImages", ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], [images]],
+                    ["PullSharedImages", ECR_PULL_ACTIONS, [images]],
                     [
                         "PushSharedImages",
                         ["ecr:CompleteLayerUpload", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart"],

@@ -19,3 +19,15 @@ export function allowService(
 ): Record<string, unknown> {
     return { Sid, Effect: "Allow", Principal: { Service }, Action, ...scope };
 }
+
+/** What an image pull needs, as ECR documents cross-account pulls. */
+export const ECR_PULL_ACTIONS = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"];
+
+/**
+ * A cross-account grant as the components write it: the accounts' roots as principals, narrowed to exact
+ * principals by aws:PrincipalArn (naming a role that does not exist yet would fail; its account's root does not).
+ */
+export function allowNarrowedRoots(Sid: string, accounts: string[], Action: string | string[], principalArns: string[]) {
+    const Principal = { AWS: accounts.map((account) => `arn:aws:iam::${account}:root`) };
+    return { Sid, Effect: "Allow", Principal, Action, Condition: { ArnEquals: { "aws:PrincipalArn": principalArns } } };
+}
