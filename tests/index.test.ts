@@ -5,10 +5,13 @@ import { readStackFile } from "../config";
 import { MockedResource } from "../plan/aws-mocks";
 import { SynthesizedStack, synthesizeStack } from "../plan/synthesize";
 import { REPO_DIR } from "./support/project";
+import { ECR_PULL_ACTIONS, allowNarrowedRoots } from "./support/statements";
 
 const DEV = "111111111111";
 const TEST = "222222222222";
 const PROD = "999999999999";
+/** Each reference stack and the account it deploys to. */
+const ACCOUNTS = { dev: DEV, test: TEST, prod: PROD };
 
 describe("program (index.ts) on the reference organization", () => {
     const stacks: Record<string, SynthesizedStack> = {};
@@ -175,11 +178,7 @@ describe("program (index.ts) on the reference organization", () => {
     });
 
     it("every account has an ImageSharingRole; dev's and test's read the prod bucket", () => {
-        for (const [stack, account] of [
-            ["dev", DEV],
-            ["test", TEST],
-            ["prod", PROD],
-        ]) {
+        for (const [stack, account] of Object.entries(ACCOUNTS)) {
             const role = find(stack, "aws:iam/role:Role", "ImageSharingRole");
             assert.equal(role.accountId, account);
             assert.deepEqual(doc(role, "assumeRolePolicy").Statement[0].Principal, { AWS: [`arn:aws:iam::${account}:root`] });
@@ -193,11 +192,7 @@ describe("program (index.ts) on the reference organization", () => {
     });
 
     it("every account has a multi-region trail into the central audit bucket owned by prod", () => {
-        for (const [stack, account] of [
-            ["dev", DEV],
-            ["test", TEST],
-            ["prod", PROD],
-        ]) {
+        for (const [stack, account] of Object.entries(ACCOUNTS)) {
             const trail = find(stack, "aws:cloudtrail/trail:Trail", "crossaccount-audit");
             assert.equal(trail.accountId, account);
             assert.equal(trail.inputs.s3BucketName, `audit-logs-${PROD}`);
@@ -320,7 +315,7 @@ describe("program (index.ts) on the reference organization", () => {
             {
                 Sid: "PullSharedImages",
                 Effect: "Allow",
-                Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+                Action: ECR_PULL_ACTIONS,
                 Resource: [images],
             },
             { Sid: "GetEcrAuthorizationToken", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: ["*"] },
@@ -333,11 +328,7 @@ describe("program (index.ts) on the reference organization", () => {
             test: "repo:acme-platform/crossaccount:ref:refs/heads/main",
             prod: "repo:acme-platform/crossaccount:environment:production",
         };
-        for (const [stack, account] of [
-            ["dev", DEV],
-            ["test", TEST],
-            ["prod", PROD],
-        ]) {
+        for (const [stack, account] of Object.entries(ACCOUNTS)) {
             const provider = find(stack, "aws:iam/openIdConnectProvider:OpenIdConnectProvider", "github-oidc");
             assert.deepEqual(
                 [provider.accountId, provider.inputs.url, provider.inputs.clientIdLists],
@@ -367,13 +358,7 @@ describe("program (index.ts) on the reference organization", () => {
 
     it("a CI chain: dev's ReleasePipeline assumes prod's ReleaseDeploy, whose trust names exactly that role", () => {
         assert.deepEqual(doc(find("prod", "aws:iam/role:Role", "ReleaseDeploy"), "assumeRolePolicy").Statement, [
-            {
-                Sid: "TrustedPrincipals",
-                Effect: "Allow",
-                Principal: { AWS: [`arn:aws:iam::${DEV}:root`] },
-                Action: "sts:AssumeRole",
-                Condition: { ArnEquals: { "aws:PrincipalArn": [`arn:aws:iam::${DEV}:role/ReleasePipeline`] } },
-            },
+            allowNarrowedRoots("TrustedPrincipals", [DEV], "sts:AssumeRole", [`arn:aws:iam::${DEV}:role/ReleasePipeline`]),
         ]);
         assert.deepEqual(doc(find("dev", "aws:iam/rolePolicy:RolePolicy", "ReleasePipeline-permissions")).Statement, [
             {
@@ -404,22 +389,12 @@ describe("program (index.ts) on the reference organization", () => {
         assert.deepEqual(doc(policy), {
             Version: "2012-10-17",
             Statement: [
-                {
-                    Sid: "DevTestPull",
-                    Effect: "Allow",
-                    Principal: { AWS: [`arn:aws:iam::${DEV}:root`, `arn:aws:iam::${TEST}:root`] },
-                    Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
-                    Condition: {
-                        ArnEquals: {
-                            "aws:PrincipalArn": [
-                                `arn:aws:iam::${DEV}:role/CiBuild`,
-                                `arn:aws:iam::${DEV}:role/GitHubActionsDeploy`,
-                                `arn:aws:iam::${TEST}:role/GitHubActionsDeploy`,
-                                `arn:aws:iam::${TEST}:role/IntegrationTests`,
-                            ],
-                        },
-                    },
-                },
+                allowNarrowedRoots("DevTestPull", [DEV, TEST], ECR_PULL_ACTIONS, [
+                    `arn:aws:iam::${DEV}:role/CiBuild`,
+                    `arn:aws:iam::${DEV}:role/GitHubActionsDeploy`,
+                    `arn:aws:iam::${TEST}:role/GitHubActionsDeploy`,
+                    `arn:aws:iam::${TEST}:role/IntegrationTests`,
+                ]),
             ],
         });
     });
@@ -443,11 +418,7 @@ describe("program (index.ts) on the reference organization", () => {
     });
 
     it("every account alarms on the trail's events in its own CloudWatch Logs; only prod has the Config rule", () => {
-        for (const [stack, account] of [
-            ["dev", DEV],
-            ["test", TEST],
-            ["prod", PROD],
-        ]) {
+        for (const [stack, account] of Object.entries(ACCOUNTS)) {
             const trail = find(stack, "aws:cloudtrail/trail:Trail", "crossaccount-audit");
             assert.equal(
                 trail.inputs.cloudWatchLogsGroupArn,

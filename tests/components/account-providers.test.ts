@@ -1,9 +1,8 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import type { AwsMocks } from "../../plan/aws-mocks";
 import { AccountProviders } from "../../components/account-providers";
-import { DEV, PROD, TEST, installMocks, promiseOf, recorded, settle } from "./support";
+import { DEV, PROD, TEST, promiseOf, recorded, settle, suiteMocks } from "./support";
 
 /** Provider inputs reach the mocks JSON-encoded; decode them for comparison. */
 function decodedInputs(inputs: Record<string, unknown>): Record<string, unknown> {
@@ -20,10 +19,7 @@ function decodedInputs(inputs: Record<string, unknown>): Record<string, unknown>
 }
 
 describe("AccountProviders", () => {
-    let mocks: AwsMocks;
-    before(async () => {
-        mocks = await installMocks();
-    });
+    const mocks = suiteMocks();
 
     it("creates one provider per account, pinned to it and assuming the deployment role", async () => {
         const providers = new AccountProviders({

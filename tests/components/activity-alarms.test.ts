@@ -1,18 +1,15 @@
 import * as assert from "assert";
-import type { AwsMocks } from "../../plan/aws-mocks";
 import { CrossAccountActivityAlarms, activityMetrics, alarmTopicPolicyDocument } from "../../components/activity-alarms";
 import { ManagedPolicyRule, managedPolicyRuleParameters } from "../../components/managed-policy-rule";
-import { PROD, accountProvider, installMocks, promiseOf, recorded, settle } from "./support";
+import { PROD, accountProvider, promiseOf, recorded, settle, suiteMocks } from "./support";
+import { allowService } from "../support/statements";
 
 const updateApp = `arn:aws:iam::${PROD}:role/UpdateApp`;
 const readOnly = `arn:aws:iam::${PROD}:role/AppReadOnly`;
 const anyAccount = (name: string) => `arn:aws:iam::*:role/${name}`;
 
 describe("CrossAccountActivityAlarms and ManagedPolicyRule", () => {
-    let mocks: AwsMocks;
-    before(async () => {
-        mocks = await installMocks();
-    });
+    const mocks = suiteMocks();
 
     it("filters the trail's events exactly: AssumeRole into the cross-account roles, denials, trust and resource policy changes", () => {
         // Roles by name in any account: the same pattern for the same names in 1 or 1,000 accounts.
@@ -63,17 +60,13 @@ describe("CrossAccountActivityAlarms and ManagedPolicyRule", () => {
         assert.deepStrictEqual(alarmTopicPolicyDocument(PROD, "us-east-1", "activity-alarms"), {
             Version: "2012-10-17",
             Statement: [
-                {
-                    Sid: "AllowAccountAlarmsToPublish",
-                    Effect: "Allow",
-                    Principal: { Service: "cloudwatch.amazonaws.com" },
-                    Action: "sns:Publish",
+                allowService("AllowAccountAlarmsToPublish", "cloudwatch.amazonaws.com", "sns:Publish", {
                     Resource: topicArn,
                     Condition: {
                         StringEquals: { "aws:SourceAccount": PROD },
                         ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:us-east-1:${PROD}:alarm:*` },
                     },
-                },
+                }),
             ],
         });
         await settle();

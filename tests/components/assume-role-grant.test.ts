@@ -1,21 +1,16 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import type { AwsMocks } from "../../plan/aws-mocks";
 import { AssumeRoleGrant, AssumeRoleGrantArgs } from "../../components/assume-role-grant";
-import { DEV, PROD, TEST, accountProvider, installMocks, parsedJson, promiseOf, recorded, settle } from "./support";
+import { DEV, PROD, TEST, accountProvider, parsedJson, promiseOf, recorded, settle, suiteMocks } from "./support";
 
 const updateApp = `arn:aws:iam::${PROD}:role/UpdateApp`;
 const readLogs = `arn:aws:iam::${TEST}:role/ReadLogs`;
 
 describe("AssumeRoleGrant", () => {
-    let mocks: AwsMocks;
-    before(async () => {
-        mocks = await installMocks();
-    });
+    const mocks = suiteMocks();
 
     it("allows developers to assume exact roles, with one inline policy per group and per user", async () => {
-        const dev = accountProvider("dev-for-grant", DEV);
         const grant = new AssumeRoleGrant(
             "developers-assume",
             {
@@ -25,7 +20,7 @@ describe("AssumeRoleGrant", () => {
                 userNames: ["alice"],
                 policyName: "AssumeProdRoles",
             },
-            { provider: dev },
+            { provider: accountProvider("dev-for-grant", DEV) },
         );
         const expected = {
             Version: "2012-10-17",

@@ -1,20 +1,17 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import type { AwsMocks } from "../../plan/aws-mocks";
 import { AuditTrail, AuditTrailArgs } from "../../components/audit-trail";
-import { DEV, PROD, TEST, accountProvider, installMocks, parsedJson, promiseOf, recorded, settle } from "./support";
+import { DEV, PROD, TEST, accountProvider, parsedJson, promiseOf, recorded, settle, suiteMocks } from "./support";
+import { allowService, keyAdministration } from "../support/statements";
 
+const CLOUDTRAIL = "cloudtrail.amazonaws.com";
 const trailOf = (account: string) => `arn:aws:cloudtrail:us-east-1:${account}:trail/org-audit`;
 const writers = { accountId: PROD, writerTrailArns: [trailOf(PROD), trailOf(DEV)], writerAccountIds: [PROD, DEV] };
 
 describe("AuditTrail", () => {
-    let mocks: AwsMocks;
-    before(async () => {
-        mocks = await installMocks();
-    });
+    const mocks = suiteMocks();
 
     it("owns the central bucket: CloudTrail statements scoped by aws:SourceArn, trail created after the bucket policy", async () => {
-        const prod = accountProvider("prod-for-trail", PROD);
         const audit = new AuditTrail(
             "audit",
             {
@@ -24,7 +21,7 @@ describe("AuditTrail", () => {
                 s3KeyPrefix: "trails",
                 tags: { env: "prod" },
             },
-            { provider: prod },
+            { provider: accountProvider("prod-for-trail", PROD) },
         );
         assert.ok(audit.bucket);
         const sourceArns = [trailOf(DEV), trailOf(PROD)];
@@ -39,25 +36,17 @@ describe("AuditTrail", () => {
                     Resource: ["arn:aws:s3:::central-audit-logs", "arn:aws:s3:::central-audit-logs/*"],
                     Condition: { Bool: { "aws:SecureTransport": "false" } },
                 },
-                {
-                    Sid: "AWSCloudTrailAclCheck",
-                    Effect: "Allow",
-                    Principal: { Service: "cloudtrail.amazonaws.com" },
-                    Action: "s3:GetBucketAcl",
+                allowService("AWSCloudTrailAclCheck", CLOUDTRAIL, "s3:GetBucketAcl", {
                     Resource: "arn:aws:s3:::central-audit-logs",
                     Condition: { StringEquals: { "aws:SourceArn": sourceArns } },
-                },
-                {
-                    Sid: "AWSCloudTrailWrite",
-                    Effect: "Allow",
-                    Principal: { Service: "cloudtrail.amazonaws.com" },
-                    Action: "s3:PutObject",
+                }),
+                allowService("AWSCloudTrailWrite", CLOUDTRAIL, "s3:PutObject", {
                     Resource: [
                         `arn:aws:s3:::central-audit-logs/trails/AWSLogs/${DEV}/*`,
                         `arn:aws:s3:::central-audit-logs/trails/AWSLogs/${PROD}/*`,
                     ],
                     Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": sourceArns } },
-                },
+                }),
             ],
         });
         assert.strictEqual(await promiseOf(audit.trailArn), trailOf(PROD));
@@ -122,32 +111,18 @@ describe("AuditTrail", () => {
         assert.deepStrictEqual(await parsedJson(audit.keyPolicy!), {
             Version: "2012-10-17",
             Statement: [
-                {
-                    Sid: "EnableIamUserPermissions",
-                    Effect: "Allow",
-                    Principal: { AWS: `arn:aws:iam::${PROD}:root` },
-                    Action: "kms:*",
-                    Resource: "*",
-                },
-                {
-                    Sid: "AllowCloudTrailEncryptLogs",
-                    Effect: "Allow",
-                    Principal: { Service: "cloudtrail.amazonaws.com" },
-                    Action: "kms:GenerateDataKey*",
+                keyAdministration(PROD),
+                allowService("AllowCloudTrailEncryptLogs", CLOUDTRAIL, "kms:GenerateDataKey*", {
                     Resource: "*",
                     Condition: {
                         StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": sourceArns },
                         StringEquals: { "aws:SourceArn": sourceArns },
                     },
-                },
-                {
-                    Sid: "AllowCloudTrailDescribeKey",
-                    Effect: "Allow",
-                    Principal: { Service: "cloudtrail.amazonaws.com" },
-                    Action: "kms:DescribeKey",
+                }),
+                allowService("AllowCloudTrailDescribeKey", CLOUDTRAIL, "kms:DescribeKey", {
                     Resource: "*",
                     Condition: { StringEquals: { "aws:SourceArn": sourceArns } },
-                },
+                }),
             ],
         });
         await settle();
@@ -175,25 +150,17 @@ describe("AuditTrail", () => {
         assert.deepStrictEqual(
             bucketPolicy.Statement.filter((s) => s.Sid.startsWith("AWSCloudTrail")),
             [
-                {
-                    Sid: "AWSCloudTrailAclCheck",
-                    Effect: "Allow",
-                    Principal: { Service: "cloudtrail.amazonaws.com" },
-                    Action: "s3:GetBucketAcl",
+                allowService("AWSCloudTrailAclCheck", CLOUDTRAIL, "s3:GetBucketAcl", {
                     Resource: "arn:aws:s3:::org-audit-logs",
                     Condition: scoped,
-                },
-                {
-                    Sid: "AWSCloudTrailWrite",
-                    Effect: "Allow",
-                    Principal: { Service: "cloudtrail.amazonaws.com" },
-                    Action: "s3:PutObject",
+                }),
+                allowService("AWSCloudTrailWrite", CLOUDTRAIL, "s3:PutObject", {
                     Resource: "arn:aws:s3:::org-audit-logs/trails/AWSLogs/*",
                     Condition: {
                         StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceOrgID": org },
                         ArnLike: scoped.ArnLike,
                     },
-                },
+                }),
             ],
         );
         const keyPolicy = (await parsedJson(audit.keyPolicy!)) as { Statement: { Sid: string; Condition?: unknown }[] };
@@ -271,13 +238,8 @@ describe("AuditTrail", () => {
         assert.deepStrictEqual(await parsedJson(audit.deliveryRole!.trustPolicy), {
             Version: "2012-10-17",
             Statement: [
-                {
-                    Sid: "TrustedServices",
-                    Effect: "Allow",
-                    Principal: { Service: ["cloudtrail.amazonaws.com"] },
-                    Action: "sts:AssumeRole",
-                    // AWS's documented trust for this role has no condition: nothing documents that CloudTrail sends aws:SourceArn here.
-                },
+                // AWS's documented trust for this role has no condition: nothing documents that CloudTrail sends aws:SourceArn here.
+                allowService("TrustedServices", [CLOUDTRAIL], "sts:AssumeRole"),
             ],
         });
         assert.deepStrictEqual(await parsedJson(audit.deliveryRole!.permissionPolicy!), {

@@ -2,24 +2,21 @@
 // account's provider (the mocks answer Cloud Control's GetResource like AWS), or one created with its
 // delivery channel, bucket and role where the account has none.
 import * as assert from "assert";
-import { AwsMocks } from "../../plan/aws-mocks";
 import { ConfigRecorder, ManagedPolicyRule } from "../../components";
-import { DEV, PROD, TEST, accountProvider, promiseOf, recorded, settle } from "./support";
+import { DEV, PROD, TEST, accountProvider, promiseOf, recorded, settle, suiteMocks } from "./support";
+import { allowService } from "../support/statements";
+
+const CONFIG = "config.amazonaws.com";
 
 describe("ConfigRecorder", () => {
-    let mocks: AwsMocks;
-    before(async () => {
-        // PROD records everything; TEST records only EC2; DEV has no recorder at all.
-        mocks = new AwsMocks({
-            defaultRegion: "us-east-1",
-            configRecorders: (accountId): Record<string, Record<string, unknown>> =>
-                accountId === PROD
-                    ? { default: { Name: "default", RecordingGroup: { AllSupported: true, IncludeGlobalResourceTypes: true } } }
-                    : accountId === TEST
-                      ? { default: { Name: "default", RecordingGroup: { AllSupported: false, ResourceTypes: ["AWS::EC2::Instance"] } } }
-                      : {},
-        });
-        await mocks.install("crossaccount", "test");
+    // PROD records everything; TEST records only EC2; DEV has no recorder at all.
+    const mocks = suiteMocks({
+        configRecorders: (accountId): Record<string, Record<string, unknown>> =>
+            accountId === PROD
+                ? { default: { Name: "default", RecordingGroup: { AllSupported: true, IncludeGlobalResourceTypes: true } } }
+                : accountId === TEST
+                  ? { default: { Name: "default", RecordingGroup: { AllSupported: false, ResourceTypes: ["AWS::EC2::Instance"] } } }
+                  : {},
     });
 
     it("checks the organization's recorder through the account's provider and passes when it records IAM", async () => {
@@ -98,13 +95,7 @@ describe("ConfigRecorder", () => {
         });
         const role = recorded(mocks, "aws:iam/role:Role", "created-recorder-role");
         assert.deepStrictEqual(JSON.parse(String(role.inputs.assumeRolePolicy)).Statement, [
-            {
-                Sid: "TrustedServices",
-                Effect: "Allow",
-                Principal: { Service: ["config.amazonaws.com"] },
-                Action: "sts:AssumeRole",
-                Condition: { StringEquals: { "aws:SourceAccount": [DEV] } },
-            },
+            allowService("TrustedServices", [CONFIG], "sts:AssumeRole", { Condition: { StringEquals: { "aws:SourceAccount": [DEV] } } }),
         ]);
         assert.deepStrictEqual(
             recorded(mocks, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "created-recorder-role-config").inputs,
@@ -121,30 +112,18 @@ describe("ConfigRecorder", () => {
         assert.deepStrictEqual(
             policy.Statement.filter((s: { Sid: string }) => s.Sid.startsWith("AWSConfig")),
             [
-                {
-                    Sid: "AWSConfigBucketPermissionsCheck",
-                    Effect: "Allow",
-                    Principal: { Service: "config.amazonaws.com" },
-                    Action: "s3:GetBucketAcl",
+                allowService("AWSConfigBucketPermissionsCheck", CONFIG, "s3:GetBucketAcl", {
                     Resource: `arn:aws:s3:::${bucket}`,
                     Condition: account,
-                },
-                {
-                    Sid: "AWSConfigBucketExistenceCheck",
-                    Effect: "Allow",
-                    Principal: { Service: "config.amazonaws.com" },
-                    Action: "s3:ListBucket",
+                }),
+                allowService("AWSConfigBucketExistenceCheck", CONFIG, "s3:ListBucket", {
                     Resource: `arn:aws:s3:::${bucket}`,
                     Condition: account,
-                },
-                {
-                    Sid: "AWSConfigBucketDelivery",
-                    Effect: "Allow",
-                    Principal: { Service: "config.amazonaws.com" },
-                    Action: "s3:PutObject",
+                }),
+                allowService("AWSConfigBucketDelivery", CONFIG, "s3:PutObject", {
                     Resource: `arn:aws:s3:::${bucket}/AWSLogs/${DEV}/Config/*`,
                     Condition: { StringEquals: { "aws:SourceAccount": DEV, "s3:x-amz-acl": "bucket-owner-full-control" } },
-                },
+                }),
             ],
         );
         const channel = recorded(mocks, "aws:cfg/deliveryChannel:DeliveryChannel", "created-recorder");

@@ -1,9 +1,8 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import type { AwsMocks } from "../../plan/aws-mocks";
 import { CrossAccountRole, CrossAccountRoleArgs, RoleTrust, trustPolicyDocument } from "../../components/cross-account-role";
 import { serializePolicy } from "../../aws";
-import { DEV, PROD, TEST, accountProvider, installMocks, parsedJson, promiseOf, recorded, settle } from "./support";
+import { DEV, PROD, TEST, accountProvider, parsedJson, promiseOf, recorded, settle, suiteMocks } from "./support";
 
 const devRoot = `arn:aws:iam::${DEV}:root`;
 const testRoot = `arn:aws:iam::${TEST}:root`;
@@ -18,10 +17,7 @@ async function trustJson(trust: RoleTrust): Promise<unknown> {
 }
 
 describe("CrossAccountRole", () => {
-    let mocks: AwsMocks;
-    before(async () => {
-        mocks = await installMocks();
-    });
+    const mocks = suiteMocks();
 
     it("renders the trust policy: sorted unique principals, every condition in one block, services apart", async () => {
         const role = new CrossAccountRole(

@@ -1,13 +1,9 @@
 import * as assert from "assert";
-import type { AwsMocks } from "../../plan/aws-mocks";
 import { EnvironmentNetwork, planSubnets } from "../../components/network";
-import { TEST, accountProvider, installMocks, promiseOf, recorded, settle } from "./support";
+import { TEST, accountProvider, promiseOf, recorded, settle, suiteMocks } from "./support";
 
 describe("EnvironmentNetwork", () => {
-    let mocks: AwsMocks;
-    before(async () => {
-        mocks = await installMocks();
-    });
+    const mocks = suiteMocks();
 
     it("creates a DNS-enabled VPC, private subnets across the zones and one route table without inline routes", async () => {
         const test = accountProvider("test-for-network", TEST);

@@ -1,12 +1,13 @@
 import * as assert from "assert";
 import * as aws from "@pulumi/aws";
-import type { AwsMocks, MockedResource } from "../../plan/aws-mocks";
+import type { MockedResource } from "../../plan/aws-mocks";
 import { EcrPullGrant, ecrCallerStatements, ecrRepositoryPolicyDocument } from "../../components/ecr-pull-grant";
 import { SharedRepository } from "../../components/shared-repository";
 import { LambdaInvokeGrant, invokePolicyName, invokeStatementId } from "../../components/lambda-invoke-grant";
 import { SharedFunction } from "../../components/shared-function";
 import { SnapshotShare, snapshotCallerStatements } from "../../components/snapshot-share";
-import { DEV, PROD, TEST, accountProvider, childrenOf, installMocks, parsedJson, promiseOf, recorded, settle } from "./support";
+import { DEV, PROD, TEST, accountProvider, childrenOf, parsedJson, promiseOf, recorded, settle, suiteMocks } from "./support";
+import { ECR_PULL_ACTIONS, allowNarrowedRoots, keyAdministration } from "../support/statements";
 
 const ciBuild = `arn:aws:iam::${DEV}:role/CiBuild`;
 const releaserArn = `arn:aws:iam::${DEV}:role/ci/Releaser`;
@@ -15,10 +16,7 @@ const notifier = `arn:aws:lambda:us-east-1:${PROD}:function:release-notifier`;
 const images = `arn:aws:ecr:us-east-1:${PROD}:repository/team/app-images`;
 
 describe("Lambda, ECR and snapshot grants", () => {
-    let mocks: AwsMocks;
-    before(async () => {
-        mocks = await installMocks();
-    });
+    const mocks = suiteMocks();
 
     describe("SharedFunction and LambdaInvokeGrant", () => {
         it("creates the log group, a logs-only execution role and the function, and no permission: the callers' stacks add those", async () => {
@@ -327,15 +325,7 @@ describe("Lambda, ECR and snapshot grants", () => {
             assert.strictEqual(await promiseOf(repository.repositoryUrl), `${PROD}.dkr.ecr.us-east-1.amazonaws.com/team/app-images`);
             assert.deepStrictEqual(await parsedJson(repository.grant!.policy), {
                 Version: "2012-10-17",
-                Statement: [
-                    {
-                        Sid: "DevTestPull",
-                        Effect: "Allow",
-                        Principal: { AWS: [`arn:aws:iam::${DEV}:root`, `arn:aws:iam::${TEST}:root`] },
-                        Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
-                        Condition: { ArnEquals: { "aws:PrincipalArn": [ciBuild, integration] } },
-                    },
-                ],
+                Statement: [allowNarrowedRoots("DevTestPull", [DEV, TEST], ECR_PULL_ACTIONS, [ciBuild, integration])],
             });
             assert.deepStrictEqual(await parsedJson(repository.grant!.callerPolicy), {
                 Version: "2012-10-17",
@@ -343,7 +333,7 @@ describe("Lambda, ECR and snapshot grants", () => {
                     {
                         Sid: "PullSharedImages",
                         Effect: "Allow",
-                        Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+                        Action: ECR_PULL_ACTIONS,
                         Resource: [images],
                     },
                     { Sid: "GetEcrAuthorizationToken", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: ["*"] },
@@ -369,14 +359,14 @@ describe("Lambda, ECR and snapshot grants", () => {
             assert.deepStrictEqual(
                 ecrRepositoryPolicyDocument([{ principalArns: [ciBuild], access: "push" }]).Statement.map((s) => [s.Sid, s.Action]),
                 [
-                    ["Grant1Pull", ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]],
+                    ["Grant1Pull", ECR_PULL_ACTIONS],
                     ["Grant1Push", ["ecr:CompleteLayerUpload", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart"]],
                 ],
             );
             assert.deepStrictEqual(
                 ecrCallerStatements([], [images]).map((s) => [s.sid, s.actions, s.resources]),
                 [
-                    ["PullSharedImages", ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], [images]],
+                    ["PullSharedImages", ECR_PULL_ACTIONS, [images]],
                     [
                         "PushSharedImages",
                         ["ecr:CompleteLayerUpload", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart"],
@@ -512,13 +502,7 @@ describe("Lambda, ECR and snapshot grants", () => {
             assert.deepStrictEqual(await parsedJson(share.keyPolicy!), {
                 Version: "2012-10-17",
                 Statement: [
-                    {
-                        Sid: "EnableIamUserPermissions",
-                        Effect: "Allow",
-                        Principal: { AWS: `arn:aws:iam::${PROD}:root` },
-                        Action: "kms:*",
-                        Resource: "*",
-                    },
+                    keyAdministration(PROD),
                     {
                         Sid: "SharedAccountsUseThroughRds",
                         Effect: "Allow",

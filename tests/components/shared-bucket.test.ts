@@ -1,8 +1,7 @@
 import * as assert from "assert";
-import type { AwsMocks } from "../../plan/aws-mocks";
 import { SharedBucket, SharedBucketArgs } from "../../components/shared-bucket";
 import { bucketNameProblems } from "../../aws";
-import { DEFAULT_ACCOUNT, DEV, PROD, TEST, accountProvider, installMocks, parsedJson, promiseOf, recorded, settle } from "./support";
+import { DEFAULT_ACCOUNT, DEV, PROD, TEST, accountProvider, parsedJson, promiseOf, recorded, settle, suiteMocks } from "./support";
 
 const testReader = `arn:aws:iam::${TEST}:role/ReadReports`;
 const devReader = `arn:aws:iam::${DEV}:role/Analyst`;
@@ -18,10 +17,7 @@ const tlsOnly = (bucket: string) => ({
 });
 
 describe("SharedBucket", () => {
-    let mocks: AwsMocks;
-    before(async () => {
-        mocks = await installMocks();
-    });
+    const mocks = suiteMocks();
 
     it("renders TLS-only Deny, then per-grant object and list statements, then additional statements", async () => {
         const bucket = new SharedBucket("app-data", {

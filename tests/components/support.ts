@@ -2,7 +2,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { AwsMocks, MockedResource, waitForRegistrations } from "../../plan/aws-mocks";
+import { AwsMocks, AwsMocksOptions, MockedResource, waitForRegistrations } from "../../plan/aws-mocks";
 
 export const DEV = "111111111111";
 export const TEST = "222222222222";
@@ -10,10 +10,24 @@ export const PROD = "333333333333";
 /** Account of resources created with the default provider (so a missing provider is visible). */
 export const DEFAULT_ACCOUNT = "999999999999";
 
+function newMocks(options: AwsMocksOptions = {}): AwsMocks {
+    return new AwsMocks({ defaultAccountId: DEFAULT_ACCOUNT, defaultRegion: "us-east-1", ...options });
+}
+
 /** Call from a mocha `before()`: each test file installs its own mocks. */
 export async function installMocks(): Promise<AwsMocks> {
-    const mocks = new AwsMocks({ defaultAccountId: DEFAULT_ACCOUNT, defaultRegion: "us-east-1" });
+    const mocks = newMocks();
     await mocks.install("crossaccount", "test");
+    return mocks;
+}
+
+/**
+ * The mocks of the calling `describe()`, installed in its `before()`: Pulumi's mocks are process-wide, so each
+ * suite installs its own before its tests create resources. Read what they recorded only inside the tests.
+ */
+export function suiteMocks(options: AwsMocksOptions = {}): AwsMocks {
+    const mocks = newMocks(options);
+    before(() => mocks.install("crossaccount", "test"));
     return mocks;
 }
 

@@ -1,15 +1,14 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import type { AwsMocks, MockedResource } from "../../plan/aws-mocks";
+import type { MockedResource } from "../../plan/aws-mocks";
 import { CrossAccountVpcPeering, CrossAccountVpcPeeringArgs, PeerSide } from "../../components/vpc-peering";
-import { DEV, PROD, TEST, accountProvider, installMocks, promiseOf, recorded, settle } from "./support";
+import { DEV, PROD, TEST, accountProvider, promiseOf, recorded, settle, suiteMocks } from "./support";
 
 describe("CrossAccountVpcPeering", () => {
-    let mocks: AwsMocks;
+    const mocks = suiteMocks();
     let devProvider: ReturnType<typeof accountProvider>;
     let testProvider: ReturnType<typeof accountProvider>;
-    before(async () => {
-        mocks = await installMocks();
+    before(() => {
         devProvider = accountProvider("dev-for-peering", DEV);
         testProvider = accountProvider("test-for-peering", TEST);
     });

@@ -1,18 +1,17 @@
 // Functions, repositories, snapshots, alarms and the Config rule in the stack files: references across
 // files, both sides of every grant, and the problems named with file, key and cause.
 import { strict as assert } from "assert";
-import { arnOf, crossAccountRoleArns, stackDependencies } from "../../config";
-import { ConfigEdit, configProblems, loadStackFiles, referenceProject, roleOf } from "../support/project";
+import { crossAccountRoleArns, stackDependencies } from "../../config";
+import { ConfigEdit, assertArns, configProblems, loadStackFiles, referenceProject, roleOf } from "../support/project";
 
 describe("stack configuration: functions, repositories, snapshots, alarms", () => {
     it("resolves the new references to the ARNs AWS will use, without new stack dependencies", () => {
         const organization = loadStackFiles(referenceProject());
-        assert.equal(
-            arnOf(organization, "prod/function/release-notifier"),
-            "arn:aws:lambda:us-east-1:999999999999:function:release-notifier",
-        );
-        assert.equal(arnOf(organization, "prod/repository/app-images"), "arn:aws:ecr:us-east-1:999999999999:repository/app-images");
-        assert.equal(arnOf(organization, "prod/snapshot/appdb-baseline"), "arn:aws:rds:us-east-1:999999999999:snapshot:appdb-baseline");
+        assertArns(organization, {
+            "prod/function/release-notifier": "arn:aws:lambda:us-east-1:999999999999:function:release-notifier",
+            "prod/repository/app-images": "arn:aws:ecr:us-east-1:999999999999:repository/app-images",
+            "prod/snapshot/appdb-baseline": "arn:aws:rds:us-east-1:999999999999:snapshot:appdb-baseline",
+        });
         assert.deepEqual(stackDependencies(organization, "prod"), []);
         assert.deepEqual(crossAccountRoleArns(organization), [
             "arn:aws:iam::999999999999:role/AppReadOnly",
@@ -205,11 +204,10 @@ describe("stack configuration: functions, repositories, snapshots, alarms", () =
 describe("stack configuration: shared snapshots' keys, restore targets and key references", () => {
     it("resolves key references to alias ARNs and orders a restoring stack after the owner that creates the key", () => {
         const organization = loadStackFiles(referenceProject());
-        assert.equal(arnOf(organization, "prod/key/crossaccount-audit"), "arn:aws:kms:us-east-1:999999999999:alias/crossaccount-audit");
-        assert.equal(
-            arnOf(organization, "prod/key/rds-snapshot-appdb-baseline"),
-            "arn:aws:kms:us-east-1:999999999999:alias/rds-snapshot-appdb-baseline",
-        );
+        assertArns(organization, {
+            "prod/key/crossaccount-audit": "arn:aws:kms:us-east-1:999999999999:alias/crossaccount-audit",
+            "prod/key/rds-snapshot-appdb-baseline": "arn:aws:kms:us-east-1:999999999999:alias/rds-snapshot-appdb-baseline",
+        });
         assert.deepEqual(organization.environments.test.settings.roles[1].restoreInto, {
             prefix: "integration-",
             allowDefaultGroups: false,

@@ -1,21 +1,21 @@
 // Trust sources in the stack files: GitHub/GitLab OIDC, Identity Center, CI chains, vendors with external IDs and
 // session options; each mistake stops with the file, the key path and the problem.
 import { strict as assert } from "assert";
-import { arnOf, trustedRoleArnOf } from "../../config";
-import { configProblems, loadStackFiles, referenceProject, roleOf } from "../support/project";
+import { trustedRoleArnOf } from "../../config";
+import { assertArns, configProblems, loadStackFiles, referenceProject, roleOf } from "../support/project";
 
 const ns = "crossaccount";
 
 describe("stack configuration: trust sources", () => {
     it("resolves the new principals of expectations: sso/<PermissionSet>, vendor/<name>, github:<sub>", () => {
         const organization = loadStackFiles(referenceProject());
-        assert.equal(
-            arnOf(organization, "dev/sso/ReleaseManager"),
+        assertArns(organization, {
             // us-east-1: Identity Center adds no region segment there.
-            "arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_ReleaseManager_0123456789abcdef",
-        );
-        assert.equal(arnOf(organization, "vendor/auditvendor"), "arn:aws:iam::777788889999:root");
-        assert.equal(arnOf(organization, "github:repo:acme/app:ref:refs/heads/main"), "github:repo:acme/app:ref:refs/heads/main");
+            "dev/sso/ReleaseManager":
+                "arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_ReleaseManager_0123456789abcdef",
+            "vendor/auditvendor": "arn:aws:iam::777788889999:root",
+            "github:repo:acme/app:ref:refs/heads/main": "github:repo:acme/app:ref:refs/heads/main",
+        });
         assert.deepEqual(organization.vendors, { auditvendor: "777788889999" });
     });
 

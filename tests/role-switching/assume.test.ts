@@ -65,6 +65,11 @@ async function assume(
     return { code, ...io.written(), questions, commands };
 }
 
+/** The command stopped with exit 2 and exactly this one message on stderr. */
+function assertStopped(run: Run, message: string): void {
+    assert.deepStrictEqual([run.code, run.stderr], [2, message]);
+}
+
 describe("npm run assume", function () {
     let catalog: RoleCatalog;
     let edited: RoleCatalog;
@@ -181,11 +186,7 @@ describe("npm run assume", function () {
 
     it("checks --duration against the role's maximum before any call", async () => {
         const run = await assume(catalog, argv(`prod/UpdateApp --duration 7200 --mfa-serial ${ALICE_MFA} --token-code 123456 --print`));
-        assert.strictEqual(run.code, 2);
-        assert.strictEqual(
-            run.stderr,
-            "assume: --duration 7200: above 3600 seconds for prod/role/UpdateApp (the role's maximum session duration)\n",
-        );
+        assertStopped(run, "assume: --duration 7200: above 3600 seconds for prod/role/UpdateApp (the role's maximum session duration)\n");
         assert.deepStrictEqual(requests(), []);
     });
 
@@ -202,9 +203,8 @@ describe("npm run assume", function () {
         ]);
         assert.ok(!ok.stderr.includes(VENDOR_SECRET));
         const chained = await assume(edited, ["prod/Deployer", "--principal", "dev/role/Pipeline", "--duration", "7200", "--print"]);
-        assert.strictEqual(chained.code, 2);
-        assert.strictEqual(
-            chained.stderr,
+        assertStopped(
+            chained,
             "assume: --duration 7200: above 3600 seconds for prod/role/Deployer (role chaining limits sessions to one hour)\n",
         );
     });
@@ -216,9 +216,9 @@ describe("npm run assume", function () {
             { RoleArn: "arn:aws:iam::999999999999:role/SsoDeploy", RoleSessionName: "Deployers", DurationSeconds: 3600 },
         ]);
         const long = await assume(edited, ["prod/SsoDeploy", "--principal", "sso/Deployers", "--duration", "7200", "--print"]);
-        assert.deepStrictEqual(
-            [long.code, long.stderr],
-            [2, "assume: --duration 7200: above 3600 seconds for prod/role/SsoDeploy (role chaining limits sessions to one hour)\n"],
+        assertStopped(
+            long,
+            "assume: --duration 7200: above 3600 seconds for prod/role/SsoDeploy (role chaining limits sessions to one hour)\n",
         );
         const other = await assume(edited, ["prod/SsoDeploy", "--principal", "sso/Auditors", "--print"]);
         assert.strictEqual(other.code, 1);
@@ -239,9 +239,8 @@ describe("npm run assume", function () {
 
     it("needs --external-id when the trust requires one, and never prints it", async () => {
         const run = await assume(edited, ["prod/VendorAudit", "--print"]);
-        assert.strictEqual(run.code, 2);
-        assert.strictEqual(
-            run.stderr,
+        assertStopped(
+            run,
             "assume: --external-id: the trust of prod/role/VendorAudit requires an external ID; ask the role's owner for it\n",
         );
         const bad = await assume(edited, ["prod/VendorAudit", "--external-id", "x", "--print"]);
@@ -255,24 +254,20 @@ describe("npm run assume", function () {
 
     it("rejects a malformed token code, given or typed", async () => {
         const given = await assume(catalog, ["prod/UpdateApp", "--mfa-serial", ALICE_MFA, "--token-code", "12345a", "--print"]);
-        assert.strictEqual(given.code, 2);
-        assert.strictEqual(given.stderr, "assume: --token-code: must be the 6 digits your MFA device shows (got 6 character(s))\n");
+        assertStopped(given, "assume: --token-code: must be the 6 digits your MFA device shows (got 6 character(s))\n");
         const typed = await assume(catalog, ["prod/UpdateApp", "--mfa-serial", ALICE_MFA, "--print"], { answer: "1234" });
-        assert.strictEqual(typed.code, 2);
-        assert.strictEqual(typed.stderr, "assume: MFA code: must be the 6 digits your MFA device shows (got 4 character(s))\n");
+        assertStopped(typed, "assume: MFA code: must be the 6 digits your MFA device shows (got 4 character(s))\n");
         assert.deepStrictEqual(requests(), []);
     });
 
     it("needs an MFA device, and a terminal or --token-code, when the trust requires MFA", async () => {
         const noSerial = await assume(catalog, ["prod/UpdateApp", "--print"]);
-        assert.strictEqual(noSerial.code, 2);
-        assert.strictEqual(
-            noSerial.stderr,
+        assertStopped(
+            noSerial,
             "assume: --mfa-serial: the trust of prod/role/UpdateApp requires MFA; give your MFA device's ARN (or a --profile with mfa_serial)\n",
         );
         const noTerminal = await assume(catalog, ["prod/UpdateApp", "--mfa-serial", ALICE_MFA, "--print"]);
-        assert.strictEqual(noTerminal.code, 2);
-        assert.strictEqual(noTerminal.stderr, `assume: --token-code: MFA is needed for ${ALICE_MFA} and there is no terminal to ask at\n`);
+        assertStopped(noTerminal, `assume: --token-code: MFA is needed for ${ALICE_MFA} and there is no terminal to ask at\n`);
         assert.deepStrictEqual(requests(), []);
     });
 
@@ -294,20 +289,14 @@ describe("npm run assume", function () {
         const profile = await assume(catalog, ["prod/UpdateApp", "--profile", "nope", "--print"], {
             deps: { readProfile: async () => undefined },
         });
-        assert.deepStrictEqual(
-            [profile.code, profile.stderr],
-            [2, "assume: --profile nope: no such profile in the AWS config or credentials file\n"],
-        );
+        assertStopped(profile, "assume: --profile nope: no such profile in the AWS config or credentials file\n");
         const role = await assume(catalog, ["prod/Nope", "--print"]);
-        assert.deepStrictEqual(
-            [role.code, role.stderr],
-            [2, "assume: role prod/Nope: no such role in the plan (expected <env>/<RoleName>, <env>/role/<RoleName> or a role ARN)\n"],
+        assertStopped(
+            role,
+            "assume: role prod/Nope: no such role in the plan (expected <env>/<RoleName>, <env>/role/<RoleName> or a role ARN)\n",
         );
         const env = await assume(catalog, ["staging/UpdateApp", "--print"]);
-        assert.deepStrictEqual(
-            [env.code, env.stderr],
-            [2, "assume: role staging/UpdateApp: no environment 'staging' (known: dev, prod, test)\n"],
-        );
+        assertStopped(env, "assume: role staging/UpdateApp: no environment 'staging' (known: dev, prod, test)\n");
         const principal = await assume(catalog, ["prod/UpdateApp", "--principal", "dev/team/x", "--print"]);
         assert.strictEqual(principal.code, 2);
         assert.match(principal.stderr, /^assume: --principal dev\/team\/x: expected <env>\/group\/<Name>/);
@@ -316,22 +305,16 @@ describe("npm run assume", function () {
 
     it("rejects bad arguments with exit 2 and one message", async () => {
         const duration = await assume(catalog, ["prod/UpdateApp", "--duration", "1h", "--print"]);
-        assert.deepStrictEqual(
-            [duration.code, duration.stderr],
-            [2, "error: option '--duration <seconds>' argument '1h' is invalid. must be a whole number of seconds\n"],
-        );
+        assertStopped(duration, "error: option '--duration <seconds>' argument '1h' is invalid. must be a whole number of seconds\n");
         const short = await assume(catalog, ["dev/ImageSharingRole", "--duration", "60", "--print"]);
-        assert.deepStrictEqual([short.code, short.stderr], [2, "assume: --duration 60: must be a whole number of seconds, at least 900\n"]);
+        assertStopped(short, "assume: --duration 60: must be a whole number of seconds, at least 900\n");
         const session = await assume(catalog, ["dev/ImageSharingRole", "--session-name", "has space", "--print"]);
-        assert.deepStrictEqual(
-            [session.code, session.stderr],
-            [2, 'assume: --session-name "has space": a session name is 2-64 characters of letters, digits and + = , . @ _ -\n'],
+        assertStopped(
+            session,
+            'assume: --session-name "has space": a session name is 2-64 characters of letters, digits and + = , . @ _ -\n',
         );
         const nothing = await assume(catalog, ["dev/ImageSharingRole"]);
-        assert.deepStrictEqual(
-            [nothing.code, nothing.stderr],
-            [2, "assume: <command>: give a command to run after --, or --print for export lines\n"],
-        );
+        assertStopped(nothing, "assume: <command>: give a command to run after --, or --print for export lines\n");
         assert.deepStrictEqual(requests(), []);
     });
 
@@ -443,9 +426,9 @@ describe("npm run assume", function () {
         try {
             Object.assign(process.env, { AWS_CONFIG_FILE: configFile, AWS_SHARED_CREDENTIALS_FILE: credentialsFile });
             const tooLong = await assume(edited, ["prod/Deployer", "--profile", "dev-Pipeline", "--duration", "7200", "--print"]);
-            assert.deepStrictEqual(
-                [tooLong.code, tooLong.stderr],
-                [2, "assume: --duration 7200: above 3600 seconds for prod/role/Deployer (role chaining limits sessions to one hour)\n"],
+            assertStopped(
+                tooLong,
+                "assume: --duration 7200: above 3600 seconds for prod/role/Deployer (role chaining limits sessions to one hour)\n",
             );
             const run = await assume(edited, ["prod/Deployer", "--profile", "dev-Pipeline", "--session-name", "deploy-42", "--print"]);
             assert.strictEqual(run.code, 0, run.stderr);
@@ -476,6 +459,6 @@ describe("npm run assume", function () {
         const run = await assume(catalog, ["dev/ImageSharingRole", "--", process.execPath, "-e", check], { spawn: true });
         assert.strictEqual(run.code, 3, run.stderr);
         const missing = await assume(catalog, ["dev/ImageSharingRole", "--", "no-such-command-here"], { spawn: true });
-        assert.deepStrictEqual([missing.code, missing.stderr], [2, "assume: <command> no-such-command-here: not found\n"]);
+        assertStopped(missing, "assume: <command> no-such-command-here: not found\n");
     });
 });

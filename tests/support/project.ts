@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { strict as assert } from "assert";
 import { parseDocument } from "yaml";
-import { ConfigError, Organization, listStacks, loadOrganization, readStackFile } from "../../config";
+import { ConfigError, Organization, arnOf, listStacks, loadOrganization, readStackFile } from "../../config";
 
 export const REPO_DIR = path.resolve(__dirname, "..", "..");
 export const STACKS = ["dev", "test", "prod"] as const;
@@ -63,6 +63,11 @@ export function loadStackFiles(dir: string, now?: Date): Organization {
         listStacks(dir).map((stack) => readStackFile(dir, stack)),
         { now },
     );
+}
+
+/** Checks what references resolve to (config's arnOf): `expected` maps each reference to its ARN. */
+export function assertArns(organization: Organization, expected: Record<string, string>): void {
+    assert.deepEqual(Object.fromEntries(Object.keys(expected).map((ref) => [ref, arnOf(organization, ref)])), expected);
 }
 
 /** Loads an edited copy of the reference organization and returns the problems it reports. */

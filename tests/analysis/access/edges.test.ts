@@ -19,6 +19,14 @@ import {
     userArn,
     orgTrustedRole,
 } from "./fixtures";
+import { allowService } from "../../support/statements";
+
+const CLOUDTRAIL = "cloudtrail.amazonaws.com";
+/** prod's audit-logs bucket, with a bucket policy of these statements. */
+const auditLogs = (...statements: Record<string, unknown>[]) => [
+    bucket(PROD, "audit-logs"),
+    bucketPolicy(PROD, "audit-logs", doc(...statements)),
+];
 
 const edge = (e: Omit<AccessEdge, "sourceAccountId" | "targetAccountId"> & { from: string; to: string }): AccessEdge => ({
     kind: e.kind,
@@ -246,31 +254,16 @@ describe("access analysis: cross-account edges", () => {
 
     it("a service principal writing for another account (aws:SourceArn) is an edge from that account", async () => {
         const trail = (account: string) => `arn:aws:cloudtrail:us-east-1:${account}:trail/audit`;
-        const resources = [
-            bucket(PROD, "audit-logs"),
-            bucketPolicy(
-                PROD,
-                "audit-logs",
-                doc(
-                    {
-                        Sid: "AclCheck",
-                        Effect: "Allow",
-                        Principal: { Service: "cloudtrail.amazonaws.com" },
-                        Action: "s3:GetBucketAcl",
-                        Resource: "arn:aws:s3:::audit-logs",
-                        Condition: { StringEquals: { "aws:SourceArn": [trail(DEV), trail(PROD)] } },
-                    },
-                    {
-                        Sid: "Write",
-                        Effect: "Allow",
-                        Principal: { Service: "cloudtrail.amazonaws.com" },
-                        Action: "s3:PutObject",
-                        Resource: `arn:aws:s3:::audit-logs/AWSLogs/${DEV}/*`,
-                        Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": trail(DEV) } },
-                    },
-                ),
-            ),
-        ];
+        const resources = auditLogs(
+            allowService("AclCheck", CLOUDTRAIL, "s3:GetBucketAcl", {
+                Resource: "arn:aws:s3:::audit-logs",
+                Condition: { StringEquals: { "aws:SourceArn": [trail(DEV), trail(PROD)] } },
+            }),
+            allowService("Write", CLOUDTRAIL, "s3:PutObject", {
+                Resource: `arn:aws:s3:::audit-logs/AWSLogs/${DEV}/*`,
+                Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": trail(DEV) } },
+            }),
+        );
         const { edges } = await analyzeAccess(resources, []);
         const target = "arn:aws:s3:::audit-logs";
         assert.deepEqual(edges, [
@@ -298,34 +291,19 @@ describe("access analysis: cross-account edges", () => {
     });
 
     it("a service principal writing for an organization (aws:SourceOrgID) is one edge from any of its accounts", async () => {
-        const resources = [
-            bucket(PROD, "audit-logs"),
-            bucketPolicy(
-                PROD,
-                "audit-logs",
-                doc(
-                    {
-                        Sid: "Write",
-                        Effect: "Allow",
-                        Principal: { Service: "cloudtrail.amazonaws.com" },
-                        Action: "s3:PutObject",
-                        Resource: "arn:aws:s3:::audit-logs/AWSLogs/*",
-                        Condition: {
-                            StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceOrgID": "o-a1b2c3d4e5" },
-                            ArnLike: { "aws:SourceArn": "arn:aws:cloudtrail:*:*:trail/audit" },
-                        },
-                    },
-                    {
-                        Sid: "AclCheck",
-                        Effect: "Allow",
-                        Principal: { Service: "cloudtrail.amazonaws.com" },
-                        Action: "s3:GetBucketAcl",
-                        Resource: "arn:aws:s3:::audit-logs",
-                        Condition: { StringEquals: { "aws:SourceOrgID": "o-a1b2c3d4e5" } },
-                    },
-                ),
-            ),
-        ];
+        const resources = auditLogs(
+            allowService("Write", CLOUDTRAIL, "s3:PutObject", {
+                Resource: "arn:aws:s3:::audit-logs/AWSLogs/*",
+                Condition: {
+                    StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceOrgID": "o-a1b2c3d4e5" },
+                    ArnLike: { "aws:SourceArn": "arn:aws:cloudtrail:*:*:trail/audit" },
+                },
+            }),
+            allowService("AclCheck", CLOUDTRAIL, "s3:GetBucketAcl", {
+                Resource: "arn:aws:s3:::audit-logs",
+                Condition: { StringEquals: { "aws:SourceOrgID": "o-a1b2c3d4e5" } },
+            }),
+        );
         const { edges } = await analyzeAccess(resources, []);
         const common = {
             kind: "resource-access" as const,

@@ -22,6 +22,7 @@ import {
     roleArn,
     rolePolicy,
     root,
+    trustedBy,
     userArn,
 } from "./fixtures";
 
@@ -111,9 +112,9 @@ describe("access analysis: evaluating expectations", () => {
     it("same-account AssumeRole: a trust naming the account root still needs identity permission, one naming the role does not", async () => {
         const resources = [
             role(PROD, "Caller", doc({ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" })),
-            role(PROD, "TrustsRoot", doc({ Effect: "Allow", Principal: { AWS: root(PROD) }, Action: "sts:AssumeRole" })),
-            role(PROD, "TrustsCaller", doc({ Effect: "Allow", Principal: { AWS: roleArn(PROD, "Caller") }, Action: "sts:AssumeRole" })),
-            role(PROD, "Granted", doc({ Effect: "Allow", Principal: { AWS: root(PROD) }, Action: "sts:AssumeRole" })),
+            role(PROD, "TrustsRoot", trustedBy(root(PROD))),
+            role(PROD, "TrustsCaller", trustedBy(roleArn(PROD, "Caller"))),
+            role(PROD, "Granted", trustedBy(root(PROD))),
             rolePolicy(
                 PROD,
                 "Caller",
@@ -131,7 +132,7 @@ describe("access analysis: evaluating expectations", () => {
         const resources = [
             bucket(PROD, "prod-app"),
             managedPolicy(PROD, "ReadOnlyBoundary", doc({ Effect: "Allow", Action: ["s3:GetObject", "s3:ListBucket"], Resource: "*" })),
-            role(PROD, "Bounded", doc({ Effect: "Allow", Principal: { AWS: root(PROD) }, Action: "sts:AssumeRole" }), {
+            role(PROD, "Bounded", trustedBy(root(PROD)), {
                 permissionsBoundary: policyArn(PROD, "ReadOnlyBoundary"),
             }),
             rolePolicy(PROD, "Bounded", "all-s3", doc({ Effect: "Allow", Action: "s3:*", Resource: "*" })),
@@ -145,15 +146,10 @@ describe("access analysis: evaluating expectations", () => {
             role(
                 PROD,
                 "Ci",
-                doc({
-                    Effect: "Allow",
-                    Principal: { AWS: root(DEV) },
-                    Action: "sts:AssumeRole",
-                    Condition: {
-                        StringLike: { "sts:RoleSessionName": "ci-*" },
-                        IpAddress: { "aws:SourceIp": "203.0.113.0/24" },
-                        DateLessThan: { "aws:CurrentTime": "2026-06-30T00:00:00Z" },
-                    },
+                trustedBy(root(DEV), {
+                    StringLike: { "sts:RoleSessionName": "ci-*" },
+                    IpAddress: { "aws:SourceIp": "203.0.113.0/24" },
+                    DateLessThan: { "aws:CurrentTime": "2026-06-30T00:00:00Z" },
                 }),
             ),
         ];

@@ -3,7 +3,7 @@
 import { strict as assert } from "node:assert";
 import { analyzeAccess, type AccessExpectation, type PlannedResource } from "../../../analysis/access";
 import { normalizeDateConditions, normalizeDateContext, toIsoDate } from "../../../analysis/access/dates";
-import { DEV, PROD, TEST, doc, role, roleArn, rolePolicy, root, sharedSnapshot, snapshotArn } from "./fixtures";
+import { DEV, PROD, TEST, doc, role, roleArn, rolePolicy, root, sharedSnapshot, snapshotArn, trustedBy } from "./fixtures";
 
 const NOW = new Date("2026-03-01T12:00:00Z");
 const BASELINE = snapshotArn(PROD, "baseline");
@@ -54,7 +54,7 @@ function organization(restoreInto = ["db", "og", "pg", "subgrp"].map((type) => r
             ),
         ),
         alias("rds-snapshot-baseline"),
-        role(TEST, "Restorer", doc({ Effect: "Allow", Principal: { AWS: root(TEST) }, Action: "sts:AssumeRole" })),
+        role(TEST, "Restorer", trustedBy(root(TEST))),
         rolePolicy(
             TEST,
             "Restorer",
@@ -220,7 +220,7 @@ describe("access analysis: dates in one unit", () => {
 
     it("evaluates epoch and ISO conditions as AWS does", async () => {
         const window = (condition: Record<string, unknown>) => [
-            role(TEST, "Windowed", doc({ Effect: "Allow", Principal: { AWS: root(TEST) }, Action: "sts:AssumeRole" })),
+            role(TEST, "Windowed", trustedBy(root(TEST))),
             sharedSnapshot(TEST, "x", [DEV]),
             rolePolicy(
                 TEST,

@@ -16,6 +16,9 @@ export const root = (account: string) => `arn:aws:iam::${account}:root`;
 export const roleArn = (account: string, name: string) => `arn:aws:iam::${account}:role/${name}`;
 export const groupArn = (account: string, name: string) => `arn:aws:iam::${account}:group/${name}`;
 export const userArn = (account: string, name: string) => `arn:aws:iam::${account}:user/${name}`;
+/** A trust policy: `principal` may assume the role (when `Condition` holds). */
+export const trustedBy = (principal: string | string[], Condition?: Record<string, unknown>): Doc =>
+    doc({ Effect: "Allow", Principal: { AWS: principal }, Action: "sts:AssumeRole", ...(Condition && { Condition }) });
 
 function res(
     type: string,
@@ -52,13 +55,7 @@ export function role(account: string, name: string, trust: Doc, extra: Record<st
 
 /** A role every principal of organization `orgId` may assume: its trust names no account, only aws:PrincipalOrgID. */
 export function orgTrustedRole(account: string, name: string, orgId: string): PlannedResource {
-    const trust = doc({
-        Effect: "Allow",
-        Principal: { AWS: "*" },
-        Action: "sts:AssumeRole",
-        Condition: { StringEquals: { "aws:PrincipalOrgID": orgId } },
-    });
-    return role(account, name, trust);
+    return role(account, name, trustedBy("*", { StringEquals: { "aws:PrincipalOrgID": orgId } }));
 }
 export const rolePolicy = (account: string, roleName: string, name: string, policy: Doc) =>
     res(
@@ -99,20 +96,17 @@ export const membership = (account: string, userName: string, groups: string[]) 
     res("aws:iam/userGroupMembership:UserGroupMembership", `${userName}-groups`, account, { user: userName, groups });
 export const bucket = (account: string, name: string) =>
     res("aws:s3/bucket:Bucket", name, account, { bucket: name }, { arn: `arn:aws:s3:::${name}`, id: name });
-export const bucketPolicy = (account: string, bucketName: string, policy: Doc) =>
-    res(
-        "aws:s3/bucketPolicy:BucketPolicy",
-        `${bucketName}-policy`,
-        account,
-        { bucket: bucketName, policy: JSON.stringify(policy) },
-        { id: bucketName },
-    );
+/** The policy resource of a named resource (S3 bucket, ECR repository): its inputs name the resource and carry the JSON. */
+const attachedPolicy = (type: string, field: string) => (account: string, name: string, policy: Doc) =>
+    res(type, `${name}-policy`, account, { [field]: name, policy: JSON.stringify(policy) }, { id: name });
+export const bucketPolicy = attachedPolicy("aws:s3/bucketPolicy:BucketPolicy", "bucket");
 
 const MFA = { Bool: { "aws:MultiFactorAuthPresent": "true" } };
 export const assumeOnly = (...resources: string[]) => doc({ Effect: "Allow", Action: "sts:AssumeRole", Resource: resources });
 
 /** dev / test / prod accounts shaped like the program's stacks, plus the odd cases the tests need. */
 export function organization(): PlannedResource[] {
+    const readImages = doc({ Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::prod-product-images/*" });
     return [
         // dev: the groups and identities that reach into other accounts
         group(DEV, "Developers"),
@@ -127,58 +121,26 @@ export function organization(): PlannedResource[] {
         groupAttachment(DEV, "Testers", policyArn(DEV, "DenyUpdateApp")),
         user(DEV, "ci-bot"),
         userPolicy(DEV, "ci-bot", "assume-deployer", assumeOnly(roleArn(TEST, "Deployer"))),
-        role(DEV, "ImageSharingRole", doc({ Effect: "Allow", Principal: { AWS: root(DEV) }, Action: "sts:AssumeRole" })),
-        rolePolicy(
-            DEV,
-            "ImageSharingRole",
-            "read-images",
-            doc({ Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::prod-product-images/*" }),
-        ),
-        role(DEV, "BuildRole", doc({ Effect: "Allow", Principal: { AWS: root(DEV) }, Action: "sts:AssumeRole" })),
-        rolePolicy(
-            DEV,
-            "BuildRole",
-            "read-images",
-            doc({ Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::prod-product-images/*" }),
-        ),
-        role(DEV, "NoPermsRole", doc({ Effect: "Allow", Principal: { AWS: root(DEV) }, Action: "sts:AssumeRole" })),
+        role(DEV, "ImageSharingRole", trustedBy(root(DEV))),
+        rolePolicy(DEV, "ImageSharingRole", "read-images", readImages),
+        role(DEV, "BuildRole", trustedBy(root(DEV))),
+        rolePolicy(DEV, "BuildRole", "read-images", readImages),
+        role(DEV, "NoPermsRole", trustedBy(root(DEV))),
 
         // test: an external-ID role for dev's CI, and a role only test itself may assume
-        role(
-            TEST,
-            "Deployer",
-            doc({
-                Effect: "Allow",
-                Principal: { AWS: root(DEV) },
-                Action: "sts:AssumeRole",
-                Condition: { StringEquals: { "sts:ExternalId": EXTERNAL_ID } },
-            }),
-        ),
-        role(TEST, "TestOnly", doc({ Effect: "Allow", Principal: { AWS: root(TEST) }, Action: "sts:AssumeRole" })),
+        role(TEST, "Deployer", trustedBy(root(DEV), { StringEquals: { "sts:ExternalId": EXTERNAL_ID } })),
+        role(TEST, "TestOnly", trustedBy(root(TEST))),
 
         // prod: the roles other accounts assume, and the shared buckets
-        role(
-            PROD,
-            "UpdateApp",
-            doc({
-                Effect: "Allow",
-                Principal: { AWS: root(DEV) },
-                Action: "sts:AssumeRole",
-                Condition: { ...MFA, NumericLessThan: { "aws:MultiFactorAuthAge": "3600" } },
-            }),
-        ),
+        role(PROD, "UpdateApp", trustedBy(root(DEV), { ...MFA, NumericLessThan: { "aws:MultiFactorAuthAge": "3600" } })),
         rolePolicy(
             PROD,
             "UpdateApp",
             "permissions",
             doc({ Sid: "ReadWriteApp", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: "arn:aws:s3:::prod-app/*" }),
         ),
-        role(
-            PROD,
-            "AppReadOnly",
-            doc({ Effect: "Allow", Principal: { AWS: [root(DEV), root(TEST)] }, Action: "sts:AssumeRole", Condition: MFA }),
-        ),
-        role(PROD, "Auditor", doc({ Effect: "Allow", Principal: { AWS: roleArn(DEV, "NoPermsRole") }, Action: "sts:AssumeRole" })),
+        role(PROD, "AppReadOnly", trustedBy([root(DEV), root(TEST)], MFA)),
+        role(PROD, "Auditor", trustedBy(roleArn(DEV, "NoPermsRole"))),
         bucket(PROD, "prod-product-images"),
         bucketPolicy(
             PROD,
@@ -223,14 +185,7 @@ export const lambdaPermission = (account: string, name: string, inputs: Record<s
     res("aws:lambda/permission:Permission", name, account, { action: "lambda:InvokeFunction", statementId: name, ...inputs }, { id: name });
 export const repository = (account: string, name: string) =>
     res("aws:ecr/repository:Repository", name, account, { name }, { arn: repositoryArn(account, name), id: name });
-export const repositoryPolicy = (account: string, name: string, policy: Doc) =>
-    res(
-        "aws:ecr/repositoryPolicy:RepositoryPolicy",
-        `${name}-policy`,
-        account,
-        { repository: name, policy: JSON.stringify(policy) },
-        { id: name },
-    );
+export const repositoryPolicy = attachedPolicy("aws:ecr/repositoryPolicy:RepositoryPolicy", "repository");
 export const sharedSnapshot = (account: string, id: string, sharedAccounts: string[]) =>
     res(
         "aws:rds/snapshotCopy:SnapshotCopy",

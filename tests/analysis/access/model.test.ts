@@ -16,12 +16,13 @@ import {
     roleAttachment,
     rolePolicy,
     root,
+    trustedBy,
     user,
     userArn,
     userPolicy,
 } from "./fixtures";
 
-const trustDev = doc({ Effect: "Allow", Principal: { AWS: root(DEV) }, Action: "sts:AssumeRole" });
+const trustDev = trustedBy(root(DEV));
 const assume = (arn: string) => doc({ Effect: "Allow", Action: "sts:AssumeRole", Resource: arn });
 
 describe("access analysis: model of the plan", () => {

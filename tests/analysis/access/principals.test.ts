@@ -2,7 +2,7 @@
 // permission sets, vendors with external IDs; expectations and the edges of the access matrix.
 import * as assert from "assert";
 import { analyzeAccess, type AccessExpectation } from "../../../analysis/access";
-import { DEV, PROD, doc, role, root, roleArn } from "./fixtures";
+import { DEV, PROD, doc, role, root, roleArn, trustedBy } from "./fixtures";
 
 const GH = "token.actions.githubusercontent.com";
 const provider = `arn:aws:iam::${PROD}:oidc-provider/${GH}`;
@@ -25,25 +25,11 @@ const deploy = role(
 const release = role(
     PROD,
     "Release",
-    doc({
-        Effect: "Allow",
-        Principal: { AWS: root(DEV) },
-        Action: "sts:AssumeRole",
-        Condition: {
-            ArnLike: { "aws:PrincipalArn": [`${sso}/AWSReservedSSO_ReleaseManager_*`, `${sso}/*/AWSReservedSSO_ReleaseManager_*`] },
-        },
+    trustedBy(root(DEV), {
+        ArnLike: { "aws:PrincipalArn": [`${sso}/AWSReservedSSO_ReleaseManager_*`, `${sso}/*/AWSReservedSSO_ReleaseManager_*`] },
     }),
 );
-const audit = role(
-    PROD,
-    "VendorAudit",
-    doc({
-        Effect: "Allow",
-        Principal: { AWS: root(VENDOR) },
-        Action: "sts:AssumeRole",
-        Condition: { StringEquals: { "sts:ExternalId": "vendor-7f3a" } },
-    }),
-);
+const audit = role(PROD, "VendorAudit", trustedBy(root(VENDOR), { StringEquals: { "sts:ExternalId": "vendor-7f3a" } }));
 const resources = [deploy, release, audit];
 
 const expect = (id: string, principal: string, action: string, resource: string, allow: boolean, context = {}): AccessExpectation => ({

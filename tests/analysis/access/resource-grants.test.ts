@@ -20,6 +20,7 @@ import {
     root,
     sharedSnapshot,
     snapshotArn,
+    trustedBy,
 } from "./fixtures";
 
 const NOW = new Date("2026-03-01T12:00:00Z");
@@ -34,7 +35,7 @@ const NAMED_INTO = ["db", "og", "pg", "subgrp"].map((type) => `arn:aws:rds:us-ea
 /** A role of that account the plan does not know: its own account is assumed to allow it everything. */
 const unknownRole = (account: string) => roleArn(account, "NotInPlan");
 
-const trustOwnAccount = (account: string) => doc({ Effect: "Allow", Principal: { AWS: root(account) }, Action: "sts:AssumeRole" });
+const trustOwnAccount = (account: string) => trustedBy(root(account));
 
 /** dev's CI may invoke and pull; test's integration role pulls and restores; prod shares all three. */
 function grants(): PlannedResource[] {
