@@ -107,57 +107,34 @@ export type Target = Reference | ArnTarget;
 /** A role a trust names: one of the stack files' (`dev/role/Pipeline`), or an exact role ARN. */
 export type TrustedRole = RoleRef | ArnTarget;
 
-export function parseRoleRef(text: string): RoleRef | undefined {
-    const match = ROLE_REF.exec(text);
-    return match ? { kind: "role", env: match[1], name: match[2] } : undefined;
+/** A parser of one reference form: the pattern's groups become the typed reference. */
+function referenceParser<T>(pattern: RegExp, build: (groups: string[]) => T): (text: string) => T | undefined {
+    return (text) => {
+        const match = pattern.exec(text);
+        return match ? build(match) : undefined;
+    };
 }
 
-export function parseBucketRef(text: string): BucketRef | ObjectsRef | undefined {
-    const match = BUCKET_REF.exec(text);
-    if (!match) return undefined;
-    const [, env, bucket, pattern] = match;
-    return pattern === undefined ? { kind: "bucket", env, bucket } : { kind: "objects", env, bucket, pattern };
-}
-
-export function parseIdentityRef(text: string): IdentityRef | undefined {
-    const match = IDENTITY_REF.exec(text);
-    return match ? { kind: match[2] as IdentityRef["kind"], env: match[1], name: match[3] } : undefined;
-}
-
-export function parseFunctionRef(text: string): FunctionRef | undefined {
-    const match = FUNCTION_REF.exec(text);
-    return match ? { kind: "function", env: match[1], name: match[2] } : undefined;
-}
-
-export function parseRepositoryRef(text: string): RepositoryRef | undefined {
-    const match = REPOSITORY_REF.exec(text);
-    return match ? { kind: "repository", env: match[1], name: match[2] } : undefined;
-}
-
-export function parseSnapshotRef(text: string): SnapshotRef | undefined {
-    const match = SNAPSHOT_REF.exec(text);
-    return match ? { kind: "snapshot", env: match[1], key: match[2] } : undefined;
-}
-
-export function parseKeyRef(text: string): KeyRef | undefined {
-    const match = KEY_REF.exec(text);
-    return match ? { kind: "key", env: match[1], alias: match[2] } : undefined;
-}
-
-export function parseSsoRef(text: string): SsoRef | undefined {
-    const match = SSO_REF.exec(text);
-    return match ? { kind: "sso", env: match[1], name: match[2] } : undefined;
-}
-
-export function parseVendorRef(text: string): VendorRef | undefined {
-    const match = VENDOR_REF.exec(text);
-    return match ? { kind: "vendor", name: match[1] } : undefined;
-}
-
-export function parseWebIdentityRef(text: string): WebIdentityRef | undefined {
-    const match = WEB_IDENTITY_REF.exec(text);
-    return match ? { kind: "web-identity", provider: match[1] as WebIdentityRef["provider"], sub: match[2] } : undefined;
-}
+export const parseRoleRef = referenceParser(ROLE_REF, ([, env, name]): RoleRef => ({ kind: "role", env, name }));
+export const parseBucketRef = referenceParser(BUCKET_REF, ([, env, bucket, pattern]): BucketRef | ObjectsRef =>
+    pattern === undefined ? { kind: "bucket", env, bucket } : { kind: "objects", env, bucket, pattern },
+);
+export const parseIdentityRef = referenceParser(IDENTITY_REF, ([, env, kind, name]): IdentityRef => ({
+    kind: kind as IdentityRef["kind"],
+    env,
+    name,
+}));
+export const parseFunctionRef = referenceParser(FUNCTION_REF, ([, env, name]): FunctionRef => ({ kind: "function", env, name }));
+export const parseRepositoryRef = referenceParser(REPOSITORY_REF, ([, env, name]): RepositoryRef => ({ kind: "repository", env, name }));
+export const parseSnapshotRef = referenceParser(SNAPSHOT_REF, ([, env, key]): SnapshotRef => ({ kind: "snapshot", env, key }));
+export const parseKeyRef = referenceParser(KEY_REF, ([, env, alias]): KeyRef => ({ kind: "key", env, alias }));
+export const parseSsoRef = referenceParser(SSO_REF, ([, env, name]): SsoRef => ({ kind: "sso", env, name }));
+export const parseVendorRef = referenceParser(VENDOR_REF, ([, name]): VendorRef => ({ kind: "vendor", name }));
+export const parseWebIdentityRef = referenceParser(WEB_IDENTITY_REF, ([, provider, sub]): WebIdentityRef => ({
+    kind: "web-identity",
+    provider: provider as WebIdentityRef["provider"],
+    sub,
+}));
 
 export function parseTrustedRole(text: string): TrustedRole | undefined {
     return text.startsWith("arn:") ? (EXACT_ROLE_ARN.test(text) ? { kind: "arn", arn: text } : undefined) : parseRoleRef(text);

@@ -1,12 +1,12 @@
 // The stack-config schema of what an environment shares beyond roles and buckets: Lambda functions, ECR
 // repositories, DB snapshots, the activity alarms and the AWS Config rule.
 import { z } from "zod";
-import { roleName, iamName, logRetentionDays, tagsSchema, roleRef } from "./schema-primitives";
+import { grantedRoles, roleName, iamName, logRetentionDays, resourceName, statementSid, tagsSchema, roleRef } from "./schema-primitives";
 import { DEFAULT_LAMBDA_RUNTIME, LAMBDA_LIMITS, LAMBDA_RUNTIMES } from "../aws";
 
 export const functionSchema = z
     .object({
-        name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 letters, digits, '-' or '_'"),
+        name: resourceName(64),
         description: z.string().max(256).optional(),
         /** A runtime of the table in policy-pack/lib/lambda-runtimes.ts; the cross-check refuses one AWS blocks within 90 days. */
         runtime: z
@@ -32,11 +32,8 @@ export const functionSchema = z
 
 export const repositoryGrantSchema = z
     .object({
-        sid: z
-            .string()
-            .regex(/^[A-Za-z0-9]+$/, "must be alphanumeric")
-            .optional(),
-        principals: z.array(roleRef).min(1, "must name at least one role"),
+        sid: statementSid.optional(),
+        principals: grantedRoles,
         /** "push" also lets them upload images; never granted unless asked here. */
         access: z.enum(["pull", "push"]).default("pull"),
     })
@@ -109,10 +106,7 @@ export const alarmSubscriptionSchema = z.discriminatedUnion("protocol", [
 
 export const alarmsSchema = z
     .object({
-        topicName: z
-            .string()
-            .regex(/^[A-Za-z0-9_-]{1,256}$/, "must be 1-256 letters, digits, '-' or '_'")
-            .default("crossaccount-activity"),
+        topicName: resourceName(256).default("crossaccount-activity"),
         /** Retention of the log group the trail delivers to. */
         logRetentionDays: logRetentionDays.default(365),
         accessDeniedThreshold: z.number().int().min(1).default(1),
@@ -125,10 +119,7 @@ export const alarmsSchema = z
 
 export const managedPolicyRuleSchema = z
     .object({
-        name: z
-            .string()
-            .regex(/^[A-Za-z0-9_-]{1,128}$/, "must be 1-128 letters, digits, '-' or '_'")
-            .default("crossaccount-blocked-managed-policies"),
+        name: resourceName(128).default("crossaccount-blocked-managed-policies"),
         policyArns: z
             .array(z.string().regex(/^arn:[a-z-]+:iam::(aws|\d{12}):policy\/[\w+=,.@/-]+$/, "must be a managed policy ARN"))
             .default(["arn:aws:iam::aws:policy/AdministratorAccess"]),
@@ -143,10 +134,7 @@ export const managedPolicyRuleSchema = z
          */
         recorder: z
             .object({
-                name: z
-                    .string()
-                    .regex(/^[A-Za-z0-9_-]{1,256}$/, "must be 1-256 letters, digits, '-' or '_'")
-                    .default("default"),
+                name: resourceName(256).default("default"),
                 create: z.boolean().default(false),
             })
             .strict()

@@ -40,6 +40,15 @@ export const anyCidr = z.string().refine((value) => {
     }
 }, "must be a CIDR block such as 203.0.113.0/24");
 export const isoTime = z.iso.datetime({ message: "must be an ISO 8601 time such as 2026-01-31T00:00:00Z" });
+/** A statement Sid (or the prefix of a grant's Sids): ASCII letters and digits, as IAM allows in identity policies. */
+export const statementSid = z.string().regex(/^[A-Za-z0-9]+$/, "must be alphanumeric");
+/**
+ * Names of Lambda functions, SNS topics, Config recorders and rules: 1 to `max` letters, digits, '-' or '_'
+ * (each service's API reference gives its own maximum).
+ */
+export function resourceName(max: number) {
+    return z.string().regex(new RegExp(`^[A-Za-z0-9_-]{1,${max}}$`), `must be 1-${max} letters, digits, '-' or '_'`);
+}
 export const actionName = z.string().regex(/^[a-z0-9-]+:[A-Za-z0-9*?]+$/, "must be an IAM action such as s3:GetObject");
 export const logRetentionDays = z
     .number()
@@ -52,5 +61,8 @@ export const bucketRef = referenceSchema(parseBucketRef, "must reference a bucke
 export const functionRef = referenceSchema(parseFunctionRef, "must reference a function as <environment>/function/<name>");
 export const repositoryRef = referenceSchema(parseRepositoryRef, "must reference a repository as <environment>/repository/<name>");
 export const snapshotRef = referenceSchema(parseSnapshotRef, "must reference a snapshot as <environment>/snapshot/<key>");
+
+/** The roles a grant is for: a grant naming nobody is a mistake, not an empty grant. */
+export const grantedRoles = z.array(roleRef).min(1, "must name at least one role");
 
 export const conditionBlock = z.record(z.string(), z.record(z.string(), z.union([z.string(), z.array(z.string())])));

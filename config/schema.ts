@@ -20,6 +20,8 @@ import {
     repositoryRef,
     snapshotRef,
     conditionBlock,
+    grantedRoles,
+    statementSid,
 } from "./schema-primitives";
 import {
     functionSchema,
@@ -69,10 +71,7 @@ const trustSchema = z
 
 const permissionSchema = z
     .object({
-        sid: z
-            .string()
-            .regex(/^[A-Za-z0-9]+$/, "must be alphanumeric")
-            .optional(),
+        sid: statementSid.optional(),
         effect: z.enum(["Allow", "Deny"]).default("Allow"),
         actions: z.array(actionName).min(1, "must name at least one action"),
         /** Raw ARNs (or "*" for the few actions without resource-level permissions). */
@@ -128,11 +127,8 @@ const roleSchema = z
 
 const bucketGrantSchema = z
     .object({
-        sid: z
-            .string()
-            .regex(/^[A-Za-z0-9]+$/, "must be alphanumeric")
-            .optional(),
-        principals: z.array(roleRef).min(1, "must name at least one role"),
+        sid: statementSid.optional(),
+        principals: grantedRoles,
         access: z.enum(["read", "read-write"]),
         prefix: z.string().optional(),
     })
@@ -155,7 +151,7 @@ const assumeRoleGrantSchema = z
         effect: z.enum(["Allow", "Deny"]),
         groups: z.array(iamName).default([]),
         users: z.array(iamName).default([]),
-        roles: z.array(roleRef).min(1, "must name at least one role"),
+        roles: grantedRoles,
     })
     .strict()
     .refine((g) => g.groups.length + g.users.length > 0, { message: "must name at least one group or user" });
