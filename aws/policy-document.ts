@@ -2,7 +2,7 @@
 // once, through serializePolicy, so no JSON is ever assembled by string concatenation and secret
 // inputs (an external ID, say) keep the whole document secret.
 import * as pulumi from "@pulumi/pulumi";
-import { accountRootArn } from "./arn";
+import { DEFAULT_PARTITION, accountRootArn, parsePrincipalArn } from "./arn";
 import { assertValidSid } from "./names";
 
 export type PolicyEffect = "Allow" | "Deny";
@@ -127,6 +127,21 @@ export function principalArnCondition(arns: string[]): ConditionBlock {
 }
 
 /**
+ * How a resource policy grants exact roles: their accounts' roots in Principal, narrowed by aws:PrincipalArn.
+ * It works before the roles exist and keeps working when they are recreated, where a role ARN in Principal
+ * is refused ("Invalid principal") or stops matching.
+ */
+export function accountRootsNarrowedTo(
+    principalArns: string[],
+    partition = DEFAULT_PARTITION,
+): { principal: PolicyPrincipal; condition: ConditionBlock } {
+    return {
+        principal: { AWS: sortedUnique(principalArns.map((arn) => accountRootArn(parsePrincipalArn(arn).accountId, partition))) },
+        condition: principalArnCondition(principalArns),
+    };
+}
+
+/**
  * Merges condition blocks (all of which must hold). Two blocks giving the same operator and key
  * would silently OR their values if combined, widening access, so that is refused instead.
  */
@@ -152,11 +167,6 @@ export function mergeConditions(...blocks: (ConditionBlock | undefined)[]): Cond
 // Size limits. Compact JSON has no whitespace outside strings, so its length is what IAM counts.
 
 /**
- * Passes the serialized policy through unchanged, failing (or warning, for quotas an account can
- * raise) when it exceeds `limit` characters. Checked on the resolved JSON because ARNs may be
- * Outputs.
- */
-/**
  * A document larger than AWS accepts: an organization too large for the design, not a bug. A RunError, so the
  * Pulumi CLI prints the message without a stack trace; the offline plan exits 2 with it.
  */
@@ -171,6 +181,11 @@ export class DocumentTooLargeError extends pulumi.RunError {
     }
 }
 
+/**
+ * Passes the serialized policy through unchanged, failing (or warning, for quotas an account can
+ * raise) when it exceeds `limit` characters. Checked on the resolved JSON because ARNs may be
+ * Outputs.
+ */
 export function checkPolicySize(
     json: pulumi.Output<string>,
     limit: number,

@@ -9,20 +9,18 @@ import {
     DEFAULT_PARTITION,
     PolicyDocument,
     PolicyStatement,
-    RESOURCE_POLICY_LIMITS,
     assertAccountId,
     assertLogRetention,
     assertValidBucketName,
     bucketArn,
-    checkPolicySize,
     logGroupArn,
     objectsArn,
     keyAdministrationStatement,
     policyDocument,
-    serializePolicy,
     sortedUnique,
 } from "../aws";
 import { CrossAccountRole, PermissionStatement } from "./cross-account-role";
+import { customerKey } from "./customer-key";
 import { SharedBucket } from "./shared-bucket";
 
 export interface OwnedTrailBucket {
@@ -97,26 +95,16 @@ export class AuditTrail extends pulumi.ComponentResource {
 
         if (args.ownedBucket) {
             const bucketName = args.bucketName as string; // checked by validateTrailArgs
-            this.keyPolicy = checkPolicySize(
-                serializePolicy(cloudTrailKeyPolicyDocument(args.ownedBucket, args.partition)),
-                RESOURCE_POLICY_LIMITS.kmsKey,
-                `Key policy of the log key of trail ${args.trailName}`,
-            );
-            this.logKey = new aws.kms.Key(
-                `${name}-key`,
-                {
-                    description: `Encrypts the CloudTrail log files delivered to ${bucketName}.`,
-                    enableKeyRotation: true,
-                    policy: this.keyPolicy,
-                    tags: args.tags,
-                },
-                { parent: this },
-            );
-            this.logKeyAlias = new aws.kms.Alias(
-                `${name}-key-alias`,
-                { name: args.ownedBucket.keyAlias ?? `alias/${args.trailName}`, targetKeyId: this.logKey.keyId },
-                { parent: this },
-            );
+            const logKey = customerKey(this, name, {
+                description: `Encrypts the CloudTrail log files delivered to ${bucketName}.`,
+                policy: cloudTrailKeyPolicyDocument(args.ownedBucket, args.partition),
+                policyName: `Key policy of the log key of trail ${args.trailName}`,
+                alias: args.ownedBucket.keyAlias ?? `alias/${args.trailName}`,
+                tags: args.tags,
+            });
+            this.keyPolicy = logKey.policy;
+            this.logKey = logKey.key;
+            this.logKeyAlias = logKey.alias;
             // The bucket's default stays SSE-S3: CloudTrail asks for the trail's key on every log file it writes
             // (digest files are SSE-S3 by design), and the key policy admits only CloudTrail's encryption context.
             this.bucket = new SharedBucket(

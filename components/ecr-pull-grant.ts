@@ -10,13 +10,12 @@ import {
     PolicyDocument,
     PolicyStatement,
     RESOURCE_POLICY_LIMITS,
-    accountRootArn,
+    accountRootsNarrowedTo,
     assertValidSid,
     checkPolicySize,
     hasWildcard,
     parsePrincipalArn,
     policyDocument,
-    principalArnCondition,
     serializePolicy,
     sortedUnique,
 } from "../aws";
@@ -86,16 +85,14 @@ export function ecrRepositoryPolicyDocument(grants: RepositoryGrant[], partition
     grants.forEach((grant, index) => {
         const sid = grant.sid ?? `Grant${index + 1}`;
         validateRepositoryGrant(grant, sid);
-        const principal = {
-            AWS: sortedUnique(grant.principalArns.map((arn) => accountRootArn(parsePrincipalArn(arn).accountId, partition))),
-        };
+        const grantees = accountRootsNarrowedTo(grant.principalArns, partition);
         // Repository policies apply to their repository: ECR takes statements without Resource.
         const statement = (suffix: string, actions: string[]): PolicyStatement => ({
             Sid: `${sid}${suffix}`,
             Effect: "Allow",
-            Principal: principal,
+            Principal: grantees.principal,
             Action: actions,
-            Condition: principalArnCondition(grant.principalArns),
+            Condition: grantees.condition,
         });
         statements.push(statement("Pull", ECR_PULL_ACTIONS));
         if (grant.access === "push") statements.push(statement("Push", ECR_PUSH_ACTIONS));

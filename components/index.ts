@@ -1,6 +1,5 @@
 // The reusable building blocks of the crossaccount program.
 export * from "../aws";
-export * from "../aws";
 export * from "./account-providers";
 export * from "./cross-account-role";
 export * from "./assume-role-grant";

@@ -7,17 +7,14 @@ import {
     PolicyDocument,
     PolicyStatement,
     RESOURCE_POLICY_LIMITS,
-    accountRootArn,
+    accountRootsNarrowedTo,
     assertValidBucketName,
     bucketArn,
     checkPolicySize,
     mergeConditions,
     objectsArn,
-    parsePrincipalArn,
     policyDocument,
-    principalArnCondition,
     serializePolicy,
-    sortedUnique,
 } from "../aws";
 
 export type BucketAccess = "read" | "read-write";
@@ -150,10 +147,7 @@ export function sharedBucketPolicyDocument(args: SharedBucketArgs): PolicyDocume
 
 function grantStatements(grant: BucketGrant, sid: string, bucketName: string, partition: string): PolicyStatement[] {
     validateGrant(grant, sid);
-    // Account roots in Principal, narrowed by aws:PrincipalArn: works before the roles exist and
-    // keeps working when they are recreated.
-    const principal = { AWS: sortedUnique(grant.principalArns.map((arn) => accountRootArn(parsePrincipalArn(arn).accountId, partition))) };
-    const narrowToPrincipals = principalArnCondition(grant.principalArns);
+    const { principal, condition: narrowToPrincipals } = accountRootsNarrowedTo(grant.principalArns, partition);
     const prefix = grant.prefix ?? "";
 
     const statements: PolicyStatement[] = [

@@ -12,10 +12,8 @@ import {
     DEFAULT_PARTITION,
     PolicyDocument,
     RDS_DEFAULT_GROUP_NAMES,
-    RESOURCE_POLICY_LIMITS,
     accountRootArn,
     assertAccountId,
-    checkPolicySize,
     parseKmsKeyArn,
     keyAdministrationStatement,
     policyDocument,
@@ -25,6 +23,7 @@ import {
     sortedUnique,
 } from "../aws";
 import { PermissionStatement, permissionPolicyDocument } from "./cross-account-role";
+import { customerKey } from "./customer-key";
 
 export interface SnapshotShareArgs {
     /** Identifier (or ARN) of an existing DB snapshot in this account. */
@@ -86,26 +85,16 @@ export class SnapshotShare extends pulumi.ComponentResource {
         const partition = args.partition ?? DEFAULT_PARTITION;
 
         if (!args.unencrypted && args.kmsKeyArn === undefined) {
-            this.keyPolicy = checkPolicySize(
-                serializePolicy(snapshotKeyPolicyDocument({ ...args, sharedAccountIds: this.sharedAccountIds, partition })),
-                RESOURCE_POLICY_LIMITS.kmsKey,
-                `Key policy of the key of snapshot ${args.snapshotIdentifier}`,
-            );
-            this.key = new aws.kms.Key(
-                `${name}-key`,
-                {
-                    description: `Encrypts the shared DB snapshot ${args.snapshotIdentifier}; the shared accounts use it through RDS only.`,
-                    enableKeyRotation: true,
-                    policy: this.keyPolicy,
-                    tags: args.tags,
-                },
-                { parent: this },
-            );
-            this.keyAlias = new aws.kms.Alias(
-                `${name}-key-alias`,
-                { name: args.keyAlias ?? `alias/rds-snapshot-${args.snapshotIdentifier}`, targetKeyId: this.key.keyId },
-                { parent: this },
-            );
+            const key = customerKey(this, name, {
+                description: `Encrypts the shared DB snapshot ${args.snapshotIdentifier}; the shared accounts use it through RDS only.`,
+                policy: snapshotKeyPolicyDocument({ ...args, sharedAccountIds: this.sharedAccountIds, partition }),
+                policyName: `Key policy of the key of snapshot ${args.snapshotIdentifier}`,
+                alias: args.keyAlias ?? `alias/rds-snapshot-${args.snapshotIdentifier}`,
+                tags: args.tags,
+            });
+            this.keyPolicy = key.policy;
+            this.key = key.key;
+            this.keyAlias = key.alias;
         }
         const keyArn = this.key ? this.key.arn : args.kmsKeyArn;
         this.kmsKeyArn = keyArn === undefined ? undefined : pulumi.output(keyArn);

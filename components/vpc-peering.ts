@@ -75,22 +75,23 @@ export class CrossAccountVpcPeering extends pulumi.ComponentResource {
             { ...peerOpts, ...afterAcceptance },
         );
 
-        this.routes = args.routeTableIds.map(
-            (routeTableId, index) =>
-                new aws.ec2.Route(
-                    `${name}-to-peer-${index}`,
-                    { routeTableId, destinationCidrBlock: peer.cidrBlock, vpcPeeringConnectionId: this.connection.id },
-                    { ...requesterOpts, ...afterAcceptance },
-                ),
-        );
-        this.peerRoutes = peer.routeTableIds.map(
-            (routeTableId, index) =>
-                new aws.ec2.Route(
-                    `${name}-from-peer-${index}`,
-                    { routeTableId, destinationCidrBlock: args.cidrBlock, vpcPeeringConnectionId: this.connection.id },
-                    { ...peerOpts, ...afterAcceptance },
-                ),
-        );
+        // Each side routes the other's CIDR block through the connection, in its own account.
+        const routesThroughPeering = (
+            direction: "to-peer" | "from-peer",
+            routeTableIds: pulumi.Input<string>[],
+            destinationCidrBlock: string,
+            sideOpts: pulumi.CustomResourceOptions,
+        ) =>
+            routeTableIds.map(
+                (routeTableId, index) =>
+                    new aws.ec2.Route(
+                        `${name}-${direction}-${index}`,
+                        { routeTableId, destinationCidrBlock, vpcPeeringConnectionId: this.connection.id },
+                        { ...sideOpts, ...afterAcceptance },
+                    ),
+            );
+        this.routes = routesThroughPeering("to-peer", args.routeTableIds, peer.cidrBlock, requesterOpts);
+        this.peerRoutes = routesThroughPeering("from-peer", peer.routeTableIds, args.cidrBlock, peerOpts);
 
         this.registerOutputs({ peeringConnectionId: this.peeringConnectionId });
     }

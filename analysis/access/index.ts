@@ -15,6 +15,7 @@ import type { AccessAnalysis, AccessContext, AccessExpectation, AccessResult, An
 export * from "./types";
 export { AccessModel } from "./model";
 export { renderCondition } from "./conditions";
+export { concreteActions } from "./resource-types";
 
 /** The expectation's context as reported: external IDs are secrets and never echoed. */
 function reportedContext(ctx: AccessContext): AccessContext {

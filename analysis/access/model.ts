@@ -71,6 +71,16 @@ export type BucketNode = PolicyHolder;
 export type ResourceKind = "function" | "repository" | "snapshot" | "key";
 
 /**
+ * A kind of resource node and where its ARNs put the resource's name:
+ * `arn:<partition>:<service>:<region>:<account>:<prefix><name>`.
+ */
+export interface ResourceNodeType {
+    kind: ResourceKind;
+    service: string;
+    prefix: string;
+}
+
+/**
  * A resource other accounts may be granted: its policy is what AWS evaluates for them. A function's
  * policy is built from its aws.lambda.Permission resources the way AddPermission builds it; a
  * snapshot has no policy, its sharing (the restore attribute) is modelled as one.
@@ -288,21 +298,24 @@ export class AccessModel {
     }
 
     /**
-     * Adds a function, repository or snapshot node named `name` (else the resource's name), in the
-     * resource's account; its ARN is the output ARN, else the one `arnOf` builds. A second declaration of
+     * Adds a function, repository, snapshot or key node named `name` (else the resource's name), in the
+     * resource's account; its ARN is the output ARN, else the one its type builds. A second declaration of
      * one ARN keeps the first (and warns, unless the node is only named by a policy).
      */
     addResource(
-        kind: ResourceKind,
+        type: ResourceNodeType,
         r: PlannedResource,
         outputArn: string | undefined,
         name: string | undefined,
-        arnOf: (partition: string, name: string) => string,
         external = false,
     ): ResourceNode {
+        const { kind, service, prefix } = type;
         const partition = r.partition ?? "aws";
         const resourceName = name ?? r.name;
-        const arn = outputArn && outputArn.startsWith("arn:") ? outputArn : arnOf(partition, resourceName);
+        const arn =
+            outputArn && outputArn.startsWith("arn:")
+                ? outputArn
+                : `arn:${partition}:${service}:${r.region}:${r.accountId}:${prefix}${resourceName}`;
         const existing = this.resourcesByArn.get(arn);
         if (existing) {
             if (!external) this.warnings.push(`${kind} ${arn} is declared twice (${r.urn}); the first one is used`);

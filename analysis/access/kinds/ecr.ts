@@ -1,33 +1,18 @@
 /** ECR repositories and their repository policies. */
 import { aws } from "../../../policy-pack/lib/resource-types";
-import type { AccessModel, ResourceNode } from "../model";
+import type { AccessModel, ResourceNodeType } from "../model";
 import type { PlannedResource } from "../types";
 import { namedResourceKind, str } from "./kind";
 
-function addRepository(
-    model: AccessModel,
-    r: PlannedResource,
-    outputArn: string | undefined,
-    name: string | undefined,
-    external = false,
-): ResourceNode {
-    return model.addResource(
-        "repository",
-        r,
-        outputArn,
-        name,
-        (partition, repository) => `arn:${partition}:ecr:${r.region}:${r.accountId}:repository/${repository}`,
-        external,
-    );
-}
+const REPOSITORY: ResourceNodeType = { kind: "repository", service: "ecr", prefix: "repository/" };
 
 function addRepositoryPolicy(model: AccessModel, r: PlannedResource): void {
     const ref = str(r.inputs.repository);
     if (!ref) return;
     const node =
         model.resources.find((n) => n.kind === "repository" && n.accountId === r.accountId && (n.name === ref || n.arn === ref)) ??
-        addRepository(
-            model,
+        model.addResource(
+            REPOSITORY,
             r,
             ref.startsWith("arn:") ? ref : undefined,
             ref.startsWith("arn:") ? ref.split("/").slice(1).join("/") : ref,
@@ -41,6 +26,6 @@ function addRepositoryPolicy(model: AccessModel, r: PlannedResource): void {
 
 export const ecr = namedResourceKind(
     "ecr",
-    { type: aws.ecr.Repository, add: addRepository },
+    { type: aws.ecr.Repository, indexedAs: REPOSITORY },
     { type: aws.ecr.RepositoryPolicy, attach: addRepositoryPolicy },
 );

@@ -3,7 +3,7 @@
  * which resource types attach policies, permissions or memberships to those nodes.
  */
 import type { ResourceClass } from "../../../policy-pack/lib/resource-types";
-import type { AccessModel, ResourceNode } from "../model";
+import type { AccessModel, ResourceNodeType } from "../model";
 import type { PlannedResource } from "../types";
 
 export type Handler = (model: AccessModel, r: PlannedResource) => void;
@@ -44,14 +44,16 @@ export function normPath(p: unknown): string {
  */
 export function namedResourceKind(
     name: string,
-    node: { type: ResourceClass; add(model: AccessModel, r: PlannedResource, outputArn?: string, name?: string): ResourceNode },
+    node: { type: ResourceClass; indexedAs: ResourceNodeType },
     attached: { type: ResourceClass; attach: Handler },
     finish?: (model: AccessModel) => void,
 ): ResourceKindModule {
     return {
         name,
         indexes: {
-            [node.type.__pulumiType]: (model, r) => node.add(model, r, str(r.outputs.arn), str(r.outputs.name) ?? str(r.inputs.name)),
+            [node.type.__pulumiType]: (model, r) => {
+                model.addResource(node.indexedAs, r, str(r.outputs.arn), str(r.outputs.name) ?? str(r.inputs.name));
+            },
         },
         attaches: { [attached.type.__pulumiType]: attached.attach },
         ...(finish ? { finish } : {}),

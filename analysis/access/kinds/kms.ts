@@ -12,13 +12,7 @@ import { str, type ResourceKindModule } from "./kind";
 
 function addKey(model: AccessModel, r: PlannedResource): void {
     const keyId = str(r.outputs.keyId) ?? str(r.outputs.id);
-    const node = model.addResource(
-        "key",
-        r,
-        str(r.outputs.arn),
-        keyId,
-        (partition, id) => `arn:${partition}:kms:${r.region}:${r.accountId}:key/${id}`,
-    );
+    const node = model.addResource({ kind: "key", service: "kms", prefix: "key/" }, r, str(r.outputs.arn), keyId);
     const policy = r.inputs.policy ?? r.outputs.policy;
     // A key created without a policy gets AWS's default one: the account may administer and use it.
     node.policy = model.makePolicy(`${node.arn} key policy`, policy ?? defaultKeyPolicy(r.accountId, node.partition), "resource");

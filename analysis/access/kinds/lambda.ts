@@ -5,7 +5,7 @@
  */
 import { ACCOUNT_ID, isServicePrincipal, rootArn } from "../../../policy-pack/lib/iam";
 import { aws } from "../../../policy-pack/lib/resource-types";
-import type { AccessModel, ResourceNode } from "../model";
+import type { AccessModel, ResourceNode, ResourceNodeType } from "../model";
 import type { PlannedResource } from "../types";
 import { namedResourceKind, str } from "./kind";
 
@@ -14,22 +14,7 @@ type Json = Record<string, unknown>;
 /** Statements AddPermission would add to each function's policy, by function ARN, per model. */
 const pending = new WeakMap<AccessModel, Map<string, Json[]>>();
 
-function addFunction(
-    model: AccessModel,
-    r: PlannedResource,
-    outputArn: string | undefined,
-    name: string | undefined,
-    external = false,
-): ResourceNode {
-    return model.addResource(
-        "function",
-        r,
-        outputArn,
-        name,
-        (partition, fn) => `arn:${partition}:lambda:${r.region}:${r.accountId}:function:${fn}`,
-        external,
-    );
-}
+const FUNCTION: ResourceNodeType = { kind: "function", service: "lambda", prefix: "function:" };
 
 /**
  * The function a permission's `function` input names: a name, `name:qualifier`, a partial or a full ARN.
@@ -50,7 +35,7 @@ function lambdaTarget(model: AccessModel, r: PlannedResource, ref: string): { no
     const node =
         model.resourcesByArn.get(base) ??
         byName ??
-        addFunction(model, { ...r, accountId: parts[4] || r.accountId, region: parts[3] || r.region }, base, parts[6], true);
+        model.addResource(FUNCTION, { ...r, accountId: parts[4] || r.accountId, region: parts[3] || r.region }, base, parts[6], true);
     return { node, resource: parts.length > 7 ? `${node.arn}:${parts[7]}` : node.arn };
 }
 
@@ -108,7 +93,7 @@ function finish(model: AccessModel): void {
 
 export const lambda = namedResourceKind(
     "lambda",
-    { type: aws.lambda.Function, add: addFunction },
+    { type: aws.lambda.Function, indexedAs: FUNCTION },
     { type: aws.lambda.Permission, attach: addLambdaPermission },
     finish,
 );

@@ -13,13 +13,7 @@ export const SNAPSHOT_SHARE_ACTIONS = ["rds:CopyDBSnapshot", "rds:RestoreDBInsta
 
 function addSnapshot(model: AccessModel, r: PlannedResource): void {
     const identifier = str(r.outputs.id) ?? str(r.inputs.targetDbSnapshotIdentifier) ?? str(r.inputs.dbSnapshotIdentifier);
-    const node = model.addResource(
-        "snapshot",
-        r,
-        str(r.outputs.dbSnapshotArn),
-        identifier,
-        (partition, name) => `arn:${partition}:rds:${r.region}:${r.accountId}:snapshot:${name}`,
-    );
+    const node = model.addResource({ kind: "snapshot", service: "rds", prefix: "snapshot:" }, r, str(r.outputs.dbSnapshotArn), identifier);
     const shared = strings(r.inputs.sharedAccounts ?? r.outputs.sharedAccounts);
     if (shared.length === 0) return;
     const everyone = shared.some((account) => account.toLowerCase() === "all");
