@@ -1,6 +1,16 @@
 // Rules for identity policies: role inline policies, role/group/user policies, managed policies and attachments.
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { RESOURCE_POLICY_ROLES, ReadableDocument, at, documentsOf, isReadable, oversize, quoted } from "./lib/documents";
+import {
+    RESOURCE_POLICY_ROLES,
+    ReadableDocument,
+    allowFindings,
+    allowsAllBut,
+    at,
+    documentsOf,
+    isReadable,
+    oversize,
+    quoted,
+} from "./lib/documents";
 import { actionsOf, resourceMayBelongTo } from "./lib/statement-scope";
 import { Statement, isAllow, matchesEveryResource, parsePolicyDocument } from "./lib/iam";
 import {
@@ -27,22 +37,18 @@ export const noStarAction = documentRule({
         "AWS Config IAM_POLICY_NO_STATEMENTS_WITH_ADMIN_ACCESS; cdk-nag IAMPolicyNoStatementsWithAdminAccess.",
     documents: ["identity"],
     check: (located) =>
-        located.document.statements
-            .filter(isAllow)
-            .flatMap((statement) => [
-                ...(actionsOf(statement).some(isEveryAction)
-                    ? [
-                          `${at(located, statement)}: allows Action "*", every action of every service. ` +
-                              'Fix: list only the actions this identity needs, e.g. "s3:GetObject".',
-                      ]
-                    : []),
-                ...(statement.notAction
-                    ? [
-                          `${at(located, statement)}: "NotAction" with "Effect": "Allow" grants every action of every service except the listed ones. ` +
-                              'Fix: list only the actions this identity needs in "Action".',
-                      ]
-                    : []),
-            ]),
+        allowFindings(located, [
+            {
+                when: (statement) => actionsOf(statement).some(isEveryAction),
+                message:
+                    'allows Action "*", every action of every service. Fix: list only the actions this identity needs, e.g. "s3:GetObject".',
+            },
+            allowsAllBut(
+                "notAction",
+                "grants every action of every service except the listed ones",
+                'list only the actions this identity needs in "Action".',
+            ),
+        ]),
 });
 
 export const noServiceWildcardAction = documentRule({

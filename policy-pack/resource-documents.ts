@@ -2,7 +2,16 @@
 // (S3, ECR, KMS, SNS, SQS, Secrets Manager) must not do, wherever it appears.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { AllowedAccountsConfig, allowedAccountsConfig } from "./lib/config";
-import { DOCUMENT_CLASSES, DocumentRole, RESOURCE_POLICY_ROLES, at, documentsOf, publicGrants } from "./lib/documents";
+import {
+    DOCUMENT_CLASSES,
+    DocumentRole,
+    RESOURCE_POLICY_ROLES,
+    allowFindings,
+    allowsAllBut,
+    at,
+    documentsOf,
+    publicGrants,
+} from "./lib/documents";
 import { grantsOutsideAllowedAccounts } from "./lib/grants";
 import { DocumentKind, documentProblems, hasNarrowingCondition, isAllow } from "./lib/iam";
 import { unknownUntilApply } from "./lib/pulumi-runtime";
@@ -44,28 +53,19 @@ export const resourcePolicyNoNegatedElements = documentRule({
         'NotResource. Parliament NOTPRINCIPAL_WITH_ALLOW; AWS IAM User Guide, NotPrincipal ("never use with Allow").',
     documents: RESOURCE_POLICY_ROLES,
     check: (located) =>
-        located.document.statements
-            .filter(isAllow)
-            .flatMap((statement) => [
-                ...(statement.notPrincipal
-                    ? [
-                          `${at(located, statement)}: "NotPrincipal" with "Effect": "Allow" grants every principal of every account except the listed ones. ` +
-                              'Fix: use "Principal" with exactly the principals that need access.',
-                      ]
-                    : []),
-                ...(statement.notAction
-                    ? [
-                          `${at(located, statement)}: "NotAction" with "Effect": "Allow" grants every action except the listed ones, including changing ` +
-                              'the policy itself. Fix: list the allowed actions in "Action".',
-                      ]
-                    : []),
-                ...(statement.notResource
-                    ? [
-                          `${at(located, statement)}: "NotResource" with "Effect": "Allow" grants the actions on every resource except the listed ones. ` +
-                              'Fix: list the resources in "Resource".',
-                      ]
-                    : []),
-            ]),
+        allowFindings(located, [
+            allowsAllBut(
+                "notPrincipal",
+                "grants every principal of every account except the listed ones",
+                'use "Principal" with exactly the principals that need access.',
+            ),
+            allowsAllBut(
+                "notAction",
+                "grants every action except the listed ones, including changing the policy itself",
+                'list the allowed actions in "Action".',
+            ),
+            allowsAllBut("notResource", "grants the actions on every resource except the listed ones", 'list the resources in "Resource".'),
+        ]),
 });
 
 export const resourcePolicyServicePrincipalScoped = documentRule({

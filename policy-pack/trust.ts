@@ -2,7 +2,7 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { accountOf, allowedAccounts, awsPrincipals, formatAccounts, isCrossAccount, unattributedPrincipal } from "./lib/accounts";
 import { AllowedAccountsConfig, allowedAccountsConfig } from "./lib/config";
-import { at, oversize, quoted } from "./lib/documents";
+import { allowFindings, allowsAllBut, at, oversize, quoted } from "./lib/documents";
 import {
     Statement,
     grantsEveryone,
@@ -42,22 +42,18 @@ export const trustNoNegatedPrincipalOrAction = documentRule({
         "which trust everyone or allow everything except what is listed. Parliament NOTPRINCIPAL_WITH_ALLOW.",
     documents: ["trust"],
     check: (located) =>
-        located.document.statements
-            .filter(isAllow)
-            .flatMap((statement) => [
-                ...(statement.notPrincipal
-                    ? [
-                          `${at(located, statement)}: "NotPrincipal" with "Effect": "Allow" trusts every principal except the listed ones. ` +
-                              'Fix: use "Principal" with exactly the principals that may assume the role.',
-                      ]
-                    : []),
-                ...(statement.notAction
-                    ? [
-                          `${at(located, statement)}: "NotAction" with "Effect": "Allow" allows every action except the listed ones. ` +
-                              'Fix: list the allowed actions in "Action", e.g. "sts:AssumeRole".',
-                      ]
-                    : []),
-            ]),
+        allowFindings(located, [
+            allowsAllBut(
+                "notPrincipal",
+                "trusts every principal except the listed ones",
+                'use "Principal" with exactly the principals that may assume the role.',
+            ),
+            allowsAllBut(
+                "notAction",
+                "allows every action except the listed ones",
+                'list the allowed actions in "Action", e.g. "sts:AssumeRole".',
+            ),
+        ]),
 });
 
 export const trustAllowedAccounts = documentRule<AllowedAccountsConfig>({

@@ -1,11 +1,13 @@
 // Sharing: the resources this environment shares with roles of other environments (buckets, functions,
 // repositories, snapshots) and both sides of the function grants its own roles ask for.
 import {
+    BucketSettings,
     FunctionRef,
     FunctionSettings,
     RepositorySettings,
     RoleRef,
     RoleSettings,
+    SnapshotSettings,
     accountIdOf,
     bucketName,
     functionArnOf,
@@ -17,11 +19,13 @@ import {
     CrossAccountRole,
     LambdaInvokeGrant,
     SharedBucket,
+    SharedBucketArgs,
     SharedFunction,
     SharedFunctionArgs,
     SharedRepository,
     SharedRepositoryArgs,
     SnapshotShare,
+    SnapshotShareArgs,
 } from "../components";
 import { StackContext } from "./context";
 
@@ -37,61 +41,17 @@ export interface SharedResources {
  * shared functions, whose permissions the callers' stacks add (deployInvokeGrants).
  */
 export function deploySharedResources(context: StackContext): SharedResources {
-    const { organization, environment, settings, home } = context;
-    const principalArns = (refs: RoleRef[]) => refs.map((ref) => roleArnOf(organization, ref));
-    const buckets = byName(
-        settings.buckets,
-        (bucket) => bucket.key,
-        (bucket) =>
-            new SharedBucket(
-                bucket.key,
-                {
-                    bucketName: bucketName(bucket.key, bucket.name, environment.accountId),
-                    versioning: bucket.versioning,
-                    forceDestroy: bucket.forceDestroy,
-                    partition: organization.partition,
-                    tags: tagsOf(context, bucket.tags),
-                    grants: bucket.grants.map((grant) => ({
-                        sid: grant.sid,
-                        access: grant.access,
-                        prefix: grant.prefix,
-                        principalArns: principalArns(grant.principals),
-                    })),
-                },
-                home,
-            ),
-    );
-    const functions = byName(
-        settings.functions,
-        (fn) => fn.name,
-        (fn) => new SharedFunction(fn.name, functionArgs(context, fn), home),
-    );
-    const repositories = byName(
-        settings.repositories,
-        (repository) => repository.name,
-        (repository) => new SharedRepository(repository.name, repositoryArgs(context, repository, principalArns), home),
-    );
-    const snapshots = byName(
-        settings.snapshots,
-        (snapshot) => snapshot.key,
-        (snapshot) =>
-            new SnapshotShare(
-                snapshot.key,
-                {
-                    sourceSnapshotIdentifier: snapshot.source,
-                    snapshotIdentifier: snapshot.key,
-                    sharedAccountIds: snapshot.sharedWith.map((account) => accountIdOf(organization, account)),
-                    organizationAccountIds: Object.values(organization.accounts),
-                    ...homeAccount(context),
-                    kmsKeyArn: snapshot.kmsKeyArn,
-                    keyAlias: `alias/${snapshotKeyAlias(snapshot.key)}`,
-                    unencrypted: snapshot.unencrypted,
-                    tags: tagsOf(context, snapshot.tags),
-                },
-                home,
-            ),
-    );
-    return { buckets, functions, repositories, snapshots };
+    const { settings, home } = context;
+    return {
+        buckets: byName(settings.buckets, "key", (bucket) => new SharedBucket(bucket.key, bucketArgs(context, bucket), home)),
+        functions: byName(settings.functions, "name", (fn) => new SharedFunction(fn.name, functionArgs(context, fn), home)),
+        repositories: byName(
+            settings.repositories,
+            "name",
+            (repository) => new SharedRepository(repository.name, repositoryArgs(context, repository), home),
+        ),
+        snapshots: byName(settings.snapshots, "key", (snapshot) => new SnapshotShare(snapshot.key, snapshotArgs(context, snapshot), home)),
+    };
 }
 
 /**
@@ -134,6 +94,42 @@ export function deployInvokeGrants(
     }
 }
 
+/** The roles' ARNs, which a grant names exactly. */
+function principalArns({ organization }: StackContext, refs: RoleRef[]): string[] {
+    return refs.map((ref) => roleArnOf(organization, ref));
+}
+
+function bucketArgs(context: StackContext, bucket: BucketSettings): SharedBucketArgs {
+    return {
+        bucketName: bucketName(bucket.key, bucket.name, context.environment.accountId),
+        versioning: bucket.versioning,
+        forceDestroy: bucket.forceDestroy,
+        partition: context.organization.partition,
+        tags: tagsOf(context, bucket.tags),
+        grants: bucket.grants.map((grant) => ({
+            sid: grant.sid,
+            access: grant.access,
+            prefix: grant.prefix,
+            principalArns: principalArns(context, grant.principals),
+        })),
+    };
+}
+
+function snapshotArgs(context: StackContext, snapshot: SnapshotSettings): SnapshotShareArgs {
+    const { organization } = context;
+    return {
+        sourceSnapshotIdentifier: snapshot.source,
+        snapshotIdentifier: snapshot.key,
+        sharedAccountIds: snapshot.sharedWith.map((account) => accountIdOf(organization, account)),
+        organizationAccountIds: Object.values(organization.accounts),
+        ...homeAccount(context),
+        kmsKeyArn: snapshot.kmsKeyArn,
+        keyAlias: `alias/${snapshotKeyAlias(snapshot.key)}`,
+        unencrypted: snapshot.unencrypted,
+        tags: tagsOf(context, snapshot.tags),
+    };
+}
+
 function functionArgs(context: StackContext, fn: FunctionSettings): SharedFunctionArgs {
     return {
         ...homeAccount(context),
@@ -148,15 +144,11 @@ function functionArgs(context: StackContext, fn: FunctionSettings): SharedFuncti
     };
 }
 
-function repositoryArgs(
-    context: StackContext,
-    repository: RepositorySettings,
-    principalArns: (refs: RoleRef[]) => string[],
-): SharedRepositoryArgs {
+function repositoryArgs(context: StackContext, repository: RepositorySettings): SharedRepositoryArgs {
     const grants = repository.grants.map((grant) => ({
         sid: grant.sid,
         access: grant.access,
-        principalArns: principalArns(grant.principals),
+        principalArns: principalArns(context, grant.principals),
     }));
     return {
         ...homeAccount(context),
@@ -177,6 +169,7 @@ export function tagsOf({ tags }: StackContext, own: Record<string, string> = {})
     return { ...tags, ...own };
 }
 
-function byName<S, R>(settings: S[], name: (setting: S) => string, deploy: (setting: S) => R): Record<string, R> {
-    return Object.fromEntries(settings.map((setting) => [name(setting), deploy(setting)]));
+/** The components deployed for each setting, by the setting's name (its `key` property), which also names the component. */
+function byName<S, K extends keyof S, R>(settings: (S & Record<K, string>)[], key: K, deploy: (setting: S) => R): Record<string, R> {
+    return Object.fromEntries(settings.map((setting) => [setting[key], deploy(setting)]));
 }

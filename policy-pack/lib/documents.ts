@@ -94,6 +94,30 @@ export function at(located: LocatedDocument, statement: Statement): string {
     return `${located.location} ${describeStatement(statement)}`;
 }
 
+/** Something an Allow statement must not do, and the message (after the statement's place) when it does. */
+export interface AllowCheck {
+    when: (statement: Statement) => unknown;
+    message: string;
+}
+
+/**
+ * An Allow statement with NotPrincipal, NotAction or NotResource, which grants everything but what it lists.
+ * `grants` says what that amounts to for the rule's documents, `fix` what to write instead.
+ */
+export function allowsAllBut(element: "notPrincipal" | "notAction" | "notResource", grants: string, fix: string): AllowCheck {
+    const written = element.charAt(0).toUpperCase() + element.slice(1);
+    return { when: (statement) => statement[element], message: `"${written}" with "Effect": "Allow" ${grants}. Fix: ${fix}` };
+}
+
+/** Messages for the Allow statements of a document, statement by statement, one for each check it fails. */
+export function allowFindings(located: ReadableDocument, checks: AllowCheck[]): string[] {
+    return located.document.statements
+        .filter(isAllow)
+        .flatMap((statement) =>
+            checks.filter((check) => check.when(statement)).map((check) => `${at(located, statement)}: ${check.message}`),
+        );
+}
+
 /** Messages for the Allow statements of a resource policy that grant to "*" with no condition limiting who can use them. */
 export function publicGrants(located: ReadableDocument, fix: string): string[] {
     return located.document.statements

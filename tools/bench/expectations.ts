@@ -1,177 +1,111 @@
 // The access expectations of a generated organization (tools/bench/generate.ts): what the plan's
 // access analysis must find, for the hub (the reference prod) and for each environment.
+
+type Outcome = "allow" | "deny";
+type RequestContext = Record<string, unknown>;
+
+interface Expectation {
+    id: string;
+    description?: string;
+    principal: string;
+    action: string;
+    resource: string;
+    context?: RequestContext;
+    expect: Outcome;
+}
+
+/** One row of crossaccount:accessExpectations, with its keys in the order a stack file writes them. */
+function expectation(
+    id: string,
+    principal: string,
+    action: string,
+    resource: string,
+    expect: Outcome,
+    context?: RequestContext,
+): Expectation {
+    return { id, principal, action, resource, ...(context ? { context } : {}), expect };
+}
+
+/** The row with a description, after its id. */
+function described(description: string, { id, ...rest }: Expectation): Expectation {
+    return { id, description, ...rest };
+}
+
+const ASSUME_ROLE = "sts:AssumeRole";
+const ASSUME_ROLE_WITH_WEB_IDENTITY = "sts:AssumeRoleWithWebIdentity";
+
 /** The reference prod's expectations, for a few partners, one non-partner and the hub's own roles. */
-export function hubAccessExpectations(hub: string, environments: string[], isPartner: (index: number) => boolean) {
+export function hubAccessExpectations(hub: string, environments: string[], isPartner: (index: number) => boolean): Expectation[] {
     const partnerIndexes = environments.map((_, i) => i).filter(isPartner);
     const sample = [...new Set([partnerIndexes[0], partnerIndexes[1], partnerIndexes[partnerIndexes.length - 1]])].filter(
         (i) => i !== undefined,
     );
     const mfa = { mfa: true, mfaAgeSeconds: 300 };
-    const list: Record<string, unknown>[] = [];
+    const updateApp = `${hub}/role/UpdateApp`;
+    const productImage = `${hub}/bucket/product-images/catalog/shoe.jpg`;
+    const list: Expectation[] = [];
     for (const index of sample) {
         const e = environments[index];
+        const [developers, testers, imageSharing] = [`${e}/group/Developers`, `${e}/group/Testers`, `${e}/role/ImageSharingRole`];
         list.push(
-            {
-                id: `${e}-developers-assume-updateapp`,
-                principal: `${e}/group/Developers`,
-                action: "sts:AssumeRole",
-                resource: `${hub}/role/UpdateApp`,
-                context: mfa,
-                expect: "allow",
-            },
-            {
-                id: `${e}-developers-assume-updateapp-without-mfa`,
-                principal: `${e}/group/Developers`,
-                action: "sts:AssumeRole",
-                resource: `${hub}/role/UpdateApp`,
-                context: { mfa: false },
-                expect: "deny",
-            },
-            {
-                id: `${e}-testers-assume-updateapp`,
-                principal: `${e}/group/Testers`,
-                action: "sts:AssumeRole",
-                resource: `${hub}/role/UpdateApp`,
-                context: mfa,
-                expect: "deny",
-            },
-            {
-                id: `${e}-testers-assume-appreadonly`,
-                principal: `${e}/group/Testers`,
-                action: "sts:AssumeRole",
-                resource: `${hub}/role/AppReadOnly`,
-                context: { mfa: true },
-                expect: "allow",
-            },
-            {
-                id: `${e}-imagesharing-read-product-images`,
-                principal: `${e}/role/ImageSharingRole`,
-                action: "s3:GetObject",
-                resource: `${hub}/bucket/product-images/catalog/shoe.jpg`,
-                expect: "allow",
-            },
-            {
-                id: `${e}-imagesharing-write-product-images`,
-                principal: `${e}/role/ImageSharingRole`,
-                action: "s3:PutObject",
-                resource: `${hub}/bucket/product-images/catalog/shoe.jpg`,
-                expect: "deny",
-            },
+            expectation(`${e}-developers-assume-updateapp`, developers, ASSUME_ROLE, updateApp, "allow", mfa),
+            expectation(`${e}-developers-assume-updateapp-without-mfa`, developers, ASSUME_ROLE, updateApp, "deny", { mfa: false }),
+            expectation(`${e}-testers-assume-updateapp`, testers, ASSUME_ROLE, updateApp, "deny", mfa),
+            expectation(`${e}-testers-assume-appreadonly`, testers, ASSUME_ROLE, `${hub}/role/AppReadOnly`, "allow", { mfa: true }),
+            expectation(`${e}-imagesharing-read-product-images`, imageSharing, "s3:GetObject", productImage, "allow"),
+            expectation(`${e}-imagesharing-write-product-images`, imageSharing, "s3:PutObject", productImage, "deny"),
         );
     }
     // The first partner's CI and Identity Center principals.
     const first = environments[partnerIndexes[0]];
-    const repository = "acme-platform/crossaccount";
+    const deployRole = `${first}/role/GitHubActionsDeploy`;
     list.push(
-        {
-            id: `${first}-sso-releasemanager-assume-updateapp`,
-            principal: `${first}/sso/ReleaseManager`,
-            action: "sts:AssumeRole",
-            resource: `${hub}/role/UpdateApp`,
-            expect: "allow",
-        },
-        {
-            id: `${first}-sso-other-permission-set-assume-updateapp`,
-            principal: `${first}/sso/ReadOnlyAccess`,
-            action: "sts:AssumeRole",
-            resource: `${hub}/role/UpdateApp`,
-            expect: "deny",
-        },
-        {
-            id: `${first}-github-main-assume-deploy`,
-            principal: `github:repo:${repository}:ref:refs/heads/main`,
-            action: "sts:AssumeRoleWithWebIdentity",
-            resource: `${first}/role/GitHubActionsDeploy`,
-            expect: "allow",
-        },
-        {
-            id: `${first}-github-other-repository-assume-deploy`,
-            principal: `github:repo:acme-platform/other-service:ref:refs/heads/main`,
-            action: "sts:AssumeRoleWithWebIdentity",
-            resource: `${first}/role/GitHubActionsDeploy`,
-            expect: "deny",
-        },
+        expectation(`${first}-sso-releasemanager-assume-updateapp`, `${first}/sso/ReleaseManager`, ASSUME_ROLE, updateApp, "allow"),
+        expectation(`${first}-sso-other-permission-set-assume-updateapp`, `${first}/sso/ReadOnlyAccess`, ASSUME_ROLE, updateApp, "deny"),
+        expectation(
+            `${first}-github-main-assume-deploy`,
+            "github:repo:acme-platform/crossaccount:ref:refs/heads/main",
+            ASSUME_ROLE_WITH_WEB_IDENTITY,
+            deployRole,
+            "allow",
+        ),
+        expectation(
+            `${first}-github-other-repository-assume-deploy`,
+            "github:repo:acme-platform/other-service:ref:refs/heads/main",
+            ASSUME_ROLE_WITH_WEB_IDENTITY,
+            deployRole,
+            "deny",
+        ),
     );
     const outsider = environments.findIndex((_, i) => i >= 1 && !isPartner(i));
     if (outsider > 0) {
         const e = environments[outsider];
         list.push(
-            {
-                id: `${e}-developers-assume-updateapp`,
-                description: "Not a hub partner: the hub does not trust this account.",
-                principal: `${e}/group/Developers`,
-                action: "sts:AssumeRole",
-                resource: `${hub}/role/UpdateApp`,
-                context: mfa,
-                expect: "deny",
-            },
-            {
-                id: `${e}-imagesharing-read-product-images`,
-                principal: `${e}/role/ImageSharingRole`,
-                action: "s3:GetObject",
-                resource: `${hub}/bucket/product-images/catalog/shoe.jpg`,
-                expect: "deny",
-            },
+            described(
+                "Not a hub partner: the hub does not trust this account.",
+                expectation(`${e}-developers-assume-updateapp`, `${e}/group/Developers`, ASSUME_ROLE, updateApp, "deny", mfa),
+            ),
+            expectation(`${e}-imagesharing-read-product-images`, `${e}/role/ImageSharingRole`, "s3:GetObject", productImage, "deny"),
         );
     }
+    const releases = `${hub}/bucket/productionapp/releases/app.zip`;
+    const bucket = `${hub}/bucket/productionapp`;
     list.push(
-        {
-            id: "updateapp-write-productionapp",
-            principal: `${hub}/role/UpdateApp`,
-            action: "s3:PutObject",
-            resource: `${hub}/bucket/productionapp/releases/app.zip`,
-            expect: "allow",
-        },
-        {
-            id: "updateapp-delete-productionapp-bucket",
-            principal: `${hub}/role/UpdateApp`,
-            action: "s3:DeleteBucket",
-            resource: `${hub}/bucket/productionapp`,
-            expect: "deny",
-        },
-        {
-            id: "updateapp-change-productionapp-policy",
-            principal: `${hub}/role/UpdateApp`,
-            action: "s3:PutBucketPolicy",
-            resource: `${hub}/bucket/productionapp`,
-            expect: "deny",
-        },
-        {
-            id: "appreadonly-write-productionapp",
-            principal: `${hub}/role/AppReadOnly`,
-            action: "s3:PutObject",
-            resource: `${hub}/bucket/productionapp/releases/app.zip`,
-            expect: "deny",
-        },
-        {
-            id: "outsider-assume-updateapp",
-            principal: "arn:aws:iam::444455556666:role/Intruder",
-            action: "sts:AssumeRole",
-            resource: `${hub}/role/UpdateApp`,
-            context: mfa,
-            expect: "deny",
-        },
+        expectation("updateapp-write-productionapp", updateApp, "s3:PutObject", releases, "allow"),
+        expectation("updateapp-delete-productionapp-bucket", updateApp, "s3:DeleteBucket", bucket, "deny"),
+        expectation("updateapp-change-productionapp-policy", updateApp, "s3:PutBucketPolicy", bucket, "deny"),
+        expectation("appreadonly-write-productionapp", `${hub}/role/AppReadOnly`, "s3:PutObject", releases, "deny"),
+        expectation("outsider-assume-updateapp", "arn:aws:iam::444455556666:role/Intruder", ASSUME_ROLE, updateApp, "deny", mfa),
     );
     return list;
 }
 
 /** Each environment states what its ImageSharingRole may do in a neighbour's team bucket (`teamBucketKey`). */
-export function environmentAccessExpectations(env: string, neighbour: string, teamBucketKey: string) {
+export function environmentAccessExpectations(env: string, neighbour: string, teamBucketKey: string): Expectation[] {
     const object = `${neighbour}/bucket/${teamBucketKey}/assets/logo.png`;
+    const imageSharing = `${env}/role/ImageSharingRole`;
     return [
-        {
-            id: `${env}-imagesharing-read-${neighbour}-assets`,
-            principal: `${env}/role/ImageSharingRole`,
-            action: "s3:GetObject",
-            resource: object,
-            expect: "allow",
-        },
-        {
-            id: `${env}-imagesharing-write-${neighbour}-assets`,
-            principal: `${env}/role/ImageSharingRole`,
-            action: "s3:PutObject",
-            resource: object,
-            expect: "deny",
-        },
+        expectation(`${env}-imagesharing-read-${neighbour}-assets`, imageSharing, "s3:GetObject", object, "allow"),
+        expectation(`${env}-imagesharing-write-${neighbour}-assets`, imageSharing, "s3:PutObject", object, "deny"),
     ];
 }
