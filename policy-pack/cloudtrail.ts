@@ -5,7 +5,7 @@ import { hasNarrowingCondition, isAllow } from "./lib/iam";
 import { companionsByBucket, groupByOwner, nameOf, ofClass } from "./lib/relations";
 import { BUCKET_CLASSES, aws } from "./lib/resource-types";
 import { StackEntry, StackFinding, resourceRule, stackRule } from "./lib/rule-kit";
-import { Value, asBoolean, isUnknown } from "./lib/values";
+import { ValueRecord, asBoolean, isUnknown } from "./lib/values";
 
 const CLOUDTRAIL_SERVICE = "cloudtrail.amazonaws.com";
 
@@ -30,72 +30,76 @@ export const cloudTrailRequired = stackRule({
     },
 });
 
-/** Reads a trail flag with the provider's default; unknown values pass. */
-const flagIsOff = (value: Value, providerDefault: boolean): boolean => asBoolean(value, providerDefault) === false;
+/** A rule over one trail's settings. */
+function trailRule(spec: {
+    name: string;
+    description: string;
+    enforcementLevel?: "advisory";
+    check: (context: { props: ValueRecord }) => string[];
+}): ResourceValidationPolicy {
+    return resourceRule({ ...spec, appliesTo: [aws.cloudtrail.Trail] });
+}
 
-export const cloudTrailMultiRegion = resourceRule({
+/**
+ * A flag that must be true: a finding when it is false, or left unset where the provider's default is false.
+ * Unknown values pass.
+ */
+function flagOff(props: ValueRecord, flag: string, providerDefault: boolean, consequence: string): string[] {
+    return asBoolean(props[flag], providerDefault) === false
+        ? [`${flag} ${providerDefault ? "is false" : "is not true"}, so ${consequence}. Fix: set ${flag} to true.`]
+        : [];
+}
+
+/** A setting that should be given: a finding when it is empty. Unknown values pass. */
+function settingUnset(props: ValueRecord, setting: string, consequence: string, fix: string): string[] {
+    const value = props[setting];
+    const unset = !isUnknown(value) && (value === undefined || value === null || value === "");
+    return unset ? [`${setting} is not set, so ${consequence}. Fix: ${fix}`] : [];
+}
+
+export const cloudTrailMultiRegion = trailRule({
     name: "cloudtrail-multi-region",
     description:
         "Trails are multi-region and include global service events (IAM and STS events are global). " +
         "Checkov CKV_AWS_67; AWS Config MULTI_REGION_CLOUD_TRAIL_ENABLED.",
-    appliesTo: [aws.cloudtrail.Trail],
     check: ({ props }) => [
-        ...(flagIsOff(props.isMultiRegionTrail, false)
-            ? [
-                  "isMultiRegionTrail is not true, so the trail records only the region it is created in. Fix: set isMultiRegionTrail to true.",
-              ]
-            : []),
-        ...(flagIsOff(props.includeGlobalServiceEvents, true)
-            ? [
-                  "includeGlobalServiceEvents is false, so IAM and STS events such as cross-account AssumeRole calls are not recorded. " +
-                      "Fix: set includeGlobalServiceEvents to true.",
-              ]
-            : []),
+        ...flagOff(props, "isMultiRegionTrail", false, "the trail records only the region it is created in"),
+        ...flagOff(props, "includeGlobalServiceEvents", true, "IAM and STS events such as cross-account AssumeRole calls are not recorded"),
     ],
 });
 
-export const cloudTrailLogFileValidation = resourceRule({
+export const cloudTrailLogFileValidation = trailRule({
     name: "cloudtrail-log-file-validation",
     description:
         "Trails validate log files, so tampering with delivered logs is detectable. " +
         "Checkov CKV_AWS_36; AWS Config CLOUD_TRAIL_LOG_FILE_VALIDATION_ENABLED.",
-    appliesTo: [aws.cloudtrail.Trail],
-    check: ({ props }) =>
-        flagIsOff(props.enableLogFileValidation, false)
-            ? [
-                  "enableLogFileValidation is not true, so changes to delivered log files go unnoticed. Fix: set enableLogFileValidation to true.",
-              ]
-            : [],
+    check: ({ props }) => flagOff(props, "enableLogFileValidation", false, "changes to delivered log files go unnoticed"),
 });
 
-const isUnset = (value: Value): boolean => !isUnknown(value) && (value === undefined || value === null || value === "");
-
-export const cloudTrailKmsEncryption = resourceRule({
+export const cloudTrailKmsEncryption = trailRule({
     name: "cloudtrail-kms-encryption",
     description: "Advisory: trails encrypt log files with a customer managed KMS key. Checkov CKV_AWS_35.",
     enforcementLevel: "advisory",
-    appliesTo: [aws.cloudtrail.Trail],
     check: ({ props }) =>
-        isUnset(props.kmsKeyId)
-            ? [
-                  "kmsKeyId is not set, so log files are encrypted with S3-managed keys only. " +
-                      "Fix: set kmsKeyId to a customer managed KMS key whose key policy allows cloudtrail.amazonaws.com to use it.",
-              ]
-            : [],
+        settingUnset(
+            props,
+            "kmsKeyId",
+            "log files are encrypted with S3-managed keys only",
+            "set kmsKeyId to a customer managed KMS key whose key policy allows cloudtrail.amazonaws.com to use it.",
+        ),
 });
 
-export const cloudTrailCloudWatchLogs = resourceRule({
+export const cloudTrailCloudWatchLogs = trailRule({
     name: "cloudtrail-cloudwatch-logs",
     description: "Advisory: trails deliver to CloudWatch Logs for near-real-time alerting. Checkov CKV2_AWS_10.",
     enforcementLevel: "advisory",
-    appliesTo: [aws.cloudtrail.Trail],
     check: ({ props }) =>
-        isUnset(props.cloudWatchLogsGroupArn)
-            ? [
-                  "cloudWatchLogsGroupArn is not set, so trail events cannot drive alarms. " +
-                      'Fix: set cloudWatchLogsGroupArn (the log group ARN ending in ":*") and cloudWatchLogsRoleArn.',
-              ]
-            : [],
+        settingUnset(
+            props,
+            "cloudWatchLogsGroupArn",
+            "trail events cannot drive alarms",
+            'set cloudWatchLogsGroupArn (the log group ARN ending in ":*") and cloudWatchLogsRoleArn.',
+        ),
 });
 
 /** Bucket policy documents of one bucket: its BucketPolicy resources and its inline policy. */

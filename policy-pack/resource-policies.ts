@@ -16,7 +16,7 @@ import { actionGrants, grantsOutsideAllowedAccounts } from "./lib/grants";
 import { ActionInfo } from "./lib/iam-actions";
 import { isAllow, isServicePrincipal, narrowsToAccount } from "./lib/iam";
 import { SNAPSHOT_CLASSES, aws } from "./lib/resource-types";
-import { documentRule, resourceRule } from "./lib/rule-kit";
+import { ResourceContext, RuleSpec, documentRule, resourceRule } from "./lib/rule-kit";
 import { ValueRecord, asString, isUnknown, listOf } from "./lib/values";
 
 /** A Lambda permission's principal, source and organization, as known strings (undefined when unset or unknown). */
@@ -33,6 +33,19 @@ function lambdaPermission(props: ValueRecord) {
     };
 }
 
+type LambdaPermission = ReturnType<typeof lambdaPermission>;
+
+/** A rule over Lambda permissions, each read once into its principal, source and organization. */
+function permissionRule<C extends object = Record<string, never>>(
+    spec: RuleSpec<C> & { check: (permission: LambdaPermission, context: ResourceContext<C>) => string[] },
+): ResourceValidationPolicy {
+    return resourceRule<C>({
+        ...spec,
+        appliesTo: [aws.lambda.Permission],
+        check: (context) => spec.check(lambdaPermission(context.props), context),
+    });
+}
+
 /**
  * Whether one of the permission's condition fields limits it: set (a value not known yet still limits),
  * and not a wildcard over every account ("*", "arn:aws:events:us-east-1:*:rule/x").
@@ -44,15 +57,13 @@ function limits(props: ValueRecord, keys: string[]): boolean {
     });
 }
 
-export const lambdaPermissionNoPublicPrincipal = resourceRule({
+export const lambdaPermissionNoPublicPrincipal = permissionRule({
     name: "lambda-permission-no-public-principal",
     description:
         'A Lambda permission does not let everyone invoke the function: no Principal "*" unless an organization, source ' +
         "account or source ARN limits it, and never on a function URL with authType NONE. " +
         "Checkov CKV_AWS_301; AWS Config LAMBDA_FUNCTION_PUBLIC_ACCESS_PROHIBITED; Security Hub Lambda.1.",
-    appliesTo: [aws.lambda.Permission],
-    check: ({ props }) => {
-        const permission = lambdaPermission(props);
+    check: (permission, { props }) => {
         if (permission.principal !== "*") return [];
         if (asString(props.functionUrlAuthType) === "NONE") {
             return [
@@ -73,17 +84,15 @@ const describeAction = (props: ValueRecord): string => {
     return action ? `call "${action}" on` : "use";
 };
 
-export const lambdaPermissionAllowedAccounts = resourceRule<AllowedAccountsConfig>({
+export const lambdaPermissionAllowedAccounts = permissionRule<AllowedAccountsConfig>({
     name: "lambda-permission-allowed-accounts",
     description:
         "A Lambda permission grants nothing to principals (or, for services, source accounts and source ARNs) outside " +
         "allowedAccountIds (plus the function's own account). IAM Access Analyzer external access for Lambda functions.",
-    appliesTo: [aws.lambda.Permission],
     config: allowedAccountsConfig,
-    check: ({ props, config, ownAccounts }) => {
+    check: (permission, { config, ownAccounts }) => {
         const allowed = allowedAccounts(config.allowedAccountIds, ownAccounts);
         if (allowed.size === 0) return [];
-        const permission = lambdaPermission(props);
         const named: { field: string; value: string; account: string | undefined }[] = [
             ...(permission.principal && permission.principal !== "*" && !permission.isService
                 ? [{ field: "principal", value: permission.principal, account: accountOf(permission.principal) }]
@@ -107,15 +116,13 @@ export const lambdaPermissionAllowedAccounts = resourceRule<AllowedAccountsConfi
     },
 });
 
-export const lambdaPermissionServiceSourceScoped = resourceRule({
+export const lambdaPermissionServiceSourceScoped = permissionRule({
     name: "lambda-permission-service-source-scoped",
     description:
         "A Lambda permission for an AWS service names the source: sourceArn or sourceAccount, so resources of other accounts " +
         "cannot invoke the function through that service. Principals that are accounts or roles need no source (AWS only sets " +
         "aws:SourceAccount on service requests). Checkov CKV_AWS_364; tfsec aws-lambda-restrict-source-arn (AVD-AWS-0067).",
-    appliesTo: [aws.lambda.Permission],
-    check: ({ props }) => {
-        const permission = lambdaPermission(props);
+    check: (permission, { props }) => {
         if (!permission.isService) return [];
         const scoped = limits(props, ["sourceArn", "sourceAccount"]);
         return scoped

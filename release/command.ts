@@ -10,8 +10,8 @@ import { organizationGraph } from "../plan/stack-graph";
 import { AutomationRunner, detectPulumiCli } from "./automation-runner";
 import { OfflineRunner } from "./offline-runner";
 import { GateReport, Release, UnknownStackError, stoppedBeforeGate } from "./orchestrator";
-import { ReleaseResult, StackRunner } from "./types";
-import { CliMissingError, WorkspaceSetupError, releaseWorkspace } from "./workspace-options";
+import { ReleaseResult, ReleaseUsageError, StackRunner } from "./types";
+import { releaseWorkspace } from "./workspace-options";
 import type { PulumiCommand } from "@pulumi/pulumi/automation";
 import { askOnTerminal } from "./terminal";
 
@@ -54,13 +54,11 @@ export interface ReleaseCommandOptions {
 /** A usage or environment problem (nothing ran), or the release's result and the secret values to redact from it. */
 export type ReleaseOutcome = { usage: string } | { result: ReleaseResult; secrets: Iterable<string> };
 
-class UsageError extends Error {}
-
 export async function runRelease(options: ReleaseCommandOptions, io: ReleaseIo): Promise<ReleaseOutcome> {
     const projectDir = path.resolve(options.project);
     const { quiet } = options;
     try {
-        if (!fs.existsSync(path.join(projectDir, "Pulumi.yaml"))) throw new UsageError(`no Pulumi.yaml in ${projectDir}`);
+        if (!fs.existsSync(path.join(projectDir, "Pulumi.yaml"))) throw new ReleaseUsageError(`no Pulumi.yaml in ${projectDir}`);
         const mode = options.offline ? "offline" : "automation";
 
         // Stack files: broken ones fail the gate (nothing is updated), they are not a usage error.
@@ -83,8 +81,8 @@ export async function runRelease(options: ReleaseCommandOptions, io: ReleaseIo):
         try {
             policyConfig = loadPolicyConfig(options.policyConfig, organization);
         } catch (error) {
-            if (error instanceof PolicyConfigError) throw new UsageError(error.message);
-            throw new UsageError(`cannot read the policy pack config ${options.policyConfig}: ${(error as Error).message}`);
+            if (error instanceof PolicyConfigError) throw new ReleaseUsageError(error.message);
+            throw new ReleaseUsageError(`cannot read the policy pack config ${options.policyConfig}: ${(error as Error).message}`);
         }
         const offline = new OfflineRunner({ projectDir, graph, policyConfig });
 
@@ -102,7 +100,7 @@ export async function runRelease(options: ReleaseCommandOptions, io: ReleaseIo):
                 policyPackConfig: path.resolve(options.policyConfig),
             });
             if (!options.previewOnly && !options.yes && !io.interactive) {
-                throw new UsageError(
+                throw new ReleaseUsageError(
                     "refusing to update without confirmation: there is no terminal to ask, so pass --yes (CI) or run with --preview-only",
                 );
             }
@@ -143,14 +141,7 @@ export async function runRelease(options: ReleaseCommandOptions, io: ReleaseIo):
         // The offline plans (offline runner or stand-in) saw the program's secret values: redact them.
         return { result, secrets: offline.secretValues };
     } catch (error) {
-        if (
-            error instanceof UsageError ||
-            error instanceof UnknownStackError ||
-            error instanceof CliMissingError ||
-            error instanceof WorkspaceSetupError
-        ) {
-            return { usage: error.message };
-        }
+        if (error instanceof ReleaseUsageError) return { usage: error.message };
         throw error;
     }
 }

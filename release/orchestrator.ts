@@ -11,7 +11,7 @@
 // "deferred": in the gate it is checked by the stand-in (the offline plan under the same policy pack),
 // and it is previewed for real right before its own update, once its dependencies have succeeded.
 import { StackCycleError, orderStacks } from "../plan/stack-graph";
-import { CancelOutcome, GateEntry, ReleaseResult, StackPreview, StackResult, StackRunner, StackUpdate } from "./types";
+import { CancelOutcome, GateEntry, ReleaseResult, ReleaseUsageError, StackPreview, StackResult, StackRunner, StackUpdate } from "./types";
 
 export interface ReleaseOptions {
     runner: StackRunner;
@@ -37,7 +37,7 @@ export interface GateReport {
     entries: GateEntry[];
 }
 
-export class UnknownStackError extends Error {
+export class UnknownStackError extends ReleaseUsageError {
     constructor(
         readonly stacks: string[],
         known: string[],

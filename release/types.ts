@@ -2,6 +2,12 @@
 // and the two ways of running one stack: the Automation API over a real Pulumi CLI, and the offline
 // plan engine. The orchestrator only ever sees these types.
 
+/**
+ * A problem that stops the release before anything runs, reported as a usage error (exit 2) rather than a
+ * failure: a bad argument, an unknown stack, no usable Pulumi CLI or workspace.
+ */
+export class ReleaseUsageError extends Error {}
+
 /** Resource operation counts, keyed like the engine's OpMap (create, update, delete, replace, same, ...). */
 export type ChangeCounts = Record<string, number>;
 

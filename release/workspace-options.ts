@@ -9,6 +9,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { LocalWorkspaceOptions, PreviewOptions, UpOptions } from "@pulumi/pulumi/automation";
+import { ReleaseUsageError } from "./types";
 
 export const STATE_DIR = ".pulumi-state";
 export const DEFAULT_SECRETS_PROVIDER = "passphrase";
@@ -37,7 +38,7 @@ export interface ReleaseWorkspace {
     policy: Required<Pick<PreviewOptions & UpOptions, "policyPacks" | "policyPackConfigs">>;
 }
 
-export class WorkspaceSetupError extends Error {
+export class WorkspaceSetupError extends ReleaseUsageError {
     constructor(message: string) {
         super(message);
         this.name = "WorkspaceSetupError";
@@ -102,7 +103,7 @@ export const CLI_MISSING_MESSAGE = [
     "  npm run release -- --offline",
 ].join("\n");
 
-export class CliMissingError extends Error {
+export class CliMissingError extends ReleaseUsageError {
     /** Without `unusable`: no pulumi on PATH. With it: the pulumi found cannot be used (too old, broken). */
     constructor(unusable?: string) {
         super(unusable ? `The Pulumi CLI ${unusable}.\n${CLI_MISSING_MESSAGE.split("\n").slice(1).join("\n")}` : CLI_MISSING_MESSAGE);

@@ -31,7 +31,8 @@ export interface ResourceContext<C> {
 
 type Findings = string[] | Promise<string[]>;
 
-interface RuleSpec<C extends object> {
+/** What every rule declares: its name, description, enforcement level and settings. */
+export interface RuleSpec<C extends object> {
     name: string;
     description: string;
     enforcementLevel?: EnforcementLevel;
