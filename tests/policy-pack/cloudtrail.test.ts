@@ -1,26 +1,22 @@
 import * as assert from "assert";
-import { ACCOUNTS, T, UNKNOWN_STRING, check, patch, policyJson, resource, rows, rowsFor, tlsDeny } from "./fixtures";
+import { ACCOUNTS, T, UNKNOWN_STRING, advised, check, patch, policyJson, reported, resource, rows, rowsFor, tlsDeny } from "./fixtures";
 
 describe("CloudTrail rules", () => {
     describe("cloudtrail-required", () => {
         it("reports a stack of AWS resources without a trail, and one whose trails do not log", async () => {
-            assert.deepStrictEqual(await rowsFor((r) => delete r["org-trail"]), [
-                [
-                    "cloudtrail-required",
-                    "stack",
-                    "mandatory",
+            assert.deepStrictEqual(
+                await rowsFor((r) => delete r["org-trail"]),
+                reported("cloudtrail-required", "stack", [
                     "The stack has no CloudTrail trail, so API activity (including cross-account AssumeRole calls) is not recorded. " +
                         "Fix: add an aws.cloudtrail.Trail with isMultiRegionTrail, includeGlobalServiceEvents and enableLogFileValidation set to true.",
-                ],
-            ]);
-            assert.deepStrictEqual(await rowsFor((r) => patch(r, "org-trail", { enableLogging: false })), [
-                [
-                    "cloudtrail-required",
-                    "stack",
-                    "mandatory",
+                ]),
+            );
+            assert.deepStrictEqual(
+                await rowsFor((r) => patch(r, "org-trail", { enableLogging: false })),
+                reported("cloudtrail-required", "stack", [
                     "Every CloudTrail trail of the stack has enableLogging set to false. Fix: set enableLogging to true (the default).",
-                ],
-            ]);
+                ]),
+            );
         });
 
         it("does not apply to a stack without AWS resources", async () => {
@@ -39,21 +35,14 @@ describe("CloudTrail rules", () => {
             const result = await rowsFor((r) =>
                 patch(r, "org-trail", { isMultiRegionTrail: undefined, includeGlobalServiceEvents: false }),
             );
-            assert.deepStrictEqual(result, [
-                [
-                    "cloudtrail-multi-region",
-                    "org-trail",
-                    "mandatory",
+            assert.deepStrictEqual(
+                result,
+                reported("cloudtrail-multi-region", "org-trail", [
                     "isMultiRegionTrail is not true, so the trail records only the region it is created in. Fix: set isMultiRegionTrail to true.",
-                ],
-                [
-                    "cloudtrail-multi-region",
-                    "org-trail",
-                    "mandatory",
                     "includeGlobalServiceEvents is false, so IAM and STS events such as cross-account AssumeRole calls are not recorded. " +
                         "Fix: set includeGlobalServiceEvents to true.",
-                ],
-            ]);
+                ]),
+            );
         });
 
         it("accepts the provider default for global service events and unknown flags", async () => {
@@ -69,14 +58,12 @@ describe("CloudTrail rules", () => {
 
     describe("cloudtrail-log-file-validation", () => {
         it("reports a trail without log file validation and accepts one with it", async () => {
-            assert.deepStrictEqual(await rowsFor((r) => patch(r, "org-trail", { enableLogFileValidation: false })), [
-                [
-                    "cloudtrail-log-file-validation",
-                    "org-trail",
-                    "mandatory",
+            assert.deepStrictEqual(
+                await rowsFor((r) => patch(r, "org-trail", { enableLogFileValidation: false })),
+                reported("cloudtrail-log-file-validation", "org-trail", [
                     "enableLogFileValidation is not true, so changes to delivered log files go unnoticed. Fix: set enableLogFileValidation to true.",
-                ],
-            ]);
+                ]),
+            );
             assert.deepStrictEqual(await rowsFor((r) => patch(r, "org-trail", { enableLogFileValidation: "true" })), []);
         });
     });
@@ -85,20 +72,14 @@ describe("CloudTrail rules", () => {
         it("are advisory, never mandatory, and accept values unknown at preview", async () => {
             const result = await rowsFor((r) => patch(r, "org-trail", { kmsKeyId: undefined, cloudWatchLogsGroupArn: "" }));
             assert.deepStrictEqual(result, [
-                [
-                    "cloudtrail-kms-encryption",
-                    "org-trail",
-                    "advisory",
+                ...advised("cloudtrail-kms-encryption", "org-trail", [
                     "kmsKeyId is not set, so log files are encrypted with S3-managed keys only. " +
                         "Fix: set kmsKeyId to a customer managed KMS key whose key policy allows cloudtrail.amazonaws.com to use it.",
-                ],
-                [
-                    "cloudtrail-cloudwatch-logs",
-                    "org-trail",
-                    "advisory",
+                ]),
+                ...advised("cloudtrail-cloudwatch-logs", "org-trail", [
                     "cloudWatchLogsGroupArn is not set, so trail events cannot drive alarms. " +
                         'Fix: set cloudWatchLogsGroupArn (the log group ARN ending in ":*") and cloudWatchLogsRoleArn.',
-                ],
+                ]),
             ]);
             assert.deepStrictEqual(
                 await rowsFor((r) => patch(r, "org-trail", { kmsKeyId: UNKNOWN_STRING, cloudWatchLogsGroupArn: UNKNOWN_STRING })),
@@ -151,16 +132,14 @@ describe("CloudTrail rules", () => {
 
         it("reports a trail bucket of the stack whose policy does not let CloudTrail write", async () => {
             const result = await rowsFor((r) => delete r["trail-logs-dev-policy"]);
-            assert.deepStrictEqual(result, [
-                [
-                    "cloudtrail-bucket-source-scoped",
-                    "trail-logs-dev",
-                    "mandatory",
+            assert.deepStrictEqual(
+                result,
+                reported("cloudtrail-bucket-source-scoped", "trail-logs-dev", [
                     'trail bucket "trail-logs-dev" has no bucket policy statement for cloudtrail.amazonaws.com, so the trail cannot deliver logs ' +
                         "(InsufficientS3BucketPolicyException). Fix: add a BucketPolicy allowing s3:GetBucketAcl on the bucket and s3:PutObject on " +
                         "AWSLogs/<account-id>/* for cloudtrail.amazonaws.com, scoped with aws:SourceArn, and make the trail depend on it.",
-                ],
-            ]);
+                ]),
+            );
         });
 
         it("accepts aws:SourceAccount, aws:SourceOrgID, a central bucket in another stack and a policy unknown at preview", async () => {
@@ -201,15 +180,13 @@ describe("CloudTrail rules", () => {
             );
             assert.deepStrictEqual(await rowsFor((r) => patch(r, "org-trail", { s3BucketName: "central-audit-logs" })), []);
             // A policy not known yet is reported once, as not known (advisory), by iam-policy-document-valid.
-            assert.deepStrictEqual(await rowsFor((r) => patch(r, "trail-logs-dev-policy", { policy: UNKNOWN_STRING })), [
-                [
-                    "iam-policy-document-valid",
-                    "trail-logs-dev-policy",
-                    "advisory",
+            assert.deepStrictEqual(
+                await rowsFor((r) => patch(r, "trail-logs-dev-policy", { policy: UNKNOWN_STRING })),
+                advised("iam-policy-document-valid", "trail-logs-dev-policy", [
                     "can't run policy 'iam-policy-document-valid' from policy pack 'crossaccount-least-privilege@v0.1.0' during preview: " +
                         "string value at .policy can't be known during preview",
-                ],
-            ]);
+                ]),
+            );
         });
 
         it("finds the trail bucket through the property dependency when its name is unknown", async () => {

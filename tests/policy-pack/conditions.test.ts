@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { isDateConditionValue } from "../../policy-pack/conditions";
-import { patch, policyJson, rowsFor } from "./fixtures";
+import { patch, policyJson, reported, rowsFor } from "./fixtures";
 
 const IMAGES = "arn:aws:s3:::images-dev/*";
 const userPolicy =
@@ -20,15 +20,13 @@ describe("condition value rules", () => {
                     Condition: { DateLessThan: { "aws:CurrentTime": "31/01/2026" } },
                 }),
             );
-            assert.deepStrictEqual(result, [
-                [
-                    "iam-date-condition-values",
-                    "alice-assume",
-                    "mandatory",
+            assert.deepStrictEqual(
+                result,
+                reported("iam-date-condition-values", "alice-assume", [
                     'policy statement 1 ("Window"): DateLessThan aws:CurrentTime has the value "31/01/2026", which is neither an ISO 8601 time ' +
                         'nor an integer epoch in seconds, so the condition never matches. Fix: write the time in ISO 8601, e.g. "2026-01-31T00:00:00Z".',
-                ],
-            ]);
+                ]),
+            );
         });
 
         it("reports each bad value of qualified and IfExists operators, in Deny statements too", async () => {

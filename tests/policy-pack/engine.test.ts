@@ -4,7 +4,19 @@ import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { runPolicies, runPolicyPack } from "../../policy-pack/engine";
 import { policies } from "../../policy-pack/policies";
 import { aws } from "../../policy-pack/lib/resource-types";
-import { ACCOUNTS, REFERENCE_CONFIG, T, UNKNOWN_STRING, policyJson, resource, rows, sameAccountTrust, stackWith } from "./fixtures";
+import {
+    ACCOUNTS,
+    REFERENCE_CONFIG,
+    T,
+    UNKNOWN_STRING,
+    advised,
+    policyJson,
+    reported,
+    resource,
+    rows,
+    sameAccountTrust,
+    stackWith,
+} from "./fixtures";
 
 const SECRET_SIG = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
 
@@ -110,13 +122,10 @@ describe("policy engine", () => {
             resource(T.bucket, "bucket", { bucket: UNKNOWN_STRING }),
         ]);
         assert.deepStrictEqual(rows(result), [
-            ["reads-unknown", "known", "mandatory", "name is known"],
-            [
-                "reads-unknown",
-                "unknown",
-                "advisory",
+            ...reported("reads-unknown", "known", ["name is known"]),
+            ...advised("reads-unknown", "unknown", [
                 "can't run policy 'reads-unknown' from policy pack 'crossaccount-least-privilege@v0.1.0' during preview: string value at .name can't be known during preview",
-            ],
+            ]),
         ]);
         assert.strictEqual(result[0].stack, "dev");
     });

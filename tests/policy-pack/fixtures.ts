@@ -320,8 +320,12 @@ export function goodResources(): Record<string, PolicyResourceInput> {
     };
 }
 
+/** The good stack's resources by name, and an edit a test makes to them. */
+export type Resources = Record<string, PolicyResourceInput>;
+export type Change = (resources: Resources) => void;
+
 /** The good stack after `change` edits it, as the engine's input. */
-export function stackWith(change: (resources: Record<string, PolicyResourceInput>) => void = () => undefined): PolicyResourceInput[] {
+export function stackWith(change: Change = () => undefined): PolicyResourceInput[] {
     const resources = goodResources();
     change(resources);
     return Object.values(resources);
@@ -341,15 +345,33 @@ export const rows = (violations: PolicyViolation[]): Row[] =>
         violation.message,
     ]);
 
+/** The rows one rule reports on one resource, a message each, at the mandatory level. */
+export const reported = (policy: string, resource: string, messages: string[]): Row[] =>
+    messages.map((message) => [policy, resource, "mandatory", message]);
+
+/** The rows of an advisory rule on one resource. */
+export const advised = (policy: string, resource: string, messages: string[]): Row[] =>
+    messages.map((message) => [policy, resource, "advisory", message]);
+
 /** Runs the good stack with one change and returns every violation. */
-export async function rowsFor(
-    change: (resources: Record<string, PolicyResourceInput>) => void,
-    config?: Record<string, unknown>,
-): Promise<Row[]> {
+export async function rowsFor(change: Change, config?: Record<string, unknown>): Promise<Row[]> {
     return rows(await check(stackWith(change), config));
 }
 
 /** Replace one resource's props (merged). */
-export function patch(resources: Record<string, PolicyResourceInput>, name: string, props: Record<string, unknown>): void {
+export function patch(resources: Resources, name: string, props: Record<string, unknown>): void {
     resources[name] = { ...resources[name], props: { ...resources[name].props, ...props } };
 }
+
+/** The change that merges `props` into one resource of the good stack. */
+export const patched =
+    (name: string, props: Record<string, unknown>): Change =>
+    (resources) =>
+        patch(resources, name, props);
+
+/** Replaces alice's inline user policy with these statements. */
+export const userPolicy = (...statements: StatementInput[]): Change => patched("alice-assume", { policy: policyJson(...statements) });
+
+/** Replaces the images bucket's policy with the TLS deny and these statements. */
+export const bucketPolicy = (...statements: StatementInput[]): Change =>
+    patched("images-dev-policy", { policy: policyJson(tlsDeny("images-dev"), ...statements) });

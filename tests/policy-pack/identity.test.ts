@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { ACCOUNTS, T, patch, policyJson, resource, rowsFor } from "./fixtures";
+import { ACCOUNTS, T, advised, patch, policyJson, reported, resource, rowsFor } from "./fixtures";
 
 const sameAccountTrustIn = (account: string) => ({
     Effect: "Allow",
@@ -23,21 +23,14 @@ describe("identity policy rules", () => {
                     { Sid: "AllButIam", Effect: "Allow", NotAction: "iam:*", Resource: IMAGES },
                 ),
             );
-            assert.deepStrictEqual(result, [
-                [
-                    "iam-no-star-action",
-                    "alice-assume",
-                    "mandatory",
+            assert.deepStrictEqual(
+                result,
+                reported("iam-no-star-action", "alice-assume", [
                     'policy statement 1: allows Action "*", every action of every service. Fix: list only the actions this identity needs, e.g. "s3:GetObject".',
-                ],
-                [
-                    "iam-no-star-action",
-                    "alice-assume",
-                    "mandatory",
                     'policy statement 2 ("AllButIam"): "NotAction" with "Effect": "Allow" grants every action of every service except the listed ones. ' +
                         'Fix: list only the actions this identity needs in "Action".',
-                ],
-            ]);
+                ]),
+            );
         });
 
         it('accepts "*" in a Deny', async () => {
@@ -60,20 +53,13 @@ describe("identity policy rules", () => {
                     ],
                 }),
             );
-            assert.deepStrictEqual(result, [
-                [
-                    "iam-no-service-wildcard-action",
-                    "image-sharing",
-                    "mandatory",
+            assert.deepStrictEqual(
+                result,
+                reported("iam-no-service-wildcard-action", "image-sharing", [
                     'inlinePolicies["too-broad"] statement 1: allows "s3:*", every s3 action. Fix: list only the s3 actions this identity needs.',
-                ],
-                [
-                    "iam-no-service-wildcard-action",
-                    "image-sharing",
-                    "mandatory",
                     'inlinePolicies["too-broad"] statement 1: allows "iam:*", every iam action. Fix: list only the iam actions this identity needs.',
-                ],
-            ]);
+                ]),
+            );
         });
 
         it("accepts partial wildcards such as s3:Get*", async () => {
@@ -94,22 +80,15 @@ describe("identity policy rules", () => {
                     { Effect: "Allow", Action: "s3:GetObject", NotResource: "arn:aws:s3:::secrets/*" },
                 ),
             );
-            assert.deepStrictEqual(result, [
-                [
-                    "iam-no-resource-star",
-                    "alice-assume",
-                    "mandatory",
+            assert.deepStrictEqual(
+                result,
+                reported("iam-no-resource-star", "alice-assume", [
                     message("policy statement 1", '"s3:GetObject", "kms:Decrypt"', "they support"),
-                ],
-                ["iam-no-resource-star", "alice-assume", "mandatory", message("policy statement 2", '"s3:Get*"', "it supports")],
-                [
-                    "iam-no-resource-star",
-                    "alice-assume",
-                    "mandatory",
+                    message("policy statement 2", '"s3:Get*"', "it supports"),
                     'policy statement 3: "NotResource" with "Effect": "Allow" grants the actions on every resource except the listed ones. ' +
                         'Fix: use "Resource" with the ARNs the actions need.',
-                ],
-            ]);
+                ]),
+            );
         });
 
         it('reports s3:* on "*" together with the service wildcard', async () => {
@@ -146,16 +125,14 @@ describe("identity policy rules", () => {
             const result = await rowsFor(
                 userPolicy({ Sid: "Inventory", Effect: "Allow", Action: ["cloudwatch:Describe*", "sts:GetCallerIdentity"], Resource: "*" }),
             );
-            assert.deepStrictEqual(result, [
-                [
-                    "iam-unscopable-wildcard",
-                    "alice-assume",
-                    "advisory",
+            assert.deepStrictEqual(
+                result,
+                advised("iam-unscopable-wildcard", "alice-assume", [
                     'policy statement 1 ("Inventory"): allows "cloudwatch:Describe*" on Resource "*"; 3 of the 5 actions it matches only work on "*", ' +
                         'but 2 support resource-level permissions: "cloudwatch:DescribeAlarmHistory", "cloudwatch:DescribeAlarms". Fix: list the actions ' +
                         "this identity needs, granting those on the ARNs of their resources, or keep the wildcard if reading every such resource is intended.",
-                ],
-            ]);
+                ]),
+            );
         });
 
         it("lists the 17 scopable actions of ec2:Describe* in a role's inline policy, as an advisory only", async () => {
@@ -219,36 +196,15 @@ describe("identity policy rules", () => {
                 });
             });
             assert.deepStrictEqual(result, [
-                [
-                    "iam-action-exists",
-                    "ci-deployer",
-                    "mandatory",
+                ...reported("iam-action-exists", "ci-deployer", [
                     'assumeRolePolicy statement 1: "sts:AssumeRoel" matches no sts action. Fix: correct the spelling (did you mean "sts:AssumeRole"?).',
-                ],
-                [
-                    "iam-action-exists",
-                    "alice-assume",
-                    "mandatory",
+                ]),
+                ...reported("iam-action-exists", "alice-assume", [
                     'policy statement 1: "s3:GetObjekt" matches no s3 action. Fix: correct the spelling (did you mean "s3:GetObject"?).',
-                ],
-                [
-                    "iam-action-exists",
-                    "alice-assume",
-                    "mandatory",
                     'policy statement 1: "s3:Geet*" matches no s3 action. Fix: correct the spelling.',
-                ],
-                [
-                    "iam-action-exists",
-                    "alice-assume",
-                    "mandatory",
                     'policy statement 1: "s3x:GetObject" names an unknown service "s3x". Fix: use the service prefix AWS documents, e.g. "s3" or "sts".',
-                ],
-                [
-                    "iam-action-exists",
-                    "alice-assume",
-                    "mandatory",
                     'policy statement 2: "GetObject" is not an action (expected "service:Action"). Fix: write it as e.g. "s3:GetObject".',
-                ],
+                ]),
             ]);
         });
 
@@ -265,14 +221,12 @@ describe("identity policy rules", () => {
                     }),
                 }),
             );
-            assert.deepStrictEqual(result, [
-                [
-                    "iam-action-exists",
-                    "images-dev-policy",
-                    "mandatory",
+            assert.deepStrictEqual(
+                result,
+                reported("iam-action-exists", "images-dev-policy", [
                     'policy statement 1 ("DenyInsecure"): "s3:PutObjekt" matches no s3 action. Fix: correct the spelling (did you mean "s3:PutObject"?).',
-                ],
-            ]);
+                ]),
+            );
         });
 
         it("accepts real actions in any case and wildcards that match something", async () => {
@@ -294,44 +248,27 @@ describe("identity policy rules", () => {
                 ),
             );
             assert.deepStrictEqual(result, [
-                [
-                    "iam-no-resource-star",
-                    "alice-assume",
-                    "mandatory",
+                ...reported("iam-no-resource-star", "alice-assume", [
                     'policy statement 2: "NotResource" with "Effect": "Allow" grants the actions on every resource except the listed ones. ' +
                         'Fix: use "Resource" with the ARNs the actions need.',
-                ],
-                [
-                    "iam-assume-role-explicit-arns",
-                    "alice-assume",
-                    "mandatory",
+                ]),
+                ...reported("iam-assume-role-explicit-arns", "alice-assume", [
                     `policy statement 1: allows sts:AssumeRole on "arn:aws:iam::999999999999:role/*", which is not an explicit role ARN. ${fix}`,
-                ],
-                [
-                    "iam-assume-role-explicit-arns",
-                    "alice-assume",
-                    "mandatory",
                     `policy statement 2: allows sts:AssumeRole on every role except those in NotResource, which is not an explicit role ARN. ${fix}`,
-                ],
+                ]),
             ]);
         });
 
         it('reports sts:AssumeRole on "*" (which the resource rule reports too)', async () => {
             const result = await rowsFor(userPolicy({ Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" }));
             assert.deepStrictEqual(result, [
-                [
-                    "iam-no-resource-star",
-                    "alice-assume",
-                    "mandatory",
+                ...reported("iam-no-resource-star", "alice-assume", [
                     'policy statement 1: allows "sts:AssumeRole" on Resource "*" although it supports resource-level permissions. ' +
                         'Fix: replace "*" with the ARNs of the resources needed, e.g. "arn:aws:s3:::<bucket>/*".',
-                ],
-                [
-                    "iam-assume-role-explicit-arns",
-                    "alice-assume",
-                    "mandatory",
+                ]),
+                ...reported("iam-assume-role-explicit-arns", "alice-assume", [
                     `policy statement 1: allows sts:AssumeRole on "*", which is not an explicit role ARN. ${fix}`,
-                ],
+                ]),
             ]);
         });
 
@@ -366,27 +303,15 @@ describe("identity policy rules", () => {
                     { Effect: "Allow", Action: "iam:PassRole", Resource: `arn:aws:iam::${ACCOUNTS.dev}:role/*` },
                 ),
             );
-            assert.deepStrictEqual(result, [
-                [
-                    "iam-no-privilege-escalation",
-                    "alice-assume",
-                    "mandatory",
+            assert.deepStrictEqual(
+                result,
+                reported("iam-no-privilege-escalation", "alice-assume", [
                     `policy statement 1: allows privilege-escalation actions "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion". ${adminFix}`,
-                ],
-                [
-                    "iam-no-privilege-escalation",
-                    "alice-assume",
-                    "mandatory",
                     `policy statement 2: allows privilege-escalation actions "iam:PutUserPolicy", "iam:PutGroupPolicy", "iam:PutRolePolicy". ${adminFix}`,
-                ],
-                [
-                    "iam-no-privilege-escalation",
-                    "alice-assume",
-                    "mandatory",
                     'policy statement 3: allows "iam:PassRole" on any role, so the holder can hand any role to a service. ' +
                         "Fix: list the role ARNs that may be passed and add an iam:PassedToService condition.",
-                ],
-            ]);
+                ]),
+            );
         });
 
         it("reports iam:PassRole together with code-running actions", async () => {
@@ -400,16 +325,14 @@ describe("identity policy rules", () => {
                     },
                 ),
             );
-            assert.deepStrictEqual(result, [
-                [
-                    "iam-no-privilege-escalation",
-                    "alice-assume",
-                    "mandatory",
+            assert.deepStrictEqual(
+                result,
+                reported("iam-no-privilege-escalation", "alice-assume", [
                     'policy: allows "iam:PassRole" together with "lambda:CreateFunction", "lambda:UpdateFunctionCode", so the holder can run code ' +
                         "with the permissions of a passed role. Fix: split deployment rights from the roles they pass, " +
                         "or limit iam:PassRole with an iam:PassedToService condition to a role no more privileged than this identity.",
-                ],
-            ]);
+                ]),
+            );
         });
 
         it("accepts a deploy role passing one named role to one service (iam:PassedToService)", async () => {
@@ -504,15 +427,13 @@ describe("identity policy rules", () => {
         it("iam-managed-policy-size reports a managed policy over 6,144 characters", async () => {
             const document = objects(160);
             const result = await rowsFor((r) => patch(r, "inventory", { policy: document }));
-            assert.deepStrictEqual(result, [
-                [
-                    "iam-managed-policy-size",
-                    "inventory",
-                    "mandatory",
+            assert.deepStrictEqual(
+                result,
+                reported("iam-managed-policy-size", "inventory", [
                     `policy is ${size(document)} characters without whitespace, over the managed policy quota of 6144. ` +
                         "Fix: split it into several managed policies, or merge statements and use ARN wildcards.",
-                ],
-            ]);
+                ]),
+            );
         });
 
         it("iam-managed-policy-size accepts 6,144 characters or fewer", async () => {
@@ -532,20 +453,14 @@ describe("identity policy rules", () => {
             const userSize = size(userDocument);
             const groupSize = size(groupDocument) * 2;
             assert.deepStrictEqual(result, [
-                [
-                    "iam-inline-policy-size",
-                    "developers",
-                    "mandatory",
+                ...reported("iam-inline-policy-size", "developers", [
                     `group "developers" has ${groupSize} characters of inline policies without whitespace, over the per-group quota of 5120. ` +
                         "Fix: move statements into customer managed policies and attach those instead.",
-                ],
-                [
-                    "iam-inline-policy-size",
-                    "alice",
-                    "mandatory",
+                ]),
+                ...reported("iam-inline-policy-size", "alice", [
                     `user "alice" has ${userSize} characters of inline policies without whitespace, over the per-user quota of 2048. ` +
                         "Fix: move statements into customer managed policies and attach those instead.",
-                ],
+                ]),
             ]);
         });
 
@@ -593,15 +508,13 @@ describe("identity policy rules", () => {
                 });
                 patch(r, "assume-prod", { policy: document });
             });
-            assert.deepStrictEqual(over, [
-                [
-                    "iam-inline-policy-size",
-                    "ci-deployer",
-                    "mandatory",
+            assert.deepStrictEqual(
+                over,
+                reported("iam-inline-policy-size", "ci-deployer", [
                     `role "ci-deployer" has ${size(document) * 3} characters of inline policies without whitespace, over the per-role quota of 10240. ` +
                         "Fix: move statements into customer managed policies and attach those instead.",
-                ],
-            ]);
+                ]),
+            );
         });
     });
 });

@@ -1,7 +1,7 @@
 // The runtime rules, on the one table of AWS's dates (policy-pack/lib/lambda-runtimes.ts), with the day
 // fixed through the rules' asOf setting so the outcome does not depend on when the tests run.
 import * as assert from "assert";
-import { REFERENCE_CONFIG, UNKNOWN_STRING, resource, rowsFor } from "./fixtures";
+import { REFERENCE_CONFIG, UNKNOWN_STRING, reported, resource, rowsFor } from "./fixtures";
 import { LAMBDA_RUNTIMES, runtimeStatus, usableRuntimes } from "../../policy-pack/lib/lambda-runtimes";
 
 const FUNCTION = "aws:lambda/function:Function";
@@ -29,18 +29,12 @@ describe("Lambda runtime rules", () => {
         const fix =
             "Fix: move the function to a supported runtime (nodejs24.x, nodejs22.x, python3.14, python3.13, python3.12, python3.11 ...).";
         assert.deepStrictEqual(await runtimeRows("2026-12-20", { old: "nodejs20.x", dotnet: "dotnet8", current: "nodejs24.x" }), [
-            [
-                BLOCKED,
-                "old",
-                "mandatory",
+            ...reported(BLOCKED, "old", [
                 `runtime "nodejs20.x" is past AWS's block on function updates (2026-07-01): the function can be neither created nor changed. ${fix}`,
-            ],
-            [
-                BLOCKED,
-                "dotnet",
-                "mandatory",
+            ]),
+            ...reported(BLOCKED, "dotnet", [
                 `runtime "dotnet8" is past AWS's block on function creation (2026-12-10); updates are blocked from 2027-01-11. ${fix}`,
-            ],
+            ]),
         ]);
     });
 

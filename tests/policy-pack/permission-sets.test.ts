@@ -2,7 +2,7 @@
 // (inline policy, AWS managed and customer managed policies, permissions boundary), naming the set.
 import * as assert from "assert";
 import { PolicyResourceInput } from "../../policy-pack/engine";
-import { ACCOUNTS, Row, T, UNKNOWN_STRING, policyJson, resource, rowsFor, urnOf } from "./fixtures";
+import { ACCOUNTS, Row, T, UNKNOWN_STRING, policyJson, reported, resource, rowsFor, urnOf } from "./fixtures";
 
 const INSTANCE = "arn:aws:sso:::instance/ssoins-7223a1b2c3d4e5f6";
 const psArn = (id: string) => `arn:aws:sso:::permissionSet/ssoins-7223a1b2c3d4e5f6/ps-${id}`;
@@ -53,15 +53,13 @@ describe("permission sets", () => {
                 "admins-inline": inline({ Sid: "Everything", Effect: "Allow", Action: "*", Resource: "*" }),
             }),
         );
-        assert.deepStrictEqual(onlyPolicies(result, "iam-no-star-action"), [
-            [
-                "iam-no-star-action",
-                "admins-inline",
-                "mandatory",
+        assert.deepStrictEqual(
+            onlyPolicies(result, "iam-no-star-action"),
+            reported("iam-no-star-action", "admins-inline", [
                 'permission set "Admins" inlinePolicy statement 1 ("Everything"): allows Action "*", every action of every service. ' +
                     'Fix: list only the actions this identity needs, e.g. "s3:GetObject".',
-            ],
-        ]);
+            ]),
+        );
     });
 
     it("runs every identity-policy rule on an inline policy: service wildcards, resource star, unknown actions, AssumeRole, escalation", async () => {
@@ -105,20 +103,14 @@ describe("permission sets", () => {
             }),
         );
         assert.deepStrictEqual(result, [
-            [
-                "iam-no-admin-managed-policy",
-                "break-glass-admin",
-                "mandatory",
+            ...reported("iam-no-admin-managed-policy", "break-glass-admin", [
                 'permission set "Break-glass" attaches the AWS managed policy "AdministratorAccess" (arn:aws:iam::aws:policy/AdministratorAccess). ' +
                     "Fix: attach a customer managed policy (customerManagedPolicyReference) or an inline policy that allows only the actions its users need.",
-            ],
-            [
-                "iam-no-admin-managed-policy",
-                "break-glass-boundary",
-                "mandatory",
+            ]),
+            ...reported("iam-no-admin-managed-policy", "break-glass-boundary", [
                 'permission set "Break-glass" uses the AWS managed policy "PowerUserAccess" (arn:aws:iam::aws:policy/PowerUserAccess) as its ' +
                     "permissions boundary, so the boundary lets through all that policy allows. Fix: use a customer managed policy that allows at most what the permission set may ever need as the boundary.",
-            ],
+            ]),
         ]);
     });
 
@@ -243,15 +235,13 @@ describe("permission sets", () => {
         const statements = Array.from({ length: 120 }, (_, index) => statement(index));
         const size = policyJson(...statements).length;
         const result = await rowsFor((r) => permissionSet(r, "Wide", "a1b2c3d4e5f60007", { "wide-inline": inline(...statements) }));
-        assert.deepStrictEqual(onlyPolicies(result, "iam-inline-policy-size"), [
-            [
-                "iam-inline-policy-size",
-                "wide-inline",
-                "mandatory",
+        assert.deepStrictEqual(
+            onlyPolicies(result, "iam-inline-policy-size"),
+            reported("iam-inline-policy-size", "wide-inline", [
                 `permission set "Wide" inlinePolicy is ${size} characters without whitespace (quota 10240), over the IAM Identity Center quota ` +
                     "for a permission set's inline policy. Fix: move statements into customer managed policies and attach them with customerManagedPolicyReference.",
-            ],
-        ]);
+            ]),
+        );
         const fits = await rowsFor((r) =>
             permissionSet(r, "Narrow", "a1b2c3d4e5f60008", { "narrow-inline": inline(...statements.slice(0, 60)) }),
         );

@@ -3,7 +3,7 @@
 import * as assert from "assert";
 import fc from "fast-check";
 import { PUBLIC_SCOPING_KEYS, ScopingKey, isPublicGrantLimited, parsePolicyDocument } from "../../policy-pack/lib/iam";
-import { ACCOUNTS, UNKNOWN_STRING, patch, policyJson, rowsFor, tlsDeny } from "./fixtures";
+import { ACCOUNTS, UNKNOWN_STRING, patch, policyJson, reported, rowsFor, tlsDeny } from "./fixtures";
 
 const OBJECTS = "arn:aws:s3:::images-dev/*";
 const ORG = "o-a1b2c3d4e5";
@@ -114,29 +114,25 @@ describe("endpoint and organization conditions on a public principal", () => {
     });
 
     it("a bucket whose endpoint condition is a wildcard is public (exact text)", async () => {
-        assert.deepStrictEqual(await bucketRows(publicRead({ StringLike: { "aws:VpceOrgID": "o-*" } })), [
-            [
-                "s3-bucket-policy-no-public-principal",
-                "images-dev-policy",
-                "mandatory",
+        assert.deepStrictEqual(
+            await bucketRows(publicRead({ StringLike: { "aws:VpceOrgID": "o-*" } })),
+            reported("s3-bucket-policy-no-public-principal", "images-dev-policy", [
                 'policy statement 2 ("OrgNetworkRead"): grants "s3:GetObject" to every principal ("*") without a condition that limits who can use it. ' +
                     'Fix: name the principals, e.g. {"AWS": "arn:aws:iam::<account>:root"} with an aws:PrincipalArn condition, ' +
                     "or add a condition such as aws:PrincipalOrgID or aws:SourceArn.",
-            ],
-        ]);
+            ]),
+        );
     });
 
     it("the VPC endpoints of an account outside the organization are a grant to that account", async () => {
-        assert.deepStrictEqual(await bucketRows(publicRead({ StringEquals: { "aws:VpceAccount": ACCOUNTS.outsider } })), [
-            [
-                "s3-bucket-policy-allowed-accounts",
-                "images-dev-policy",
-                "mandatory",
+        assert.deepStrictEqual(
+            await bucketRows(publicRead({ StringEquals: { "aws:VpceAccount": ACCOUNTS.outsider } })),
+            reported("s3-bucket-policy-allowed-accounts", "images-dev-policy", [
                 'policy statement 2 ("OrgNetworkRead"): grants access to account 333333333333 ("333333333333"), which is not an allowed account ' +
                     "[111111111111, 222222222222, 999999999999]. Fix: grant only the organization's accounts, or add the account to allowedAccountIds " +
                     "in the policy pack config.",
-            ],
-        ]);
+            ]),
+        );
     });
 
     it("an ECR repository pulled only through the organization's endpoints is not public; through any endpoint it is", async () => {

@@ -1,7 +1,7 @@
 // The rules over every resource policy (S3, ECR, KMS, SNS, SQS, Secrets Manager), well-formedness of every
 // document, KMS keys, S3 access logging, and the unsafe resources issue 12 found the pack letting through.
 import * as assert from "assert";
-import { ACCOUNTS, T, Row, patch, policyJson, resource, rowsFor, tlsDeny } from "./fixtures";
+import { ACCOUNTS, Row, T, advised, patch, policyJson, reported, resource, rowsFor, tlsDeny } from "./fixtures";
 
 type Resources = Parameters<Parameters<typeof rowsFor>[0]>[0];
 const only = (rule: string, rows: Row[]): Row[] => rows.filter(([name]) => name === rule);
@@ -109,20 +109,14 @@ describe("resource-policy-no-not-principal-or-not-action", () => {
             });
         });
         assert.deepStrictEqual(only(rule, result), [
-            [
-                rule,
-                "topic",
-                "mandatory",
+            ...reported(rule, "topic", [
                 'policy statement 1: "NotPrincipal" with "Effect": "Allow" grants every principal of every account ' +
                     'except the listed ones. Fix: use "Principal" with exactly the principals that need access.',
-            ],
-            [
-                rule,
-                "queue",
-                "mandatory",
+            ]),
+            ...reported(rule, "queue", [
                 'policy statement 1: "NotResource" with "Effect": "Allow" grants the actions on every resource except ' +
                     'the listed ones. Fix: list the resources in "Resource".',
-            ],
+            ]),
         ]);
     });
 
@@ -147,17 +141,15 @@ describe("resource-policy-service-principal-scoped", () => {
                 Resource: OBJECTS,
             }),
         );
-        assert.deepStrictEqual(only(rule, result), [
-            [
-                rule,
-                "images-dev-policy",
-                "mandatory",
+        assert.deepStrictEqual(
+            only(rule, result),
+            reported(rule, "images-dev-policy", [
                 'policy statement 2 ("Logs"): service principal "logging.s3.amazonaws.com" may act for any AWS account: nothing limits it to this ' +
                     "organization's requests (confused deputy). Fix: add a condition on aws:SourceArn or aws:SourceAccount naming your own resources " +
                     'or account, e.g. "Condition": {"StringEquals": {"aws:SourceAccount": "<account>"}} (see Amazon S3 User Guide, Permissions ' +
                     "for log delivery (server access logging)).",
-            ],
-        ]);
+            ]),
+        );
     });
 
     it("reports a wildcard source account, and a key the service does not send", async () => {
@@ -247,22 +239,16 @@ describe("resource-policy-no-public-principal and resource-policy-allowed-accoun
         assert.deepStrictEqual(
             result.filter(([rule]) => rule.startsWith("resource-policy-")),
             [
-                [
-                    "resource-policy-no-public-principal",
-                    "secret",
-                    "mandatory",
+                ...reported("resource-policy-no-public-principal", "secret", [
                     'policy statement 1: grants "secretsmanager:GetSecretValue" to every ' +
                         'principal ("*") without a condition that limits who can use it. Fix: name the account roots with an aws:PrincipalArn condition, ' +
                         "or add aws:PrincipalOrgID or aws:SourceArn.",
-                ],
-                [
-                    "resource-policy-allowed-accounts",
-                    "secret",
-                    "mandatory",
+                ]),
+                ...reported("resource-policy-allowed-accounts", "secret", [
                     `policy statement 2: grants access to account ${ACCOUNTS.outsider} ` +
                         `("${outsiderRoot}"), which is not an allowed account [111111111111, 222222222222, 999999999999]. Fix: grant only the ` +
                         "organization's accounts, or add the account to allowedAccountIds in the policy pack config.",
-                ],
+                ]),
             ],
         );
     });
@@ -352,30 +338,21 @@ describe("KMS key policies", () => {
         assert.deepStrictEqual(
             result.filter(([rule]) => rule.startsWith("kms-")),
             [
-                [
-                    "kms-key-policy-no-public-principal",
-                    "key",
-                    "mandatory",
+                ...reported("kms-key-policy-no-public-principal", "key", [
                     'policy statement 2 ("Everyone"): lets every principal ("*") use ' +
                         '"kms:Decrypt" without a condition that limits who. Fix: name the account roots, e.g. {"AWS": "arn:aws:iam::<account>:root"}, ' +
                         'or add "kms:CallerAccount" / "aws:PrincipalOrgID" conditions.',
-                ],
-                [
-                    "kms-key-policy-allowed-accounts",
-                    "key",
-                    "mandatory",
+                ]),
+                ...reported("kms-key-policy-allowed-accounts", "key", [
                     `policy statement 3 ("Outsider"): grants access to account ${ACCOUNTS.outsider} ` +
                         `("${outsiderRoot}"), which is not an allowed account [111111111111, 222222222222, 999999999999]. Fix: grant only the ` +
                         "organization's accounts, or add the account to allowedAccountIds in the policy pack config.",
-                ],
-                [
-                    "kms-key-no-cross-account-admin",
-                    "key",
-                    "mandatory",
+                ]),
+                ...reported("kms-key-no-cross-account-admin", "key", [
                     `policy statement 4 ("TestAdmin"): gives principals of other accounts ("${testRoot}") ` +
                         "key administration: kms:PutKeyPolicy, kms:ScheduleKeyDeletion, kms:CreateGrant. Fix: grant other accounts only what they use the " +
                         'key for, e.g. "kms:Decrypt", "kms:DescribeKey" (and "kms:CreateGrant" with "Bool": {"kms:GrantIsForAWSResource": "true"}).',
-                ],
+                ]),
             ],
         );
     });
@@ -425,29 +402,25 @@ describe("KMS key policies", () => {
             r.signing = resource(T.kmsKey, "signing", { customerMasterKeySpec: "RSA_2048", keyUsage: "SIGN_VERIFY" });
             r.rotated = resource(T.kmsKey, "rotated", { enableKeyRotation: true });
         });
-        assert.deepStrictEqual(only("kms-key-rotation-enabled", result), [
-            [
-                "kms-key-rotation-enabled",
-                "plain",
-                "advisory",
+        assert.deepStrictEqual(
+            only("kms-key-rotation-enabled", result),
+            advised("kms-key-rotation-enabled", "plain", [
                 "enableKeyRotation is not true, so the key material never changes. Fix: set enableKeyRotation: true (yearly by default).",
-            ],
-        ]);
+            ]),
+        );
     });
 });
 
 describe("s3-bucket-access-logging", () => {
     it("advises logging on every bucket but the log bucket, with the exact text", async () => {
         const result = await rowsFor((r) => delete r["images-dev-logging"]);
-        assert.deepStrictEqual(only("s3-bucket-access-logging", result), [
-            [
-                "s3-bucket-access-logging",
-                "images-dev",
-                "advisory",
+        assert.deepStrictEqual(
+            only("s3-bucket-access-logging", result),
+            advised("s3-bucket-access-logging", "images-dev", [
                 'bucket "images-dev" has no server access logging. Fix: add an aws.s3.BucketLogging with targetBucket set to the account\'s log ' +
                     "bucket (which itself needs none).",
-            ],
-        ]);
+            ]),
+        );
     });
 
     it("excepts the log bucket (the good stack's access-logs-dev has none and passes)", async () => {
@@ -463,14 +436,12 @@ describe('ARNs that match every resource of a service count as "*"', () => {
             });
             r.one = resource(T.policy, "one", { policy: policyJson({ Effect: "Allow", Action: "s3:GetObject", Resource: OBJECTS }) });
         });
-        assert.deepStrictEqual(only("iam-no-resource-star", result), [
-            [
-                "iam-no-resource-star",
-                "all",
-                "mandatory",
+        assert.deepStrictEqual(
+            only("iam-no-resource-star", result),
+            reported("iam-no-resource-star", "all", [
                 'policy statement 1: allows "s3:GetObject" on Resource "arn:aws:s3:::*/*" (every resource of the service, as good as "*") although ' +
                     'it supports resource-level permissions. Fix: replace "*" with the ARNs of the resources needed, e.g. "arn:aws:s3:::<bucket>/*".',
-            ],
-        ]);
+            ]),
+        );
     });
 });

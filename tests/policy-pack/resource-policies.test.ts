@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { ACCOUNTS, REFERENCE_CONFIG, T, UNKNOWN_STRING, patch, policyJson, resource, rowsFor } from "./fixtures";
+import { ACCOUNTS, REFERENCE_CONFIG, T, UNKNOWN_STRING, patch, policyJson, reported, resource, rowsFor } from "./fixtures";
 
 type Resources = Parameters<Parameters<typeof rowsFor>[0]>[0];
 const ALLOWED = "[111111111111, 222222222222, 999999999999]";
@@ -34,20 +34,14 @@ describe("Lambda, ECR and RDS snapshot rules", () => {
                 });
             });
             assert.deepStrictEqual(result, [
-                [
-                    "lambda-permission-no-public-principal",
-                    "invoke-from-test",
-                    "mandatory",
+                ...reported("lambda-permission-no-public-principal", "invoke-from-test", [
                     'principal "*" lets every AWS account call "lambda:InvokeFunction" on the function. Fix: name the principal, ' +
                         'e.g. principal "arn:aws:iam::<account>:role/<role>", or a service with sourceArn and sourceAccount.',
-                ],
-                [
-                    "lambda-permission-no-public-principal",
-                    "url",
-                    "mandatory",
+                ]),
+                ...reported("lambda-permission-no-public-principal", "url", [
                     'principal "*" with functionUrlAuthType "NONE" makes the function URL public: anyone on the internet can call it. ' +
                         'Fix: use functionUrlAuthType "AWS_IAM" and name the role that may call it, e.g. principal "arn:aws:iam::<account>:role/<role>".',
-                ],
+                ]),
             ]);
         });
 
@@ -87,30 +81,16 @@ describe("Lambda, ECR and RDS snapshot rules", () => {
             });
             const rule = "lambda-permission-allowed-accounts";
             assert.deepStrictEqual(result, [
-                [
-                    rule,
-                    "invoke-from-test",
-                    "mandatory",
+                ...reported(rule, "invoke-from-test", [
                     `principal "arn:aws:iam::${ACCOUNTS.outsider}:role/Integration" is in account ${ACCOUNTS.outsider}, which is not an allowed account ${ALLOWED}. ${ALLOWED_FIX}`,
-                ],
-                [
-                    rule,
-                    "invoke-from-events",
-                    "mandatory",
+                ]),
+                ...reported(rule, "invoke-from-events", [
                     `sourceAccount "444444444444" is in account 444444444444, which is not an allowed account ${ALLOWED}. ${ALLOWED_FIX}`,
-                ],
-                [
-                    rule,
-                    "invoke-from-events",
-                    "mandatory",
                     `sourceArn "arn:aws:events:us-east-1:${ACCOUNTS.outsider}:rule/nightly" is in account ${ACCOUNTS.outsider}, which is not an allowed account ${ALLOWED}. ${ALLOWED_FIX}`,
-                ],
-                [
-                    rule,
-                    "bare",
-                    "mandatory",
+                ]),
+                ...reported(rule, "bare", [
                     `principal "555555555555" is in account 555555555555, which is not an allowed account ${ALLOWED}. ${ALLOWED_FIX}`,
-                ],
+                ]),
             ]);
         });
 
@@ -157,14 +137,12 @@ describe("Lambda, ECR and RDS snapshot rules", () => {
             const ours = (rows: Awaited<ReturnType<typeof rowsFor>>) => rows.filter(([, name]) => name === "from-dev" || name === "local");
             // Only the resource's own account allowed: dev's role is foreign to prod's function, prod's role is not.
             const ownOnly = { ...REFERENCE_CONFIG, "lambda-permission-allowed-accounts": { allowedAccountIds: [] } };
-            assert.deepStrictEqual(ours(await rowsFor(fromDev, ownOnly)), [
-                [
-                    "lambda-permission-allowed-accounts",
-                    "from-dev",
-                    "mandatory",
+            assert.deepStrictEqual(
+                ours(await rowsFor(fromDev, ownOnly)),
+                reported("lambda-permission-allowed-accounts", "from-dev", [
                     `principal "${ciBuild}" is in account ${ACCOUNTS.dev}, which is not an allowed account [${ACCOUNTS.prod}]. ${ALLOWED_FIX}`,
-                ],
-            ]);
+                ]),
+            );
             assert.deepStrictEqual(ours(await rowsFor(fromDev)), []);
         });
     });
@@ -172,15 +150,13 @@ describe("Lambda, ECR and RDS snapshot rules", () => {
     describe("lambda-permission-service-source-scoped", () => {
         it("reports a service principal with neither sourceArn nor sourceAccount", async () => {
             const result = await rowsFor((r) => patch(r, "invoke-from-events", { sourceAccount: undefined, sourceArn: undefined }));
-            assert.deepStrictEqual(result, [
-                [
-                    "lambda-permission-service-source-scoped",
-                    "invoke-from-events",
-                    "mandatory",
+            assert.deepStrictEqual(
+                result,
+                reported("lambda-permission-service-source-scoped", "invoke-from-events", [
                     'service principal "events.amazonaws.com" may invoke the function for any resource, in any account. ' +
                         "Fix: set sourceArn to the invoking resource (the rule, topic or bucket) and sourceAccount to its account.",
-                ],
-            ]);
+                ]),
+            );
         });
 
         it("reports a source that wildcards the account, which limits nothing", async () => {
@@ -249,20 +225,13 @@ describe("Lambda, ECR and RDS snapshot rules", () => {
                     pullFrom("*", { Condition: { StringEquals: { "aws:PrincipalAccount": "444444444444" } } }),
                 ),
             );
-            assert.deepStrictEqual(result, [
-                [
-                    "ecr-repository-policy-allowed-accounts",
-                    "images-repository-policy",
-                    "mandatory",
+            assert.deepStrictEqual(
+                result,
+                reported("ecr-repository-policy-allowed-accounts", "images-repository-policy", [
                     `policy statement 1: grants access to account ${ACCOUNTS.outsider} ("arn:aws:iam::${ACCOUNTS.outsider}:role/puller"), which is not an allowed account ${ALLOWED}. ${ALLOWED_FIX}`,
-                ],
-                [
-                    "ecr-repository-policy-allowed-accounts",
-                    "images-repository-policy",
-                    "mandatory",
                     `policy statement 2: grants access to account 444444444444 ("444444444444"), which is not an allowed account ${ALLOWED}. ${ALLOWED_FIX}`,
-                ],
-            ]);
+                ]),
+            );
         });
     });
 
@@ -291,32 +260,16 @@ describe("Lambda, ECR and RDS snapshot rules", () => {
             );
             const rule = "ecr-cross-account-pull-only";
             assert.deepStrictEqual(result, [
-                [
-                    rule,
-                    "images-repository-policy",
-                    "mandatory",
+                ...reported(rule, "images-repository-policy", [
                     `policy statement 1 ("Push"): grants "ecr:PutImage", "ecr:InitiateLayerUpload" to principals of other accounts ("${testRoot}"). ${fix}`,
-                ],
-                [
-                    rule,
-                    "images-repository-policy",
-                    "mandatory",
                     `policy statement 2 ("Admin"): grants "ecr:BatchDelete*" (includes ecr:BatchDeleteImage), "ecr:SetRepositoryPolicy", "ecr:*" to principals of other accounts ("${testRoot}"). ${fix}`,
-                ],
-                [
-                    rule,
-                    "images-repository-policy",
-                    "mandatory",
                     'policy statement 3 ("AllBut"): "NotAction" with "Effect": "Allow" grants principals of other accounts every ECR action except the listed ones, ' +
                         'deletes included. Fix: list the pull actions in "Action".',
-                ],
-                [
-                    "resource-policy-no-not-principal-or-not-action",
-                    "images-repository-policy",
-                    "mandatory",
+                ]),
+                ...reported("resource-policy-no-not-principal-or-not-action", "images-repository-policy", [
                     'policy statement 3 ("AllBut"): "NotAction" with "Effect": "Allow" grants every action except the listed ones, ' +
                         'including changing the policy itself. Fix: list the allowed actions in "Action".',
-                ],
+                ]),
             ]);
         });
 
@@ -376,19 +329,13 @@ describe("Lambda, ECR and RDS snapshot rules", () => {
                 });
             });
             assert.deepStrictEqual(result, [
-                [
-                    "rds-snapshot-shared-allowed-accounts",
-                    "baseline-share",
-                    "mandatory",
+                ...reported("rds-snapshot-shared-allowed-accounts", "baseline-share", [
                     `the snapshot is shared with account ${ACCOUNTS.outsider}, which is not an allowed account ${ALLOWED}. ` +
                         "Fix: share it only with the organization's accounts, or add the account to allowedAccountIds in the policy pack config.",
-                ],
-                [
-                    "rds-snapshot-shared-allowed-accounts",
-                    "copy",
-                    "mandatory",
+                ]),
+                ...reported("rds-snapshot-shared-allowed-accounts", "copy", [
                     'sharedAccounts entry "test" is not a 12-digit account ID. Fix: list account IDs such as "222222222222".',
-                ],
+                ]),
             ]);
         });
 

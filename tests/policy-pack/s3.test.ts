@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { ACCOUNTS, T, UNKNOWN_STRING, patch, policyJson, resource, rowsFor, tlsDeny } from "./fixtures";
+import { ACCOUNTS, T, UNKNOWN_STRING, advised, patch, policyJson, reported, resource, rowsFor, tlsDeny } from "./fixtures";
 
 const BUCKET = "arn:aws:s3:::images-dev";
 const OBJECTS = "arn:aws:s3:::images-dev/*";
@@ -28,20 +28,13 @@ describe("S3 rules", () => {
             const fix =
                 'without a condition that limits who can use it. Fix: name the principals, e.g. {"AWS": "arn:aws:iam::<account>:root"} ' +
                 "with an aws:PrincipalArn condition, or add a condition such as aws:PrincipalOrgID or aws:SourceArn.";
-            assert.deepStrictEqual(result, [
-                [
-                    "s3-bucket-policy-no-public-principal",
-                    "images-dev-policy",
-                    "mandatory",
+            assert.deepStrictEqual(
+                result,
+                reported("s3-bucket-policy-no-public-principal", "images-dev-policy", [
                     `policy statement 2 ("PublicRead"): grants "s3:GetObject" to every principal ("*") ${fix}`,
-                ],
-                [
-                    "s3-bucket-policy-no-public-principal",
-                    "images-dev-policy",
-                    "mandatory",
                     `policy statement 3: grants "s3:ListBucket" to every principal ("*") ${fix}`,
-                ],
-            ]);
+                ]),
+            );
         });
 
         it('accepts "*" limited to the organization or to allowed accounts', async () => {
@@ -87,22 +80,15 @@ describe("S3 rules", () => {
                 ),
             );
             const fix = "Fix: grant only the organization's accounts, or add the account to allowedAccountIds in the policy pack config.";
-            assert.deepStrictEqual(result, [
-                [
-                    "s3-bucket-policy-allowed-accounts",
-                    "images-dev-policy",
-                    "mandatory",
+            assert.deepStrictEqual(
+                result,
+                reported("s3-bucket-policy-allowed-accounts", "images-dev-policy", [
                     'policy statement 2: grants access to account 333333333333 ("arn:aws:iam::333333333333:role/reader"), which is not an allowed account ' +
                         `[111111111111, 222222222222, 999999999999]. ${fix}`,
-                ],
-                [
-                    "s3-bucket-policy-allowed-accounts",
-                    "images-dev-policy",
-                    "mandatory",
                     'policy statement 3: grants access to account 444444444444 ("444444444444"), which is not an allowed account ' +
                         `[111111111111, 222222222222, 999999999999]. ${fix}`,
-                ],
-            ]);
+                ]),
+            );
         });
 
         it("accepts allowed accounts, the bucket's own account and service principals", async () => {
@@ -145,25 +131,21 @@ describe("S3 rules", () => {
                     }),
                 }),
             );
-            assert.deepStrictEqual(withoutDeny, [
-                [
-                    "s3-bucket-policy-tls-only",
-                    "images-dev-policy",
-                    "mandatory",
+            assert.deepStrictEqual(
+                withoutDeny,
+                reported("s3-bucket-policy-tls-only", "images-dev-policy", [
                     `policy does not deny requests without TLS on the bucket and its objects. ${fix}`,
-                ],
-            ]);
+                ]),
+            );
             const objectsOnly = await rowsFor((r) =>
                 patch(r, "images-dev-policy", { policy: policyJson({ ...tlsDeny("images-dev"), Resource: OBJECTS }) }),
             );
-            assert.deepStrictEqual(objectsOnly, [
-                [
-                    "s3-bucket-policy-tls-only",
-                    "images-dev-policy",
-                    "mandatory",
+            assert.deepStrictEqual(
+                objectsOnly,
+                reported("s3-bucket-policy-tls-only", "images-dev-policy", [
                     `policy does not deny requests without TLS on the bucket ARN (only its objects are covered). ${fix}`,
-                ],
-            ]);
+                ]),
+            );
         });
 
         it("reports a TLS deny that covers only some actions", async () => {
@@ -228,22 +210,15 @@ describe("S3 rules", () => {
             const fix =
                 'Fix: grant other accounts only object-level access such as "s3:GetObject", "s3:PutObject" and "s3:ListBucket"; ' +
                 "administer the bucket from its own account.";
-            assert.deepStrictEqual(result, [
-                [
-                    "s3-cross-account-no-bucket-admin",
-                    "images-dev-policy",
-                    "mandatory",
+            assert.deepStrictEqual(
+                result,
+                reported("s3-cross-account-no-bucket-admin", "images-dev-policy", [
                     'policy statement 2 ("PartnerAdmin"): grants bucket-administration actions "s3:PutBucketPolicy", "s3:DeleteBucket", ' +
                         '"s3:PutBucket*" (includes s3:PutBucketAbac, s3:PutBucketAcl, s3:PutBucketCORS, ...) ' +
                         `to principals of other accounts ("arn:aws:iam::222222222222:root"). ${fix}`,
-                ],
-                [
-                    "s3-cross-account-no-bucket-admin",
-                    "images-dev-policy",
-                    "mandatory",
                     `policy statement 3: grants bucket-administration action "s3:*" to principals of other accounts ("arn:aws:iam::999999999999:root"). ${fix}`,
-                ],
-            ]);
+                ]),
+            );
         });
 
         it("accepts object-level access across accounts and administration by the bucket's own account", async () => {
@@ -281,15 +256,13 @@ describe("S3 rules", () => {
             });
             const big = policyJson(tlsDeny("images-dev"), statement(500));
             const result = await rowsFor((r) => patch(r, "images-dev-policy", { policy: big }));
-            assert.deepStrictEqual(result, [
-                [
-                    "s3-bucket-policy-size",
-                    "images-dev-policy",
-                    "mandatory",
+            assert.deepStrictEqual(
+                result,
+                reported("s3-bucket-policy-size", "images-dev-policy", [
                     `policy is ${big.length} characters without whitespace, over the S3 bucket policy limit (20 KB) of 20480. ` +
                         "Fix: merge statements, use ARN wildcards or aws:PrincipalOrgID instead of listing principals, or use access points.",
-                ],
-            ]);
+                ]),
+            );
             const fits = policyJson(tlsDeny("images-dev"), statement(400));
             assert.ok(fits.length < 20480);
             assert.deepStrictEqual(await rowsFor((r) => patch(r, "images-dev-policy", { policy: fits })), []);
@@ -302,34 +275,22 @@ describe("S3 rules", () => {
                 r.bare = resource(T.bucket, "bare", { bucket: "bare-bucket", tags: { Environment: "dev" } });
             });
             assert.deepStrictEqual(result, [
-                [
-                    "s3-bucket-public-access-block",
-                    "bare",
-                    "mandatory",
+                ...reported("s3-bucket-public-access-block", "bare", [
                     'bucket "bare-bucket" has no BucketPublicAccessBlock. Fix: add an aws.s3.BucketPublicAccessBlock for it with blockPublicAcls, ' +
                         "blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets set to true.",
-                ],
-                [
-                    "s3-bucket-ownership-enforced",
-                    "bare",
-                    "mandatory",
+                ]),
+                ...reported("s3-bucket-ownership-enforced", "bare", [
                     'bucket "bare-bucket" has no BucketOwnershipControls, so ACLs stay enabled. ' +
                         'Fix: add an aws.s3.BucketOwnershipControls with rule.objectOwnership "BucketOwnerEnforced".',
-                ],
-                [
-                    "s3-bucket-default-encryption",
-                    "bare",
-                    "mandatory",
+                ]),
+                ...reported("s3-bucket-default-encryption", "bare", [
                     'bucket "bare-bucket" has no default encryption configuration. ' +
                         'Fix: add an aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm "aws:kms" (or "AES256").',
-                ],
-                [
-                    "s3-bucket-access-logging",
-                    "bare",
-                    "advisory",
+                ]),
+                ...advised("s3-bucket-access-logging", "bare", [
                     'bucket "bare-bucket" has no server access logging. Fix: add an aws.s3.BucketLogging with targetBucket set to the ' +
                         "account's log bucket (which itself needs none).",
-                ],
+                ]),
             ]);
         });
 
@@ -340,26 +301,17 @@ describe("S3 rules", () => {
                 patch(r, "images-dev-sse", { rules: [{ bucketKeyEnabled: true }] });
             });
             assert.deepStrictEqual(result, [
-                [
-                    "s3-bucket-public-access-block",
-                    "images-dev",
-                    "mandatory",
+                ...reported("s3-bucket-public-access-block", "images-dev", [
                     'bucket "images-dev": its BucketPublicAccessBlock leaves blockPublicPolicy, restrictPublicBuckets off. ' +
                         "Fix: set blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets to true.",
-                ],
-                [
-                    "s3-bucket-ownership-enforced",
-                    "images-dev",
-                    "mandatory",
+                ]),
+                ...reported("s3-bucket-ownership-enforced", "images-dev", [
                     'bucket "images-dev": objectOwnership is "ObjectWriter", so ACLs stay enabled. Fix: set rule.objectOwnership to "BucketOwnerEnforced".',
-                ],
-                [
-                    "s3-bucket-default-encryption",
-                    "images-dev",
-                    "mandatory",
+                ]),
+                ...reported("s3-bucket-default-encryption", "images-dev", [
                     'bucket "images-dev" has no default encryption configuration. ' +
                         'Fix: add an aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm "aws:kms" (or "AES256").',
-                ],
+                ]),
             ]);
         });
 
@@ -410,15 +362,13 @@ describe("S3 rules", () => {
                 };
                 r["trail-logs-dev"] = { ...r["trail-logs-dev"], type: "aws:s3/bucketV2:BucketV2" };
             });
-            assert.deepStrictEqual(result, [
-                [
-                    "s3-bucket-default-encryption",
-                    "images-dev",
-                    "mandatory",
+            assert.deepStrictEqual(
+                result,
+                reported("s3-bucket-default-encryption", "images-dev", [
                     'bucket "images-dev" has no default encryption configuration. ' +
                         'Fix: add an aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm "aws:kms" (or "AES256").',
-                ],
-            ]);
+                ]),
+            );
         });
 
         it("stop at a setting not known until apply instead of taking it as compliant", async () => {
@@ -427,20 +377,14 @@ describe("S3 rules", () => {
                 patch(r, "images-dev-sse", { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: UNKNOWN_STRING } }] });
             });
             assert.deepStrictEqual(result, [
-                [
-                    "s3-bucket-public-access-block",
-                    "stack",
-                    "advisory",
+                ...advised("s3-bucket-public-access-block", "stack", [
                     "can't run policy 's3-bucket-public-access-block' from policy pack 'crossaccount-least-privilege@v0.1.0' during preview: " +
                         "string value at .blockPublicPolicy can't be known during preview",
-                ],
-                [
-                    "s3-bucket-default-encryption",
-                    "stack",
-                    "advisory",
+                ]),
+                ...advised("s3-bucket-default-encryption", "stack", [
                     "can't run policy 's3-bucket-default-encryption' from policy pack 'crossaccount-least-privilege@v0.1.0' during preview: " +
                         "string value at .rules.0.applyServerSideEncryptionByDefault.sseAlgorithm can't be known during preview",
-                ],
+                ]),
             ]);
         });
     });

@@ -2,7 +2,7 @@
 // that only look narrowing, web-identity and SAML trusts, unknown providers.
 import * as assert from "assert";
 import * as path from "path";
-import { ACCOUNTS, REFERENCE_CONFIG, T, check, policyJson, resource, rows } from "./fixtures";
+import { ACCOUNTS, REFERENCE_CONFIG, T, advised, check, policyJson, reported, resource, rows } from "./fixtures";
 
 const GITHUB = "token.actions.githubusercontent.com";
 const githubProvider = `arn:aws:iam::${ACCOUNTS.prod}:oidc-provider/${GITHUB}`;
@@ -149,16 +149,14 @@ describe("trust rules on real-world principals (prod, requireMfa on)", () => {
             const found = await prodTrust([
                 github({ StringEquals: aud, StringLike: { [`${GITHUB}:sub`]: ["repo:acme/*:ref:refs/heads/main", "repo:*"] } }),
             ]);
-            assert.deepStrictEqual(found, [
-                [
-                    "iam-trust-federated-conditions",
-                    "prod-role",
-                    "mandatory",
+            assert.deepStrictEqual(
+                found,
+                reported("iam-trust-federated-conditions", "prod-role", [
                     `assumeRolePolicy statement 1: federated principal "${githubProvider}" lets subjects "repo:acme/*:ref:refs/heads/main", "repo:*" ` +
                         "assume the role: each must name one owner/repository without wildcards (a wildcard there admits other owners' repositories " +
                         "or forks). Fix: spell out the owner/repository; wildcards may only follow it (e.g. a branch pattern).",
-                ],
-            ]);
+                ]),
+            );
         });
 
         it("reports a missing subject, a missing audience, and a subject that only IfExists pins", async () => {
@@ -189,15 +187,13 @@ describe("trust rules on real-world principals (prod, requireMfa on)", () => {
             const saml = `arn:aws:iam::${ACCOUNTS.prod}:saml-provider/Okta`;
             const trust = (condition?: Record<string, unknown>) => allow({ Federated: saml }, condition, "sts:AssumeRoleWithSAML");
             assert.deepStrictEqual(await prodTrust([trust({ StringEquals: { "SAML:aud": "https://signin.aws.amazon.com/saml" } })]), []);
-            assert.deepStrictEqual(await prodTrust([trust()]), [
-                [
-                    "iam-trust-federated-conditions",
-                    "prod-role",
-                    "mandatory",
+            assert.deepStrictEqual(
+                await prodTrust([trust()]),
+                reported("iam-trust-federated-conditions", "prod-role", [
                     `assumeRolePolicy statement 1: federated principal "${saml}" is not pinned to an audience. ` +
                         'Fix: add "StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}.',
-                ],
-            ]);
+                ]),
+            );
         });
     });
 
@@ -214,15 +210,13 @@ describe("trust rules on real-world principals (prod, requireMfa on)", () => {
                 },
                 "sts:AssumeRoleWithWebIdentity",
             );
-            assert.deepStrictEqual(await prodTrust([pinned]), [
-                [
-                    "iam-trust-unknown-federated-provider",
-                    "prod-role",
-                    "advisory",
+            assert.deepStrictEqual(
+                await prodTrust([pinned]),
+                advised("iam-trust-unknown-federated-provider", "prod-role", [
                     `assumeRolePolicy statement 1: federated principal "${provider}" is a provider the pack does not know; its aud and sub conditions ` +
                         "were checked for presence only. Fix: check that the sub condition names exactly the identities meant to assume the role.",
-                ],
-            ]);
+                ]),
+            );
             const bare = allow({ Federated: provider }, undefined, "sts:AssumeRoleWithWebIdentity");
             assert.deepStrictEqual(rulesOf(await prodTrust([bare])), [
                 "iam-trust-federated-conditions",

@@ -3,10 +3,12 @@ import {
     ACCOUNTS,
     REFERENCE_CONFIG,
     T,
+    advised,
     check,
     crossAccountTrust,
     patch,
     policyJson,
+    reported,
     resource,
     rows,
     rowsFor,
@@ -86,22 +88,15 @@ describe("trust policy rules", () => {
                     }),
                 ),
             );
-            assert.deepStrictEqual(result, [
-                [
-                    "iam-trust-no-not-principal-or-not-action",
-                    "ci-deployer",
-                    "mandatory",
+            assert.deepStrictEqual(
+                result,
+                reported("iam-trust-no-not-principal-or-not-action", "ci-deployer", [
                     'assumeRolePolicy statement 1: "NotPrincipal" with "Effect": "Allow" trusts every principal except the listed ones. ' +
                         'Fix: use "Principal" with exactly the principals that may assume the role.',
-                ],
-                [
-                    "iam-trust-no-not-principal-or-not-action",
-                    "ci-deployer",
-                    "mandatory",
                     'assumeRolePolicy statement 1: "NotAction" with "Effect": "Allow" allows every action except the listed ones. ' +
                         'Fix: list the allowed actions in "Action", e.g. "sts:AssumeRole".',
-                ],
-            ]);
+                ]),
+            );
         });
 
         it("accepts NotPrincipal in a Deny", async () => {
@@ -134,37 +129,28 @@ describe("trust policy rules", () => {
                     }),
                 ),
             );
-            assert.deepStrictEqual(result, [
-                [
-                    "iam-trust-allowed-accounts",
-                    "image-sharing",
-                    "mandatory",
+            assert.deepStrictEqual(
+                result,
+                reported("iam-trust-allowed-accounts", "image-sharing", [
                     'assumeRolePolicy statement 1 ("TrustPartner"): principal "arn:aws:iam::333333333333:root" belongs to account 333333333333, ' +
                         "which is not an allowed account [111111111111, 222222222222, 777788889999, 999999999999]. " +
                         "Fix: trust only the organization's accounts, or add the account to allowedAccountIds in the policy pack config.",
-                ],
-                [
-                    "iam-trust-allowed-accounts",
-                    "image-sharing",
-                    "mandatory",
                     'assumeRolePolicy statement 2: principal "AROAEXAMPLEUNIQUEID" cannot be attributed to an account. ' +
                         'Fix: use an account root or role ARN such as "arn:aws:iam::<account>:root".',
-                ],
-            ]);
+                ]),
+            );
         });
 
         it("allows only the role's own account when no accounts are configured", async () => {
             const config = { ...REFERENCE_CONFIG, "iam-trust-allowed-accounts": {} };
-            assert.deepStrictEqual(await rowsFor(() => undefined, config), [
-                [
-                    "iam-trust-allowed-accounts",
-                    "image-sharing",
-                    "mandatory",
+            assert.deepStrictEqual(
+                await rowsFor(() => undefined, config),
+                reported("iam-trust-allowed-accounts", "image-sharing", [
                     'assumeRolePolicy statement 1 ("TrustPartner"): principal "arn:aws:iam::222222222222:root" belongs to account 222222222222, ' +
                         "which is not an allowed account [111111111111]. " +
                         "Fix: trust only the organization's accounts, or add the account to allowedAccountIds in the policy pack config.",
-                ],
-            ]);
+                ]),
+            );
         });
 
         it("accepts a federated provider and a bare account id of allowed accounts", async () => {
@@ -242,14 +228,9 @@ describe("trust policy rules", () => {
                 );
                 assert.deepStrictEqual(
                     result,
-                    [
-                        [
-                            "iam-trust-cross-account-conditions",
-                            "image-sharing",
-                            "mandatory",
-                            narrowingMessage("arn:aws:iam::222222222222:role/ci"),
-                        ],
-                    ],
+                    reported("iam-trust-cross-account-conditions", "image-sharing", [
+                        narrowingMessage("arn:aws:iam::222222222222:role/ci"),
+                    ]),
                     JSON.stringify(condition),
                 );
             }
@@ -289,13 +270,10 @@ describe("trust policy rules", () => {
                 );
             });
             assert.deepStrictEqual(result, [
-                ["iam-trust-cross-account-conditions", "ci-deployer", "mandatory", narrowingMessage("arn:aws:iam::111111111111:root")],
-                [
-                    "required-tags",
-                    "ci-deployer",
-                    "advisory",
+                ...reported("iam-trust-cross-account-conditions", "ci-deployer", [narrowingMessage("arn:aws:iam::111111111111:root")]),
+                ...advised("required-tags", "ci-deployer", [
                     'is missing required tags "Environment", "Project". Fix: add them to tags, or to the provider\'s defaultTags so every resource gets them.',
-                ],
+                ]),
             ]);
         });
 
@@ -313,16 +291,14 @@ describe("trust policy rules", () => {
             const withoutMfa = rows(await check([prodRole({ StringEquals: { "aws:PrincipalOrgID": "o-abcdefghij" } })])).filter(
                 ([policy]) => policy.startsWith("iam-trust"),
             );
-            assert.deepStrictEqual(withoutMfa, [
-                [
-                    "iam-trust-cross-account-conditions",
-                    "shared-images",
-                    "mandatory",
+            assert.deepStrictEqual(
+                withoutMfa,
+                reported("iam-trust-cross-account-conditions", "shared-images", [
                     'assumeRolePolicy statement 1 ("TrustPartner"): cross-account principal "arn:aws:iam::111111111111:root" can assume the role ' +
                         'without MFA, which is required here (requireMfa). Fix: add "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}, ' +
                         "or, for a CI chain, narrow aws:PrincipalArn to exact role ARNs (ArnEquals, no wildcards).",
-                ],
-            ]);
+                ]),
+            );
             const withMfa = rows(await check([prodRole({ Bool: { "aws:MultiFactorAuthPresent": "true" } })])).filter(([policy]) =>
                 policy.startsWith("iam-trust"),
             );
@@ -371,18 +347,12 @@ describe("trust policy rules", () => {
                 'grants access to sessions without MFA. Fix: require MFA with "Bool": {"aws:MultiFactorAuthPresent": "true"}, ' +
                 'or deny non-MFA requests in a Deny statement with "BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}.';
             assert.deepStrictEqual(result, [
-                [
-                    "iam-mfa-condition-pattern",
-                    "ci-deployer",
-                    "mandatory",
+                ...reported("iam-mfa-condition-pattern", "ci-deployer", [
                     `assumeRolePolicy statement 1: "Bool": {"aws:MultiFactorAuthPresent": "false"} in an Allow ${fix}`,
-                ],
-                [
-                    "iam-mfa-condition-pattern",
-                    "alice-assume",
-                    "mandatory",
+                ]),
+                ...reported("iam-mfa-condition-pattern", "alice-assume", [
                     `policy statement 1: "BoolIfExists": {"aws:MultiFactorAuthPresent": "false"} in an Allow ${fix}`,
-                ],
+                ]),
             ]);
         });
 
@@ -418,24 +388,15 @@ describe("trust policy rules", () => {
                 );
             });
             assert.deepStrictEqual(result, [
-                [
-                    "iam-role-max-session-duration",
-                    "image-sharing",
-                    "mandatory",
+                ...reported("iam-role-max-session-duration", "image-sharing", [
                     "maxSessionDuration 50000 seconds is outside the range AWS accepts (3600-43200). Fix: set it between 3600 and 43200 seconds.",
-                ],
-                [
-                    "iam-role-max-session-duration",
-                    "ci-deployer",
-                    "mandatory",
+                ]),
+                ...reported("iam-role-max-session-duration", "ci-deployer", [
                     "maxSessionDuration 900 seconds is outside the range AWS accepts (3600-43200). Fix: set it between 3600 and 43200 seconds.",
-                ],
-                [
-                    "iam-role-max-session-duration",
-                    "prod-reader",
-                    "mandatory",
+                ]),
+                ...reported("iam-role-max-session-duration", "prod-reader", [
                     "maxSessionDuration 21600 seconds exceeds the configured maximum of 14400 seconds. Fix: set it to at most 14400 seconds (the AWS default is 3600).",
-                ],
+                ]),
             ]);
         });
 
@@ -457,16 +418,14 @@ describe("trust policy rules", () => {
         it("reports a trust policy over 2,048 characters without whitespace", async () => {
             const document = policyJson({ Effect: "Allow", Principal: { AWS: roles }, Action: "sts:AssumeRole" });
             const result = await rowsFor((r) => patch(r, "ci-deployer", { assumeRolePolicy: document }));
-            assert.deepStrictEqual(result, [
-                [
-                    "iam-trust-policy-size",
-                    "ci-deployer",
-                    "mandatory",
+            assert.deepStrictEqual(
+                result,
+                reported("iam-trust-policy-size", "ci-deployer", [
                     `assumeRolePolicy is ${document.replace(/\s/g, "").length} characters without whitespace, over the trust policy quota of 2048. ` +
                         "Fix: trust account roots narrowed by an aws:PrincipalArn condition with wildcards instead of listing every principal, " +
                         "or raise the account's quota and maxTrustPolicyChars.",
-                ],
-            ]);
+                ]),
+            );
         });
 
         it("does not count whitespace, and honours a raised quota", async () => {

@@ -8,6 +8,7 @@ import {
     awsProvider,
     patch,
     policyJson,
+    reported,
     resource,
     rowsFor,
 } from "./fixtures";
@@ -29,18 +30,12 @@ describe("VPC peering rules", () => {
                 });
             });
             assert.deepStrictEqual(result, [
-                [
-                    "vpc-peering-no-auto-accept-cross-account",
-                    "to-test",
-                    "mandatory",
+                ...reported("vpc-peering-no-auto-accept-cross-account", "to-test", [
                     `autoAccept is true on a peering request to account 222222222222; only the peer account can accept it. ${fix}`,
-                ],
-                [
-                    "vpc-peering-no-auto-accept-cross-account",
-                    "to-eu",
-                    "mandatory",
+                ]),
+                ...reported("vpc-peering-no-auto-accept-cross-account", "to-eu", [
                     `autoAccept is true on a peering request to region eu-west-1; AWS auto-accepts only within one region. ${fix}`,
-                ],
+                ]),
             ]);
         });
 
@@ -67,15 +62,13 @@ describe("VPC peering rules", () => {
     describe("vpc-peering-allowed-peer-account", () => {
         it("reports a peer account outside allowedAccountIds and accepts the organization's", async () => {
             const result = await rowsFor((r) => patch(r, "to-test", { peerOwnerId: ACCOUNTS.outsider }));
-            assert.deepStrictEqual(result, [
-                [
-                    "vpc-peering-allowed-peer-account",
-                    "to-test",
-                    "mandatory",
+            assert.deepStrictEqual(
+                result,
+                reported("vpc-peering-allowed-peer-account", "to-test", [
                     "peerOwnerId 333333333333 is not an allowed account [111111111111, 222222222222, 999999999999]. " +
                         "Fix: peer only with VPCs of the organization's accounts, or add the account to allowedAccountIds in the policy pack config.",
-                ],
-            ]);
+                ]),
+            );
             assert.deepStrictEqual(await rowsFor((r) => patch(r, "to-test", { peerOwnerId: ACCOUNTS.prod })), []);
         });
     });
