@@ -1,12 +1,8 @@
 import * as assert from "assert";
 import { isDateConditionValue } from "../../policy-pack/conditions";
-import { patch, policyJson, reported, rowsFor } from "./fixtures";
+import { reported, rowsFor, userPolicy } from "./fixtures";
 
 const IMAGES = "arn:aws:s3:::images-dev/*";
-const userPolicy =
-    (...statements: Record<string, unknown>[]) =>
-    (r: Parameters<Parameters<typeof rowsFor>[0]>[0]) =>
-        patch(r, "alice-assume", { policy: policyJson(...statements) });
 
 describe("condition value rules", () => {
     describe("iam-date-condition-values", () => {

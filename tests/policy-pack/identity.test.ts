@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { ACCOUNTS, T, advised, patch, policyJson, reported, resource, rowsFor } from "./fixtures";
+import { ACCOUNTS, T, advised, patch, policyJson, reported, resource, rowsFor, userPolicy } from "./fixtures";
 
 const sameAccountTrustIn = (account: string) => ({
     Effect: "Allow",
@@ -8,11 +8,6 @@ const sameAccountTrustIn = (account: string) => ({
 });
 
 const IMAGES = "arn:aws:s3:::images-dev/*";
-/** Replaces the user policy of the good stack (a user's inline policy) with these statements. */
-const userPolicy =
-    (...statements: Record<string, unknown>[]) =>
-    (r: Parameters<Parameters<typeof rowsFor>[0]>[0]) =>
-        patch(r, "alice-assume", { policy: policyJson(...statements) });
 
 describe("identity policy rules", () => {
     describe("iam-no-star-action", () => {

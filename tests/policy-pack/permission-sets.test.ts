@@ -1,8 +1,7 @@
 // IAM Identity Center permission sets: every identity-policy rule runs on what a permission set attaches
 // (inline policy, AWS managed and customer managed policies, permissions boundary), naming the set.
 import * as assert from "assert";
-import { PolicyResourceInput } from "../../policy-pack/engine";
-import { ACCOUNTS, Row, T, UNKNOWN_STRING, policyJson, reported, resource, rowsFor, urnOf } from "./fixtures";
+import { ACCOUNTS, Resources, Row, T, UNKNOWN_STRING, policyJson, reported, resource, rowsFor, urnOf } from "./fixtures";
 
 const INSTANCE = "arn:aws:sso:::instance/ssoins-7223a1b2c3d4e5f6";
 const psArn = (id: string) => `arn:aws:sso:::permissionSet/ssoins-7223a1b2c3d4e5f6/ps-${id}`;
@@ -14,8 +13,6 @@ const SSO = {
     boundary: T.permissionsBoundaryAttachment,
 };
 const ACCOUNT = { account: ACCOUNTS.prod, stack: "dev" };
-
-type Resources = Record<string, PolicyResourceInput>;
 
 /** A permission set (in the organization's management account) and the resources that give it policies. */
 function permissionSet(

@@ -1,18 +1,13 @@
 // The rules over every resource policy (S3, ECR, KMS, SNS, SQS, Secrets Manager), well-formedness of every
 // document, KMS keys, S3 access logging, and the unsafe resources issue 12 found the pack letting through.
 import * as assert from "assert";
-import { ACCOUNTS, Row, T, advised, patch, policyJson, reported, resource, rowsFor, tlsDeny } from "./fixtures";
+import { ACCOUNTS, Resources, Row, T, advised, bucketPolicy, patch, policyJson, reported, resource, rowsFor } from "./fixtures";
 
-type Resources = Parameters<Parameters<typeof rowsFor>[0]>[0];
 const only = (rule: string, rows: Row[]): Row[] => rows.filter(([name]) => name === rule);
 const testRoot = `arn:aws:iam::${ACCOUNTS.test}:root`;
 const outsiderRoot = `arn:aws:iam::${ACCOUNTS.outsider}:root`;
 const BUCKET = "arn:aws:s3:::images-dev";
 const OBJECTS = "arn:aws:s3:::images-dev/*";
-const bucketPolicy =
-    (...statements: Record<string, unknown>[]) =>
-    (r: Resources) =>
-        patch(r, "images-dev-policy", { policy: policyJson(tlsDeny("images-dev"), ...statements) });
 /** A KMS key in prod whose policy lets prod administer it, plus the given statements. */
 const keyWith =
     (...statements: Record<string, unknown>[]) =>

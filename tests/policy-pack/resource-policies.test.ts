@@ -1,7 +1,6 @@
 import * as assert from "assert";
-import { ACCOUNTS, REFERENCE_CONFIG, T, UNKNOWN_STRING, patch, policyJson, reported, resource, rowsFor } from "./fixtures";
+import { ACCOUNTS, REFERENCE_CONFIG, Resources, T, UNKNOWN_STRING, patch, policyJson, reported, resource, rowsFor } from "./fixtures";
 
-type Resources = Parameters<Parameters<typeof rowsFor>[0]>[0];
 const ALLOWED = "[111111111111, 222222222222, 999999999999]";
 const ALLOWED_FIX = "Fix: grant only the organization's accounts, or add the account to allowedAccountIds in the policy pack config.";
 const PULL = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"];

@@ -1,14 +1,8 @@
 import * as assert from "assert";
-import { ACCOUNTS, T, UNKNOWN_STRING, advised, patch, policyJson, reported, resource, rowsFor, tlsDeny } from "./fixtures";
+import { ACCOUNTS, T, UNKNOWN_STRING, advised, bucketPolicy, patch, policyJson, reported, resource, rowsFor, tlsDeny } from "./fixtures";
 
 const BUCKET = "arn:aws:s3:::images-dev";
 const OBJECTS = "arn:aws:s3:::images-dev/*";
-type Resources = Parameters<Parameters<typeof rowsFor>[0]>[0];
-/** Replaces the images bucket's policy, keeping the TLS deny unless told otherwise. */
-const bucketPolicy =
-    (...statements: Record<string, unknown>[]) =>
-    (r: Resources) =>
-        patch(r, "images-dev-policy", { policy: policyJson(tlsDeny("images-dev"), ...statements) });
 
 describe("S3 rules", () => {
     describe("s3-bucket-policy-no-public-principal", () => {
