@@ -1,18 +1,19 @@
 import * as assert from "assert";
-import { ACCOUNTS, T, UNKNOWN_STRING, advised, check, patch, policyJson, reported, resource, rows, rowsFor, tlsDeny } from "./fixtures";
+import { advised, check, expectClean, expectRows, reported, rows, rowsFor } from "./expect";
+import { ACCOUNTS, T, UNKNOWN_STRING, patched, policyJson, resource, tlsDeny } from "./fixtures";
 
 describe("CloudTrail rules", () => {
     describe("cloudtrail-required", () => {
         it("reports a stack of AWS resources without a trail, and one whose trails do not log", async () => {
-            assert.deepStrictEqual(
-                await rowsFor((r) => delete r["org-trail"]),
+            await expectRows(
+                (r) => delete r["org-trail"],
                 reported("cloudtrail-required", "stack", [
                     "The stack has no CloudTrail trail, so API activity (including cross-account AssumeRole calls) is not recorded. " +
                         "Fix: add an aws.cloudtrail.Trail with isMultiRegionTrail, includeGlobalServiceEvents and enableLogFileValidation set to true.",
                 ]),
             );
-            assert.deepStrictEqual(
-                await rowsFor((r) => patch(r, "org-trail", { enableLogging: false })),
+            await expectRows(
+                patched("org-trail", { enableLogging: false }),
                 reported("cloudtrail-required", "stack", [
                     "Every CloudTrail trail of the stack has enableLogging set to false. Fix: set enableLogging to true (the default).",
                 ]),
@@ -32,11 +33,8 @@ describe("CloudTrail rules", () => {
 
     describe("cloudtrail-multi-region", () => {
         it("reports a single-region trail without global service events", async () => {
-            const result = await rowsFor((r) =>
-                patch(r, "org-trail", { isMultiRegionTrail: undefined, includeGlobalServiceEvents: false }),
-            );
-            assert.deepStrictEqual(
-                result,
+            await expectRows(
+                patched("org-trail", { isMultiRegionTrail: undefined, includeGlobalServiceEvents: false }),
                 reported("cloudtrail-multi-region", "org-trail", [
                     "isMultiRegionTrail is not true, so the trail records only the region it is created in. Fix: set isMultiRegionTrail to true.",
                     "includeGlobalServiceEvents is false, so IAM and STS events such as cross-account AssumeRole calls are not recorded. " +
@@ -46,32 +44,30 @@ describe("CloudTrail rules", () => {
         });
 
         it("accepts the provider default for global service events and unknown flags", async () => {
-            const result = await rowsFor((r) =>
-                patch(r, "org-trail", {
+            await expectClean(
+                patched("org-trail", {
                     includeGlobalServiceEvents: undefined,
                     isMultiRegionTrail: "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
                 }),
             );
-            assert.deepStrictEqual(result, []);
         });
     });
 
     describe("cloudtrail-log-file-validation", () => {
         it("reports a trail without log file validation and accepts one with it", async () => {
-            assert.deepStrictEqual(
-                await rowsFor((r) => patch(r, "org-trail", { enableLogFileValidation: false })),
+            await expectRows(
+                patched("org-trail", { enableLogFileValidation: false }),
                 reported("cloudtrail-log-file-validation", "org-trail", [
                     "enableLogFileValidation is not true, so changes to delivered log files go unnoticed. Fix: set enableLogFileValidation to true.",
                 ]),
             );
-            assert.deepStrictEqual(await rowsFor((r) => patch(r, "org-trail", { enableLogFileValidation: "true" })), []);
+            await expectClean(patched("org-trail", { enableLogFileValidation: "true" }));
         });
     });
 
     describe("cloudtrail-kms-encryption and cloudtrail-cloudwatch-logs", () => {
         it("are advisory, never mandatory, and accept values unknown at preview", async () => {
-            const result = await rowsFor((r) => patch(r, "org-trail", { kmsKeyId: undefined, cloudWatchLogsGroupArn: "" }));
-            assert.deepStrictEqual(result, [
+            await expectRows(patched("org-trail", { kmsKeyId: undefined, cloudWatchLogsGroupArn: "" }), [
                 ...advised("cloudtrail-kms-encryption", "org-trail", [
                     "kmsKeyId is not set, so log files are encrypted with S3-managed keys only. " +
                         "Fix: set kmsKeyId to a customer managed KMS key whose key policy allows cloudtrail.amazonaws.com to use it.",
@@ -81,10 +77,7 @@ describe("CloudTrail rules", () => {
                         'Fix: set cloudWatchLogsGroupArn (the log group ARN ending in ":*") and cloudWatchLogsRoleArn.',
                 ]),
             ]);
-            assert.deepStrictEqual(
-                await rowsFor((r) => patch(r, "org-trail", { kmsKeyId: UNKNOWN_STRING, cloudWatchLogsGroupArn: UNKNOWN_STRING })),
-                [],
-            );
+            await expectClean(patched("org-trail", { kmsKeyId: UNKNOWN_STRING, cloudWatchLogsGroupArn: UNKNOWN_STRING }));
         });
     });
 
@@ -99,41 +92,40 @@ describe("CloudTrail rules", () => {
         });
 
         it("reports CloudTrail statements of a trail bucket without aws:SourceArn, aws:SourceAccount or aws:SourceOrgID", async () => {
-            const result = await rowsFor((r) =>
-                patch(r, "trail-logs-dev-policy", {
+            await expectRows(
+                patched("trail-logs-dev-policy", {
                     policy: policyJson(
                         tlsDeny("trail-logs-dev"),
                         trailStatement({ StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control" } }),
                     ),
                 }),
+                [
+                    // The rule for every resource policy's service principals says it too; this one knows the bucket is a trail's.
+                    [
+                        "resource-policy-service-principal-scoped",
+                        "trail-logs-dev-policy",
+                        "mandatory",
+                        'policy statement 2 ("AWSCloudTrailWrite"): service principal "cloudtrail.amazonaws.com" may act for any AWS account: ' +
+                            "nothing limits it to this organization's requests (confused deputy). Fix: add a condition on aws:SourceArn or " +
+                            "aws:SourceAccount or aws:SourceOrgID or aws:SourceOrgPaths naming your own resources or account, e.g. " +
+                            '"Condition": {"StringEquals": {"aws:SourceAccount": "<account>"}} (see CloudTrail User Guide, Amazon S3 ' +
+                            "bucket policy for CloudTrail; Configure AWS KMS key policies for CloudTrail).",
+                    ],
+                    [
+                        "cloudtrail-bucket-source-scoped",
+                        "trail-logs-dev-policy",
+                        "mandatory",
+                        'policy statement 2 ("AWSCloudTrailWrite"): lets cloudtrail.amazonaws.com use trail bucket "trail-logs-dev" without an ' +
+                            "aws:SourceArn, aws:SourceAccount or aws:SourceOrgID condition, so trails of any account can write to it. " +
+                            'Fix: add "Condition": {"StringEquals": {"aws:SourceArn": "arn:aws:cloudtrail:<region>:<account>:trail/<trail>"}}.',
+                    ],
+                ],
             );
-            assert.deepStrictEqual(result, [
-                // The rule for every resource policy's service principals says it too; this one knows the bucket is a trail's.
-                [
-                    "resource-policy-service-principal-scoped",
-                    "trail-logs-dev-policy",
-                    "mandatory",
-                    'policy statement 2 ("AWSCloudTrailWrite"): service principal "cloudtrail.amazonaws.com" may act for any AWS account: ' +
-                        "nothing limits it to this organization's requests (confused deputy). Fix: add a condition on aws:SourceArn or " +
-                        "aws:SourceAccount or aws:SourceOrgID or aws:SourceOrgPaths naming your own resources or account, e.g. " +
-                        '"Condition": {"StringEquals": {"aws:SourceAccount": "<account>"}} (see CloudTrail User Guide, Amazon S3 ' +
-                        "bucket policy for CloudTrail; Configure AWS KMS key policies for CloudTrail).",
-                ],
-                [
-                    "cloudtrail-bucket-source-scoped",
-                    "trail-logs-dev-policy",
-                    "mandatory",
-                    'policy statement 2 ("AWSCloudTrailWrite"): lets cloudtrail.amazonaws.com use trail bucket "trail-logs-dev" without an ' +
-                        "aws:SourceArn, aws:SourceAccount or aws:SourceOrgID condition, so trails of any account can write to it. " +
-                        'Fix: add "Condition": {"StringEquals": {"aws:SourceArn": "arn:aws:cloudtrail:<region>:<account>:trail/<trail>"}}.',
-                ],
-            ]);
         });
 
         it("reports a trail bucket of the stack whose policy does not let CloudTrail write", async () => {
-            const result = await rowsFor((r) => delete r["trail-logs-dev-policy"]);
-            assert.deepStrictEqual(
-                result,
+            await expectRows(
+                (r) => delete r["trail-logs-dev-policy"],
                 reported("cloudtrail-bucket-source-scoped", "trail-logs-dev", [
                     'trail bucket "trail-logs-dev" has no bucket policy statement for cloudtrail.amazonaws.com, so the trail cannot deliver logs ' +
                         "(InsufficientS3BucketPolicyException). Fix: add a BucketPolicy allowing s3:GetBucketAcl on the bucket and s3:PutObject on " +
@@ -143,33 +135,21 @@ describe("CloudTrail rules", () => {
         });
 
         it("accepts aws:SourceAccount, aws:SourceOrgID, a central bucket in another stack and a policy unknown at preview", async () => {
-            assert.deepStrictEqual(
-                await rowsFor((r) =>
-                    patch(r, "trail-logs-dev-policy", {
-                        policy: policyJson(
-                            tlsDeny("trail-logs-dev"),
-                            trailStatement({ StringEquals: { "aws:SourceAccount": ACCOUNTS.dev } }),
-                        ),
-                    }),
-                ),
-                [],
+            await expectClean(
+                patched("trail-logs-dev-policy", {
+                    policy: policyJson(tlsDeny("trail-logs-dev"), trailStatement({ StringEquals: { "aws:SourceAccount": ACCOUNTS.dev } })),
+                }),
             );
-            assert.deepStrictEqual(
-                await rowsFor((r) =>
-                    patch(r, "trail-logs-dev-policy", {
-                        policy: policyJson(
-                            tlsDeny("trail-logs-dev"),
-                            trailStatement({ StringEquals: { "aws:SourceOrgID": "o-a1b2c3d4e5" } }),
-                        ),
-                    }),
-                ),
-                [],
+            await expectClean(
+                patched("trail-logs-dev-policy", {
+                    policy: policyJson(tlsDeny("trail-logs-dev"), trailStatement({ StringEquals: { "aws:SourceOrgID": "o-a1b2c3d4e5" } })),
+                }),
             );
             // A wildcard organization ID scopes nothing: the CloudTrail rule and the general service-principal rule both say so.
             assert.deepStrictEqual(
                 (
-                    await rowsFor((r) =>
-                        patch(r, "trail-logs-dev-policy", {
+                    await rowsFor(
+                        patched("trail-logs-dev-policy", {
                             policy: policyJson(tlsDeny("trail-logs-dev"), trailStatement({ StringLike: { "aws:SourceOrgID": "*" } })),
                         }),
                     )
@@ -178,10 +158,10 @@ describe("CloudTrail rules", () => {
                     .sort(),
                 ["cloudtrail-bucket-source-scoped", "resource-policy-service-principal-scoped"],
             );
-            assert.deepStrictEqual(await rowsFor((r) => patch(r, "org-trail", { s3BucketName: "central-audit-logs" })), []);
+            await expectClean(patched("org-trail", { s3BucketName: "central-audit-logs" }));
             // A policy not known yet is reported once, as not known (advisory), by iam-policy-document-valid.
-            assert.deepStrictEqual(
-                await rowsFor((r) => patch(r, "trail-logs-dev-policy", { policy: UNKNOWN_STRING })),
+            await expectRows(
+                patched("trail-logs-dev-policy", { policy: UNKNOWN_STRING }),
                 advised("iam-policy-document-valid", "trail-logs-dev-policy", [
                     "can't run policy 'iam-policy-document-valid' from policy pack 'crossaccount-least-privilege@v0.1.0' during preview: " +
                         "string value at .policy can't be known during preview",

@@ -4,19 +4,8 @@ import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { runPolicies, runPolicyPack } from "../../policy-pack/engine";
 import { policies } from "../../policy-pack/policies";
 import { aws } from "../../policy-pack/lib/resource-types";
-import {
-    ACCOUNTS,
-    REFERENCE_CONFIG,
-    T,
-    UNKNOWN_STRING,
-    advised,
-    policyJson,
-    reported,
-    resource,
-    rows,
-    sameAccountTrust,
-    stackWith,
-} from "./fixtures";
+import { advised, reported, rows } from "./expect";
+import { ACCOUNTS, REFERENCE_CONFIG, T, UNKNOWN_STRING, policyJson, resource, sameAccountTrust, stackWith } from "./fixtures";
 
 const SECRET_SIG = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
 

@@ -1,7 +1,8 @@
-// Builders for policy tests: a complete stack that satisfies every rule, which tests break one thing at a time.
+// Builders for policy tests: a complete stack that satisfies every rule, which tests break one thing at a time
+// (./expect.ts runs the pack over it and compares the violations).
 import { readFileSync } from "fs";
 import * as path from "path";
-import { PolicyResourceInput, PolicyViolation, runPolicyPack } from "../../policy-pack/engine";
+import { PolicyResourceInput } from "../../policy-pack/engine";
 
 export const ACCOUNTS = { dev: "111111111111", test: "222222222222", prod: "999999999999", outsider: "333333333333" };
 
@@ -329,33 +330,6 @@ export function stackWith(change: Change = () => undefined): PolicyResourceInput
     const resources = goodResources();
     change(resources);
     return Object.values(resources);
-}
-
-export const check = (resources: PolicyResourceInput[], config: Record<string, unknown> = REFERENCE_CONFIG): Promise<PolicyViolation[]> =>
-    runPolicyPack(resources, { config });
-
-/** [policy, resource name (or "stack"), level, message] rows: compact enough to compare whole results. */
-export type Row = [policy: string, resource: string, level: string, message: string];
-
-export const rows = (violations: PolicyViolation[]): Row[] =>
-    violations.map((violation) => [
-        violation.policyName,
-        violation.urn ? violation.urn.split("::").pop()! : "stack",
-        violation.enforcementLevel,
-        violation.message,
-    ]);
-
-/** The rows one rule reports on one resource, a message each, at the mandatory level. */
-export const reported = (policy: string, resource: string, messages: string[]): Row[] =>
-    messages.map((message) => [policy, resource, "mandatory", message]);
-
-/** The rows of an advisory rule on one resource. */
-export const advised = (policy: string, resource: string, messages: string[]): Row[] =>
-    messages.map((message) => [policy, resource, "advisory", message]);
-
-/** Runs the good stack with one change and returns every violation. */
-export async function rowsFor(change: Change, config?: Record<string, unknown>): Promise<Row[]> {
-    return rows(await check(stackWith(change), config));
 }
 
 /** Replace one resource's props (merged). */

@@ -1,7 +1,8 @@
 // The runtime rules, on the one table of AWS's dates (policy-pack/lib/lambda-runtimes.ts), with the day
 // fixed through the rules' asOf setting so the outcome does not depend on when the tests run.
 import * as assert from "assert";
-import { REFERENCE_CONFIG, UNKNOWN_STRING, reported, resource, rowsFor } from "./fixtures";
+import { reported, rowsFor } from "./expect";
+import { REFERENCE_CONFIG, UNKNOWN_STRING, resource } from "./fixtures";
 import { LAMBDA_RUNTIMES, runtimeStatus, usableRuntimes } from "../../policy-pack/lib/lambda-runtimes";
 
 const FUNCTION = "aws:lambda/function:Function";

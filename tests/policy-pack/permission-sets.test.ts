@@ -1,7 +1,8 @@
 // IAM Identity Center permission sets: every identity-policy rule runs on what a permission set attaches
 // (inline policy, AWS managed and customer managed policies, permissions boundary), naming the set.
 import * as assert from "assert";
-import { ACCOUNTS, Resources, Row, T, UNKNOWN_STRING, policyJson, reported, resource, rowsFor, urnOf } from "./fixtures";
+import { Row, expectClean, expectRows, reported, rowsFor } from "./expect";
+import { ACCOUNTS, Resources, T, UNKNOWN_STRING, policyJson, resource, urnOf } from "./fixtures";
 
 const INSTANCE = "arn:aws:sso:::instance/ssoins-7223a1b2c3d4e5f6";
 const psArn = (id: string) => `arn:aws:sso:::permissionSet/ssoins-7223a1b2c3d4e5f6/ps-${id}`;
@@ -90,25 +91,26 @@ describe("permission sets", () => {
     });
 
     it("reports AdministratorAccess attached to a permission set, and as its permissions boundary (exact text)", async () => {
-        const result = await rowsFor((r) =>
-            permissionSet(r, "Break-glass", "a1b2c3d4e5f60003", {
-                "break-glass-admin": [SSO.managed, { managedPolicyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }],
-                "break-glass-boundary": [
-                    SSO.boundary,
-                    { permissionsBoundary: { managedPolicyArn: "arn:aws:iam::aws:policy/PowerUserAccess" } },
-                ],
-            }),
+        await expectRows(
+            (r) =>
+                permissionSet(r, "Break-glass", "a1b2c3d4e5f60003", {
+                    "break-glass-admin": [SSO.managed, { managedPolicyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }],
+                    "break-glass-boundary": [
+                        SSO.boundary,
+                        { permissionsBoundary: { managedPolicyArn: "arn:aws:iam::aws:policy/PowerUserAccess" } },
+                    ],
+                }),
+            [
+                ...reported("iam-no-admin-managed-policy", "break-glass-admin", [
+                    'permission set "Break-glass" attaches the AWS managed policy "AdministratorAccess" (arn:aws:iam::aws:policy/AdministratorAccess). ' +
+                        "Fix: attach a customer managed policy (customerManagedPolicyReference) or an inline policy that allows only the actions its users need.",
+                ]),
+                ...reported("iam-no-admin-managed-policy", "break-glass-boundary", [
+                    'permission set "Break-glass" uses the AWS managed policy "PowerUserAccess" (arn:aws:iam::aws:policy/PowerUserAccess) as its ' +
+                        "permissions boundary, so the boundary lets through all that policy allows. Fix: use a customer managed policy that allows at most what the permission set may ever need as the boundary.",
+                ]),
+            ],
         );
-        assert.deepStrictEqual(result, [
-            ...reported("iam-no-admin-managed-policy", "break-glass-admin", [
-                'permission set "Break-glass" attaches the AWS managed policy "AdministratorAccess" (arn:aws:iam::aws:policy/AdministratorAccess). ' +
-                    "Fix: attach a customer managed policy (customerManagedPolicyReference) or an inline policy that allows only the actions its users need.",
-            ]),
-            ...reported("iam-no-admin-managed-policy", "break-glass-boundary", [
-                'permission set "Break-glass" uses the AWS managed policy "PowerUserAccess" (arn:aws:iam::aws:policy/PowerUserAccess) as its ' +
-                    "permissions boundary, so the boundary lets through all that policy allows. Fix: use a customer managed policy that allows at most what the permission set may ever need as the boundary.",
-            ]),
-        ]);
     });
 
     it("checks the customer managed policy a reference names (by name and path), and a boundary given by reference", async () => {
@@ -194,7 +196,7 @@ describe("permission sets", () => {
     });
 
     it("accepts a least-privilege permission set: scoped inline policy, reviewed managed and customer managed policies, a real boundary", async () => {
-        const result = await rowsFor((r) => {
+        await expectClean((r) => {
             managedPolicy(r, "readers-policy", "Readers", {
                 Effect: "Allow",
                 Action: ["s3:GetObject", "s3:ListBucket"],
@@ -219,7 +221,6 @@ describe("permission sets", () => {
                 ],
             });
         });
-        assert.deepStrictEqual(result, []);
     });
 
     it("iam-inline-policy-size reports a permission set's inline policy over 10,240 characters without whitespace (exact text)", async () => {

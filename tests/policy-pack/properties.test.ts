@@ -4,6 +4,7 @@ import * as assert from "assert";
 import fc from "fast-check";
 import { PolicyResourceInput, runPolicyPack } from "../../policy-pack/engine";
 import { policies } from "../../policy-pack/policies";
+import { rows } from "./expect";
 import {
     ACCOUNTS,
     REFERENCE_CONFIG,
@@ -13,7 +14,6 @@ import {
     UNKNOWN_OBJECT,
     UNKNOWN_STRING,
     awsProvider,
-    rows,
     urnOf,
 } from "./fixtures";
 

@@ -3,7 +3,8 @@
 import * as assert from "assert";
 import fc from "fast-check";
 import { PUBLIC_SCOPING_KEYS, ScopingKey, isPublicGrantLimited, parsePolicyDocument } from "../../policy-pack/lib/iam";
-import { ACCOUNTS, UNKNOWN_STRING, patch, policyJson, reported, rowsFor, tlsDeny } from "./fixtures";
+import { reported, rowsFor } from "./expect";
+import { ACCOUNTS, UNKNOWN_STRING, patched, policyJson, tlsDeny } from "./fixtures";
 
 const OBJECTS = "arn:aws:s3:::images-dev/*";
 const ORG = "o-a1b2c3d4e5";
@@ -16,7 +17,7 @@ const publicRead = (condition: Record<string, unknown>) => ({
     Condition: condition,
 });
 const bucketRows = (...statements: Record<string, unknown>[]) =>
-    rowsFor((r) => patch(r, "images-dev-policy", { policy: policyJson(tlsDeny("images-dev"), ...statements) }));
+    rowsFor(patched("images-dev-policy", { policy: policyJson(tlsDeny("images-dev"), ...statements) }));
 
 const limited = (condition: Record<string, unknown>): boolean => {
     const parsed = parsePolicyDocument(policyJson(publicRead(condition)));
@@ -137,8 +138,8 @@ describe("endpoint and organization conditions on a public principal", () => {
 
     it("an ECR repository pulled only through the organization's endpoints is not public; through any endpoint it is", async () => {
         const repository = (condition: Record<string, unknown>) =>
-            rowsFor((r) =>
-                patch(r, "images-repository-policy", {
+            rowsFor(
+                patched("images-repository-policy", {
                     policy: policyJson({
                         Sid: "OrgPull",
                         Effect: "Allow",

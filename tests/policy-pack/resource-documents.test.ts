@@ -1,7 +1,8 @@
 // The rules over every resource policy (S3, ECR, KMS, SNS, SQS, Secrets Manager), well-formedness of every
 // document, KMS keys, S3 access logging, and the unsafe resources issue 12 found the pack letting through.
 import * as assert from "assert";
-import { ACCOUNTS, Resources, Row, T, advised, bucketPolicy, patch, policyJson, reported, resource, rowsFor } from "./fixtures";
+import { Row, advised, reported, rowsFor } from "./expect";
+import { ACCOUNTS, Resources, T, bucketPolicy, patch, policyJson, resource } from "./fixtures";
 
 const only = (rule: string, rows: Row[]): Row[] => rows.filter(([name]) => name === rule);
 const testRoot = `arn:aws:iam::${ACCOUNTS.test}:root`;

@@ -1,5 +1,6 @@
 import * as assert from "assert";
-import { ACCOUNTS, REFERENCE_CONFIG, Resources, T, UNKNOWN_STRING, patch, policyJson, reported, resource, rowsFor } from "./fixtures";
+import { expectClean, expectRows, reported, rowsFor } from "./expect";
+import { ACCOUNTS, REFERENCE_CONFIG, Resources, T, UNKNOWN_STRING, patch, patched, policyJson, resource } from "./fixtures";
 
 const ALLOWED = "[111111111111, 222222222222, 999999999999]";
 const ALLOWED_FIX = "Fix: grant only the organization's accounts, or add the account to allowedAccountIds in the policy pack config.";
@@ -22,30 +23,32 @@ const pullFrom = (principal: unknown, extra: Record<string, unknown> = {}) => ({
 describe("Lambda, ECR and RDS snapshot rules", () => {
     describe("lambda-permission-no-public-principal", () => {
         it('reports "*" without a limit, and "*" on a public function URL whatever the limit', async () => {
-            const result = await rowsFor((r) => {
-                invoke({ principal: "*" })(r);
-                r.url = resource(T.lambdaPermission, "url", {
-                    action: "lambda:InvokeFunctionUrl",
-                    function: "notifier",
-                    principal: "*",
-                    functionUrlAuthType: "NONE",
-                    principalOrgId: "o-a1b2c3d4e5",
-                });
-            });
-            assert.deepStrictEqual(result, [
-                ...reported("lambda-permission-no-public-principal", "invoke-from-test", [
-                    'principal "*" lets every AWS account call "lambda:InvokeFunction" on the function. Fix: name the principal, ' +
-                        'e.g. principal "arn:aws:iam::<account>:role/<role>", or a service with sourceArn and sourceAccount.',
-                ]),
-                ...reported("lambda-permission-no-public-principal", "url", [
-                    'principal "*" with functionUrlAuthType "NONE" makes the function URL public: anyone on the internet can call it. ' +
-                        'Fix: use functionUrlAuthType "AWS_IAM" and name the role that may call it, e.g. principal "arn:aws:iam::<account>:role/<role>".',
-                ]),
-            ]);
+            await expectRows(
+                (r) => {
+                    invoke({ principal: "*" })(r);
+                    r.url = resource(T.lambdaPermission, "url", {
+                        action: "lambda:InvokeFunctionUrl",
+                        function: "notifier",
+                        principal: "*",
+                        functionUrlAuthType: "NONE",
+                        principalOrgId: "o-a1b2c3d4e5",
+                    });
+                },
+                [
+                    ...reported("lambda-permission-no-public-principal", "invoke-from-test", [
+                        'principal "*" lets every AWS account call "lambda:InvokeFunction" on the function. Fix: name the principal, ' +
+                            'e.g. principal "arn:aws:iam::<account>:role/<role>", or a service with sourceArn and sourceAccount.',
+                    ]),
+                    ...reported("lambda-permission-no-public-principal", "url", [
+                        'principal "*" with functionUrlAuthType "NONE" makes the function URL public: anyone on the internet can call it. ' +
+                            'Fix: use functionUrlAuthType "AWS_IAM" and name the role that may call it, e.g. principal "arn:aws:iam::<account>:role/<role>".',
+                    ]),
+                ],
+            );
         });
 
         it('accepts "*" limited to the organization, a source account or a source that is not known yet', async () => {
-            const result = await rowsFor((r) => {
+            await expectClean((r) => {
                 invoke({ principal: "*", principalOrgId: "o-a1b2c3d4e5" })(r);
                 r.account = resource(T.lambdaPermission, "account", {
                     action: "lambda:InvokeFunction",
@@ -60,7 +63,6 @@ describe("Lambda, ECR and RDS snapshot rules", () => {
                     sourceArn: UNKNOWN_STRING,
                 });
             });
-            assert.deepStrictEqual(result, []);
         });
     });
 
@@ -94,7 +96,7 @@ describe("Lambda, ECR and RDS snapshot rules", () => {
         });
 
         it("accepts the organization's accounts, the function's own account and source ARNs without an account (S3)", async () => {
-            const result = await rowsFor((r) => {
+            await expectClean((r) => {
                 invoke({ principal: ACCOUNTS.prod })(r);
                 r.own = resource(T.lambdaPermission, "own", {
                     action: "lambda:InvokeFunction",
@@ -109,7 +111,6 @@ describe("Lambda, ECR and RDS snapshot rules", () => {
                     sourceAccount: ACCOUNTS.dev,
                 });
             });
-            assert.deepStrictEqual(result, []);
         });
 
         it("checks a permission added from the caller's stack against the function's account, which its provider names", async () => {
@@ -148,9 +149,8 @@ describe("Lambda, ECR and RDS snapshot rules", () => {
 
     describe("lambda-permission-service-source-scoped", () => {
         it("reports a service principal with neither sourceArn nor sourceAccount", async () => {
-            const result = await rowsFor((r) => patch(r, "invoke-from-events", { sourceAccount: undefined, sourceArn: undefined }));
-            assert.deepStrictEqual(
-                result,
+            await expectRows(
+                patched("invoke-from-events", { sourceAccount: undefined, sourceArn: undefined }),
                 reported("lambda-permission-service-source-scoped", "invoke-from-events", [
                     'service principal "events.amazonaws.com" may invoke the function for any resource, in any account. ' +
                         "Fix: set sourceArn to the invoking resource (the rule, topic or bucket) and sourceAccount to its account.",
@@ -159,8 +159,8 @@ describe("Lambda, ECR and RDS snapshot rules", () => {
         });
 
         it("reports a source that wildcards the account, which limits nothing", async () => {
-            const result = await rowsFor((r) =>
-                patch(r, "invoke-from-events", { sourceAccount: undefined, sourceArn: "arn:aws:events:us-east-1:*:rule/nightly" }),
+            const result = await rowsFor(
+                patched("invoke-from-events", { sourceAccount: undefined, sourceArn: "arn:aws:events:us-east-1:*:rule/nightly" }),
             );
             assert.deepStrictEqual(
                 result.map(([rule, name]) => `${rule} ${name}`),
@@ -169,7 +169,7 @@ describe("Lambda, ECR and RDS snapshot rules", () => {
         });
 
         it("accepts a service with either source, and roles and accounts without one", async () => {
-            const result = await rowsFor((r) => {
+            await expectClean((r) => {
                 patch(r, "invoke-from-events", { sourceArn: undefined });
                 r.sns = resource(T.lambdaPermission, "sns", {
                     action: "lambda:InvokeFunction",
@@ -183,7 +183,6 @@ describe("Lambda, ECR and RDS snapshot rules", () => {
                     principal: ACCOUNTS.test,
                 });
             });
-            assert.deepStrictEqual(result, []);
         });
     });
 
@@ -206,26 +205,22 @@ describe("Lambda, ECR and RDS snapshot rules", () => {
         });
 
         it('accepts "*" limited to the organization or to principal ARNs of allowed accounts', async () => {
-            const result = await rowsFor(
+            await expectClean(
                 repositoryPolicy(
                     pullFrom("*", { Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } } }),
                     pullFrom({ AWS: "*" }, { Condition: { ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${ACCOUNTS.prod}:role/ci-*` } } }),
                 ),
             );
-            assert.deepStrictEqual(result, []);
         });
     });
 
     describe("ecr-repository-policy-allowed-accounts", () => {
         it('reports principals and narrowed "*" grants in accounts outside allowedAccountIds', async () => {
-            const result = await rowsFor(
+            await expectRows(
                 repositoryPolicy(
                     pullFrom({ AWS: [testRoot, `arn:aws:iam::${ACCOUNTS.outsider}:role/puller`] }),
                     pullFrom("*", { Condition: { StringEquals: { "aws:PrincipalAccount": "444444444444" } } }),
                 ),
-            );
-            assert.deepStrictEqual(
-                result,
                 reported("ecr-repository-policy-allowed-accounts", "images-repository-policy", [
                     `policy statement 1: grants access to account ${ACCOUNTS.outsider} ("arn:aws:iam::${ACCOUNTS.outsider}:role/puller"), which is not an allowed account ${ALLOWED}. ${ALLOWED_FIX}`,
                     `policy statement 2: grants access to account 444444444444 ("444444444444"), which is not an allowed account ${ALLOWED}. ${ALLOWED_FIX}`,
@@ -284,8 +279,8 @@ describe("Lambda, ECR and RDS snapshot rules", () => {
                 push,
             );
             const config = (settings: Record<string, unknown>) => ({ ...REFERENCE_CONFIG, "ecr-cross-account-pull-only": settings });
-            assert.deepStrictEqual(await rowsFor(change, config({ pushAllowedAccounts: [ACCOUNTS.test] })), []);
-            assert.deepStrictEqual(await rowsFor(change, config({ overrides: { dev: { pushAllowedAccounts: [ACCOUNTS.test] } } })), []);
+            await expectClean(change, config({ pushAllowedAccounts: [ACCOUNTS.test] }));
+            await expectClean(change, config({ overrides: { dev: { pushAllowedAccounts: [ACCOUNTS.test] } } }));
             const deleting = await rowsFor(
                 repositoryPolicy({ ...push, Action: ["ecr:PutImage", "ecr:BatchDeleteImage"] }),
                 config({ pushAllowedAccounts: [ACCOUNTS.test] }),
@@ -319,27 +314,29 @@ describe("Lambda, ECR and RDS snapshot rules", () => {
 
     describe("rds-snapshot-shared-allowed-accounts", () => {
         it("reports accounts outside allowedAccountIds and entries that are not account IDs", async () => {
-            const result = await rowsFor((r) => {
-                patch(r, "baseline-share", { sharedAccounts: [ACCOUNTS.test, ACCOUNTS.outsider] });
-                r.copy = resource(T.clusterSnapshotCopy, "copy", {
-                    sourceDbClusterSnapshotIdentifier: "a",
-                    targetDbClusterSnapshotIdentifier: "b",
-                    sharedAccounts: ["test"],
-                });
-            });
-            assert.deepStrictEqual(result, [
-                ...reported("rds-snapshot-shared-allowed-accounts", "baseline-share", [
-                    `the snapshot is shared with account ${ACCOUNTS.outsider}, which is not an allowed account ${ALLOWED}. ` +
-                        "Fix: share it only with the organization's accounts, or add the account to allowedAccountIds in the policy pack config.",
-                ]),
-                ...reported("rds-snapshot-shared-allowed-accounts", "copy", [
-                    'sharedAccounts entry "test" is not a 12-digit account ID. Fix: list account IDs such as "222222222222".',
-                ]),
-            ]);
+            await expectRows(
+                (r) => {
+                    patch(r, "baseline-share", { sharedAccounts: [ACCOUNTS.test, ACCOUNTS.outsider] });
+                    r.copy = resource(T.clusterSnapshotCopy, "copy", {
+                        sourceDbClusterSnapshotIdentifier: "a",
+                        targetDbClusterSnapshotIdentifier: "b",
+                        sharedAccounts: ["test"],
+                    });
+                },
+                [
+                    ...reported("rds-snapshot-shared-allowed-accounts", "baseline-share", [
+                        `the snapshot is shared with account ${ACCOUNTS.outsider}, which is not an allowed account ${ALLOWED}. ` +
+                            "Fix: share it only with the organization's accounts, or add the account to allowedAccountIds in the policy pack config.",
+                    ]),
+                    ...reported("rds-snapshot-shared-allowed-accounts", "copy", [
+                        'sharedAccounts entry "test" is not a 12-digit account ID. Fix: list account IDs such as "222222222222".',
+                    ]),
+                ],
+            );
         });
 
         it("accepts organization accounts, no sharing, and sharing not known yet", async () => {
-            const result = await rowsFor((r) => {
+            await expectClean((r) => {
                 r.unshared = resource(T.snapshot, "unshared", { dbInstanceIdentifier: "db", dbSnapshotIdentifier: "s" });
                 r.pending = resource(T.snapshot, "pending", {
                     dbInstanceIdentifier: "db",
@@ -347,7 +344,6 @@ describe("Lambda, ECR and RDS snapshot rules", () => {
                     sharedAccounts: [UNKNOWN_STRING],
                 });
             });
-            assert.deepStrictEqual(result, []);
         });
     });
 });

@@ -1,5 +1,6 @@
 import * as assert from "assert";
-import { ACCOUNTS, T, UNKNOWN_STRING, advised, bucketPolicy, patch, policyJson, reported, resource, rowsFor, tlsDeny } from "./fixtures";
+import { advised, expectClean, expectRows, reported, rowsFor } from "./expect";
+import { ACCOUNTS, T, UNKNOWN_STRING, bucketPolicy, patch, patched, policyJson, resource, tlsDeny } from "./fixtures";
 
 const BUCKET = "arn:aws:s3:::images-dev";
 const OBJECTS = "arn:aws:s3:::images-dev/*";
@@ -32,7 +33,7 @@ describe("S3 rules", () => {
         });
 
         it('accepts "*" limited to the organization or to allowed accounts', async () => {
-            const result = await rowsFor(
+            await expectClean(
                 bucketPolicy(
                     {
                         Effect: "Allow",
@@ -50,7 +51,6 @@ describe("S3 rules", () => {
                     },
                 ),
             );
-            assert.deepStrictEqual(result, []);
         });
     });
 
@@ -86,7 +86,7 @@ describe("S3 rules", () => {
         });
 
         it("accepts allowed accounts, the bucket's own account and service principals", async () => {
-            const result = await rowsFor(
+            await expectClean(
                 bucketPolicy(
                     {
                         Effect: "Allow",
@@ -104,7 +104,6 @@ describe("S3 rules", () => {
                     },
                 ),
             );
-            assert.deepStrictEqual(result, []);
         });
     });
 
@@ -114,8 +113,8 @@ describe("S3 rules", () => {
             '"arn:aws:s3:::images-dev/*"], "Condition": {"Bool": {"aws:SecureTransport": "false"}}}.';
 
         it("reports a policy without the TLS deny, and one that covers only the objects", async () => {
-            const withoutDeny = await rowsFor((r) =>
-                patch(r, "images-dev-policy", {
+            await expectRows(
+                patched("images-dev-policy", {
                     policy: policyJson({
                         Effect: "Allow",
                         Principal: { AWS: `arn:aws:iam::${ACCOUNTS.test}:root` },
@@ -124,18 +123,12 @@ describe("S3 rules", () => {
                         Condition: { ArnEquals: { "aws:PrincipalArn": `arn:aws:iam::${ACCOUNTS.test}:role/ImageReader` } },
                     }),
                 }),
-            );
-            assert.deepStrictEqual(
-                withoutDeny,
                 reported("s3-bucket-policy-tls-only", "images-dev-policy", [
                     `policy does not deny requests without TLS on the bucket and its objects. ${fix}`,
                 ]),
             );
-            const objectsOnly = await rowsFor((r) =>
-                patch(r, "images-dev-policy", { policy: policyJson({ ...tlsDeny("images-dev"), Resource: OBJECTS }) }),
-            );
-            assert.deepStrictEqual(
-                objectsOnly,
+            await expectRows(
+                patched("images-dev-policy", { policy: policyJson({ ...tlsDeny("images-dev"), Resource: OBJECTS }) }),
                 reported("s3-bucket-policy-tls-only", "images-dev-policy", [
                     `policy does not deny requests without TLS on the bucket ARN (only its objects are covered). ${fix}`,
                 ]),
@@ -143,8 +136,8 @@ describe("S3 rules", () => {
         });
 
         it("reports a TLS deny that covers only some actions", async () => {
-            const result = await rowsFor((r) =>
-                patch(r, "images-dev-policy", { policy: policyJson({ ...tlsDeny("images-dev"), Action: ["s3:GetObject"] }) }),
+            const result = await rowsFor(
+                patched("images-dev-policy", { policy: policyJson({ ...tlsDeny("images-dev"), Action: ["s3:GetObject"] }) }),
             );
             assert.deepStrictEqual(
                 result.map(([policy]) => policy),
@@ -153,29 +146,23 @@ describe("S3 rules", () => {
         });
 
         it("accepts a wildcard resource, an object document and resources that are unknown at preview", async () => {
-            assert.deepStrictEqual(
-                await rowsFor((r) =>
-                    patch(r, "images-dev-policy", {
-                        policy: {
-                            Statement: {
-                                ...tlsDeny("images-dev"),
-                                Resource: "arn:aws:s3:::images-dev*",
-                                Principal: { AWS: "*" },
-                                Action: ["*"],
-                            },
+            await expectClean(
+                patched("images-dev-policy", {
+                    policy: {
+                        Statement: {
+                            ...tlsDeny("images-dev"),
+                            Resource: "arn:aws:s3:::images-dev*",
+                            Principal: { AWS: "*" },
+                            Action: ["*"],
                         },
-                    }),
-                ),
-                [],
+                    },
+                }),
             );
-            assert.deepStrictEqual(
-                await rowsFor((r) =>
-                    patch(r, "images-dev-policy", {
-                        bucket: UNKNOWN_STRING,
-                        policy: { Statement: [{ ...tlsDeny("images-dev"), Resource: [UNKNOWN_STRING, UNKNOWN_STRING] }] },
-                    }),
-                ),
-                [],
+            await expectClean(
+                patched("images-dev-policy", {
+                    bucket: UNKNOWN_STRING,
+                    policy: { Statement: [{ ...tlsDeny("images-dev"), Resource: [UNKNOWN_STRING, UNKNOWN_STRING] }] },
+                }),
             );
         });
     });
@@ -216,7 +203,7 @@ describe("S3 rules", () => {
         });
 
         it("accepts object-level access across accounts and administration by the bucket's own account", async () => {
-            const result = await rowsFor(
+            await expectClean(
                 bucketPolicy(
                     {
                         Effect: "Allow",
@@ -234,7 +221,6 @@ describe("S3 rules", () => {
                     { Effect: "Deny", Principal: { AWS: `arn:aws:iam::${ACCOUNTS.test}:root` }, Action: "s3:*", Resource: BUCKET },
                 ),
             );
-            assert.deepStrictEqual(result, []);
         });
     });
 
@@ -249,9 +235,8 @@ describe("S3 rules", () => {
                 Resource: OBJECTS,
             });
             const big = policyJson(tlsDeny("images-dev"), statement(500));
-            const result = await rowsFor((r) => patch(r, "images-dev-policy", { policy: big }));
-            assert.deepStrictEqual(
-                result,
+            await expectRows(
+                patched("images-dev-policy", { policy: big }),
                 reported("s3-bucket-policy-size", "images-dev-policy", [
                     `policy is ${big.length} characters without whitespace, over the S3 bucket policy limit (20 KB) of 20480. ` +
                         "Fix: merge statements, use ARN wildcards or aws:PrincipalOrgID instead of listing principals, or use access points.",
@@ -259,59 +244,63 @@ describe("S3 rules", () => {
             );
             const fits = policyJson(tlsDeny("images-dev"), statement(400));
             assert.ok(fits.length < 20480);
-            assert.deepStrictEqual(await rowsFor((r) => patch(r, "images-dev-policy", { policy: fits })), []);
+            await expectClean(patched("images-dev-policy", { policy: fits }));
         });
     });
 
     describe("bucket companions (stack rules)", () => {
         it("report a bucket without public access block, ownership controls or encryption", async () => {
-            const result = await rowsFor((r) => {
-                r.bare = resource(T.bucket, "bare", { bucket: "bare-bucket", tags: { Environment: "dev" } });
-            });
-            assert.deepStrictEqual(result, [
-                ...reported("s3-bucket-public-access-block", "bare", [
-                    'bucket "bare-bucket" has no BucketPublicAccessBlock. Fix: add an aws.s3.BucketPublicAccessBlock for it with blockPublicAcls, ' +
-                        "blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets set to true.",
-                ]),
-                ...reported("s3-bucket-ownership-enforced", "bare", [
-                    'bucket "bare-bucket" has no BucketOwnershipControls, so ACLs stay enabled. ' +
-                        'Fix: add an aws.s3.BucketOwnershipControls with rule.objectOwnership "BucketOwnerEnforced".',
-                ]),
-                ...reported("s3-bucket-default-encryption", "bare", [
-                    'bucket "bare-bucket" has no default encryption configuration. ' +
-                        'Fix: add an aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm "aws:kms" (or "AES256").',
-                ]),
-                ...advised("s3-bucket-access-logging", "bare", [
-                    'bucket "bare-bucket" has no server access logging. Fix: add an aws.s3.BucketLogging with targetBucket set to the ' +
-                        "account's log bucket (which itself needs none).",
-                ]),
-            ]);
+            await expectRows(
+                (r) => {
+                    r.bare = resource(T.bucket, "bare", { bucket: "bare-bucket", tags: { Environment: "dev" } });
+                },
+                [
+                    ...reported("s3-bucket-public-access-block", "bare", [
+                        'bucket "bare-bucket" has no BucketPublicAccessBlock. Fix: add an aws.s3.BucketPublicAccessBlock for it with blockPublicAcls, ' +
+                            "blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets set to true.",
+                    ]),
+                    ...reported("s3-bucket-ownership-enforced", "bare", [
+                        'bucket "bare-bucket" has no BucketOwnershipControls, so ACLs stay enabled. ' +
+                            'Fix: add an aws.s3.BucketOwnershipControls with rule.objectOwnership "BucketOwnerEnforced".',
+                    ]),
+                    ...reported("s3-bucket-default-encryption", "bare", [
+                        'bucket "bare-bucket" has no default encryption configuration. ' +
+                            'Fix: add an aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm "aws:kms" (or "AES256").',
+                    ]),
+                    ...advised("s3-bucket-access-logging", "bare", [
+                        'bucket "bare-bucket" has no server access logging. Fix: add an aws.s3.BucketLogging with targetBucket set to the ' +
+                            "account's log bucket (which itself needs none).",
+                    ]),
+                ],
+            );
         });
 
         it("report flags left off, ACLs left on and an encryption configuration without an algorithm", async () => {
-            const result = await rowsFor((r) => {
-                patch(r, "images-dev-pab", { blockPublicPolicy: false, restrictPublicBuckets: undefined });
-                patch(r, "images-dev-ownership", { rule: { objectOwnership: "ObjectWriter" } });
-                patch(r, "images-dev-sse", { rules: [{ bucketKeyEnabled: true }] });
-            });
-            assert.deepStrictEqual(result, [
-                ...reported("s3-bucket-public-access-block", "images-dev", [
-                    'bucket "images-dev": its BucketPublicAccessBlock leaves blockPublicPolicy, restrictPublicBuckets off. ' +
-                        "Fix: set blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets to true.",
-                ]),
-                ...reported("s3-bucket-ownership-enforced", "images-dev", [
-                    'bucket "images-dev": objectOwnership is "ObjectWriter", so ACLs stay enabled. Fix: set rule.objectOwnership to "BucketOwnerEnforced".',
-                ]),
-                ...reported("s3-bucket-default-encryption", "images-dev", [
-                    'bucket "images-dev" has no default encryption configuration. ' +
-                        'Fix: add an aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm "aws:kms" (or "AES256").',
-                ]),
-            ]);
+            await expectRows(
+                (r) => {
+                    patch(r, "images-dev-pab", { blockPublicPolicy: false, restrictPublicBuckets: undefined });
+                    patch(r, "images-dev-ownership", { rule: { objectOwnership: "ObjectWriter" } });
+                    patch(r, "images-dev-sse", { rules: [{ bucketKeyEnabled: true }] });
+                },
+                [
+                    ...reported("s3-bucket-public-access-block", "images-dev", [
+                        'bucket "images-dev": its BucketPublicAccessBlock leaves blockPublicPolicy, restrictPublicBuckets off. ' +
+                            "Fix: set blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets to true.",
+                    ]),
+                    ...reported("s3-bucket-ownership-enforced", "images-dev", [
+                        'bucket "images-dev": objectOwnership is "ObjectWriter", so ACLs stay enabled. Fix: set rule.objectOwnership to "BucketOwnerEnforced".',
+                    ]),
+                    ...reported("s3-bucket-default-encryption", "images-dev", [
+                        'bucket "images-dev" has no default encryption configuration. ' +
+                            'Fix: add an aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm "aws:kms" (or "AES256").',
+                    ]),
+                ],
+            );
         });
 
         it("relate companions whose bucket is unknown at preview through property dependencies, dependencies or the parent", async () => {
             const component = "urn:pulumi:dev::crossaccount::crossaccount:index:SharedBucket::images";
-            const result = await rowsFor((r) => {
+            await expectClean((r) => {
                 const bucketUrn = r["images-dev"].urn;
                 r["images-dev"] = { ...r["images-dev"], parent: component, props: { ...r["images-dev"].props, bucket: UNKNOWN_STRING } };
                 r["images-dev-pab"] = {
@@ -340,24 +329,22 @@ describe("S3 rules", () => {
                     parent: component,
                 };
             });
-            assert.deepStrictEqual(result, []);
         });
 
         it("read encryption from the configuration resource only (the bucket's attribute is an output AWS always fills), for BucketV2 too", async () => {
-            const result = await rowsFor((r) => {
-                delete r["images-dev-sse"];
-                // Under the CLI, stack policies see outputs: every new bucket reports SSE-S3 whatever the program asked for.
-                r["images-dev"] = {
-                    ...r["images-dev"],
-                    outputs: {
-                        ...r["images-dev"].props,
-                        serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } } },
-                    },
-                };
-                r["trail-logs-dev"] = { ...r["trail-logs-dev"], type: "aws:s3/bucketV2:BucketV2" };
-            });
-            assert.deepStrictEqual(
-                result,
+            await expectRows(
+                (r) => {
+                    delete r["images-dev-sse"];
+                    // Under the CLI, stack policies see outputs: every new bucket reports SSE-S3 whatever the program asked for.
+                    r["images-dev"] = {
+                        ...r["images-dev"],
+                        outputs: {
+                            ...r["images-dev"].props,
+                            serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } } },
+                        },
+                    };
+                    r["trail-logs-dev"] = { ...r["trail-logs-dev"], type: "aws:s3/bucketV2:BucketV2" };
+                },
                 reported("s3-bucket-default-encryption", "images-dev", [
                     'bucket "images-dev" has no default encryption configuration. ' +
                         'Fix: add an aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm "aws:kms" (or "AES256").',
@@ -366,20 +353,22 @@ describe("S3 rules", () => {
         });
 
         it("stop at a setting not known until apply instead of taking it as compliant", async () => {
-            const result = await rowsFor((r) => {
-                patch(r, "images-dev-pab", { blockPublicPolicy: UNKNOWN_STRING });
-                patch(r, "images-dev-sse", { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: UNKNOWN_STRING } }] });
-            });
-            assert.deepStrictEqual(result, [
-                ...advised("s3-bucket-public-access-block", "stack", [
-                    "can't run policy 's3-bucket-public-access-block' from policy pack 'crossaccount-least-privilege@v0.1.0' during preview: " +
-                        "string value at .blockPublicPolicy can't be known during preview",
-                ]),
-                ...advised("s3-bucket-default-encryption", "stack", [
-                    "can't run policy 's3-bucket-default-encryption' from policy pack 'crossaccount-least-privilege@v0.1.0' during preview: " +
-                        "string value at .rules.0.applyServerSideEncryptionByDefault.sseAlgorithm can't be known during preview",
-                ]),
-            ]);
+            await expectRows(
+                (r) => {
+                    patch(r, "images-dev-pab", { blockPublicPolicy: UNKNOWN_STRING });
+                    patch(r, "images-dev-sse", { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: UNKNOWN_STRING } }] });
+                },
+                [
+                    ...advised("s3-bucket-public-access-block", "stack", [
+                        "can't run policy 's3-bucket-public-access-block' from policy pack 'crossaccount-least-privilege@v0.1.0' during preview: " +
+                            "string value at .blockPublicPolicy can't be known during preview",
+                    ]),
+                    ...advised("s3-bucket-default-encryption", "stack", [
+                        "can't run policy 's3-bucket-default-encryption' from policy pack 'crossaccount-least-privilege@v0.1.0' during preview: " +
+                            "string value at .rules.0.applyServerSideEncryptionByDefault.sseAlgorithm can't be known during preview",
+                    ]),
+                ],
+            );
         });
     });
 });

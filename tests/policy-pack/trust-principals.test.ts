@@ -2,7 +2,8 @@
 // that only look narrowing, web-identity and SAML trusts, unknown providers.
 import * as assert from "assert";
 import * as path from "path";
-import { ACCOUNTS, REFERENCE_CONFIG, T, advised, check, policyJson, reported, resource, rows } from "./fixtures";
+import { advised, check, reported, rows } from "./expect";
+import { ACCOUNTS, REFERENCE_CONFIG, T, policyJson, resource } from "./fixtures";
 
 const GITHUB = "token.actions.githubusercontent.com";
 const githubProvider = `arn:aws:iam::${ACCOUNTS.prod}:oidc-provider/${GITHUB}`;

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { expectClean, expectRows, reported, rowsFor } from "./expect";
 import {
     ACCOUNTS,
     REFERENCE_CONFIG,
@@ -7,10 +8,9 @@ import {
     UNKNOWN_STRING,
     awsProvider,
     patch,
+    patched,
     policyJson,
-    reported,
     resource,
-    rowsFor,
 } from "./fixtures";
 
 describe("VPC peering rules", () => {
@@ -19,28 +19,30 @@ describe("VPC peering rules", () => {
             "Fix: remove autoAccept and accept the request with an aws.ec2.VpcPeeringConnectionAccepter using the peer account's provider.";
 
         it("reports autoAccept on a request to another account or region", async () => {
-            const result = await rowsFor((r) => {
-                patch(r, "to-test", { autoAccept: true });
-                r.crossRegion = resource(T.peering, "to-eu", {
-                    vpcId: "vpc-dev",
-                    peerVpcId: "vpc-eu",
-                    peerRegion: "eu-west-1",
-                    autoAccept: true,
-                    tags: {},
-                });
-            });
-            assert.deepStrictEqual(result, [
-                ...reported("vpc-peering-no-auto-accept-cross-account", "to-test", [
-                    `autoAccept is true on a peering request to account 222222222222; only the peer account can accept it. ${fix}`,
-                ]),
-                ...reported("vpc-peering-no-auto-accept-cross-account", "to-eu", [
-                    `autoAccept is true on a peering request to region eu-west-1; AWS auto-accepts only within one region. ${fix}`,
-                ]),
-            ]);
+            await expectRows(
+                (r) => {
+                    patch(r, "to-test", { autoAccept: true });
+                    r.crossRegion = resource(T.peering, "to-eu", {
+                        vpcId: "vpc-dev",
+                        peerVpcId: "vpc-eu",
+                        peerRegion: "eu-west-1",
+                        autoAccept: true,
+                        tags: {},
+                    });
+                },
+                [
+                    ...reported("vpc-peering-no-auto-accept-cross-account", "to-test", [
+                        `autoAccept is true on a peering request to account 222222222222; only the peer account can accept it. ${fix}`,
+                    ]),
+                    ...reported("vpc-peering-no-auto-accept-cross-account", "to-eu", [
+                        `autoAccept is true on a peering request to region eu-west-1; AWS auto-accepts only within one region. ${fix}`,
+                    ]),
+                ],
+            );
         });
 
         it("accepts autoAccept within one account and region, and on the accepter", async () => {
-            const result = await rowsFor((r) => {
+            await expectClean((r) => {
                 r.local = resource(T.peering, "local", {
                     vpcId: "vpc-a",
                     peerVpcId: "vpc-b",
@@ -55,21 +57,19 @@ describe("VPC peering rules", () => {
                     { account: ACCOUNTS.test },
                 );
             });
-            assert.deepStrictEqual(result, []);
         });
     });
 
     describe("vpc-peering-allowed-peer-account", () => {
         it("reports a peer account outside allowedAccountIds and accepts the organization's", async () => {
-            const result = await rowsFor((r) => patch(r, "to-test", { peerOwnerId: ACCOUNTS.outsider }));
-            assert.deepStrictEqual(
-                result,
+            await expectRows(
+                patched("to-test", { peerOwnerId: ACCOUNTS.outsider }),
                 reported("vpc-peering-allowed-peer-account", "to-test", [
                     "peerOwnerId 333333333333 is not an allowed account [111111111111, 222222222222, 999999999999]. " +
                         "Fix: peer only with VPCs of the organization's accounts, or add the account to allowedAccountIds in the policy pack config.",
                 ]),
             );
-            assert.deepStrictEqual(await rowsFor((r) => patch(r, "to-test", { peerOwnerId: ACCOUNTS.prod })), []);
+            await expectClean(patched("to-test", { peerOwnerId: ACCOUNTS.prod }));
         });
     });
 
@@ -79,29 +79,31 @@ describe("VPC peering rules", () => {
             "so all otherwise unrouted traffic goes to the peer VPC. Fix: route only the peer VPC's CIDR blocks through the peering connection.";
 
         it("reports 0.0.0.0/0 and ::/0 through a peering connection, as a Route or inline in a RouteTable", async () => {
-            const result = await rowsFor((r) => {
-                patch(r, "to-test-route", { destinationCidrBlock: "0.0.0.0/0" });
-                r.v6 = resource(T.route, "v6-default", {
-                    routeTableId: "rtb-dev",
-                    destinationIpv6CidrBlock: "::/0",
-                    vpcPeeringConnectionId: UNKNOWN_STRING,
-                });
-                patch(r, "private", {
-                    routes: [
-                        { cidrBlock: "0.0.0.0/0", natGatewayId: "nat-1" },
-                        { cidrBlock: "0.0.0.0/0", vpcPeeringConnectionId: "pcx-2" },
-                    ],
-                });
-            });
-            assert.deepStrictEqual(result, [
-                ["vpc-peering-no-default-route", "to-test-route", "mandatory", message("", "0.0.0.0/0", "pcx-1")],
-                ["vpc-peering-no-default-route", "private", "mandatory", message("routes[1] ", "0.0.0.0/0", "pcx-2")],
-                ["vpc-peering-no-default-route", "v6-default", "mandatory", message("", "::/0", "(known after deployment)")],
-            ]);
+            await expectRows(
+                (r) => {
+                    patch(r, "to-test-route", { destinationCidrBlock: "0.0.0.0/0" });
+                    r.v6 = resource(T.route, "v6-default", {
+                        routeTableId: "rtb-dev",
+                        destinationIpv6CidrBlock: "::/0",
+                        vpcPeeringConnectionId: UNKNOWN_STRING,
+                    });
+                    patch(r, "private", {
+                        routes: [
+                            { cidrBlock: "0.0.0.0/0", natGatewayId: "nat-1" },
+                            { cidrBlock: "0.0.0.0/0", vpcPeeringConnectionId: "pcx-2" },
+                        ],
+                    });
+                },
+                [
+                    ["vpc-peering-no-default-route", "to-test-route", "mandatory", message("", "0.0.0.0/0", "pcx-1")],
+                    ["vpc-peering-no-default-route", "private", "mandatory", message("routes[1] ", "0.0.0.0/0", "pcx-2")],
+                    ["vpc-peering-no-default-route", "v6-default", "mandatory", message("", "::/0", "(known after deployment)")],
+                ],
+            );
         });
 
         it("accepts default routes through gateways and peer CIDRs through peering", async () => {
-            const result = await rowsFor((r) => {
+            await expectClean((r) => {
                 r.igw = resource(T.route, "igw-default", {
                     routeTableId: "rtb-dev",
                     destinationCidrBlock: "0.0.0.0/0",
@@ -109,7 +111,6 @@ describe("VPC peering rules", () => {
                 });
                 patch(r, "private", { routes: UNKNOWN_OBJECT });
             });
-            assert.deepStrictEqual(result, []);
         });
     });
 });
@@ -121,24 +122,26 @@ describe("required-tags", () => {
 
     it("is advisory and reports taggable resources missing the configured tags", async () => {
         const noDefaultTags = { ...awsProvider(ACCOUNTS.dev), props: { allowedAccountIds: [ACCOUNTS.dev] } };
-        const result = await rowsFor((r) => {
-            r["image-sharing"] = { ...r["image-sharing"], provider: noDefaultTags };
-            r["to-test"] = {
-                ...r["to-test"],
-                provider: noDefaultTags,
-                props: { ...r["to-test"].props, tags: { Environment: "dev", Project: "" } },
-            };
-            r["developers"] = { ...r["developers"], provider: noDefaultTags };
-        });
-        assert.deepStrictEqual(result, [
-            ["required-tags", "image-sharing", "advisory", message('"Environment", "Project"')],
-            ["required-tags", "to-test", "advisory", message('"Project"')],
-        ]);
+        await expectRows(
+            (r) => {
+                r["image-sharing"] = { ...r["image-sharing"], provider: noDefaultTags };
+                r["to-test"] = {
+                    ...r["to-test"],
+                    provider: noDefaultTags,
+                    props: { ...r["to-test"].props, tags: { Environment: "dev", Project: "" } },
+                };
+                r["developers"] = { ...r["developers"], provider: noDefaultTags };
+            },
+            [
+                ["required-tags", "image-sharing", "advisory", message('"Environment", "Project"')],
+                ["required-tags", "to-test", "advisory", message('"Project"')],
+            ],
+        );
     });
 
     it("accepts tags given directly, through tagsAll in state, or unknown; and follows the configured list", async () => {
         const noDefaultTags = { ...awsProvider(ACCOUNTS.dev), props: { allowedAccountIds: [ACCOUNTS.dev] } };
-        const result = await rowsFor((r) => {
+        await expectClean((r) => {
             r["image-sharing"] = {
                 ...r["image-sharing"],
                 provider: noDefaultTags,
@@ -151,7 +154,6 @@ describe("required-tags", () => {
             };
             r["inventory"] = { ...r["inventory"], provider: noDefaultTags, props: { ...r["inventory"].props, tags: UNKNOWN_OBJECT } };
         });
-        assert.deepStrictEqual(result, []);
         const config = { ...REFERENCE_CONFIG, "required-tags": { requiredTags: ["Owner"] } };
         const owners = await rowsFor(() => undefined, config);
         assert.deepStrictEqual(
@@ -180,18 +182,20 @@ describe("required-tags", () => {
             Action: "kms:*",
             Resource: "*",
         });
-        const result = await rowsFor((r) => {
-            r.tagged = resource(
-                T.kmsKey,
-                "tagged-key",
-                { policy: keyPolicy, enableKeyRotation: true, tags: { Environment: "prod", Project: "x" } },
-                { account: ACCOUNTS.prod },
-            );
-            r.untagged = {
-                ...resource(T.kmsKey, "untagged-key", { policy: keyPolicy, enableKeyRotation: true }, { account: ACCOUNTS.prod }),
-                provider: noDefaultTags,
-            };
-        });
-        assert.deepStrictEqual(result, [["required-tags", "untagged-key", "advisory", message('"Environment", "Project"')]]);
+        await expectRows(
+            (r) => {
+                r.tagged = resource(
+                    T.kmsKey,
+                    "tagged-key",
+                    { policy: keyPolicy, enableKeyRotation: true, tags: { Environment: "prod", Project: "x" } },
+                    { account: ACCOUNTS.prod },
+                );
+                r.untagged = {
+                    ...resource(T.kmsKey, "untagged-key", { policy: keyPolicy, enableKeyRotation: true }, { account: ACCOUNTS.prod }),
+                    provider: noDefaultTags,
+                };
+            },
+            [["required-tags", "untagged-key", "advisory", message('"Environment", "Project"')]],
+        );
     });
 });

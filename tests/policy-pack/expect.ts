@@ -1,0 +1,39 @@
+// Running the pack over the good stack of ./fixtures.ts and comparing its violations as compact rows.
+import * as assert from "assert";
+import { PolicyResourceInput, PolicyViolation, runPolicyPack } from "../../policy-pack/engine";
+import { Change, REFERENCE_CONFIG, stackWith } from "./fixtures";
+
+export const check = (resources: PolicyResourceInput[], config: Record<string, unknown> = REFERENCE_CONFIG): Promise<PolicyViolation[]> =>
+    runPolicyPack(resources, { config });
+
+/** [policy, resource name (or "stack"), level, message] rows: compact enough to compare whole results. */
+export type Row = [policy: string, resource: string, level: string, message: string];
+
+export const rows = (violations: PolicyViolation[]): Row[] =>
+    violations.map((violation) => [
+        violation.policyName,
+        violation.urn ? violation.urn.split("::").pop()! : "stack",
+        violation.enforcementLevel,
+        violation.message,
+    ]);
+
+/** The rows one rule reports on one resource, a message each, at the mandatory level. */
+export const reported = (policy: string, resource: string, messages: string[]): Row[] =>
+    messages.map((message) => [policy, resource, "mandatory", message]);
+
+/** The rows of an advisory rule on one resource. */
+export const advised = (policy: string, resource: string, messages: string[]): Row[] =>
+    messages.map((message) => [policy, resource, "advisory", message]);
+
+/** Runs the good stack with one change and returns every violation. */
+export async function rowsFor(change: Change, config?: Record<string, unknown>): Promise<Row[]> {
+    return rows(await check(stackWith(change), config));
+}
+
+/** Asserts that the good stack after `change` reports exactly these rows. */
+export async function expectRows(change: Change, expected: Row[], config?: Record<string, unknown>): Promise<void> {
+    assert.deepStrictEqual(await rowsFor(change, config), expected);
+}
+
+/** Asserts that the good stack after `change` passes every rule, advisories included. */
+export const expectClean = (change: Change, config?: Record<string, unknown>): Promise<void> => expectRows(change, [], config);
