@@ -25,6 +25,11 @@ export const reported = (policy: string, resource: string, messages: string[]): 
 export const advised = (policy: string, resource: string, messages: string[]): Row[] =>
     messages.map((message) => [policy, resource, "advisory", message]);
 
+/** The resource-policy rules' message for a grant to an account outside the reference config's allowedAccountIds. */
+export const notAllowed = (account: string, principal: string): string =>
+    `grants access to account ${account} ("${principal}"), which is not an allowed account [111111111111, 222222222222, 999999999999]. ` +
+    "Fix: grant only the organization's accounts, or add the account to allowedAccountIds in the policy pack config.";
+
 /** Runs the good stack with one change and returns every violation. */
 export async function rowsFor(change: Change, config?: Record<string, unknown>): Promise<Row[]> {
     return rows(await check(stackWith(change), config));

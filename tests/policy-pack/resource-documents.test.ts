@@ -1,7 +1,7 @@
 // The rules over every resource policy (S3, ECR, KMS, SNS, SQS, Secrets Manager), well-formedness of every
 // document, KMS keys, S3 access logging, and the unsafe resources issue 12 found the pack letting through.
 import * as assert from "assert";
-import { Row, advised, reported, rowsFor } from "./expect";
+import { Row, advised, notAllowed, reported, rowsFor } from "./expect";
 import { ACCOUNTS, Resources, T, bucketPolicy, patch, policyJson, resource } from "./fixtures";
 
 const only = (rule: string, rows: Row[]): Row[] => rows.filter(([name]) => name === rule);
@@ -241,9 +241,7 @@ describe("resource-policy-no-public-principal and resource-policy-allowed-accoun
                         "or add aws:PrincipalOrgID or aws:SourceArn.",
                 ]),
                 ...reported("resource-policy-allowed-accounts", "secret", [
-                    `policy statement 2: grants access to account ${ACCOUNTS.outsider} ` +
-                        `("${outsiderRoot}"), which is not an allowed account [111111111111, 222222222222, 999999999999]. Fix: grant only the ` +
-                        "organization's accounts, or add the account to allowedAccountIds in the policy pack config.",
+                    `policy statement 2: ${notAllowed(ACCOUNTS.outsider, outsiderRoot)}`,
                 ]),
             ],
         );
@@ -340,9 +338,7 @@ describe("KMS key policies", () => {
                         'or add "kms:CallerAccount" / "aws:PrincipalOrgID" conditions.',
                 ]),
                 ...reported("kms-key-policy-allowed-accounts", "key", [
-                    `policy statement 3 ("Outsider"): grants access to account ${ACCOUNTS.outsider} ` +
-                        `("${outsiderRoot}"), which is not an allowed account [111111111111, 222222222222, 999999999999]. Fix: grant only the ` +
-                        "organization's accounts, or add the account to allowedAccountIds in the policy pack config.",
+                    `policy statement 3 ("Outsider"): ${notAllowed(ACCOUNTS.outsider, outsiderRoot)}`,
                 ]),
                 ...reported("kms-key-no-cross-account-admin", "key", [
                     `policy statement 4 ("TestAdmin"): gives principals of other accounts ("${testRoot}") ` +
