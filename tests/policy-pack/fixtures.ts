@@ -3,6 +3,7 @@
 import { readFileSync } from "fs";
 import * as path from "path";
 import { PolicyResourceInput } from "../../policy-pack/engine";
+import type { PrincipalAccount } from "../../policy-pack/lib/iam";
 
 export const ACCOUNTS = { dev: "111111111111", test: "222222222222", prod: "999999999999", outsider: "333333333333" };
 
@@ -16,6 +17,19 @@ export const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 export const UNKNOWN_NUMBER = "3eeb2bf0-c639-47a8-9e75-3b44932eb421";
 export const UNKNOWN_ARRAY = "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2";
 export const UNKNOWN_OBJECT = "dd056dcd-154b-4c76-9bd3-c8f88648b5ff";
+
+/** Principals and ARNs of every kind, with the account the IAM model attributes each to. */
+export const PRINCIPAL_ACCOUNTS: [principalOrArn: string, account: PrincipalAccount][] = [
+    ["111111111111", { kind: "account", id: "111111111111" }],
+    ["arn:aws:iam::222222222222:role/x", { kind: "account", id: "222222222222" }],
+    ["arn:aws-us-gov:sts::333333333333:assumed-role/r/s", { kind: "account", id: "333333333333" }],
+    ["*", { kind: "any" }],
+    ["arn:aws:iam::*:root", { kind: "any" }],
+    ["arn:aws:iam::11111111111?:root", { kind: "pattern", pattern: "11111111111?" }],
+    ["AROAEXAMPLE", { kind: "unknown" }],
+    ["arn:aws:iam::aws:policy/ReadOnlyAccess", { kind: "unknown" }],
+    ["arn:aws:s3:::bucket", { kind: "unknown" }],
+];
 
 export const T = {
     provider: "pulumi:providers:aws",

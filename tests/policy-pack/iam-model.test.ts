@@ -10,6 +10,7 @@ import {
     principalOf,
     type Statement,
 } from "../../policy-pack/lib/iam";
+import { PRINCIPAL_ACCOUNTS } from "./fixtures";
 
 function statements(document: object): Statement[] {
     const parsed = parsePolicyDocument(JSON.stringify(document));
@@ -19,28 +20,9 @@ function statements(document: object): Statement[] {
 
 describe("policy pack: the IAM document model", () => {
     it("says which account a principal is in, with one typed answer", () => {
-        assert.deepEqual(
-            [
-                "111111111111",
-                "arn:aws:iam::222222222222:role/x",
-                "*",
-                "arn:aws:iam::*:root",
-                "arn:aws:iam::11111111111?:root",
-                "AROAEXAMPLE",
-                "arn:aws:iam::aws:policy/ReadOnlyAccess",
-                "arn:aws:s3:::bucket",
-            ].map(principalAccount),
-            [
-                { kind: "account", id: "111111111111" },
-                { kind: "account", id: "222222222222" },
-                { kind: "any" },
-                { kind: "any" },
-                { kind: "pattern", pattern: "11111111111?" },
-                { kind: "unknown" },
-                { kind: "unknown" },
-                { kind: "unknown" },
-            ],
-        );
+        for (const [principal, account] of PRINCIPAL_ACCOUNTS) {
+            assert.deepEqual(principalAccount(principal), account, principal);
+        }
         assert.deepEqual(principalOf("Service", "cloudtrail.amazonaws.com"), { kind: "service", name: "cloudtrail.amazonaws.com" });
         assert.deepEqual(principalOf("Federated", "arn:aws:iam::333333333333:oidc-provider/token.actions.githubusercontent.com"), {
             kind: "federated",
