@@ -7,6 +7,11 @@ import { aws } from "../../policy-pack/lib/resource-types";
 import { advised, reported, rows } from "./expect";
 import { ACCOUNTS, REFERENCE_CONFIG, T, UNKNOWN_STRING, policyJson, resource, sameAccountTrust, stackWith } from "./fixtures";
 
+/** A policy but for its name and description, resource or stack policy alike. */
+type PolicyBody<P = Policies[number]> = P extends unknown ? Omit<P, "name" | "description"> : never;
+/** A pack of the one policy a test probes the engine with. */
+const onePolicy = (name: string, description: string, body: PolicyBody): Policies => [{ name, description, ...body } as Policies[number]];
+
 const SECRET_SIG = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
 
 describe("policy engine", () => {
@@ -79,32 +84,24 @@ describe("policy engine", () => {
 
     it("hands rules their config merged over the configSchema defaults, like the CLI", async () => {
         const seen: unknown[] = [];
-        const probe: Policies = [
-            {
-                name: "probe",
-                description: "records its config",
-                configSchema: { properties: { limit: { type: "integer", default: 5 }, names: { type: "array", default: ["a"] } } },
-                validateResource: (args) => {
-                    seen.push(args.getConfig());
-                },
+        const probe = onePolicy("probe", "records its config", {
+            configSchema: { properties: { limit: { type: "integer", default: 5 }, names: { type: "array", default: ["a"] } } },
+            validateResource: (args) => {
+                seen.push(args.getConfig());
             },
-        ];
+        });
         await runPolicies(probe, [resource(T.role, "r", {})], { config: { probe: { enforcementLevel: "advisory", names: ["b"] } } });
         assert.deepStrictEqual(seen, [{ limit: 5, names: ["b"] }]);
     });
 
     it("wraps props like the analyzer: reading an unknown value becomes the analyzer's advisory, notApplicable is silent", async () => {
-        const probe: Policies = [
-            {
-                name: "reads-unknown",
-                description: "reads a property that is unknown",
-                enforcementLevel: "mandatory",
-                validateResource: (args, report) => {
-                    if (!args.isType(aws.iam.Role)) args.notApplicable("roles only");
-                    report(`name is ${String(args.props.name)}`);
-                },
+        const probe = onePolicy("reads-unknown", "reads a property that is unknown", {
+            enforcementLevel: "mandatory",
+            validateResource: (args, report) => {
+                if (!args.isType(aws.iam.Role)) args.notApplicable("roles only");
+                report(`name is ${String(args.props.name)}`);
             },
-        ];
+        });
         const result = await runPolicies(probe, [
             resource(T.role, "known", { name: "known" }),
             resource(T.role, "unknown", { name: UNKNOWN_STRING }),
@@ -121,20 +118,16 @@ describe("policy engine", () => {
 
     it("treats secrets from state as unknown and unwraps runtime secrets", async () => {
         const seen: unknown[] = [];
-        const probe: Policies = [
-            {
-                name: "secrets",
-                description: "looks at secrets",
-                validateResource: (args) => {
-                    try {
-                        seen.push(args.props.cipher);
-                    } catch (error) {
-                        seen.push((error as Error).constructor.name);
-                    }
-                    seen.push(args.props.runtime);
-                },
+        const probe = onePolicy("secrets", "looks at secrets", {
+            validateResource: (args) => {
+                try {
+                    seen.push(args.props.cipher);
+                } catch (error) {
+                    seen.push((error as Error).constructor.name);
+                }
+                seen.push(args.props.runtime);
             },
-        ];
+        });
         await runPolicies(probe, [
             resource(T.role, "r", {
                 cipher: { ...SECRET_SIG, ciphertext: "v1:abc" },
@@ -169,15 +162,11 @@ describe("policy engine", () => {
 
     it("resolves parents and dependencies of stack resources to the resource objects", async () => {
         let seen: PolicyResource[] = [];
-        const probe: Policies = [
-            {
-                name: "stack",
-                description: "records the stack",
-                validateStack: (args) => {
-                    seen = args.resources;
-                },
+        const probe = onePolicy("stack", "records the stack", {
+            validateStack: (args) => {
+                seen = args.resources;
             },
-        ];
+        });
         const parent = resource("crossaccount:index:SharedBucket", "images", {});
         const bucket = resource(T.bucket, "b", {}, { parent: parent.urn });
         const block = resource(
@@ -203,15 +192,11 @@ describe("policy engine", () => {
     });
 
     it("fails loudly, with the rule and resource, when a rule throws", async () => {
-        const broken: Policies = [
-            {
-                name: "broken",
-                description: "throws",
-                validateResource: () => {
-                    throw new Error("boom");
-                },
+        const broken = onePolicy("broken", "throws", {
+            validateResource: () => {
+                throw new Error("boom");
             },
-        ];
+        });
         await assert.rejects(
             runPolicies(broken, [resource(T.role, "r", {})]),
             /Error validating urn:pulumi:dev::crossaccount::aws:iam\/role:Role::r with policy 'broken': boom/,
