@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { advised, check, expectClean, expectRows, reported, rows, rowsFor } from "./expect";
-import { ACCOUNTS, T, UNKNOWN_STRING, patched, policyJson, resource, tlsDeny } from "./fixtures";
+import { ACCOUNTS, T, UNKNOWN_STRING, patched, policyJson, resource, tlsDeny, trailWrite } from "./fixtures";
 
 describe("CloudTrail rules", () => {
     describe("cloudtrail-required", () => {
@@ -82,21 +82,12 @@ describe("CloudTrail rules", () => {
     });
 
     describe("cloudtrail-bucket-source-scoped", () => {
-        const trailStatement = (condition?: Record<string, unknown>) => ({
-            Sid: "AWSCloudTrailWrite",
-            Effect: "Allow",
-            Principal: { Service: "cloudtrail.amazonaws.com" },
-            Action: "s3:PutObject",
-            Resource: `arn:aws:s3:::trail-logs-dev/AWSLogs/${ACCOUNTS.dev}/*`,
-            ...(condition ? { Condition: condition } : {}),
-        });
-
         it("reports CloudTrail statements of a trail bucket without aws:SourceArn, aws:SourceAccount or aws:SourceOrgID", async () => {
             await expectRows(
                 patched("trail-logs-dev-policy", {
                     policy: policyJson(
                         tlsDeny("trail-logs-dev"),
-                        trailStatement({ StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control" } }),
+                        trailWrite({ StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control" } }),
                     ),
                 }),
                 [
@@ -137,12 +128,12 @@ describe("CloudTrail rules", () => {
         it("accepts aws:SourceAccount, aws:SourceOrgID, a central bucket in another stack and a policy unknown at preview", async () => {
             await expectClean(
                 patched("trail-logs-dev-policy", {
-                    policy: policyJson(tlsDeny("trail-logs-dev"), trailStatement({ StringEquals: { "aws:SourceAccount": ACCOUNTS.dev } })),
+                    policy: policyJson(tlsDeny("trail-logs-dev"), trailWrite({ StringEquals: { "aws:SourceAccount": ACCOUNTS.dev } })),
                 }),
             );
             await expectClean(
                 patched("trail-logs-dev-policy", {
-                    policy: policyJson(tlsDeny("trail-logs-dev"), trailStatement({ StringEquals: { "aws:SourceOrgID": "o-a1b2c3d4e5" } })),
+                    policy: policyJson(tlsDeny("trail-logs-dev"), trailWrite({ StringEquals: { "aws:SourceOrgID": "o-a1b2c3d4e5" } })),
                 }),
             );
             // A wildcard organization ID scopes nothing: the CloudTrail rule and the general service-principal rule both say so.
@@ -150,7 +141,7 @@ describe("CloudTrail rules", () => {
                 (
                     await rowsFor(
                         patched("trail-logs-dev-policy", {
-                            policy: policyJson(tlsDeny("trail-logs-dev"), trailStatement({ StringLike: { "aws:SourceOrgID": "*" } })),
+                            policy: policyJson(tlsDeny("trail-logs-dev"), trailWrite({ StringLike: { "aws:SourceOrgID": "*" } })),
                         }),
                     )
                 )

@@ -132,6 +132,23 @@ export const tlsDeny = (bucket: string): StatementInput => ({
     Condition: { Bool: { "aws:SecureTransport": "false" } },
 });
 
+/** CloudTrail's two statements in the policy of its bucket trail-logs-dev (CloudTrail User Guide, Amazon S3 bucket policy for CloudTrail). */
+const byCloudTrail = { Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" } };
+export const trailAclCheck = (condition: Record<string, unknown>): StatementInput => ({
+    Sid: "AWSCloudTrailAclCheck",
+    ...byCloudTrail,
+    Action: "s3:GetBucketAcl",
+    Resource: "arn:aws:s3:::trail-logs-dev",
+    Condition: condition,
+});
+export const trailWrite = (condition?: Record<string, unknown>): StatementInput => ({
+    Sid: "AWSCloudTrailWrite",
+    ...byCloudTrail,
+    Action: "s3:PutObject",
+    Resource: `arn:aws:s3:::trail-logs-dev/AWSLogs/${ACCOUNTS.dev}/*`,
+    ...(condition ? { Condition: condition } : {}),
+});
+
 /** Trusting the other account's root narrowed by aws:PrincipalArn: the program's preferred pattern. */
 export const crossAccountTrust = (account: string, extraCondition: Record<string, unknown> = {}): StatementInput => ({
     Sid: "TrustPartner",
@@ -261,22 +278,8 @@ export function goodResources(): Record<string, PolicyResourceInput> {
             bucket: "trail-logs-dev",
             policy: policyJson(
                 tlsDeny("trail-logs-dev"),
-                {
-                    Sid: "AWSCloudTrailAclCheck",
-                    Effect: "Allow",
-                    Principal: { Service: "cloudtrail.amazonaws.com" },
-                    Action: "s3:GetBucketAcl",
-                    Resource: "arn:aws:s3:::trail-logs-dev",
-                    Condition: { StringEquals: { "aws:SourceArn": trailArn } },
-                },
-                {
-                    Sid: "AWSCloudTrailWrite",
-                    Effect: "Allow",
-                    Principal: { Service: "cloudtrail.amazonaws.com" },
-                    Action: "s3:PutObject",
-                    Resource: `arn:aws:s3:::trail-logs-dev/AWSLogs/${ACCOUNTS.dev}/*`,
-                    Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": trailArn } },
-                },
+                trailAclCheck({ StringEquals: { "aws:SourceArn": trailArn } }),
+                trailWrite({ StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": trailArn } }),
             ),
         }),
         "org-trail": resource(T.trail, "org-trail", {

@@ -90,27 +90,32 @@ describe("permission sets", () => {
         );
     });
 
-    it("reports AdministratorAccess attached to a permission set, and as its permissions boundary (exact text)", async () => {
-        await expectRows(
-            (r) =>
-                permissionSet(r, "Break-glass", "a1b2c3d4e5f60003", {
-                    "break-glass-admin": [SSO.managed, { managedPolicyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }],
-                    "break-glass-boundary": [
-                        SSO.boundary,
-                        { permissionsBoundary: { managedPolicyArn: "arn:aws:iam::aws:policy/PowerUserAccess" } },
-                    ],
-                }),
-            [
-                ...reported("iam-no-admin-managed-policy", "break-glass-admin", [
+    describe("an AWS managed admin policy on a break-glass permission set (exact text)", () => {
+        const breakGlass = (key: string, attachment: [type: string, props: Record<string, unknown>]) => (r: Resources) =>
+            permissionSet(r, "Break-glass", "a1b2c3d4e5f60003", { [key]: attachment });
+
+        it("reports AdministratorAccess attached to it", async () => {
+            await expectRows(
+                breakGlass("break-glass-admin", [SSO.managed, { managedPolicyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }]),
+                reported("iam-no-admin-managed-policy", "break-glass-admin", [
                     'permission set "Break-glass" attaches the AWS managed policy "AdministratorAccess" (arn:aws:iam::aws:policy/AdministratorAccess). ' +
                         "Fix: attach a customer managed policy (customerManagedPolicyReference) or an inline policy that allows only the actions its users need.",
                 ]),
-                ...reported("iam-no-admin-managed-policy", "break-glass-boundary", [
+            );
+        });
+
+        it("reports PowerUserAccess as its permissions boundary", async () => {
+            await expectRows(
+                breakGlass("break-glass-boundary", [
+                    SSO.boundary,
+                    { permissionsBoundary: { managedPolicyArn: "arn:aws:iam::aws:policy/PowerUserAccess" } },
+                ]),
+                reported("iam-no-admin-managed-policy", "break-glass-boundary", [
                     'permission set "Break-glass" uses the AWS managed policy "PowerUserAccess" (arn:aws:iam::aws:policy/PowerUserAccess) as its ' +
                         "permissions boundary, so the boundary lets through all that policy allows. Fix: use a customer managed policy that allows at most what the permission set may ever need as the boundary.",
                 ]),
-            ],
-        );
+            );
+        });
     });
 
     it("checks the customer managed policy a reference names (by name and path), and a boundary given by reference", async () => {

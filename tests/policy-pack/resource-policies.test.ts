@@ -22,10 +22,19 @@ const pullFrom = (principal: unknown, extra: Record<string, unknown> = {}) => ({
 
 describe("Lambda, ECR and RDS snapshot rules", () => {
     describe("lambda-permission-no-public-principal", () => {
-        it('reports "*" without a limit, and "*" on a public function URL whatever the limit', async () => {
+        it('reports "*" without a limit', async () => {
+            await expectRows(
+                invoke({ principal: "*" }),
+                reported("lambda-permission-no-public-principal", "invoke-from-test", [
+                    'principal "*" lets every AWS account call "lambda:InvokeFunction" on the function. Fix: name the principal, ' +
+                        'e.g. principal "arn:aws:iam::<account>:role/<role>", or a service with sourceArn and sourceAccount.',
+                ]),
+            );
+        });
+
+        it('reports "*" on a public function URL whatever the limit', async () => {
             await expectRows(
                 (r) => {
-                    invoke({ principal: "*" })(r);
                     r.url = resource(T.lambdaPermission, "url", {
                         action: "lambda:InvokeFunctionUrl",
                         function: "notifier",
@@ -34,16 +43,10 @@ describe("Lambda, ECR and RDS snapshot rules", () => {
                         principalOrgId: "o-a1b2c3d4e5",
                     });
                 },
-                [
-                    ...reported("lambda-permission-no-public-principal", "invoke-from-test", [
-                        'principal "*" lets every AWS account call "lambda:InvokeFunction" on the function. Fix: name the principal, ' +
-                            'e.g. principal "arn:aws:iam::<account>:role/<role>", or a service with sourceArn and sourceAccount.',
-                    ]),
-                    ...reported("lambda-permission-no-public-principal", "url", [
-                        'principal "*" with functionUrlAuthType "NONE" makes the function URL public: anyone on the internet can call it. ' +
-                            'Fix: use functionUrlAuthType "AWS_IAM" and name the role that may call it, e.g. principal "arn:aws:iam::<account>:role/<role>".',
-                    ]),
-                ],
+                reported("lambda-permission-no-public-principal", "url", [
+                    'principal "*" with functionUrlAuthType "NONE" makes the function URL public: anyone on the internet can call it. ' +
+                        'Fix: use functionUrlAuthType "AWS_IAM" and name the role that may call it, e.g. principal "arn:aws:iam::<account>:role/<role>".',
+                ]),
             );
         });
 
