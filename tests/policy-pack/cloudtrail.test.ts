@@ -66,17 +66,26 @@ describe("CloudTrail rules", () => {
     });
 
     describe("cloudtrail-kms-encryption and cloudtrail-cloudwatch-logs", () => {
-        it("are advisory, never mandatory, and accept values unknown at preview", async () => {
-            await expectRows(patched("org-trail", { kmsKeyId: undefined, cloudWatchLogsGroupArn: "" }), [
-                ...advised("cloudtrail-kms-encryption", "org-trail", [
-                    "kmsKeyId is not set, so log files are encrypted with S3-managed keys only. " +
-                        "Fix: set kmsKeyId to a customer managed KMS key whose key policy allows cloudtrail.amazonaws.com to use it.",
-                ]),
-                ...advised("cloudtrail-cloudwatch-logs", "org-trail", [
-                    "cloudWatchLogsGroupArn is not set, so trail events cannot drive alarms. " +
-                        'Fix: set cloudWatchLogsGroupArn (the log group ARN ending in ":*") and cloudWatchLogsRoleArn.',
-                ]),
-            ]);
+        for (const [rule, unset, message] of [
+            [
+                "cloudtrail-kms-encryption",
+                { kmsKeyId: undefined },
+                "kmsKeyId is not set, so log files are encrypted with S3-managed keys only. " +
+                    "Fix: set kmsKeyId to a customer managed KMS key whose key policy allows cloudtrail.amazonaws.com to use it.",
+            ],
+            [
+                "cloudtrail-cloudwatch-logs",
+                { cloudWatchLogsGroupArn: "" },
+                "cloudWatchLogsGroupArn is not set, so trail events cannot drive alarms. " +
+                    'Fix: set cloudWatchLogsGroupArn (the log group ARN ending in ":*") and cloudWatchLogsRoleArn.',
+            ],
+        ] as const) {
+            it(`${rule} is advisory, never mandatory`, async () => {
+                await expectRows(patched("org-trail", unset), advised(rule, "org-trail", [message]));
+            });
+        }
+
+        it("accept values unknown at preview", async () => {
             await expectClean(patched("org-trail", { kmsKeyId: UNKNOWN_STRING, cloudWatchLogsGroupArn: UNKNOWN_STRING }));
         });
     });

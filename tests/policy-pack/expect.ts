@@ -30,6 +30,11 @@ export const notAllowed = (account: string, principal: string): string =>
     `grants access to account ${account} ("${principal}"), which is not an allowed account [111111111111, 222222222222, 999999999999]. ` +
     "Fix: grant only the organization's accounts, or add the account to allowedAccountIds in the policy pack config.";
 
+/** The s3-bucket-access-logging advisory for a bucket without server access logs. */
+export const noAccessLogging = (bucket: string): string =>
+    `bucket "${bucket}" has no server access logging. ` +
+    "Fix: add an aws.s3.BucketLogging with targetBucket set to the account's log bucket (which itself needs none).";
+
 /** Runs the good stack with one change and returns every violation. */
 export async function rowsFor(change: Change, config?: Record<string, unknown>): Promise<Row[]> {
     return rows(await check(stackWith(change), config));
