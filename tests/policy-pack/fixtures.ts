@@ -132,6 +132,15 @@ export const tlsDeny = (bucket: string): StatementInput => ({
     Condition: { Bool: { "aws:SecureTransport": "false" } },
 });
 
+/** An Allow statement of the images bucket's policy on the bucket's objects. */
+export const allowOnImages = (principal: unknown, action: string | string[], condition?: Record<string, unknown>): StatementInput => ({
+    Effect: "Allow",
+    Principal: principal,
+    Action: action,
+    Resource: "arn:aws:s3:::images-dev/*",
+    ...(condition ? { Condition: condition } : {}),
+});
+
 /** CloudTrail's two statements in the policy of its bucket trail-logs-dev (CloudTrail User Guide, Amazon S3 bucket policy for CloudTrail). */
 const byCloudTrail = { Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" } };
 export const trailAclCheck = (condition: Record<string, unknown>): StatementInput => ({

@@ -2,7 +2,7 @@
 // document, KMS keys, S3 access logging, and the unsafe resources issue 12 found the pack letting through.
 import * as assert from "assert";
 import { Row, advised, noAccessLogging, notAllowed, reported, rowsFor } from "./expect";
-import { ACCOUNTS, Resources, T, bucketPolicy, patch, policyJson, resource } from "./fixtures";
+import { ACCOUNTS, Resources, T, allowOnImages, bucketPolicy, patch, policyJson, resource } from "./fixtures";
 
 const only = (rule: string, rows: Row[]): Row[] => rows.filter(([name]) => name === rule);
 const testRoot = `arn:aws:iam::${ACCOUNTS.test}:root`;
@@ -151,20 +151,10 @@ describe("resource-policy-service-principal-scoped", () => {
     it("reports a wildcard source account, and a key the service does not send", async () => {
         const result = await rowsFor(
             bucketPolicy(
-                {
-                    Effect: "Allow",
-                    Principal: { Service: "config.amazonaws.com" },
-                    Action: "s3:PutObject",
-                    Resource: OBJECTS,
-                    Condition: { StringLike: { "aws:SourceAccount": "*" } },
-                },
-                {
-                    Effect: "Allow",
-                    Principal: { Service: "delivery.logs.amazonaws.com" },
-                    Action: "s3:PutObject",
-                    Resource: OBJECTS,
-                    Condition: { StringEquals: { "aws:SourceOrgID": "o-a1b2c3d4e5" } },
-                },
+                allowOnImages({ Service: "config.amazonaws.com" }, "s3:PutObject", { StringLike: { "aws:SourceAccount": "*" } }),
+                allowOnImages({ Service: "delivery.logs.amazonaws.com" }, "s3:PutObject", {
+                    StringEquals: { "aws:SourceOrgID": "o-a1b2c3d4e5" },
+                }),
             ),
         );
         assert.deepStrictEqual(
@@ -176,20 +166,10 @@ describe("resource-policy-service-principal-scoped", () => {
     it("accepts source account, source ARN, source organization, and CloudWatch Logs scoped by its encryption context in a key policy", async () => {
         const result = await rowsFor((r) => {
             bucketPolicy(
-                {
-                    Effect: "Allow",
-                    Principal: { Service: "config.amazonaws.com" },
-                    Action: "s3:PutObject",
-                    Resource: OBJECTS,
-                    Condition: { StringEquals: { "aws:SourceAccount": ACCOUNTS.dev } },
-                },
-                {
-                    Effect: "Allow",
-                    Principal: { Service: "cloudfront.amazonaws.com" },
-                    Action: "s3:GetObject",
-                    Resource: OBJECTS,
-                    Condition: { ArnLike: { "aws:SourceArn": `arn:aws:cloudfront::${ACCOUNTS.dev}:distribution/E1` } },
-                },
+                allowOnImages({ Service: "config.amazonaws.com" }, "s3:PutObject", { StringEquals: { "aws:SourceAccount": ACCOUNTS.dev } }),
+                allowOnImages({ Service: "cloudfront.amazonaws.com" }, "s3:GetObject", {
+                    ArnLike: { "aws:SourceArn": `arn:aws:cloudfront::${ACCOUNTS.dev}:distribution/E1` },
+                }),
                 {
                     Effect: "Allow",
                     Principal: { Service: "config.amazonaws.com" },

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { advised, expectClean, expectRows, noAccessLogging, notAllowed, reported, rowsFor } from "./expect";
-import { ACCOUNTS, T, UNKNOWN_STRING, bucketPolicy, patch, patched, policyJson, resource, tlsDeny } from "./fixtures";
+import { ACCOUNTS, T, UNKNOWN_STRING, allowOnImages, bucketPolicy, patch, patched, policyJson, resource, tlsDeny } from "./fixtures";
 
 const BUCKET = "arn:aws:s3:::images-dev";
 const OBJECTS = "arn:aws:s3:::images-dev/*";
@@ -35,20 +35,10 @@ describe("S3 rules", () => {
         it('accepts "*" limited to the organization or to allowed accounts', async () => {
             await expectClean(
                 bucketPolicy(
-                    {
-                        Effect: "Allow",
-                        Principal: "*",
-                        Action: "s3:GetObject",
-                        Resource: OBJECTS,
-                        Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } },
-                    },
-                    {
-                        Effect: "Allow",
-                        Principal: { AWS: "*" },
-                        Action: "s3:GetObject",
-                        Resource: OBJECTS,
-                        Condition: { StringEquals: { "aws:PrincipalAccount": [ACCOUNTS.test, ACCOUNTS.prod] } },
-                    },
+                    allowOnImages("*", "s3:GetObject", { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } }),
+                    allowOnImages({ AWS: "*" }, "s3:GetObject", {
+                        StringEquals: { "aws:PrincipalAccount": [ACCOUNTS.test, ACCOUNTS.prod] },
+                    }),
                 ),
             );
         });
@@ -58,19 +48,11 @@ describe("S3 rules", () => {
         it('reports principals and narrowed "*" grants in accounts outside allowedAccountIds', async () => {
             const result = await rowsFor(
                 bucketPolicy(
-                    {
-                        Effect: "Allow",
-                        Principal: { AWS: [`arn:aws:iam::${ACCOUNTS.test}:root`, `arn:aws:iam::${ACCOUNTS.outsider}:role/reader`] },
-                        Action: "s3:GetObject",
-                        Resource: OBJECTS,
-                    },
-                    {
-                        Effect: "Allow",
-                        Principal: "*",
-                        Action: "s3:GetObject",
-                        Resource: OBJECTS,
-                        Condition: { StringEquals: { "aws:PrincipalAccount": "444444444444" } },
-                    },
+                    allowOnImages(
+                        { AWS: [`arn:aws:iam::${ACCOUNTS.test}:root`, `arn:aws:iam::${ACCOUNTS.outsider}:role/reader`] },
+                        "s3:GetObject",
+                    ),
+                    allowOnImages("*", "s3:GetObject", { StringEquals: { "aws:PrincipalAccount": "444444444444" } }),
                 ),
             );
             assert.deepStrictEqual(
@@ -85,20 +67,12 @@ describe("S3 rules", () => {
         it("accepts allowed accounts, the bucket's own account and service principals", async () => {
             await expectClean(
                 bucketPolicy(
-                    {
-                        Effect: "Allow",
-                        Principal: { AWS: [`arn:aws:iam::${ACCOUNTS.prod}:root`, ACCOUNTS.dev] },
-                        Action: "s3:GetObject",
-                        Resource: OBJECTS,
-                        Condition: { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/ImageReader" } },
-                    },
-                    {
-                        Effect: "Allow",
-                        Principal: { Service: "logging.s3.amazonaws.com" },
-                        Action: "s3:PutObject",
-                        Resource: OBJECTS,
-                        Condition: { StringEquals: { "aws:SourceAccount": ACCOUNTS.dev } },
-                    },
+                    allowOnImages({ AWS: [`arn:aws:iam::${ACCOUNTS.prod}:root`, ACCOUNTS.dev] }, "s3:GetObject", {
+                        ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/ImageReader" },
+                    }),
+                    allowOnImages({ Service: "logging.s3.amazonaws.com" }, "s3:PutObject", {
+                        StringEquals: { "aws:SourceAccount": ACCOUNTS.dev },
+                    }),
                 ),
             );
         });
@@ -112,13 +86,11 @@ describe("S3 rules", () => {
         it("reports a policy without the TLS deny, and one that covers only the objects", async () => {
             await expectRows(
                 patched("images-dev-policy", {
-                    policy: policyJson({
-                        Effect: "Allow",
-                        Principal: { AWS: `arn:aws:iam::${ACCOUNTS.test}:root` },
-                        Action: "s3:GetObject",
-                        Resource: OBJECTS,
-                        Condition: { ArnEquals: { "aws:PrincipalArn": `arn:aws:iam::${ACCOUNTS.test}:role/ImageReader` } },
-                    }),
+                    policy: policyJson(
+                        allowOnImages({ AWS: `arn:aws:iam::${ACCOUNTS.test}:root` }, "s3:GetObject", {
+                            ArnEquals: { "aws:PrincipalArn": `arn:aws:iam::${ACCOUNTS.test}:role/ImageReader` },
+                        }),
+                    ),
                 }),
                 reported("s3-bucket-policy-tls-only", "images-dev-policy", [
                     `policy does not deny requests without TLS on the bucket and its objects. ${fix}`,
@@ -225,12 +197,7 @@ describe("S3 rules", () => {
         it("reports a bucket policy over 20 KB and accepts one below", async () => {
             const principals = (count: number) =>
                 Array.from({ length: count }, (_, index) => `arn:aws:iam::${ACCOUNTS.test}:role/reader-${String(index).padStart(4, "0")}`);
-            const statement = (count: number) => ({
-                Effect: "Allow",
-                Principal: { AWS: principals(count) },
-                Action: "s3:GetObject",
-                Resource: OBJECTS,
-            });
+            const statement = (count: number) => allowOnImages({ AWS: principals(count) }, "s3:GetObject");
             const big = policyJson(tlsDeny("images-dev"), statement(500));
             await expectRows(
                 patched("images-dev-policy", { policy: big }),
