@@ -35,6 +35,11 @@ export const noAccessLogging = (bucket: string): string =>
     `bucket "${bucket}" has no server access logging. ` +
     "Fix: add an aws.s3.BucketLogging with targetBucket set to the account's log bucket (which itself needs none).";
 
+/** The analyzer's advisory (as the engine imitates it) when a rule reads a string not known during preview. */
+export const cannotRun = (policy: string, location: string): string =>
+    `can't run policy '${policy}' from policy pack 'crossaccount-least-privilege@v0.1.0' during preview: ` +
+    `string value at .${location} can't be known during preview`;
+
 /** Runs the good stack with one change and returns every violation. */
 export async function rowsFor(change: Change, config?: Record<string, unknown>): Promise<Row[]> {
     return rows(await check(stackWith(change), config));
