@@ -59,7 +59,13 @@ export async function measurePhases(projectDir: string, policyConfigFile: string
     const load = performance.now() / 1000;
 
     const started = performance.now();
-    const result = await plan.planOrganization({ projectDir, policyConfig: plan.readPolicyConfig(policyConfigFile), program });
+    // Like the plan command: nothing else runs a Pulumi program in this process.
+    const result = await plan.planOrganization({
+        projectDir,
+        policyConfig: plan.readPolicyConfig(policyConfigFile),
+        program,
+        exclusiveRuntime: true,
+    });
     const planned = (performance.now() - started) / 1000;
 
     const textStart = performance.now();
