@@ -61,10 +61,12 @@ export async function main(argv: string[], io: PlanIo = { stdout: process.stdout
     const human = options.json === "-" ? io.stderr : io.stdout;
     try {
         const projectDir = path.resolve(options.project);
+        const project = loadProject(projectDir);
         const planned = await planOrganization({
             projectDir,
+            project,
             stacks: options.stack,
-            policyConfig: loadPolicyConfig(options.policyConfig, loadProject(projectDir).organization),
+            policyConfig: loadPolicyConfig(options.policyConfig, project.organization),
             keepStackTraces: options.debug,
             exclusiveRuntime: true,
             onProgress: options.quiet ? undefined : (message) => io.stderr.write(`plan: ${message}\n`),

@@ -43,6 +43,16 @@ export interface PlanOptions {
     exclusiveRuntime?: boolean;
     /** Keep full stack traces while synthesizing (slower; for debugging the program). */
     keepStackTraces?: boolean;
+    /**
+     * The stack files of projectDir, already read and validated by the caller (`loadProject`): each file
+     * repeats the organization's account map, so reading them costs time with the square of its size.
+     */
+    project?: LoadedProject;
+}
+
+export interface LoadedProject {
+    files: StackFile[];
+    organization: Organization;
 }
 
 export interface PlannedStack {
@@ -90,7 +100,7 @@ export interface PlanResult {
 }
 
 /** Reads and validates every stack file of the project (throws ConfigError / StackFileError). */
-export function loadProject(projectDir: string): { files: StackFile[]; organization: Organization } {
+export function loadProject(projectDir: string): LoadedProject {
     const files = listStacks(projectDir).map((stack) => readStackFile(projectDir, stack));
     return { files, organization: loadOrganization(files) };
 }
@@ -105,7 +115,7 @@ export async function planOrganization(options: PlanOptions): Promise<PlanResult
 
 async function plan(options: PlanOptions): Promise<PlanResult> {
     const progress = options.onProgress ?? (() => undefined);
-    const { files, organization } = loadProject(options.projectDir);
+    const { files, organization } = options.project ?? loadProject(options.projectDir);
     const known = new Set(files.map((f) => f.stack));
     for (const stack of options.stacks ?? []) {
         if (!known.has(stack)) throw new UsageError(`no stack file Pulumi.${stack}.yaml in ${options.projectDir}`);

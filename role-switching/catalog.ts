@@ -129,7 +129,8 @@ export interface LoadCatalogOptions {
 
 /** Plans the project offline (every stack, under mocks) and indexes its roles for role switching. */
 export async function loadCatalog(projectDir: string, options: LoadCatalogOptions = {}): Promise<RoleCatalog> {
-    const plan = await planOrganization({ projectDir, exclusiveRuntime: options.exclusiveRuntime });
-    const { organization } = loadProject(projectDir);
+    const project = loadProject(projectDir);
+    const plan = await planOrganization({ projectDir, project, exclusiveRuntime: options.exclusiveRuntime });
+    const { organization } = project;
     return new RoleCatalog(organization, accessInputs(organization, plan.stacks), options.now);
 }
