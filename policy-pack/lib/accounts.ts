@@ -53,9 +53,16 @@ export function providerRegion(providerProps: Value): string | undefined {
 }
 
 /** The accounts a principal may come from: the configured organization plus the resource's own. */
-export function allowedAccounts(configured: string[], own: string[]): Set<string> {
-    return new Set([...configured, ...own]);
+export function allowedAccounts(configured: string[], own: string[]): ReadonlySet<string> {
+    // The configured list is the same array for every resource of a run (see resolveConfig) and holds
+    // every account of the organization: build its set once, copy it only for an account it lacks.
+    let base = configuredSets.get(configured);
+    if (!base) configuredSets.set(configured, (base = new Set(configured)));
+    if (own.every((account) => base.has(account))) return base;
+    return new Set([...base, ...own]);
 }
+
+const configuredSets = new WeakMap<string[], ReadonlySet<string>>();
 
 /** Without knowing its own account, a resource has to treat every account principal as foreign. */
 export function isCrossAccount(account: string | undefined, own: string[]): boolean {

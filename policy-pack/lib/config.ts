@@ -46,7 +46,25 @@ export function configSchema<T extends object>(
 
 /** Defaults, then the rule's config, then overrides for the resource's account, environment, then stack. */
 export function resolveConfig<T extends object>(defaults: T, raw: unknown, scope: ConfigScope): T {
-    const config: WithOverrides<T> = isPlainObject(raw) ? (raw as WithOverrides<T>) : {};
+    if (!isPlainObject(raw)) return layered(defaults, {}, scope);
+    // Every resource of a stack asks with the same few scopes, and a rule's config of a large organization
+    // lists every account (allowedAccountIds, environments): resolving it afresh for each resource and
+    // rule cost time with the square of the organization's size. Rules only read their config.
+    let byDefaults = resolved.get(raw);
+    if (!byDefaults) resolved.set(raw, (byDefaults = new WeakMap()));
+    let byScope = byDefaults.get(defaults);
+    if (!byScope) byDefaults.set(defaults, (byScope = new Map()));
+    const key = `${scope.accounts.join(",")}|${scope.stack ?? ""}`;
+    let result = byScope.get(key);
+    if (!result) byScope.set(key, (result = layered(defaults, raw, scope)));
+    return result as T;
+}
+
+/** Resolved configs by raw config object, rule defaults and scope (see resolveConfig). */
+const resolved = new WeakMap<object, WeakMap<object, Map<string, unknown>>>();
+
+function layered<T extends object>(defaults: T, raw: Record<string, unknown>, scope: ConfigScope): T {
+    const config = raw as WithOverrides<T>;
     const { overrides, environments, ...base } = config;
     const layers: Partial<T>[] = [base as Partial<T>];
     if (isPlainObject(overrides)) {
