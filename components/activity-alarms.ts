@@ -20,7 +20,7 @@ export interface CrossAccountActivityAlarmsArgs {
     /** The log group receiving the audit trail's events. */
     logGroupName: pulumi.Input<string>;
     /** Roles principals of other accounts may assume: an AssumeRole into any of them raises an alarm. */
-    crossAccountRoleArns: string[];
+    crossAccountRoleArns: readonly string[];
     /** The account and region of the alarms and the topic. */
     accountId: string;
     region: string;
@@ -85,12 +85,12 @@ export interface ActivityMetric {
  * names, so the pattern grows with the names, not with the accounts, and stays within its 1,024 characters for
  * any number of accounts; a role of the same name outside the organization also raises the alarm.
  */
-export function assumeRolePatterns(crossAccountRoleArns: string[]): string[] {
+export function assumeRolePatterns(crossAccountRoleArns: readonly string[]): string[] {
     return sortedUnique(crossAccountRoleArns.map((arn) => arn.replace(/^(arn:[a-z-]+:iam::)\d{12}(:role\/)/, "$1*$2")));
 }
 
 /** The metric filters, in order; exported so tests and reviewers can read the exact patterns. */
-export function activityMetrics(crossAccountRoleArns: string[]): ActivityMetric[] {
+export function activityMetrics(crossAccountRoleArns: readonly string[]): ActivityMetric[] {
     const roles = assumeRolePatterns(crossAccountRoleArns);
     return [
         ...(roles.length === 0
@@ -152,8 +152,7 @@ export class CrossAccountActivityAlarms extends pulumi.ComponentResource {
     readonly subscriptionStatus: Record<string, string>;
 
     constructor(name: string, args: CrossAccountActivityAlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
-        const metrics = activityMetrics(args.crossAccountRoleArns);
-        validateAlarmArgs(args, metrics);
+        const metrics = validateAlarmArgs(args);
         super("crossaccount:index:CrossAccountActivityAlarms", name, {}, opts);
         const partition = args.partition ?? DEFAULT_PARTITION;
         const namespace = args.namespace ?? DEFAULT_NAMESPACE;
@@ -261,16 +260,33 @@ export function alarmTopicPolicyDocument(accountId: string, region: string, topi
 
 const TOPIC_NAME = /^[A-Za-z0-9_-]{1,256}$/;
 
-function validateAlarmArgs(args: CrossAccountActivityAlarmsArgs, metrics: ActivityMetric[]): void {
-    assertAccountId(args.accountId, "account ID of the alarms");
-    if (!TOPIC_NAME.test(args.topicName)) {
-        throw new Error(`Invalid topic name "${args.topicName}": 1-256 letters, digits, '-' or '_'`);
-    }
-    for (const arn of args.crossAccountRoleArns) {
+/**
+ * The metric filters of these roles, their ARNs checked. Every account's alarms watch the organization's
+ * roles: a frozen list (what the program passes, one per organization) is checked and turned into patterns
+ * once, not once per account.
+ */
+function checkedMetrics(roles: readonly string[]): ActivityMetric[] {
+    let metrics = Object.isFrozen(roles) ? metricsOf.get(roles) : undefined;
+    if (metrics) return metrics;
+    for (const arn of roles) {
         // A quote would end the filter's string early.
         if (!/^arn:[a-z-]+:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(arn))
             throw new Error(`Invalid role ARN "${arn}" for the AssumeRole alarm`);
     }
+    metrics = activityMetrics(roles);
+    if (Object.isFrozen(roles)) metricsOf.set(roles, metrics);
+    return metrics;
+}
+
+const metricsOf = new WeakMap<readonly string[], ActivityMetric[]>();
+
+/** Checks the arguments (in this order) and returns the metric filters. */
+function validateAlarmArgs(args: CrossAccountActivityAlarmsArgs): ActivityMetric[] {
+    assertAccountId(args.accountId, "account ID of the alarms");
+    if (!TOPIC_NAME.test(args.topicName)) {
+        throw new Error(`Invalid topic name "${args.topicName}": 1-256 letters, digits, '-' or '_'`);
+    }
+    const metrics = checkedMetrics(args.crossAccountRoleArns);
     for (const subscription of args.subscriptions ?? []) {
         if (subscription.protocol === "lambda" && subscription.endpoint.split(":")[4] !== args.accountId) {
             // SNS may invoke it only with a permission in the function's account, which this component cannot add.
@@ -294,4 +310,5 @@ function validateAlarmArgs(args: CrossAccountActivityAlarmsArgs, metrics: Activi
             );
         }
     }
+    return metrics;
 }

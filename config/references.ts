@@ -164,7 +164,10 @@ export function trailArnOf(organization: Organization, env: string): string | un
  * Roles that principals of other accounts may assume: their trust names another account, a role of
  * another environment, or a principal ARN in another account. The activity alarms watch these.
  */
-export function crossAccountRoleArns(organization: Organization): string[] {
+export function crossAccountRoleArns(organization: Organization): readonly string[] {
+    // Every stack's alarms ask for the whole organization's list: built once per organization, not N times.
+    const known = roleArnsOf.get(organization);
+    if (known) return known;
     const arns: string[] = [];
     for (const environment of Object.values(organization.environments)) {
         for (const role of environment.settings.roles) {
@@ -180,8 +183,12 @@ export function crossAccountRoleArns(organization: Organization): string[] {
             }
         }
     }
-    return arns.sort();
+    const sorted = Object.freeze(arns.sort());
+    roleArnsOf.set(organization, sorted);
+    return sorted;
 }
+
+const roleArnsOf = new WeakMap<Organization, readonly string[]>();
 
 /**
  * The environments whose stacks this environment's stack references (StackReference) and so follows: it reads

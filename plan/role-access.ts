@@ -74,10 +74,16 @@ export async function inAccountAccess(
     }
 
     const shown = new Set([...crossAccount.flatMap((e) => [e.principal, e.target]), ...out.map((a) => a.principal)]);
-    const identities = [...model.groups, ...model.users, ...model.roles].filter((i) => !i.external).sort(byArn);
+    // By account, in ARN order: only identities of the role's own account are asked about, and an
+    // organization of N accounts would otherwise walk every identity of every account for each role.
+    const identities = new Map<string, Identity[]>();
+    for (const identity of [...model.groups, ...model.users, ...model.roles].filter((i) => !i.external).sort(byArn)) {
+        const ofAccount = identities.get(identity.accountId) ?? identities.set(identity.accountId, []).get(identity.accountId)!;
+        ofAccount.push(identity);
+    }
     for (const role of roles.filter((r) => shown.has(r.arn))) {
-        for (const identity of identities) {
-            if (identity.accountId !== role.accountId || identity.arn === role.arn) continue;
+        for (const identity of identities.get(role.accountId) ?? []) {
+            if (identity.arn === role.arn) continue;
             // Only policies the identity owns: a user's group grant shows once, on the group.
             const named = allowStatements(model, identity, false).some((st) => st.action && coversAction(st, "sts:AssumeRole"));
             if (named && (await prove(identity.arn, "sts:AssumeRole", role.arn))) {

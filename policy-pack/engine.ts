@@ -90,6 +90,19 @@ function enforcementLevelOf(policy: ResourceValidationPolicy | StackValidationPo
 
 /** The rule's settings as the CLI hands them over: schema defaults, then the config file (without enforcementLevel). */
 function policyConfig(policy: ResourceValidationPolicy | StackValidationPolicy, config: Record<string, unknown>): Record<string, unknown> {
+    // The same settings object for every run with this config (the plan runs the pack once per stack):
+    // rules validate a settings object once (rule-kit's checkedConfig), and an organization's config
+    // lists every account, so validating it again for each stack cost time with the square of its size.
+    let byPolicy = settingsOf.get(config);
+    if (!byPolicy) settingsOf.set(config, (byPolicy = new WeakMap()));
+    let settings = byPolicy.get(policy);
+    if (!settings) byPolicy.set(policy, (settings = withDefaults(policy, config)));
+    return settings;
+}
+
+const settingsOf = new WeakMap<Record<string, unknown>, WeakMap<object, Record<string, unknown>>>();
+
+function withDefaults(policy: ResourceValidationPolicy | StackValidationPolicy, config: Record<string, unknown>): Record<string, unknown> {
     const defaults: Record<string, unknown> = {};
     for (const [key, schema] of Object.entries(policy.configSchema?.properties ?? {})) {
         if (typeof schema === "object" && schema.default !== undefined) defaults[key] = schema.default;
