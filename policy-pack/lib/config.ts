@@ -71,9 +71,8 @@ function layered<T extends object>(defaults: T, raw: Record<string, unknown>, sc
         for (const account of scope.accounts) {
             if (isPlainObject(overrides[account])) layers.push(overrides[account] as Partial<T>);
         }
-        for (const [environment, account] of Object.entries(isPlainObject(environments) ? environments : {})) {
-            if (scope.accounts.includes(account) && isPlainObject(overrides[environment]))
-                layers.push(overrides[environment] as Partial<T>);
+        for (const [environment, account] of overriddenEnvironments(raw, overrides, environments)) {
+            if (scope.accounts.includes(account)) layers.push(overrides[environment] as Partial<T>);
         }
         if (scope.stack && isPlainObject(overrides[scope.stack])) layers.push(overrides[scope.stack] as Partial<T>);
     }
@@ -86,6 +85,23 @@ function layered<T extends object>(defaults: T, raw: Record<string, unknown>, sc
     }
     return result;
 }
+
+/**
+ * The environments (in the config's order) that have overrides, with their accounts: a few entries of
+ * an environments map that lists the whole organization, found once per config.
+ */
+function overriddenEnvironments(raw: object, overrides: Record<string, unknown>, environments: unknown): [string, string][] {
+    let found = overriddenOf.get(raw);
+    if (!found) {
+        found = Object.entries(isPlainObject(environments) ? environments : {}).filter(
+            (entry): entry is [string, string] => typeof entry[1] === "string" && isPlainObject(overrides[entry[0]]),
+        );
+        overriddenOf.set(raw, found);
+    }
+    return found;
+}
+
+const overriddenOf = new WeakMap<object, [string, string][]>();
 
 /** The config was validated before (validatePackConfig / the rule itself); this only keeps types sound. */
 function sameShape(value: unknown, reference: unknown): boolean {
