@@ -42,9 +42,12 @@ export const GRAPH_LEGEND =
 
 export function mermaidResourceGraph(graph: AccessGraph): string {
     const lines = ["flowchart LR"];
+    // Nodes by account, in their order: filtering every node for each account grew with the square of the organization.
+    const nodesOf = new Map<string, AccessGraph["nodes"]>();
+    for (const n of graph.nodes) (nodesOf.get(n.account) ?? nodesOf.set(n.account, []).get(n.account)!).push(n);
     graph.accounts.forEach((account, i) => {
         lines.push(`  subgraph a${i}[${quoted(account.label)}]`);
-        for (const n of graph.nodes.filter((x) => x.account === account.id)) {
+        for (const n of nodesOf.get(account.id) ?? []) {
             lines.push(n.kind === "resource" ? `    ${n.id}[(${quoted(n.label)})]` : `    ${n.id}[${quoted(n.label)}]`);
         }
         lines.push("  end");
