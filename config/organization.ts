@@ -3,7 +3,7 @@
 // with one message that names the stack file, the key path and the problem.
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { CONFIG_NAMESPACE, EnvironmentSettings, environmentSchema } from "./schema";
+import { CONFIG_NAMESPACE, EnvironmentSettings, environmentSchema, organizationSchema } from "./schema";
 import { StackFile } from "./stack-files";
 import { Problem, crossCheck } from "./validate";
 
@@ -45,8 +45,11 @@ export interface OrganizationLoadOptions {
 export function loadOrganization(stackFiles: StackFile[], options: OrganizationLoadOptions = {}): Organization {
     const problems: string[] = [];
     const environments: Record<string, Environment> = {};
+    const organizations: OrganizationParses = new Map();
     for (const file of stackFiles) {
-        const environment = parseEnvironment(file, (where, message) => problems.push(`${file.fileName}: ${where}: ${message}`));
+        const environment = parseEnvironment(file, organizations, (where, message) =>
+            problems.push(`${file.fileName}: ${where}: ${message}`),
+        );
         if (!environment) continue;
         const existing = environments[environment.name];
         if (existing) {
@@ -81,7 +84,38 @@ export function loadOrganization(stackFiles: StackFile[], options: OrganizationL
     return organization;
 }
 
-function parseEnvironment(file: StackFile, problem: Problem): Environment | undefined {
+/** `organization` parsed once per distinct content: every stack file repeats it, with every account. */
+type OrganizationParses = Map<string, ReturnType<typeof organizationSchema.safeParse>>;
+
+/** The rest of a stack file's settings (see parseSettings). */
+const settingsBesideOrganization = environmentSchema.extend({ organization: z.unknown().optional() });
+
+/**
+ * environmentSchema.safeParse, with the organization section (the same in every stack file, and as
+ * long as the organization) validated once for all files: the same data, and the same issues in the
+ * same order, as parsing each file whole.
+ */
+function parseSettings(
+    raw: Record<string, unknown>,
+    organizations: OrganizationParses,
+): { success: true; data: EnvironmentSettings } | { success: false; issues: z.core.$ZodIssue[] } {
+    const text = JSON.stringify(raw.organization) ?? "undefined";
+    let organization = organizations.get(text);
+    if (!organization) organizations.set(text, (organization = organizationSchema.safeParse(raw.organization)));
+    const rest = settingsBesideOrganization.safeParse(raw);
+    if (organization.success && rest.success) return { success: true, data: { ...rest.data, organization: organization.data } };
+    return {
+        success: false,
+        issues: [
+            ...(organization.success
+                ? []
+                : organization.error.issues.map((issue) => ({ ...issue, path: ["organization", ...issue.path] }))),
+            ...(rest.success ? [] : rest.error.issues),
+        ],
+    };
+}
+
+function parseEnvironment(file: StackFile, organizations: OrganizationParses, problem: Problem): Environment | undefined {
     const prefix = `${CONFIG_NAMESPACE}:`;
     const raw: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(file.values)) {
@@ -92,9 +126,9 @@ function parseEnvironment(file: StackFile, problem: Problem): Environment | unde
     if (typeof region !== "string" || !/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(region)) {
         problem("aws:region", `must be set to an AWS region such as us-east-1 (got ${JSON.stringify(region)})`);
     }
-    const parsed = environmentSchema.safeParse(raw);
+    const parsed = parseSettings(raw, organizations);
     if (!parsed.success) {
-        for (const issue of parsed.error.issues) problem(keyPath(issue), describeIssue(issue, raw));
+        for (const issue of parsed.issues) problem(keyPath(issue), describeIssue(issue, raw));
         return undefined;
     }
     const settings = parsed.data;

@@ -72,15 +72,20 @@ export function parseStackFile(stack: string, text: string): StackFile {
     return { stack, fileName, values, secretKeys };
 }
 
+/** The value with each `secure:` value replaced; parts without one are returned as they are, not copied. */
 function replaceSecureValues(value: unknown, onSecret: () => void): unknown {
-    if (Array.isArray(value)) return value.map((item) => replaceSecureValues(item, onSecret));
+    if (Array.isArray(value)) {
+        const items = value.map((item) => replaceSecureValues(item, onSecret));
+        return items.some((item, i) => item !== value[i]) ? items : value;
+    }
     if (value !== null && typeof value === "object") {
         const entries = Object.entries(value);
         if (entries.length === 1 && entries[0][0] === "secure") {
             onSecret();
             return SECURE_PLACEHOLDER;
         }
-        return Object.fromEntries(entries.map(([k, v]) => [k, replaceSecureValues(v, onSecret)]));
+        const replaced = entries.map(([k, v]): [string, unknown] => [k, replaceSecureValues(v, onSecret)]);
+        return replaced.some(([, v], i) => v !== entries[i][1]) ? Object.fromEntries(replaced) : value;
     }
     return value;
 }

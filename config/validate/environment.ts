@@ -7,13 +7,21 @@ import { parseTarget, refText } from "../refs";
 import { ValidationContext } from "./helpers";
 
 export function validateOrganizationAccounts({ settings, organization, ns, problem }: ValidationContext): void {
-    if (JSON.stringify(sortKeys(settings.organization.accounts)) !== JSON.stringify(sortKeys(organization.accounts))) {
+    // The organization's side once, not once per stack file (each lists every account).
+    let expected = canonicalOf.get(organization);
+    if (!expected) {
+        expected = { accounts: JSON.stringify(sortKeys(organization.accounts)), vendors: JSON.stringify(sortKeys(organization.vendors)) };
+        canonicalOf.set(organization, expected);
+    }
+    if (JSON.stringify(sortKeys(settings.organization.accounts)) !== expected.accounts) {
         problem(`${ns}:organization.accounts`, "differs from the other stack files; every stack must list the same accounts");
     }
-    if (JSON.stringify(sortKeys(settings.organization.vendors)) !== JSON.stringify(sortKeys(organization.vendors))) {
+    if (JSON.stringify(sortKeys(settings.organization.vendors)) !== expected.vendors) {
         problem(`${ns}:organization.vendors`, "differs from the other stack files; every stack must list the same vendors");
     }
 }
+
+const canonicalOf = new WeakMap<object, { accounts: string; vendors: string }>();
 
 export function validateAlarms({ environment, settings, ns, problem, helpers }: ValidationContext): void {
     const seen = new Set<string>();
