@@ -105,7 +105,7 @@ export function renderBenchText(result: BenchResult, cpuProf?: string): string {
         "load/synth/policy/access/report s: phases in a separate fresh process (load = process start until the plan, report and program modules are loaded);",
         "plan s = synth + policy + access + report; res/s = resources / whole s; s/acct = whole s / accounts; the reference counts its stacks as accounts.",
         "",
-        "Synthesis per stack (stacks of a wave run concurrently; a peering chain makes one wave per stack):",
+        "Synthesis per stack (one stack at a time, in waves of the stacks they read; a peering chain makes one wave per stack):",
         synthesisTable(rows),
         "",
         "Targets:",
