@@ -286,6 +286,9 @@ export async function runPolicies(list: Policies, resources: PolicyResourceInput
                 : [policy.validateResource!];
             const typed = validations.length === 1 ? (validations[0] as { __pulumiType?: string }).__pulumiType : undefined;
             if (typed && typed !== resource.type) continue;
+            // A rule-kit rule over several types would only find it not applicable (lib/rule-kit.ts).
+            const types = validations.length === 1 ? (validations[0] as { __pulumiTypes?: string[] }).__pulumiTypes : undefined;
+            if (types && !types.includes(resource.type)) continue;
             for (const validation of validations) {
                 await runValidation(policy, resource.urn, stackOf(resource.urn), violations, () =>
                     validation(resourceArgs(base, settings), reporter(policy, level, resource.urn)),

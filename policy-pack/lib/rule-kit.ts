@@ -149,6 +149,8 @@ export function resourceRule<C extends object = Record<string, never>>(
     };
     // Like validateResourceOfType: lets the analyzer skip other resource types without calling the rule.
     if (spec.appliesTo.length === 1) Object.assign(validateResource, { __pulumiType: spec.appliesTo[0].__pulumiType });
+    // The same for a rule over several types, for the offline engine only (the analyzer knows one type).
+    else Object.assign(validateResource, { __pulumiTypes: spec.appliesTo.map((cls) => cls.__pulumiType) });
     // A policy with both validateResource and validateStack runs in both of the analyzer's passes.
     const stackPass = spec.permissionSets ? { validateStack: permissionSetPass(spec, spec.permissionSets) } : {};
     return { ...base, validateResource, ...stackPass };
