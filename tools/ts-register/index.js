@@ -34,6 +34,8 @@ const SWC_OPTIONS = {
     },
 };
 
+// The version from package.json, not the loaded module: with a warm cache swc's native binding is never loaded.
+const SWC_VERSION = require("@swc/core/package.json").version;
 let swc;
 let cacheWritable = true;
 
@@ -43,10 +45,9 @@ function transpile(source, filename) {
 }
 
 function cacheKey(source, filename) {
-    swc ??= require("@swc/core");
     return crypto
         .createHash("sha256")
-        .update(`${swc.version}\0${JSON.stringify(SWC_OPTIONS)}\0${filename}\0${source}`)
+        .update(`${SWC_VERSION}\0${JSON.stringify(SWC_OPTIONS)}\0${filename}\0${source}`)
         .digest("hex");
 }
 
