@@ -10,12 +10,22 @@ import { PhaseResult } from "./phases";
 import { SizeMeasure, TargetResult, evaluateTargets } from "./targets";
 
 export const DEFAULT_ACCOUNTS = [3, 100, 1000];
-// The loader the npm scripts use (tools/ts-register), so the whole run is what `npm start` runs.
-const TS_LOADER = ["-r", path.join(REPO_DIR, "tools", "ts-register")];
+// The node options of package.json's `plan` script (the loader, the heap's young generation), so the
+// whole run and the phases run what `npm start` and `npm run plan` run.
+const PLAN_NODE_OPTIONS = planNodeOptions(fs.readFileSync(path.join(REPO_DIR, "package.json"), "utf8"));
 const PRELOAD = ["-r", path.join(REPO_DIR, "tools", "bench", "max-rss.js")];
 const PLAN_CLI = path.join(REPO_DIR, "cli", "plan.ts");
 const PHASES = path.join(REPO_DIR, "tools", "bench", "phases.ts");
 export const MiB = 1024;
+
+/** The options between `node` and the script in package.json's `plan` script, paths made absolute. */
+export function planNodeOptions(packageJson: string): string[] {
+    const script = (JSON.parse(packageJson) as { scripts?: Record<string, string> }).scripts?.plan ?? "";
+    const words = script.trim().split(/\s+/);
+    const scriptAt = words.findIndex((word) => word.endsWith(".ts"));
+    if (words[0] !== "node" || scriptAt < 0) throw new Error(`package.json: scripts.plan is not "node [options] <file>.ts": "${script}"`);
+    return words.slice(1, scriptAt).map((word) => (word.startsWith("./") ? path.join(REPO_DIR, word) : word));
+}
 
 export interface BenchOptions {
     /** Organization sizes, ascending, without duplicates. */
@@ -87,7 +97,7 @@ function measurePhases(project: string, policyConfig: string, times: number, wha
             repeat(
                 {
                     command: process.execPath,
-                    args: [...TS_LOADER, PHASES, "--project", project, "--policy-config", policyConfig, "--out", out],
+                    args: [...PLAN_NODE_OPTIONS, PHASES, "--project", project, "--policy-config", policyConfig, "--out", out],
                     cwd: REPO_DIR,
                 },
                 1,
@@ -127,7 +137,7 @@ function benchSize(
                 command: process.execPath,
                 args: [
                     ...profile,
-                    ...TS_LOADER,
+                    ...PLAN_NODE_OPTIONS,
                     ...PRELOAD,
                     PLAN_CLI,
                     "--project",
@@ -217,7 +227,7 @@ export function runBenchmark(options: BenchOptions): BenchResult {
             log(`reference: npm start exited ${run.exitCode ?? run.signal}:\n${run.stderrTail}`);
         log(`reference: node plan-cli.ts (without npm) x${options.runs}; phases`);
         referenceNode = repeat(
-            { command: process.execPath, args: [...TS_LOADER, ...PRELOAD, PLAN_CLI, "--quiet"], cwd: REPO_DIR },
+            { command: process.execPath, args: [...PLAN_NODE_OPTIONS, ...PRELOAD, PLAN_CLI, "--quiet"], cwd: REPO_DIR },
             options.runs,
             "plan-cli",
             true,
