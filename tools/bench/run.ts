@@ -10,20 +10,23 @@ import { PhaseResult } from "./phases";
 import { SizeMeasure, TargetResult, evaluateTargets } from "./targets";
 
 export const DEFAULT_ACCOUNTS = [3, 100, 1000];
-// The node options of package.json's `plan` script (the loader, the heap's young generation), so the
-// whole run and the phases run what `npm start` and `npm run plan` run.
-const PLAN_NODE_OPTIONS = planNodeOptions(fs.readFileSync(path.join(REPO_DIR, "package.json"), "utf8"));
+// The node options of package.json's scripts (the loader; for `plan`, the heap's young generation), so the
+// generated organizations run what `npm run plan` runs and the reference organization what `npm start` runs.
+const PACKAGE_JSON = fs.readFileSync(path.join(REPO_DIR, "package.json"), "utf8");
+const PLAN_NODE_OPTIONS = planNodeOptions(PACKAGE_JSON);
+const START_NODE_OPTIONS = planNodeOptions(PACKAGE_JSON, "start");
 const PRELOAD = ["-r", path.join(REPO_DIR, "tools", "bench", "max-rss.js")];
 const PLAN_CLI = path.join(REPO_DIR, "cli", "plan.ts");
 const PHASES = path.join(REPO_DIR, "tools", "bench", "phases.ts");
 export const MiB = 1024;
 
-/** The options between `node` and the script in package.json's `plan` script, paths made absolute. */
-export function planNodeOptions(packageJson: string): string[] {
-    const script = (JSON.parse(packageJson) as { scripts?: Record<string, string> }).scripts?.plan ?? "";
+/** The options between `node` and the file in a package.json script (`plan` or `start`), paths made absolute. */
+export function planNodeOptions(packageJson: string, name: "plan" | "start" = "plan"): string[] {
+    const script = (JSON.parse(packageJson) as { scripts?: Record<string, string> }).scripts?.[name] ?? "";
     const words = script.trim().split(/\s+/);
     const scriptAt = words.findIndex((word) => word.endsWith(".ts"));
-    if (words[0] !== "node" || scriptAt < 0) throw new Error(`package.json: scripts.plan is not "node [options] <file>.ts": "${script}"`);
+    if (words[0] !== "node" || scriptAt < 0)
+        throw new Error(`package.json: scripts.${name} is not "node [options] <file>.ts": "${script}"`);
     return words.slice(1, scriptAt).map((word) => (word.startsWith("./") ? path.join(REPO_DIR, word) : word));
 }
 
@@ -89,7 +92,7 @@ function revision(): string {
 }
 
 /** The phases child, `times` times; the run with the median total counts. */
-function measurePhases(project: string, policyConfig: string, times: number, what: string): PhaseResult {
+function measurePhases(project: string, policyConfig: string, times: number, what: string, nodeOptions = PLAN_NODE_OPTIONS): PhaseResult {
     const results: PhaseResult[] = [];
     for (let i = 0; i < times; i++) {
         const out = path.join(os.tmpdir(), `crossaccount-bench-phases-${process.pid}-${i}.json`);
@@ -97,7 +100,7 @@ function measurePhases(project: string, policyConfig: string, times: number, wha
             repeat(
                 {
                     command: process.execPath,
-                    args: [...PLAN_NODE_OPTIONS, PHASES, "--project", project, "--policy-config", policyConfig, "--out", out],
+                    args: [...nodeOptions, PHASES, "--project", project, "--policy-config", policyConfig, "--out", out],
                     cwd: REPO_DIR,
                 },
                 1,
@@ -227,12 +230,18 @@ export function runBenchmark(options: BenchOptions): BenchResult {
             log(`reference: npm start exited ${run.exitCode ?? run.signal}:\n${run.stderrTail}`);
         log(`reference: node plan-cli.ts (without npm) x${options.runs}; phases`);
         referenceNode = repeat(
-            { command: process.execPath, args: [...PLAN_NODE_OPTIONS, ...PRELOAD, PLAN_CLI, "--quiet"], cwd: REPO_DIR },
+            { command: process.execPath, args: [...START_NODE_OPTIONS, ...PRELOAD, PLAN_CLI, "--quiet"], cwd: REPO_DIR },
             options.runs,
             "plan-cli",
             true,
         );
-        referencePhases = measurePhases(REPO_DIR, path.join(REPO_DIR, "policy-pack", "config.json"), options.runs, "reference");
+        referencePhases = measurePhases(
+            REPO_DIR,
+            path.join(REPO_DIR, "policy-pack", "config.json"),
+            options.runs,
+            "reference",
+            START_NODE_OPTIONS,
+        );
         const base = {
             accounts: referencePhases.stacks,
             stacks: referencePhases.stacks,
