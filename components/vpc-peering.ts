@@ -12,15 +12,25 @@ export interface PeerSide {
     region?: string;
     vpcId: pulumi.Input<string>;
     cidrBlock: string;
-    routeTableIds: pulumi.Input<string>[];
+    /** The peer's route tables that get a route to this VPC, by a name that identifies each (see RouteTables). */
+    routeTables: RouteTables;
     /** A provider for the peer account (its allowedAccountIds should be accountId). */
     provider: aws.Provider;
 }
 
+/**
+ * Route tables by a name that says what each is ("private", "data"): a route's resource name comes from
+ * that name, never from a position, so adding, removing or reordering tables moves no other route (a
+ * renamed route is created before the old one is deleted, and AWS refuses a second route to the same
+ * destination in one table). Route table IDs are unknown until deployed, so they cannot name anything.
+ */
+export type RouteTables = Record<string, pulumi.Input<string>>;
+
 export interface CrossAccountVpcPeeringArgs {
     vpcId: pulumi.Input<string>;
     cidrBlock: string;
-    routeTableIds: pulumi.Input<string>[];
+    /** This VPC's route tables that get a route to the peer. */
+    routeTables: RouteTables;
     peer: PeerSide;
     /** Defaults to true. */
     allowDnsResolution?: boolean;
@@ -39,6 +49,8 @@ export class CrossAccountVpcPeering extends pulumi.ComponentResource {
     constructor(name: string, args: CrossAccountVpcPeeringArgs, opts?: pulumi.ComponentResourceOptions) {
         assertNoOverlap(args.cidrBlock, args.peer.cidrBlock);
         assertAccountId(args.peer.accountId, "peer account ID");
+        assertRouteTableNames(args.routeTables, "this VPC's");
+        assertRouteTableNames(args.peer.routeTables, "the peer VPC's");
         super("crossaccount:index:CrossAccountVpcPeering", name, {}, opts);
         const tags = { ...args.tags, Name: args.tags?.Name ?? name };
         const peer = args.peer;
@@ -78,22 +90,34 @@ export class CrossAccountVpcPeering extends pulumi.ComponentResource {
         // Each side routes the other's CIDR block through the connection, in its own account.
         const routesThroughPeering = (
             direction: "to-peer" | "from-peer",
-            routeTableIds: pulumi.Input<string>[],
+            routeTables: RouteTables,
             destinationCidrBlock: string,
             sideOpts: pulumi.CustomResourceOptions,
-        ) =>
-            routeTableIds.map(
-                (routeTableId, index) =>
-                    new aws.ec2.Route(
-                        `${name}-${direction}-${index}`,
-                        { routeTableId, destinationCidrBlock, vpcPeeringConnectionId: this.connection.id },
-                        { ...sideOpts, ...afterAcceptance },
-                    ),
-            );
-        this.routes = routesThroughPeering("to-peer", args.routeTableIds, peer.cidrBlock, requesterOpts);
-        this.peerRoutes = routesThroughPeering("from-peer", peer.routeTableIds, args.cidrBlock, peerOpts);
+        ) => {
+            const keys = Object.keys(routeTables).sort();
+            return keys.map((key) => {
+                // Routes were once named by position; a side with one table had `-0`. The alias keeps
+                // that route when such a stack upgrades (with several tables no position can be trusted).
+                const aliases = keys.length === 1 ? [{ name: `${name}-${direction}-0` }] : [];
+                return new aws.ec2.Route(
+                    `${name}-${direction}-${key}`,
+                    { routeTableId: routeTables[key], destinationCidrBlock, vpcPeeringConnectionId: this.connection.id },
+                    { ...sideOpts, ...afterAcceptance, aliases },
+                );
+            });
+        };
+        this.routes = routesThroughPeering("to-peer", args.routeTables, peer.cidrBlock, requesterOpts);
+        this.peerRoutes = routesThroughPeering("from-peer", peer.routeTables, args.cidrBlock, peerOpts);
 
         this.registerOutputs({ peeringConnectionId: this.peeringConnectionId });
+    }
+}
+
+function assertRouteTableNames(routeTables: RouteTables, what: string): void {
+    for (const key of Object.keys(routeTables)) {
+        if (!/^[a-z0-9][a-z0-9-]*$/.test(key)) {
+            throw new Error(`${what} route table name "${key}" must be lowercase letters, digits and hyphens: it names the route`);
+        }
     }
 }
 

@@ -29,7 +29,7 @@ export function deployNetwork(context: StackContext, settings: NetworkSettings):
             {
                 vpcId: network.vpcId,
                 cidrBlock: settings.cidr,
-                routeTableIds: network.routeTableIds,
+                routeTables: { private: network.routeTable.id },
                 allowDnsResolution: peering.dnsResolution,
                 tags: { ...tags, Name: `${environment.name}-to-${peer.name}` },
                 peer: {
@@ -38,7 +38,7 @@ export function deployNetwork(context: StackContext, settings: NetworkSettings):
                     // Checked at load time: a peer has a network.
                     cidrBlock: peer.settings.network!.cidr,
                     vpcId: peerStack.require("vpcId"),
-                    routeTableIds: [peerStack.require("routeTableId")],
+                    routeTables: { private: peerStack.require("routeTableId") },
                     provider: providers.forAccount(peer.name),
                 },
             },
@@ -50,7 +50,7 @@ export function deployNetwork(context: StackContext, settings: NetworkSettings):
         vpcId: network.vpcId,
         vpcCidr: settings.cidr,
         // Peers add routes here; each environment network has exactly one private route table.
-        routeTableId: network.routeTableIds[0],
+        routeTableId: network.routeTable.id,
         peeringConnectionIds,
     };
 }

@@ -18,7 +18,7 @@ describe("CrossAccountVpcPeering", () => {
             accountId: TEST,
             vpcId: "vpc-test",
             cidrBlock: "10.20.0.0/16",
-            routeTableIds: ["rtb-test-a"],
+            routeTables: { private: "rtb-test-a" },
             provider: testProvider,
             ...overrides,
         };
@@ -30,8 +30,8 @@ describe("CrossAccountVpcPeering", () => {
             {
                 vpcId: pulumi.output("vpc-dev"),
                 cidrBlock: "10.10.0.0/16",
-                routeTableIds: ["rtb-dev-a", pulumi.output("rtb-dev-b")],
-                peer: peer({ region: "us-west-2", routeTableIds: ["rtb-test-a"] }),
+                routeTables: { private: "rtb-dev-a", data: pulumi.output("rtb-dev-b") },
+                peer: peer({ region: "us-west-2" }),
                 tags: { env: "dev" },
             },
             { provider: devProvider },
@@ -54,8 +54,8 @@ describe("CrossAccountVpcPeering", () => {
             "aws:ec2/peeringConnectionOptions:PeeringConnectionOptions",
             "dev-to-test-accepter-options",
         );
-        const routes = [0, 1].map((i) => recorded(mocks, "aws:ec2/route:Route", `dev-to-test-to-peer-${i}`));
-        const peerRoute = recorded(mocks, "aws:ec2/route:Route", "dev-to-test-from-peer-0");
+        const routes = ["private", "data"].map((key) => recorded(mocks, "aws:ec2/route:Route", `dev-to-test-to-peer-${key}`));
+        const peerRoute = recorded(mocks, "aws:ec2/route:Route", "dev-to-test-from-peer-private");
 
         const expected: [MockedResource, string, Record<string, unknown>][] = [
             [connection, DEV, { vpcId: "vpc-dev", peerVpcId: "vpc-test", peerOwnerId: TEST, peerRegion: "us-west-2", tags }],
@@ -78,6 +78,32 @@ describe("CrossAccountVpcPeering", () => {
         for (const resource of [requesterOptions, accepterOptions, routes[0], routes[1], peerRoute]) {
             assert.ok(resource.dependencies.includes(accepter.urn), `${resource.name} depends on the accepter`);
         }
+        // Routes were named by position before; only a side with one table can say which route was `-0`.
+        assert.deepStrictEqual(peerRoute.options.aliases, [`${component.urn}::dev-to-test-from-peer-0`]);
+        for (const route of routes) assert.deepStrictEqual(route.options.aliases, [], `${route.name} aliases`);
+    });
+
+    it("names routes by their table's name: reordering or adding tables renames no route", async () => {
+        const names = async (name: string, routeTables: Record<string, string>) => {
+            new CrossAccountVpcPeering(
+                name,
+                { vpcId: "vpc-dev", cidrBlock: "10.10.0.0/16", routeTables, peer: peer() },
+                { provider: devProvider },
+            );
+            await settle();
+            return mocks.resources
+                .filter((r) => r.type === "aws:ec2/route:Route" && r.name.startsWith(`${name}-to-peer-`))
+                .map((r) => `${r.name.slice(name.length)} ${r.inputs.routeTableId}`)
+                .sort();
+        };
+        const before = await names("order-a", { private: "rtb-p", data: "rtb-d" });
+        assert.deepStrictEqual(before, ["-to-peer-data rtb-d", "-to-peer-private rtb-p"]);
+        assert.deepStrictEqual(await names("order-b", { data: "rtb-d", private: "rtb-p" }), before);
+        assert.deepStrictEqual(await names("order-c", { edge: "rtb-e", data: "rtb-d", private: "rtb-p" }), [
+            "-to-peer-data rtb-d",
+            "-to-peer-edge rtb-e",
+            "-to-peer-private rtb-p",
+        ]);
     });
 
     it("omits peerRegion for a same-region peer, keeps a given Name tag and manages DNS resolution when turned off", async () => {
@@ -86,8 +112,8 @@ describe("CrossAccountVpcPeering", () => {
             {
                 vpcId: "vpc-dev",
                 cidrBlock: "10.10.0.0/16",
-                routeTableIds: [],
-                peer: peer({ routeTableIds: [] }),
+                routeTables: {},
+                peer: peer({ routeTables: {} }),
                 allowDnsResolution: false,
                 tags: { Name: "dev-test-peering" },
             },
@@ -115,7 +141,7 @@ describe("CrossAccountVpcPeering", () => {
         const base = (): CrossAccountVpcPeeringArgs => ({
             vpcId: "vpc-dev",
             cidrBlock: "10.10.0.0/16",
-            routeTableIds: ["rtb-dev"],
+            routeTables: { private: "rtb-dev" },
             peer: peer(),
         });
         const cases: [string, () => CrossAccountVpcPeeringArgs, RegExp][] = [
@@ -140,6 +166,11 @@ describe("CrossAccountVpcPeering", () => {
                 /Invalid peer VPC CIDR block "10.20.0.0\/33"/,
             ],
             ["a bad peer account ID", () => ({ ...base(), peer: peer({ accountId: "123" }) }), /Invalid peer account ID "123"/],
+            [
+                "a route table name that cannot name a route",
+                () => ({ ...base(), peer: peer({ routeTables: { "Private Subnets": "rtb-test" } }) }),
+                /^Error: the peer VPC's route table name "Private Subnets" must be lowercase letters, digits and hyphens: it names the route$/,
+            ],
         ];
         for (const [label, args, message] of cases) {
             it(`refuses ${label} before creating anything`, () => {
@@ -161,8 +192,8 @@ describe("CrossAccountVpcPeering", () => {
                     {
                         vpcId: "vpc-prod",
                         cidrBlock: "10.0.0.0/16",
-                        routeTableIds: [],
-                        peer: peer({ accountId: PROD, cidrBlock: "10.1.0.0/16", routeTableIds: [] }),
+                        routeTables: {},
+                        peer: peer({ accountId: PROD, cidrBlock: "10.1.0.0/16", routeTables: {} }),
                     },
                     { provider: devProvider },
                 ),
