@@ -1,8 +1,9 @@
 // Who is switching roles, in the organization's terms: the same references the stack files and the
-// access expectations use (`dev/group/Developers`, `dev/user/alice`, `dev/role/CiBuild`), plus
-// `sso/<PermissionSet>` for people signing in through IAM Identity Center.
+// access expectations use (`dev/group/Developers`, `dev/user/alice`, `dev/role/CiBuild`, and `dev/sso/Deployers`
+// for an IAM Identity Center permission set's session in one account), plus `sso/<PermissionSet>` for the
+// permission set in every account it may be provisioned to (or those --sso-account names).
 import { PERMISSION_SET_NAME, identityCenterRoleArn } from "../aws";
-import { parseIdentityRef, parseRoleRef } from "../config";
+import { parseIdentityRef, parseRoleRef, parseSsoRef } from "../config";
 import type { RoleCatalog, SwitchableRole } from "./catalog";
 import { badInput } from "./errors";
 
@@ -10,28 +11,28 @@ export type SwitchPrincipal =
     | { kind: "group" | "user"; ref: string; env: string; name: string; arn: string; accountId: string }
     /** A role's session (CI, or a person already in a role): every hop from it is role chaining. */
     | { kind: "role"; ref: string; env: string; name: string; arn: string; accountId: string; role: SwitchableRole }
-    | { kind: "sso"; ref: string; name: string; permissionSet: string };
+    /** `env`: provisioned in that environment only (`<env>/sso/<Name>`, as expectations name it); else where options say. */
+    | { kind: "sso"; ref: string; name: string; permissionSet: string; env?: string };
 
 /** `what` names the argument in messages (`--principal`). */
 export function parsePrincipal(catalog: RoleCatalog, reference: string, what: string): SwitchPrincipal {
-    const sso = /^sso\/(.*)$/.exec(reference);
-    if (sso) {
-        if (!PERMISSION_SET_NAME.test(sso[1])) {
+    const scoped = parseSsoRef(reference);
+    const permissionSet = scoped ? scoped.name : /^sso\/(.*)$/.exec(reference)?.[1];
+    if (permissionSet !== undefined) {
+        if (!PERMISSION_SET_NAME.test(permissionSet)) {
             throw badInput(`${what} ${reference}: a permission set name is 1-32 characters of letters, digits and + = , . @ _ -`);
         }
-        return { kind: "sso", ref: reference, name: sso[1], permissionSet: sso[1] };
+        if (scoped) environmentOf(catalog, scoped.env, reference, what);
+        return { kind: "sso", ref: reference, name: permissionSet, permissionSet, ...(scoped ? { env: scoped.env } : {}) };
     }
     const ref = parseIdentityRef(reference) ?? parseRoleRef(reference);
     if (!ref) {
-        throw badInput(`${what} ${reference}: expected <env>/group/<Name>, <env>/user/<Name>, <env>/role/<Name> or sso/<PermissionSet>`);
-    }
-    const { env, kind, name } = ref;
-    const environment = catalog.environment(env);
-    if (!environment) {
         throw badInput(
-            `${what} ${reference}: no environment '${env}' (known: ${Object.keys(catalog.organization.environments).sort().join(", ")})`,
+            `${what} ${reference}: expected <env>/group/<Name>, <env>/user/<Name>, <env>/role/<Name>, <env>/sso/<PermissionSet> or sso/<PermissionSet>`,
         );
     }
+    const { env, kind, name } = ref;
+    const environment = environmentOf(catalog, env, reference, what);
     if (kind === "role") {
         const role = catalog.role(`${env}/role/${name}`, what);
         return { kind: "role", ref: reference, env, name, arn: role.arn, accountId: role.accountId, role };
@@ -41,6 +42,16 @@ export function parsePrincipal(catalog: RoleCatalog, reference: string, what: st
         throw badInput(`${what} ${reference}: the plan has no ${kind} ${name} in ${environment.fileName}`);
     }
     return { kind, ref: reference, env, name, arn, accountId: environment.accountId };
+}
+
+function environmentOf(catalog: RoleCatalog, env: string, reference: string, what: string) {
+    const environment = catalog.environment(env);
+    if (!environment) {
+        throw badInput(
+            `${what} ${reference}: no environment '${env}' (known: ${Object.keys(catalog.organization.environments).sort().join(", ")})`,
+        );
+    }
+    return environment;
 }
 
 /**

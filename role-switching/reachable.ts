@@ -56,14 +56,17 @@ export interface Reachability {
 export interface ReachOptions {
     /** RoleSessionName to use (default: the principal's name, fitted to each trust's pattern). */
     sessionName?: string;
-    /** Environments where an `sso/` principal's permission set is provisioned (default: every one it reaches a role from). */
+    /**
+     * Environments where an `sso/` principal's permission set is provisioned (default: every one it reaches a role
+     * from); a `<env>/sso/` principal is provisioned in its environment.
+     */
     ssoEnvironments?: string[];
     maxHops?: number;
 }
 
 export async function reachableRoles(catalog: RoleCatalog, principal: SwitchPrincipal, options: ReachOptions = {}): Promise<Reachability> {
     if (options.sessionName !== undefined) checkSessionName(options.sessionName, "--session-name");
-    const sso = principal.kind === "sso" ? ssoAccesses(catalog, principal.permissionSet, options.ssoEnvironments) : [];
+    const sso = principal.kind === "sso" ? ssoAccesses(catalog, principal, options.ssoEnvironments) : [];
     let frontier = startingCallers(catalog, principal, sso);
     const routes = new Map<string, RoleRoute>();
     const maxHops = options.maxHops ?? DEFAULT_MAX_HOPS;
@@ -94,7 +97,7 @@ export async function reachableRoles(catalog: RoleCatalog, principal: SwitchPrin
         frontier = next;
     }
     const reachedFrom = new Set([...routes.values()].map((r) => r.sourceProfile));
-    const explicit = options.ssoEnvironments !== undefined;
+    const explicit = options.ssoEnvironments !== undefined || (principal.kind === "sso" && principal.env !== undefined);
     return {
         principal,
         sso: sso.filter((s) => explicit || reachedFrom.has(s.profileName)),
@@ -116,13 +119,8 @@ export async function directVerdict(
     principal: SwitchPrincipal,
     role: SwitchableRole,
     sessionName: string,
-    ssoEnvironments?: string[],
 ): Promise<DirectVerdict> {
-    const callers = startingCallers(
-        catalog,
-        principal,
-        principal.kind === "sso" ? ssoAccesses(catalog, principal.permissionSet, ssoEnvironments) : [],
-    );
+    const callers = startingCallers(catalog, principal, principal.kind === "sso" ? ssoAccesses(catalog, principal) : []);
     // Denied from everywhere: explain from the role's own account, the first one tried.
     let first: DirectVerdict | undefined;
     for (const caller of ownAccountFirst(callers, role)) {
@@ -162,8 +160,14 @@ function startingCallers(catalog: RoleCatalog, principal: SwitchPrincipal, sso: 
     }
 }
 
-function ssoAccesses(catalog: RoleCatalog, permissionSet: string, environments?: string[]): SsoAccess[] {
-    const names = environments ?? Object.keys(catalog.organization.environments).sort();
+function ssoAccesses(catalog: RoleCatalog, principal: SwitchPrincipal & { kind: "sso" }, environments?: string[]): SsoAccess[] {
+    const { permissionSet, env: own } = principal;
+    if (own !== undefined && environments !== undefined && (environments.length !== 1 || environments[0] !== own)) {
+        throw badInput(
+            `--sso-account ${environments.join(" ")}: ${principal.ref} is provisioned in ${own} only; give sso/${permissionSet} instead`,
+        );
+    }
+    const names = environments ?? (own !== undefined ? [own] : Object.keys(catalog.organization.environments).sort());
     return names.map((env) => {
         const environment = catalog.environment(env);
         if (!environment)

@@ -220,13 +220,20 @@ describe("npm run assume", function () {
             long,
             "assume: --duration 7200: above 3600 seconds for prod/role/SsoDeploy (role chaining limits sessions to one hour)\n",
         );
+        // As expectations name it: the permission set's session in prod.
+        const scoped = await assume(edited, ["prod/SsoDeploy", "--principal", "prod/sso/Deployers", "--print"]);
+        assert.strictEqual(scoped.code, 0, scoped.stderr);
+        assert.deepStrictEqual(requests(), [
+            { RoleArn: "arn:aws:iam::999999999999:role/SsoDeploy", RoleSessionName: "Deployers", DurationSeconds: 3600 },
+            { RoleArn: "arn:aws:iam::999999999999:role/SsoDeploy", RoleSessionName: "Deployers", DurationSeconds: 3600 },
+        ]);
         const other = await assume(edited, ["prod/SsoDeploy", "--principal", "sso/Auditors", "--print"]);
         assert.strictEqual(other.code, 1);
         assert.match(
             other.stderr,
             /sso\/Auditors may not assume prod\/role\/SsoDeploy .*trust policy: conditions not met: aws:PrincipalArn/,
         );
-        assert.strictEqual(requests().length, 1);
+        assert.strictEqual(requests().length, 2);
     });
 
     it("fits the session name to the trust's pattern", async () => {

@@ -77,7 +77,7 @@ describe("npm run profiles: the command", function () {
             ],
             [
                 ["--principal", "Developers"],
-                "profiles: --principal Developers: expected <env>/group/<Name>, <env>/user/<Name>, <env>/role/<Name> or sso/<PermissionSet>\n",
+                "profiles: --principal Developers: expected <env>/group/<Name>, <env>/user/<Name>, <env>/role/<Name>, <env>/sso/<PermissionSet> or sso/<PermissionSet>\n",
             ],
             [
                 ["--principal", "dev/group/Developers", "--mfa-serial", "alice"],

@@ -270,6 +270,32 @@ describe("npm run profiles: Identity Center principals (sso/<PermissionSet>)", f
         }
     });
 
+    it("takes the permission set as expectations name it, <env>/sso/<Name>: provisioned in that environment only", async () => {
+        const scoped = await profiles(catalog, "prod/sso/Deployers", { sso });
+        const everywhere = await profiles(catalog, "sso/Deployers", { sso, ssoEnvironments: ["prod"] });
+        assert.deepStrictEqual(scoped.parsed, everywhere.parsed);
+        assert.ok(scoped.names.includes("prod-SsoDeploy"));
+        // Named explicitly, its account's profile is written even where it reaches no role from.
+        const dev = await profiles(catalog, "dev/sso/Deployers", { sso });
+        assert.ok(dev.names.includes("dev-sso-Deployers"));
+        assert.deepStrictEqual(
+            dev.names.filter((n) => n.includes("-sso-")),
+            ["dev-sso-Deployers"],
+        );
+        await assert.rejects(
+            profiles(catalog, "prod/sso/Deployers", { sso, ssoEnvironments: ["dev"] }),
+            /--sso-account dev: prod\/sso\/Deployers is provisioned in prod only; give sso\/Deployers instead$/,
+        );
+        assert.throws(
+            () => parsePrincipal(catalog, "staging/sso/Deployers", "--principal"),
+            /--principal staging\/sso\/Deployers: no environment 'staging' \(known: dev, prod, test\)/,
+        );
+        assert.throws(
+            () => parsePrincipal(catalog, "prod/sso/Bad Name", "--principal"),
+            /--principal prod\/sso\/Bad Name: a permission set name is 1-32 characters/,
+        );
+    });
+
     it("needs the start URL, and a known environment and a valid permission set name", async () => {
         await assert.rejects(
             profiles(catalog, "sso/Deployers", { ssoEnvironments: ["prod"] }),
