@@ -39,15 +39,10 @@ function normalizeConditionBlock(block: Value): Value {
             out[operator] = entries;
             continue;
         }
+        // A policy may write an epoch as a JSON number (AWS accepts it): it is parsed as the same text would be.
+        const one = (v: Value): Value => (typeof v === "string" || typeof v === "number" ? toIsoDate(String(v)) : v);
         out[operator] = Object.fromEntries(
-            Object.entries(entries).map(([key, values]) => [
-                key,
-                Array.isArray(values)
-                    ? values.map((v) => (typeof v === "string" ? toIsoDate(v) : v))
-                    : typeof values === "string"
-                      ? toIsoDate(values)
-                      : values,
-            ]),
+            Object.entries(entries).map(([key, values]) => [key, Array.isArray(values) ? values.map(one) : one(values)]),
         );
     }
     return out;

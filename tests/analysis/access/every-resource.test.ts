@@ -232,6 +232,8 @@ describe("access analysis: dates in one unit", () => {
         const copy = { principal: roleArn(TEST, "Windowed"), action: "rds:CopyDBSnapshot", resource: rds("snapshot", "x") };
         // Until 2100, as an epoch: allowed now (the simulator alone says denied).
         assert.equal((await check(copy, window({ DateLessThan: { "aws:CurrentTime": "4102444800" } }))).result, "Allowed");
+        // The same epoch as a JSON number, as a policy may write it.
+        assert.equal((await check(copy, window({ DateLessThan: { "aws:CurrentTime": 4102444800 } }))).result, "Allowed");
         // After 2020, ISO against aws:EpochTime: allowed now (the simulator alone says denied).
         assert.equal((await check(copy, window({ DateGreaterThan: { "aws:EpochTime": "2020-01-01T00:00:00Z" } }))).result, "Allowed");
         // Before 2026-06-01: allowed at NOW, denied at a later ISO currentTime.
