@@ -46,7 +46,7 @@ export async function buildEdges(model: AccessModel): Promise<AccessEdge[]> {
             v.actions,
             typeof c.via === "string" ? c.via : c.via(v),
             v.deniedOn,
-            usesOf(model.resource(c.target)?.kind ?? "", v.actions),
+            usesOf(model.resource(c.target)?.kind, v.actions),
         );
     }
     return edges.list();

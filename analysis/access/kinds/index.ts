@@ -4,6 +4,7 @@
  */
 import { ecr } from "./ecr";
 import { iam } from "./iam";
+import type { ResourceKind } from "../model";
 import type { ResourceKindModule } from "./kind";
 import { kms } from "./kms";
 import { lambda } from "./lambda";
@@ -15,6 +16,6 @@ export type { ResourceKindModule } from "./kind";
 export const KINDS: readonly ResourceKindModule[] = [iam, s3, lambda, ecr, rds, kms];
 
 /** How a principal may use a resource of this node kind, when its module says (KMS keys). */
-export function usesOf(nodeKind: string, actions: string[]): string[] | undefined {
-    return KINDS.find((kind) => kind.resourceKinds?.includes(nodeKind))?.uses?.(actions);
+export function usesOf(nodeKind: ResourceKind | undefined, actions: string[]): string[] | undefined {
+    return nodeKind && KINDS.find((kind) => kind.resourceKinds?.includes(nodeKind))?.uses?.(actions);
 }

@@ -3,7 +3,7 @@
  * which resource types attach policies, permissions or memberships to those nodes.
  */
 import type { ResourceClass } from "../../../policy-pack/lib/resource-types";
-import type { AccessModel, ResourceNodeType } from "../model";
+import type { AccessModel, ResourceKind, ResourceNodeType } from "../model";
 import type { PlannedResource } from "../types";
 
 export type Handler = (model: AccessModel, r: PlannedResource) => void;
@@ -17,7 +17,7 @@ export interface ResourceKindModule {
     /** After both passes: policies assembled from several resources (a function's permissions). */
     finish?(model: AccessModel): void;
     /** The resource node kinds this module adds; with `uses`, edges to them say how the principal may use them. */
-    resourceKinds?: string[];
+    resourceKinds?: ResourceKind[];
     /** How the allowed actions use such a resource, for the access matrix (a KMS key: decrypt, encrypt, grant). */
     uses?(actions: string[]): string[];
 }

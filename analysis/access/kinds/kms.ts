@@ -43,7 +43,7 @@ function addAlias(model: AccessModel, r: PlannedResource): void {
 }
 
 /** How a principal may use a key, from the KMS actions it is allowed (the access matrix's "uses"). */
-export function keyUses(actions: string[]): string[] {
+function keyUses(actions: string[]): string[] {
     const uses = new Set<string>();
     for (const action of actions.map((a) => a.toLowerCase())) {
         if (/^kms:(decrypt|reencryptfrom)$/.test(action)) uses.add("decrypt");
