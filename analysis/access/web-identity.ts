@@ -63,7 +63,8 @@ export function withStandInKeys(policy: ModelPolicy, host: string): ModelPolicy 
             return { ...statement, Condition: blocks };
         });
         const document: ValueRecord = { ...policy.document, Statement: statements };
-        out = { ...modelPolicy(policy.name, document, "trust", [])!, name: policy.name };
+        // Already validated (and any problem reported) as written: the copy's warnings are not reported again.
+        out = modelPolicy(policy.name, document, "trust", [])!;
         byHost.set(host, out);
     }
     return out;
