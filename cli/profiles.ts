@@ -38,7 +38,7 @@ export async function main(argv: string[], io: ProfilesIo = processIo): Promise<
         )
         .requiredOption(
             "--principal <ref>",
-            "who switches: <env>/group/<Name>, <env>/user/<Name>, <env>/role/<Name> or sso/<PermissionSet>",
+            "who switches: <env>/group/<Name>, <env>/user/<Name>, <env>/role/<Name>, sso/<PermissionSet> or <env>/sso/<PermissionSet>",
         )
         .option("--source-profile <name>", "the profile holding the principal's own credentials", "default")
         .option("--mfa-serial <arn>", "the principal's MFA device, for roles whose trust requires MFA")
