@@ -112,6 +112,8 @@ const both =
 
 /** Every URN in both plans keeps its AWS name; those listed in `changed` are the only ones whose inputs differ. */
 function assertOnlyChanged(before: Planned, after: Planned, changed: string[], added: string[] = [], removed: string[] = []): void {
+    // Not vacuous: an empty plan would pass every comparison below.
+    assert.ok(before.byUrn.size > 100, `only ${before.byUrn.size} resources planned`);
     const suffix = (urn: string) => urn.split("::").pop()!;
     const only = (plan: Planned, other: Planned) =>
         [...plan.byUrn.keys()]
