@@ -203,3 +203,13 @@ export function checkPolicySize(
         return text;
     });
 }
+
+/** The document serialized once (serializePolicy), its size checked against `limit` (checkPolicySize). */
+export function serializeWithinLimit(
+    document: PolicyDocument,
+    limit: number,
+    what: string,
+    mode: "error" | "warn" = "error",
+): pulumi.Output<string> {
+    return checkPolicySize(serializePolicy(document), limit, what, mode);
+}

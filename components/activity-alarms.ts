@@ -10,10 +10,9 @@ import {
     FILTER_PATTERN_LIMIT,
     RESOURCE_POLICY_LIMITS,
     assertAccountId,
-    checkPolicySize,
     policyDocument,
-    serializePolicy,
     sortedUnique,
+    serializeWithinLimit,
 } from "../aws";
 
 export interface CrossAccountActivityAlarmsArgs {
@@ -164,8 +163,8 @@ export class CrossAccountActivityAlarms extends pulumi.ComponentResource {
             `${name}-topic-policy`,
             {
                 arn: this.topic.arn,
-                policy: checkPolicySize(
-                    serializePolicy(alarmTopicPolicyDocument(args.accountId, args.region, args.topicName, partition)),
+                policy: serializeWithinLimit(
+                    alarmTopicPolicyDocument(args.accountId, args.region, args.topicName, partition),
                     RESOURCE_POLICY_LIMITS.snsTopic,
                     `Topic policy of ${args.topicName}`,
                 ),

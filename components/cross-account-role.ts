@@ -16,14 +16,13 @@ import {
     assertAccountId,
     assertIamName,
     assertIamPath,
-    checkPolicySize,
     isServicePrincipal,
     mergeConditions,
     parsePrincipalArn,
     policyDocument,
     principalArnCondition,
-    serializePolicy,
     sortedUnique,
+    serializeWithinLimit,
 } from "../aws";
 import {
     IdentityCenterTrust,
@@ -111,8 +110,8 @@ export class CrossAccountRole extends pulumi.ComponentResource {
         super("crossaccount:index:CrossAccountRole", name, {}, opts);
 
         const trustPolicyName = `Trust policy of role ${args.roleName}`;
-        this.trustPolicy = checkPolicySize(
-            serializePolicy(trustPolicyDocument(args.trust, args.partition)),
+        this.trustPolicy = serializeWithinLimit(
+            trustPolicyDocument(args.trust, args.partition),
             IAM_LIMITS.trustPolicy,
             trustPolicyName,
             "warn",
@@ -135,8 +134,8 @@ export class CrossAccountRole extends pulumi.ComponentResource {
         this.roleName = this.role.name;
 
         if (args.permissions.length > 0) {
-            this.permissionPolicy = checkPolicySize(
-                serializePolicy(permissionPolicyDocument(args.permissions)),
+            this.permissionPolicy = serializeWithinLimit(
+                permissionPolicyDocument(args.permissions),
                 IAM_LIMITS.roleInlinePolicies,
                 `Permission policy of role ${args.roleName}`,
             );

@@ -3,7 +3,7 @@
 // children of the component that needs them and keep their URNs.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { PolicyDocument, RESOURCE_POLICY_LIMITS, checkPolicySize, serializePolicy } from "../aws";
+import { PolicyDocument, RESOURCE_POLICY_LIMITS, serializeWithinLimit } from "../aws";
 
 export interface CustomerKeyArgs {
     description: string;
@@ -24,7 +24,7 @@ export interface CustomerKey {
 
 /** Creates `<name>-key` and `<name>-key-alias` as children of `parent`. */
 export function customerKey(parent: pulumi.Resource, name: string, args: CustomerKeyArgs): CustomerKey {
-    const policy = checkPolicySize(serializePolicy(args.policy), RESOURCE_POLICY_LIMITS.kmsKey, args.policyName);
+    const policy = serializeWithinLimit(args.policy, RESOURCE_POLICY_LIMITS.kmsKey, args.policyName);
     const key = new aws.kms.Key(
         `${name}-key`,
         { description: args.description, enableKeyRotation: true, policy, tags: args.tags },

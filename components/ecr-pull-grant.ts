@@ -12,12 +12,12 @@ import {
     RESOURCE_POLICY_LIMITS,
     accountRootsNarrowedTo,
     assertValidSid,
-    checkPolicySize,
     hasWildcard,
     parsePrincipalArn,
     policyDocument,
     serializePolicy,
     sortedUnique,
+    serializeWithinLimit,
 } from "../aws";
 import { PermissionStatement, permissionPolicyDocument } from "./cross-account-role";
 
@@ -58,11 +58,7 @@ export class EcrPullGrant extends pulumi.ComponentResource {
         const document = ecrRepositoryPolicyDocument(args.grants, args.partition);
         super("crossaccount:index:EcrPullGrant", name, {}, opts);
 
-        this.policy = checkPolicySize(
-            serializePolicy(document),
-            RESOURCE_POLICY_LIMITS.ecrRepository,
-            `Repository policy of ${args.repositoryArn}`,
-        );
+        this.policy = serializeWithinLimit(document, RESOURCE_POLICY_LIMITS.ecrRepository, `Repository policy of ${args.repositoryArn}`);
         this.repositoryPolicy = new aws.ecr.RepositoryPolicy(
             `${name}-policy`,
             { repository: args.repositoryName, policy: this.policy },

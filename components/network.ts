@@ -62,8 +62,9 @@ export class EnvironmentNetwork extends pulumi.ComponentResource {
         );
         this.routeTableIds = [this.routeTable.id];
 
-        const zones = args.availabilityZones ?? [];
-        // Zones go round-robin over the subnets in address order, so reordering the list moves no subnet.
+        // Zones (by name) go round-robin over the subnets in address order, so reordering either list moves no
+        // subnet: a subnet's zone cannot change in place, a new zone replaces it.
+        const zones = [...(args.availabilityZones ?? [])].sort();
         const byAddress = [...subnetCidrs].sort((a, b) => compareCidrs(parseIpv4Cidr(a), parseIpv4Cidr(b)));
         this.subnets = subnetCidrs.map((cidrBlock, index) => {
             // Named by its block, not its position; the alias is the name it had when names were positions.

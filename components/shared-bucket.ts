@@ -10,11 +10,10 @@ import {
     accountRootsNarrowedTo,
     assertValidBucketName,
     bucketArn,
-    checkPolicySize,
     mergeConditions,
     objectsArn,
     policyDocument,
-    serializePolicy,
+    serializeWithinLimit,
 } from "../aws";
 
 export type BucketAccess = "read" | "read-write";
@@ -108,7 +107,7 @@ export class SharedBucket extends pulumi.ComponentResource {
             );
         }
 
-        this.policy = checkPolicySize(serializePolicy(document), RESOURCE_POLICY_LIMITS.s3Bucket, `Bucket policy of ${args.bucketName}`);
+        this.policy = serializeWithinLimit(document, RESOURCE_POLICY_LIMITS.s3Bucket, `Bucket policy of ${args.bucketName}`);
         // The public access block and ownership controls go first, so the bucket is never briefly
         // governed by a policy without them.
         this.bucketPolicy = new aws.s3.BucketPolicy(

@@ -222,15 +222,6 @@ export function snapshotCallerStatements(snapshots: SharedSnapshotRef[], target:
     ];
 }
 
-/** Sids of the statements snapshotCallerStatements adds to a role's policy. */
-export const SNAPSHOT_CALLER_SIDS = [
-    "RestoreSharedSnapshots",
-    "RestoreIntoOwnInstances",
-    "CopyIntoOwnSnapshots",
-    "UseSharedSnapshotKeys",
-    "GrantSharedSnapshotKeysToRds",
-];
-
 // RDS: 1-255 letters, digits or hyphens, starting with a letter, no "--", not ending in "-".
 const SNAPSHOT_IDENTIFIER = /^(?!.*--)[A-Za-z][A-Za-z0-9-]{0,254}(?<!-)$/;
 

@@ -94,11 +94,14 @@ export class CrossAccountVpcPeering extends pulumi.ComponentResource {
             destinationCidrBlock: string,
             sideOpts: pulumi.CustomResourceOptions,
         ) => {
-            const keys = Object.keys(routeTables).sort();
-            return keys.map((key) => {
-                // Routes were once named by position; a side with one table had `-0`. The alias keeps
-                // that route when such a stack upgrades (with several tables no position can be trusted).
-                const aliases = keys.length === 1 ? [{ name: `${name}-${direction}-0` }] : [];
+            // The caller's order: the order of the routeTableIds list this map replaced.
+            const written = Object.keys(routeTables);
+            return [...written].sort().map((key) => {
+                // Routes were once named by their table's position (`-0`, `-1`); the alias keeps such a stack's
+                // routes on upgrade. Without it the renamed route would be created next to the old one, which
+                // AWS refuses; a wrong guess (tables reordered while upgrading) fails the same way, no worse.
+                // Once upgraded, the old names are gone from the state and the alias matches nothing.
+                const aliases = [{ name: `${name}-${direction}-${written.indexOf(key)}` }];
                 return new aws.ec2.Route(
                     `${name}-${direction}-${key}`,
                     { routeTableId: routeTables[key], destinationCidrBlock, vpcPeeringConnectionId: this.connection.id },

@@ -13,7 +13,7 @@ type AuditOutputs = Pick<
 >;
 
 /** The bucket a created AWS Config recorder delivers to: named by the account, like the shared buckets. */
-export function configBucketName(accountId: string): string {
+function configBucketName(accountId: string): string {
     return `aws-config-${accountId}`;
 }
 

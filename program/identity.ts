@@ -101,7 +101,7 @@ export function deployAssumeRoleGrants(context: StackContext, groups: Identities
     }
 }
 
-export interface IdentityGrant {
+interface IdentityGrant {
     kind: "group" | "user";
     name: string;
     effect: AssumeRoleGrantSettings["effect"];
@@ -109,7 +109,7 @@ export interface IdentityGrant {
 }
 
 /** The stack file's grants regrouped by identity and effect, in a stable order. */
-export function assumeRoleGrantsByIdentity(grants: AssumeRoleGrantSettings[]): IdentityGrant[] {
+function assumeRoleGrantsByIdentity(grants: AssumeRoleGrantSettings[]): IdentityGrant[] {
     const byKey = new Map<string, IdentityGrant>();
     for (const grant of grants) {
         const identities = [
@@ -127,12 +127,12 @@ export function assumeRoleGrantsByIdentity(grants: AssumeRoleGrantSettings[]): I
 }
 
 /** `allow-assume-group-Developers`, `deny-assume-user-alice`. */
-export function assumeRoleGrantName(grant: Pick<IdentityGrant, "kind" | "name" | "effect">): string {
+function assumeRoleGrantName(grant: Pick<IdentityGrant, "kind" | "name" | "effect">): string {
     return `${grant.effect.toLowerCase()}-assume-${grant.kind}-${grant.name}`;
 }
 
 /** The inline policy's name on the identity: one per effect, so an identity's Allow and Deny never collide. */
-export function assumeRolePolicyName(effect: AssumeRoleGrantSettings["effect"]): string {
+function assumeRolePolicyName(effect: AssumeRoleGrantSettings["effect"]): string {
     return `${effect.toLowerCase()}-assume-cross-account-roles`;
 }
 

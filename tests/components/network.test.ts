@@ -63,6 +63,23 @@ describe("EnvironmentNetwork", () => {
         }
     });
 
+    it("puts each subnet in the same zone whatever the order of the subnets and the zones", async () => {
+        const zonesOf = async (name: string, subnetCidrs: string[], availabilityZones: string[]) => {
+            new EnvironmentNetwork(name, { cidrBlock: "10.50.0.0/16", subnetCidrs, availabilityZones });
+            await settle();
+            return mocks.resources
+                .filter((r) => r.type === "aws:ec2/subnet:Subnet" && r.name.startsWith(`${name}-`))
+                .map((r) => `${r.inputs.cidrBlock} ${r.inputs.availabilityZone}`)
+                .sort();
+        };
+        const inOrder = await zonesOf("zones-a", ["10.50.1.0/24", "10.50.2.0/24", "10.50.3.0/24"], ["us-east-1a", "us-east-1b"]);
+        assert.deepStrictEqual(inOrder, ["10.50.1.0/24 us-east-1a", "10.50.2.0/24 us-east-1b", "10.50.3.0/24 us-east-1a"]);
+        assert.deepStrictEqual(
+            await zonesOf("zones-b", ["10.50.3.0/24", "10.50.1.0/24", "10.50.2.0/24"], ["us-east-1b", "us-east-1a"]),
+            inOrder,
+        );
+    });
+
     it("defaults to two subnets and leaves the zone to AWS", async () => {
         new EnvironmentNetwork("default-net", { cidrBlock: "10.30.0.0/16", subnetCidrs: [], availabilityZones: [] });
         await settle();

@@ -11,6 +11,7 @@ import {
     principalArnCondition,
     roleArn,
     serializePolicy,
+    serializeWithinLimit,
     sortedUnique,
     trailArn,
 } from "../../aws";
@@ -165,6 +166,22 @@ describe("policy-document", () => {
 
         it("only warns for adjustable quotas", async () => {
             assert.strictEqual(await promiseOf(checkPolicySize(pulumi.output("123456"), 5, "Trust", "warn")), "123456");
+        });
+    });
+
+    describe("serializeWithinLimit", () => {
+        const document = policyDocument([{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }]);
+        const json = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}';
+
+        it("serializes the document and checks its size against the limit", async () => {
+            assert.strictEqual(await promiseOf(serializeWithinLimit(document, json.length, "P")), json);
+            await assert.rejects(
+                promiseOf(serializeWithinLimit(document, json.length - 1, "Policy X")),
+                (error: Error) =>
+                    error.name === "DocumentTooLargeError" &&
+                    error.message === `Policy X is ${json.length} characters, over the ${json.length - 1}-character limit`,
+            );
+            assert.strictEqual(await promiseOf(serializeWithinLimit(document, json.length - 1, "Trust", "warn")), json);
         });
     });
 });

@@ -78,9 +78,13 @@ describe("CrossAccountVpcPeering", () => {
         for (const resource of [requesterOptions, accepterOptions, routes[0], routes[1], peerRoute]) {
             assert.ok(resource.dependencies.includes(accepter.urn), `${resource.name} depends on the accepter`);
         }
-        // Routes were named by position before; only a side with one table can say which route was `-0`.
+        // Routes were named by position before: each is aliased to its table's position in the caller's order.
         assert.deepStrictEqual(peerRoute.options.aliases, [`${component.urn}::dev-to-test-from-peer-0`]);
-        for (const route of routes) assert.deepStrictEqual(route.options.aliases, [], `${route.name} aliases`);
+        assert.deepStrictEqual(
+            routes.map((route) => route.options.aliases),
+            [[`${component.urn}::dev-to-test-to-peer-0`], [`${component.urn}::dev-to-test-to-peer-1`]],
+            "private was written first, data second",
+        );
     });
 
     it("names routes by their table's name: reordering or adding tables renames no route", async () => {

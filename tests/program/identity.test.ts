@@ -66,11 +66,15 @@ async function plan(edits: Partial<Record<string, ConfigEdit>> = {}, dir = REPO_
     return { byUrn };
 }
 
-/** Reverses every list under the crossaccount: keys, at every depth. */
+/** Reverses every list, and the key order of every map, under the crossaccount: keys, at every depth. */
 function reverseLists(value: unknown): unknown {
     if (Array.isArray(value)) return value.map(reverseLists).reverse();
     if (value !== null && typeof value === "object") {
-        return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, reverseLists(inner)]));
+        return Object.fromEntries(
+            Object.entries(value)
+                .map(([key, inner]) => [key, reverseLists(inner)])
+                .reverse(),
+        );
     }
     return value;
 }
@@ -90,8 +94,26 @@ const UPDATE_APP = "prod/role/UpdateApp";
 /** Developers added to the grant that lets Testers assume AppReadOnly. */
 const developersReadOnly: ConfigEdit = (config) => void grantOf(config, "Allow", APP_READ_ONLY).groups!.push("Developers");
 
+/** Our own account IDs in place of the reference organization's, wherever the stack files name them. */
+const OWN_ACCOUNT_IDS: Record<string, string> = {
+    "111111111111": "480912345671",
+    "222222222222": "480912345672",
+    "999999999999": "480912345673",
+};
+const ACCOUNT_ID = /\b(111111111111|222222222222|999999999999)\b/g;
+const ownAccountIds: ConfigEdit = (config) => {
+    const text = JSON.stringify(config).replace(ACCOUNT_ID, (id) => OWN_ACCOUNT_IDS[id]);
+    Object.assign(config, JSON.parse(text));
+};
+const both =
+    (...edits: ConfigEdit[]): ConfigEdit =>
+    (config) =>
+        edits.forEach((edit) => edit(config));
+
 /** Every URN in both plans keeps its AWS name; those listed in `changed` are the only ones whose inputs differ. */
 function assertOnlyChanged(before: Planned, after: Planned, changed: string[], added: string[] = [], removed: string[] = []): void {
+    // Not vacuous: an empty plan would pass every comparison below.
+    assert.ok(before.byUrn.size > 100, `only ${before.byUrn.size} resources planned`);
     const suffix = (urn: string) => urn.split("::").pop()!;
     const only = (plan: Planned, other: Planned) =>
         [...plan.byUrn.keys()]
@@ -174,6 +196,36 @@ describe("resource identity: URNs and AWS names come from content, never list po
             },
         });
         assertOnlyChanged(reference, after, ["allow-assume-group-Developers-group-Developers"]);
+    });
+
+    it("with our own account IDs: URNs and AWS names change only by the IDs they name; reordering then moves none", async () => {
+        const own = await plan({ dev: ownAccountIds, test: ownAccountIds, prod: ownAccountIds });
+        const mapped = (text: string) => text.replace(ACCOUNT_ID, (id) => OWN_ACCOUNT_IDS[id]);
+        // A Lambda permission is named by the principal it lets in, account included; nothing else moves.
+        const renamed = [...reference.byUrn.keys()].map(mapped);
+        assert.deepEqual([...own.byUrn.keys()].sort(), renamed.sort(), "URNs change only by the account IDs they name");
+        for (const [urn, { name }] of reference.byUrn) assert.equal(own.byUrn.get(mapped(urn))!.name, mapped(name), `AWS name of ${urn}`);
+        const ownNames = [...own.byUrn.values()].map(({ name }) => name).join("\n");
+        assert.doesNotMatch(ownNames, new RegExp(ACCOUNT_ID.source), "the edit reached every AWS name");
+        const reorderOwn = both(ownAccountIds, reverseAll);
+        const reordered = await plan({ dev: reorderOwn, test: reorderOwn, prod: reorderOwn });
+        const changed = [...reordered.byUrn.entries()]
+            .filter(([urn, { inputs }]) => own.byUrn.get(urn)?.inputs !== inputs)
+            .map(([urn]) => urn.split("::").pop()!);
+        assertOnlyChanged(own, reordered, changed);
+        for (const name of changed) assert.match(name, /-permissions$/, `${name} changed on reordering`);
+    });
+
+    it("adding a trusted account to a role changes that role's trust policy and nothing else", async () => {
+        const after = await plan({
+            prod: (config) => {
+                const role = (config["crossaccount:roles"] as { name: string; trust: { accounts: string[] } }[]).find(
+                    (r) => r.name === "UpdateApp",
+                )!;
+                role.trust.accounts.push("test");
+            },
+        });
+        assertOnlyChanged(reference, after, ["UpdateApp"]);
     });
 
     it("on a generated organization (the benchmark's, 4 accounts), reordering every list moves no URN and no AWS name", async () => {

@@ -21,7 +21,7 @@ import {
     loadWorkflowSettings,
 } from "./settings";
 
-export const WORKFLOWS_DIR = path.join(".github", "workflows");
+const WORKFLOWS_DIR = path.join(".github", "workflows");
 /** GitHub does not start runs of a workflow file over 500 KB (docs.github.com/en/actions/reference/limits). */
 export const WORKFLOW_FILE_LIMIT_BYTES = 500 * 1000;
 

@@ -11,7 +11,7 @@ export const SETTINGS_FILE = "workflows.json";
 /** GitHub runs at most 256 jobs from one matrix (docs.github.com/en/actions/reference/limits). */
 export const MATRIX_JOB_LIMIT = 256;
 
-export const workflowSettingsSchema = z
+const workflowSettingsSchema = z
     .object({
         /** Most stacks of a wave released at once (the matrix's `max-parallel`), and the gate's `--parallel`. */
         maxParallel: z
