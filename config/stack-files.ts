@@ -54,13 +54,19 @@ export function parseStackFile(stack: string, text: string): StackFile {
     const fileName = stackFileName(stack);
     let document: unknown;
     try {
-        document = loadYaml(text, { schema: CORE_SCHEMA, filename: fileName });
+        // No `filename` option: the message already starts with the file's name.
+        document = loadYaml(text, { schema: CORE_SCHEMA });
     } catch (error) {
         throw new StackFileError(`${fileName}: is not valid YAML: ${(error as Error).message}`);
     }
-    const config = (document as { config?: unknown } | null)?.config ?? {};
-    if (typeof config !== "object" || config === null || Array.isArray(config)) {
-        throw new StackFileError(`${fileName}: config: must be a mapping of keys to values`);
+    // An empty file (or one of comments) is a stack without config, as for Pulumi; any other document
+    // that is not a mapping would otherwise read as one and be reported as missing every required key.
+    if (document !== undefined && document !== null && !isMapping(document)) {
+        throw new StackFileError(`${fileName}: must be a mapping with a config key (got ${shapeOf(document)})`);
+    }
+    const config = (document as { config?: unknown } | null | undefined)?.config ?? {};
+    if (!isMapping(config)) {
+        throw new StackFileError(`${fileName}: config: must be a mapping of keys to values (got ${shapeOf(config)})`);
     }
     const values: Record<string, unknown> = {};
     const secretKeys: string[] = [];
@@ -70,6 +76,14 @@ export function parseStackFile(stack: string, text: string): StackFile {
         if (secret) secretKeys.push(key);
     }
     return { stack, fileName, values, secretKeys };
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function shapeOf(value: unknown): string {
+    return Array.isArray(value) ? "a list" : JSON.stringify(value);
 }
 
 /** The value with each `secure:` value replaced; parts without one are returned as they are, not copied. */

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import { StackFileError, stackDependencies } from "../../config";
+import { ConfigError, StackFileError, stackDependencies } from "../../config";
 import { ConfigEdit, configProblems, loadStackFiles, referenceProject, roleOf } from "../support/project";
 
 describe("stack configuration", () => {
@@ -138,5 +138,62 @@ describe("stack configuration", () => {
             () => loadStackFiles(dir),
             (error: unknown) => error instanceof StackFileError && /^Pulumi\.dev\.yaml: is not valid YAML/.test((error as Error).message),
         );
+    });
+
+    /** What loading the reference organization throws with Pulumi.test.yaml holding `text`. */
+    function loadError(text: string): unknown {
+        const dir = referenceProject();
+        fs.writeFileSync(`${dir}/Pulumi.test.yaml`, text);
+        try {
+            loadStackFiles(dir);
+        } catch (error) {
+            return error;
+        }
+        assert.fail("the stack file was accepted");
+    }
+
+    /** The first line of the StackFileError a stack file of this text stops the load with. */
+    function stackFileProblem(text: string): string {
+        const error = loadError(text);
+        assert.ok(error instanceof StackFileError, `expected a StackFileError, got ${error}`);
+        return error.message.split("\n")[0];
+    }
+
+    it("rejects duplicate keys and tab indentation, naming the file, the line and the problem", () => {
+        const cases: [string, string][] = [
+            ["config:\n  aws:region: us-east-1\n  aws:region: us-west-2\n", "duplicated mapping key (3:3)"],
+            [
+                "config:\n  crossaccount:organization:\n    accounts:\n      dev: '111111111111'\n      dev: '222222222222'\n",
+                "duplicated mapping key (5:7)",
+            ],
+            ["config:\n\taws:region: us-east-1\n", "tab characters must not be used in indentation (2:1)"],
+            ["config: {}\n---\nconfig: {}\n", "expected a single document in the stream, but found more"],
+        ];
+        for (const [text, problem] of cases) assert.equal(stackFileProblem(text), `Pulumi.test.yaml: is not valid YAML: ${problem}`);
+    });
+
+    it("rejects a stack file whose document or config is not a mapping", () => {
+        const cases: [string, string][] = [
+            ["- aws:region\n- us-east-1\n", "must be a mapping with a config key (got a list)"],
+            ["us-east-1\n", 'must be a mapping with a config key (got "us-east-1")'],
+            ["config: us-east-1\n", 'config: must be a mapping of keys to values (got "us-east-1")'],
+            ["config:\n  - aws:region\n", "config: must be a mapping of keys to values (got a list)"],
+        ];
+        for (const [text, problem] of cases) assert.equal(stackFileProblem(text), `Pulumi.test.yaml: ${problem}`);
+    });
+
+    it("reads an empty stack file as a stack without config: every required key is reported missing", () => {
+        for (const text of ["", "# nothing yet\n", "config:\n"]) {
+            const error = loadError(text);
+            assert.ok(error instanceof ConfigError, `${JSON.stringify(text)}: expected a ConfigError, got ${error}`);
+            assert.deepEqual(
+                error.problems,
+                [
+                    "Pulumi.test.yaml: aws:region: must be set to an AWS region such as us-east-1 (got undefined)",
+                    "Pulumi.test.yaml: crossaccount:organization: is required",
+                ],
+                JSON.stringify(text),
+            );
+        }
     });
 });
