@@ -2,8 +2,6 @@
 // Synthesizes every stack with the real program under mocks (in dependency order, one at a time), runs
 // the policy pack over each stack, and evaluates cross-account access against the organization's stated
 // expectations.
-import * as fs from "fs";
-import * as path from "path";
 import {
     Environment,
     Organization,
@@ -105,9 +103,8 @@ export function loadProject(projectDir: string): LoadedProject {
     return { files, organization: loadOrganization(files) };
 }
 
-export function readPolicyConfig(file: string): Record<string, unknown> {
-    return JSON.parse(fs.readFileSync(path.resolve(file), "utf8")) as Record<string, unknown>;
-}
+/** The pack config file as a JSON object (throws PolicyConfigError naming the file otherwise); unvalidated. */
+export { readConfigFile as readPolicyConfig } from "./policy-config";
 
 export async function planOrganization(options: PlanOptions): Promise<PlanResult> {
     return options.keepStackTraces ? plan(options) : withoutStackTraces(() => plan(options));
