@@ -83,16 +83,16 @@ export function loadPolicyConfig(file: string, organization?: Organization, othe
     return config;
 }
 
-/**
- * The pack config for an organization: every `allowedAccountIds` list is the organization's accounts; the
- * trust rule's also lists its vendors (`organization.vendors`: third parties the stack files let assume a role
- * with an external ID), which no resource policy may name: a vendor reaches our resources only through a role,
- * every overridable rule maps the environment names to their accounts (`environments`), and everything
- * else (levels, the team's settings, overrides) is kept as it is.
- */
 /** The one rule whose allowed accounts include the vendors. */
 const VENDOR_TRUST_POLICY = "iam-trust-allowed-accounts";
 
+/**
+ * The pack config for an organization: every `allowedAccountIds` list is the organization's accounts (the
+ * trust rule's also lists its vendors, `organization.vendors`: third parties the stack files let assume a
+ * role with an external ID; no resource policy may name one, a vendor reaches our resources only through a
+ * role); every overridable rule maps the environment names to their accounts (`environments`); everything
+ * else (levels, the team's settings, overrides) is kept as it is.
+ */
 export function generatePolicyConfig(
     organization: Organization,
     existing: Record<string, unknown>,
