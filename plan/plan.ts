@@ -119,6 +119,7 @@ async function plan(options: PlanOptions): Promise<PlanResult> {
     }
     const graph = orderStacks(organizationGraph(organization), options.stacks, options.knownOutputs === undefined);
     const fileOf = new Map(files.map((f) => [f.stack, f]));
+    const environmentByStack = new Map(Object.values(organization.environments).map((e) => [e.stack, e]));
     const outputs = new Map<string, Record<string, unknown>>(options.knownOutputs ?? []);
     const planned: PlannedStack[] = [];
     const secretValues = configuredSecrets(organization);
@@ -137,10 +138,10 @@ async function plan(options: PlanOptions): Promise<PlanResult> {
                 file: fileOf.get(stack)!,
                 stackOutputs: outputs,
                 program: options.program,
-                validated: { organization, environment: environmentOfStack(organization, stack) },
+                validated: { organization, environment: environmentByStack.get(stack)! },
                 isolated: !options.exclusiveRuntime,
             });
-            const result = toPlannedStack(organization, synthesized, (Date.now() - started) / 1000);
+            const result = toPlannedStack(environmentByStack.get(stack)!, synthesized, (Date.now() - started) / 1000);
             outputs.set(result.stack.name, result.stack.outputs);
             // A secret inside a serialized document makes the whole document secret; redact the
             // configured values inside it (above) rather than hiding the document.
@@ -254,18 +255,7 @@ function isJsonDocument(text: string): boolean {
     }
 }
 
-function environmentOfStack(organization: Organization, stack: string): Environment {
-    // Asked twice per stack: an index per organization rather than a search through every environment.
-    let byStack = environmentsByStack.get(organization);
-    if (!byStack)
-        environmentsByStack.set(organization, (byStack = new Map(Object.values(organization.environments).map((e) => [e.stack, e]))));
-    return byStack.get(stack)!;
-}
-
-const environmentsByStack = new WeakMap<Organization, Map<string, Environment>>();
-
-function toPlannedStack(organization: Organization, synthesized: SynthesizedStack, seconds: number) {
-    const environment = environmentOfStack(organization, synthesized.stack);
+function toPlannedStack(environment: Environment, synthesized: SynthesizedStack, seconds: number) {
     const stack: PlannedStack = {
         name: synthesized.stack,
         environment: environment.name,
