@@ -4,7 +4,8 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { PlanResult, planOrganization, readPolicyConfig } from "../../plan/plan";
+import * as pulumi from "@pulumi/pulumi";
+import { PlanResult, UsageError, planOrganization, readPolicyConfig } from "../../plan/plan";
 import { runPlanCli } from "../support/plan-cli";
 import { planToJson, renderMarkdown } from "../../plan/report";
 import { REPO_DIR, referenceProject, roleOf, withVendorExternalId } from "../support/project";
@@ -185,6 +186,36 @@ describe("offline plan", function () {
                 "resource",
                 "result",
             ]);
+        });
+
+        it("synthesizes the same resources in the shared runtime state (the plan command's) as in a state per stack", async () => {
+            const shared = await planOrganization({ projectDir: REPO_DIR, policyConfig, exclusiveRuntime: true });
+            // Whatever runs next in this process does not find the last planned stack as its root.
+            assert.equal(pulumi.runtime.getStackResource(), undefined);
+            const view = (p: PlanResult) =>
+                p.stacks.map((s) => ({
+                    stack: s.name,
+                    resources: s.resources.map((r) => ({ urn: r.urn, parent: r.parent, accountId: r.accountId, inputs: r.inputs })),
+                    outputs: s.outputs,
+                }));
+            assert.equal(shared.stacks.length, 3);
+            assert.deepEqual(view(shared), view(plan));
+            // Every stack's resources hang below its own stack resource, never below a stack planned before it.
+            for (const stack of shared.stacks) {
+                const root = stack.resources.find((r) => r.type === "pulumi:pulumi:Stack")!;
+                assert.equal(root.urn, `urn:pulumi:${stack.name}::crossaccount::pulumi:pulumi:Stack::crossaccount-${stack.name}`);
+                const parents = new Set(stack.resources.map((r) => r.parent).filter((p) => p?.includes("::pulumi:pulumi:Stack::")));
+                assert.deepEqual([...parents], [root.urn]);
+            }
+        });
+
+        it("restores stack traces after planning, and after a plan that fails", async () => {
+            const limit = Error.stackTraceLimit;
+            const prepare = Error.prepareStackTrace;
+            await assert.rejects(planOrganization({ projectDir: REPO_DIR, policyConfig, stacks: ["staging"] }), UsageError);
+            assert.equal(Error.stackTraceLimit, limit);
+            assert.equal(Error.prepareStackTrace, prepare);
+            assert.match(new Error("here").stack ?? "", /\n\s+at /);
         });
 
         it("renders Markdown with a Mermaid graph of the cross-account edges", () => {
