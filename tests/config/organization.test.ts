@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import { ConfigError, StackFileError, stackDependencies } from "../../config";
-import { ConfigEdit, configProblems, loadStackFiles, referenceProject, roleOf } from "../support/project";
+import { ConfigEdit, StackConfig, configProblems, loadStackFiles, referenceProject, roleOf } from "../support/project";
 
 describe("stack configuration", () => {
     it("accepts the reference organization and resolves its stack dependencies", () => {
@@ -28,6 +28,19 @@ describe("stack configuration", () => {
         const problems = configProblems({ dev: (c) => (c["crossaccount:organization"].accounts.test = "22222222222") });
         assert.deepEqual(problems, [
             'Pulumi.dev.yaml: crossaccount:organization.accounts.test: must be a 12-digit AWS account ID (got "22222222222")',
+        ]);
+    });
+
+    it("names each stack file with the bad account, though the organization section is validated once for identical files", () => {
+        const badTestAccount = (c: StackConfig) => (c["crossaccount:organization"].accounts.test = "22222222222");
+        const message = 'crossaccount:organization.accounts.test: must be a 12-digit AWS account ID (got "22222222222")';
+        // The second file read (dev, prod, test): its section differs from the first file's.
+        assert.deepEqual(configProblems({ prod: badTestAccount }), [`Pulumi.prod.yaml: ${message}`]);
+        // The same bad section in every file: parsed once, reported for each.
+        assert.deepEqual(configProblems({ dev: badTestAccount, prod: badTestAccount, test: badTestAccount }), [
+            `Pulumi.dev.yaml: ${message}`,
+            `Pulumi.prod.yaml: ${message}`,
+            `Pulumi.test.yaml: ${message}`,
         ]);
     });
 
