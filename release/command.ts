@@ -81,8 +81,9 @@ export async function runRelease(options: ReleaseCommandOptions, io: ReleaseIo):
         try {
             policyConfig = loadPolicyConfig(options.policyConfig, organization);
         } catch (error) {
+            // loadPolicyConfig names the file and the problem for every bad file; anything else is a bug to show.
             if (error instanceof PolicyConfigError) throw new ReleaseUsageError(error.message);
-            throw new ReleaseUsageError(`cannot read the policy pack config ${options.policyConfig}: ${(error as Error).message}`);
+            throw error;
         }
         const offline = new OfflineRunner({ projectDir, graph, policyConfig });
 
