@@ -27,16 +27,23 @@ export function stackFileName(stack: string): string {
     return `Pulumi.${stack}.yaml`;
 }
 
+export class StackFileError extends Error {}
+
 /** Stack names of every `Pulumi.<stack>.yaml` in the project directory, sorted. */
 export function listStacks(projectDir: string): string[] {
-    return fs
-        .readdirSync(projectDir)
+    let files: string[];
+    try {
+        files = fs.readdirSync(projectDir);
+    } catch (error) {
+        // A mistyped --project: exit 2 naming the directory, like an unreadable stack file.
+        const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+        throw new StackFileError(`${projectDir}: cannot be read as the project directory (${reason})`);
+    }
+    return files
         .map((file) => STACK_FILE.exec(file)?.[1])
         .filter((stack): stack is string => stack !== undefined)
         .sort();
 }
-
-export class StackFileError extends Error {}
 
 export function readStackFile(projectDir: string, stack: string): StackFile {
     const fileName = stackFileName(stack);

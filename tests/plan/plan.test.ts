@@ -347,6 +347,13 @@ describe("offline plan", function () {
             );
         });
 
+        it("exits 2 naming a --project directory that cannot be read", async () => {
+            const missing = path.join(os.tmpdir(), "crossaccount-no-such-project");
+            const result = await runCli(["--quiet", "--project", missing]);
+            assert.equal(result.code, 2);
+            assert.equal(result.stderr, `${missing}: cannot be read as the project directory (ENOENT)\n`);
+        });
+
         it("exits 2 on an unknown stack or option", async () => {
             assert.equal((await runCli(["--stack", "staging"])).code, 2);
             assert.equal((await runCli(["--no-such-option"])).code, 2);

@@ -170,5 +170,14 @@ describe("policy pack config", () => {
             assert.deepEqual(written["required-tags"], reference()["required-tags"]);
             assert.equal(run(["--check", "--config", file, "--project", project]).code, 0);
         });
+
+        it("exits 2 naming a --project directory that cannot be read, without a stack trace", () => {
+            const missing = path.join(os.tmpdir(), "crossaccount-no-such-project");
+            assert.deepEqual(run(["--check", "--project", missing]), {
+                code: 2,
+                out: "",
+                err: `${missing}: cannot be read as the project directory (ENOENT)\n`,
+            });
+        });
     });
 });
