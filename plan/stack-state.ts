@@ -90,12 +90,13 @@ export function resourcesFromDocument(document: unknown): { resources: PolicyRes
         // A provider reference is "<provider urn>::<provider id>".
         const providerUrn = state.provider ? state.provider.slice(0, state.provider.lastIndexOf("::")) : undefined;
         const provider = providerUrn ? byUrn.get(providerUrn) : undefined;
+        const outputs = outputsOf(state);
         return {
             urn: state.urn,
             type: state.type,
             name: nameOfUrn(state.urn),
             props: propsOf(state),
-            ...(outputsOf(state) ? { outputs: outputsOf(state) } : {}),
+            ...(outputs ? { outputs } : {}),
             ...(provider
                 ? { provider: { urn: provider.urn, type: provider.type, name: nameOfUrn(provider.urn), props: propsOf(provider) } }
                 : {}),
