@@ -8,6 +8,14 @@ import type { PlanResult } from "./plan";
 /** Above this many accounts a resource-level graph is unreadable in a pull request. */
 export const MAX_RESOURCE_GRAPH_ACCOUNTS = 12;
 
+/**
+ * The AWS accounts the graph draws (the organization's and third parties'): "any account", the CI providers
+ * and "the organization" are boxes but no account, and do not count towards MAX_RESOURCE_GRAPH_ACCOUNTS.
+ */
+export function accountCount(graph: AccessGraph): number {
+    return graph.accounts.filter((a) => /^\d{12}$/.test(a.id)).length;
+}
+
 export type NodeKind = "principal" | "role" | "resource";
 
 export interface GraphNode {

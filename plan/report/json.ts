@@ -2,7 +2,7 @@
 // Bump SCHEMA_VERSION when a field changes meaning or disappears; adding a field does not bump it.
 import { isDeployed } from "../aws-mocks";
 import { countResources } from "../counts";
-import { AccessGraph, MAX_RESOURCE_GRAPH_ACCOUNTS, accessGraph } from "../graph";
+import { AccessGraph, MAX_RESOURCE_GRAPH_ACCOUNTS, accessGraph, accountCount } from "../graph";
 import { LOCK_FILE } from "../lock";
 import type { PlanResult } from "../plan";
 import { redact } from "../redact";
@@ -85,7 +85,7 @@ export function planToJson(plan: PlanResult, graph: AccessGraph = accessGraph(pl
                 lost: review?.lock.diff.lost ?? [],
             },
             graph: {
-                markdown: graph.accounts.filter((a) => a.id !== "*").length > MAX_RESOURCE_GRAPH_ACCOUNTS ? "account" : "resource",
+                markdown: accountCount(graph) > MAX_RESOURCE_GRAPH_ACCOUNTS ? "account" : "resource",
                 accounts: graph.accounts,
                 nodes: graph.nodes,
                 edges: graph.edges,

@@ -2,7 +2,7 @@
 // first (access gained and lost, mandatory violations, failed expectations with their explanation,
 // advisories), then the graph, then the full matrix, the expectations and the resources folded in
 // <details>. It stays under MARKDOWN_LIMIT characters by shortening the folded parts first.
-import { AccessGraph, MAX_RESOURCE_GRAPH_ACCOUNTS, accessGraph } from "../graph";
+import { AccessGraph, MAX_RESOURCE_GRAPH_ACCOUNTS, accessGraph, accountCount } from "../graph";
 import { AccountNames } from "../names";
 import type { PlanResult } from "../plan";
 import { redact } from "../redact";
@@ -98,7 +98,7 @@ function violationItems(plan: PlanResult, mandatory: boolean): string[] {
 
 function graphPart(graph: AccessGraph): Part {
     if (graph.nodes.length === 0) return fixed("### Access graph\n\nNo cross-account access.");
-    const accounts = graph.accounts.filter((a) => a.id !== "*").length;
+    const accounts = accountCount(graph);
     if (accounts > MAX_RESOURCE_GRAPH_ACCOUNTS) {
         return fixed(
             [

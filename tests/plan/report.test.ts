@@ -5,7 +5,7 @@ import { strict as assert } from "assert";
 import * as path from "path";
 import { AccessEdge } from "../../analysis/access";
 import { countResources } from "../../plan/counts";
-import { AccessGraph, accessGraph, accountEdges, summarizeActions } from "../../plan/graph";
+import { AccessGraph, accessGraph, accountCount, accountEdges, summarizeActions } from "../../plan/graph";
 import { AccountNames, shortName } from "../../plan/names";
 import { PlanResult, planOrganization, readPolicyConfig } from "../../plan/plan";
 import { MARKDOWN_LIMIT, mermaidAccountGraph, mermaidResourceGraph, planToJson, renderMarkdown, renderText } from "../../plan/report";
@@ -263,6 +263,31 @@ describe("plan reports", function () {
         it("switches the Markdown to an account-level graph above 12 accounts and keeps the full graph in the JSON", async () => {
             const small = syntheticPlan(12);
             assert.match(renderMarkdown(small), /subgraph a\d+\["env000 \(100000000000\)"\]/);
+            // A CI provider, any account and the organization's services are boxes, not accounts.
+            const github = { actions: ["sts:AssumeRoleWithWebIdentity"], conditions: [], targetAccountId: "100000000000" };
+            small.edges.push(
+                {
+                    ...github,
+                    kind: "assume-role",
+                    principal: "github:repo:o/r:ref:refs/heads/main",
+                    target: "arn:aws:iam::100000000000:role/Deploy0",
+                    sourceAccountId: "github",
+                },
+                { ...github, kind: "assume-role", principal: "*", target: "arn:aws:iam::100000000000:role/Open", sourceAccountId: "*" },
+                {
+                    kind: "resource-access",
+                    principal: "cloudtrail.amazonaws.com",
+                    target: "arn:aws:s3:::audit-100000000000",
+                    actions: ["s3:PutObject"],
+                    conditions: ["aws:SourceOrgID = o-a1b2c3d4e5"],
+                    sourceAccountId: "*",
+                    targetAccountId: "100000000000",
+                },
+            );
+            const boxes = accessGraph(small);
+            assert.deepEqual([boxes.accounts.length, accountCount(boxes)], [15, 12]);
+            assert.match(renderMarkdown(small, boxes), /subgraph a\d+\["env000 \(100000000000\)"\]/);
+            assert.equal(planToJson(small, boxes).graph.markdown, "resource");
             const plan = syntheticPlan(30);
             const graph = accessGraph(plan);
             const markdown = renderMarkdown(plan, graph);
