@@ -1,5 +1,5 @@
-// tools/ts-register: the loader of the npm scripts. It must run TypeScript as ts-node does under mocha
-// (CommonJS, esModuleInterop, ES2022 class fields) and transpile a file again only when it changed.
+// tools/ts-register: the loader of the npm scripts and of mocha. It must run TypeScript as ts-node does under
+// the Pulumi CLI (CommonJS, esModuleInterop, ES2022 class fields) and transpile a file again only when it changed.
 import { strict as assert } from "node:assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
