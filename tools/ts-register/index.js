@@ -60,15 +60,16 @@ function compiled(source, filename) {
     }
     const code = transpile(source, filename);
     if (cacheWritable) {
+        // Write then rename, so a concurrent run never reads half a file.
+        const partial = `${cached}.${process.pid}.tmp`;
         try {
             fs.mkdirSync(CACHE_DIR, { recursive: true });
-            // Write then rename, so a concurrent run never reads half a file.
-            const partial = `${cached}.${process.pid}.tmp`;
             fs.writeFileSync(partial, code);
             fs.renameSync(partial, cached);
         } catch {
-            // A read-only checkout still runs, transpiling every time.
+            // A read-only checkout (or a full disk) still runs, transpiling every time; no half file stays behind.
             cacheWritable = false;
+            fs.unlink(partial, () => undefined); // nothing to remove is fine too
         }
     }
     return code;

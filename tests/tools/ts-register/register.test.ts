@@ -37,6 +37,32 @@ describe("tools/ts-register", () => {
         assert.deepEqual(JSON.parse(result.stdout), { name: "b.ts", items: ["function"], cls: "Box" });
     });
 
+    it("runs from a checkout whose cache cannot be written, transpiling and leaving nothing behind", () => {
+        // A copy of the loader whose node_modules/.cache is a file: creating the cache directory fails even for root.
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ts-register-readonly-"));
+        try {
+            fs.mkdirSync(path.join(dir, "tools", "ts-register"), { recursive: true });
+            fs.copyFileSync(path.join(REPO_DIR, "tools", "ts-register", "index.js"), path.join(dir, "tools", "ts-register", "index.js"));
+            fs.mkdirSync(path.join(dir, "node_modules"));
+            fs.symlinkSync(path.join(REPO_DIR, "node_modules", "@swc"), path.join(dir, "node_modules", "@swc"));
+            fs.writeFileSync(path.join(dir, "node_modules", ".cache"), "not a directory");
+            const file = path.join(dir, "probe.ts");
+            fs.writeFileSync(file, "const answer: number = 42;\nprocess.stdout.write(`${answer}`);\n");
+            for (let run = 0; run < 2; run++) {
+                const result = spawnSync(process.execPath, ["-r", path.join(dir, "tools", "ts-register"), file], {
+                    cwd: dir,
+                    encoding: "utf8",
+                });
+                assert.equal(result.status, 0, result.stderr);
+                assert.equal(result.stdout, "42");
+            }
+            assert.equal(fs.readFileSync(path.join(dir, "node_modules", ".cache"), "utf8"), "not a directory");
+            assert.deepEqual(fs.readdirSync(dir).sort(), ["node_modules", "probe.ts", "tools"]);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
     it("keys the cache by the source and the file: an edit transpiles again, the same text does not", () => {
         const filename = path.join(REPO_DIR, "does-not-exist.ts");
         const key = loader.cacheKey("export const a: number = 1;", filename);
