@@ -25,9 +25,13 @@ export type ConfigEdit = (config: StackConfig) => void;
  * per stack; `null` removes that stack file. Returns the directory.
  */
 export function referenceProject(edits: Partial<Record<string, ConfigEdit | null>> = {}): string {
+    const files = fs.readdirSync(REPO_DIR).filter((f) => /^Pulumi\.[^.]+\.yaml$/.test(f));
+    // An edit of a stack that has no file would be silently dropped, and the test would pass without testing its edit.
+    const unknown = Object.keys(edits).filter((stack) => !files.includes(`Pulumi.${stack}.yaml`));
+    if (unknown.length > 0) throw new Error(`referenceProject: no stack file for the edited stack(s) ${unknown.join(", ")}`);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crossaccount-"));
     fs.copyFileSync(path.join(REPO_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-    for (const file of fs.readdirSync(REPO_DIR).filter((f) => /^Pulumi\.[^.]+\.yaml$/.test(f))) {
+    for (const file of files) {
         const stack = file.split(".")[1];
         const edit = edits[stack];
         if (edit === null) continue;

@@ -45,8 +45,13 @@ export interface ProfileSummary {
 export const ACTIVITIES: { name: string; matches: (frame: CallFrame, module: string) => boolean }[] = [
     { name: "require(): loading modules", matches: (f) => f.functionName === "Module._load" },
     {
-        name: "ts-node compiling TypeScript",
-        matches: (f, m) => m.startsWith("typescript") || (m === "ts-node" && f.functionName === "compile"),
+        // The npm scripts and mocha load TypeScript through tools/ts-register (swc, cached); ts-node is the Pulumi CLI's.
+        name: "compiling TypeScript (tools/ts-register, swc, ts-node)",
+        matches: (f, m) =>
+            m.startsWith("typescript") ||
+            m.startsWith("@swc/") ||
+            (m === "tools/ts-register/index.js" && f.functionName === "compiled") ||
+            (m === "ts-node" && f.functionName === "compile"),
     },
     {
         name: "stack traces (Error().stack, source-map-support)",
@@ -91,7 +96,7 @@ export function categoryOf(nested: string): string {
     const module = nested.split(" > ").pop()!;
     if (module === "(garbage collector)") return "garbage collection";
     if (module === "(idle)" || module === "(program)" || module === "(root)") return module;
-    if (/^(typescript|ts-node)/.test(module)) return "ts-node / TypeScript compile";
+    if (/^(typescript|ts-node|@swc\/)/.test(module) || module === "tools/ts-register/index.js") return "TypeScript compile (swc, ts-node)";
     if (/^@pulumi\/pulumi/.test(module)) return "@pulumi/pulumi runtime";
     if (/^@pulumi\/aws/.test(module)) return "@pulumi/aws";
     if (/^@pulumi\/policy/.test(module)) return "@pulumi/policy";

@@ -21,7 +21,7 @@ export interface PhaseResult {
     ok: boolean;
     stacks: number;
     waves: number;
-    /** Custom resources as the report counts them (not pulumi:*). */
+    /** The AWS resources, as every report counts them (plan/counts.ts). */
     resources: number;
     /** Every registration the mocks saw: components, providers, the stack resource. */
     registrations: number;
@@ -41,11 +41,6 @@ export interface PhaseResult {
     perStack: StackPhase[];
     reportBytes: { text: number; json: number };
     maxRssKiB: number;
-}
-
-/** The AWS resources a stack manages, as every report counts them (plan/counts.ts). */
-export function countedResources(resources: { custom: boolean; type: string }[]): number {
-    return countResources(resources).resources;
 }
 
 export async function measurePhases(projectDir: string, policyConfigFile: string): Promise<PhaseResult> {
@@ -81,7 +76,7 @@ export async function measurePhases(projectDir: string, policyConfigFile: string
         ok: result.ok,
         stacks: result.stacks.length,
         waves: result.order.length,
-        resources: result.stacks.reduce((sum, s) => sum + countedResources(s.resources), 0),
+        resources: result.stacks.reduce((sum, s) => sum + countResources(s.resources).resources, 0),
         registrations: result.stacks.reduce((sum, s) => sum + s.resources.length, 0),
         violations: { mandatory, advisory: result.violations.length - mandatory },
         expectations: {
@@ -100,7 +95,7 @@ export async function measurePhases(projectDir: string, policyConfigFile: string
             report: reportText + reportJson,
             total: load + planned + reportText + reportJson,
         },
-        perStack: result.stacks.map((s) => ({ name: s.name, seconds: s.seconds, resources: countedResources(s.resources) })),
+        perStack: result.stacks.map((s) => ({ name: s.name, seconds: s.seconds, resources: countResources(s.resources).resources })),
         reportBytes: { text: Buffer.byteLength(text), json: Buffer.byteLength(json) },
         maxRssKiB: process.resourceUsage().maxRSS,
     };

@@ -121,10 +121,7 @@ export function planSeconds(phases: PhaseResult): number {
     return phases.seconds.synthesis + phases.seconds.policies + phases.seconds.access + phases.seconds.report;
 }
 
-function benchSize(
-    n: number,
-    options: BenchOptions,
-): Row & { generated: ReturnType<typeof generateOrganization>; planOk: boolean; problems: string[] } {
+function benchSize(n: number, options: BenchOptions): SizeResult {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `crossaccount-bench-${n}-`));
     const problems: string[] = [];
     try {

@@ -1,9 +1,9 @@
 // Runs this repository's TypeScript under plain Node for the commands in package.json
-// (`node -r ./tools/ts-register cli/plan.ts`): each .ts file is transpiled by swc and the output
-// kept in node_modules/.cache/crossaccount-ts, keyed by a hash of the source, the file name, the
-// swc version and the options, so a run re-transpiles only what changed since the last one.
+// (`node -r ./tools/ts-register cli/plan.ts`) and for mocha (.mocharc.json `require`): each .ts file
+// is transpiled by swc and the output kept in node_modules/.cache/crossaccount-ts, keyed by a hash of
+// the source, the file name, the swc version and the options, so a run re-transpiles only what changed.
 //
-// Why not ts-node (still used by mocha, and by Pulumi for the program and the pack): it transpiles
+// Why not ts-node (still what the Pulumi CLI uses for the program and the pack): it transpiles
 // every file on every run and installs source-map-support, which makes the stack trace Pulumi
 // captures for every resource (Resource.callsites) expensive; together about a fifth of `npm start`
 // on the reference organization. tsx (esbuild, cached) starts an ESM loader thread on Node 20 and
@@ -21,7 +21,7 @@ const REPO_DIR = path.resolve(__dirname, "..", "..");
 const CACHE_DIR = path.join(REPO_DIR, "node_modules", ".cache", "crossaccount-ts");
 
 // tsconfig.json's compilerOptions as swc options (target ES2022, CommonJS, esModuleInterop, strict),
-// the same mapping ts-node's swc transpiler makes, so code behaves alike under mocha and the CLI.
+// the same mapping ts-node's swc transpiler makes, so code behaves alike here and under the Pulumi CLI.
 const SWC_OPTIONS = {
     swcrc: false,
     sourceMaps: "inline",
@@ -60,15 +60,16 @@ function compiled(source, filename) {
     }
     const code = transpile(source, filename);
     if (cacheWritable) {
+        // Write then rename, so a concurrent run never reads half a file.
+        const partial = `${cached}.${process.pid}.tmp`;
         try {
             fs.mkdirSync(CACHE_DIR, { recursive: true });
-            // Write then rename, so a concurrent run never reads half a file.
-            const partial = `${cached}.${process.pid}.tmp`;
             fs.writeFileSync(partial, code);
             fs.renameSync(partial, cached);
         } catch {
-            // A read-only checkout still runs, transpiling every time.
+            // A read-only checkout (or a full disk) still runs, transpiling every time; no half file stays behind.
             cacheWritable = false;
+            fs.unlink(partial, () => undefined); // nothing to remove is fine too
         }
     }
     return code;

@@ -9,7 +9,7 @@ import { listStacks, refText, loadOrganization, readStackFile } from "../../../c
 import { cidrsOverlap, parseIpv4Cidr } from "../../../aws";
 import { PlanResult, planOrganization, readPolicyConfig } from "../../../plan/plan";
 import { overrideScopes, validatePolicyConfig } from "../../../plan/policy-config";
-import { countedResources } from "../../../tools/bench/phases";
+import { countResources } from "../../../plan/counts";
 import {
     HUB_ACCOUNT_ID,
     HUB_PARTNERS,
@@ -56,7 +56,7 @@ function assertPlanOk(result: PlanResult, expectations: number): void {
 }
 
 function resourcesByStack(result: PlanResult): Record<string, number> {
-    return Object.fromEntries(result.stacks.map((s) => [s.name, countedResources(s.resources)]));
+    return Object.fromEntries(result.stacks.map((s) => [s.name, countResources(s.resources).resources]));
 }
 
 describe("bench: generated organizations", function () {
