@@ -219,7 +219,7 @@ export class UsageError extends Error {}
 /**
  * The Pulumi runtime (and the policy engine, which wraps props like it) records `new Error().stack`
  * on every promise it creates, only to print it if a promise leaks; mapping those traces through
- * source maps (ts-node's under mocha, Node's with --enable-source-maps) was over half of the plan's
+ * source maps (ts-node's, as Pulumi runs programs; Node's with --enable-source-maps) was over half of the plan's
  * time. Each resource's constructor also lifts the limit to take its caller's position from a full
  * trace, which it sends to the engine and the mocks drop: formatting those (Node's public
  * `Error.prepareStackTrace`) as the header alone saved a tenth of a plan of 1,000 accounts. `--debug`
