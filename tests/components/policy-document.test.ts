@@ -15,12 +15,10 @@ import {
     sortedUnique,
     trailArn,
 } from "../../aws";
-import { DEV, installMocks, parsedJson, promiseOf } from "./support";
+import { DEV, parsedJson, promiseOf, suiteMocks } from "./support";
 
 describe("policy-document", () => {
-    before(async () => {
-        await installMocks();
-    });
+    suiteMocks();
 
     describe("policyDocument", () => {
         it("wraps statements with the 2012-10-17 version", () => {

@@ -14,13 +14,6 @@ function newMocks(options: AwsMocksOptions = {}): AwsMocks {
     return new AwsMocks({ defaultAccountId: DEFAULT_ACCOUNT, defaultRegion: "us-east-1", ...options });
 }
 
-/** Call from a mocha `before()`: each test file installs its own mocks. */
-export async function installMocks(): Promise<AwsMocks> {
-    const mocks = newMocks();
-    await mocks.install("crossaccount", "test");
-    return mocks;
-}
-
 /**
  * The mocks of the calling `describe()`, installed in its `before()`: Pulumi's mocks are process-wide, so each
  * suite installs its own before its tests create resources. Read what they recorded only inside the tests.
