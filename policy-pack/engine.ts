@@ -15,6 +15,7 @@ import type {
 } from "@pulumi/policy";
 import { stackOfUrn } from "./lib/config";
 import { SPECIAL_SIG_KEY, SECRET_SIG, analyzerProxy, isUnknownValueError } from "./lib/pulumi-runtime";
+import { sharesView } from "./lib/rule-kit";
 import { POLICY_PACK_NAME, PACK_ENFORCEMENT_LEVEL, policies } from "./policies";
 // The analyzer names the pack with the version of its package.json in its messages.
 import { version as PACK_VERSION } from "./package.json";
@@ -131,11 +132,14 @@ function deserialize(value: unknown): unknown {
 
 type WrapProps = (props: Record<string, unknown> | undefined) => Record<string, unknown>;
 
+/** Wraps props like the runtime does: reading an unknown value throws UnknownValueError. */
+const ownProps: WrapProps = (props) => analyzerProxy.unknownCheckingProxy(deserialize(props ?? {}) as Record<string, unknown>);
+
 /**
- * Wraps props like the runtime does: reading an unknown value throws UnknownValueError. Within one run
- * each props object is deserialized once (rules do not modify props), and wrapped once per resource.
+ * The same, deserializing each props object once per run: for the rules that only read a frozen copy
+ * of them (lib/rule-kit.ts sharesView), which share one view of a resource.
  */
-function propsWrapper(): WrapProps {
+function sharedPropsWrapper(): WrapProps {
     const deserialized = new WeakMap<object, Record<string, unknown>>();
     return (props) => {
         const source = props ?? {};
@@ -188,15 +192,22 @@ function analyzed(resource: PolicyResourceInput, wrapProps: WrapProps) {
     };
 }
 
-function resourceArgs(base: ReturnType<typeof analyzed>, settings: Record<string, unknown>): ResourceValidationArgs {
+function resourceArgs(base: ReturnType<typeof analyzed>, getConfig: () => object): ResourceValidationArgs {
     return {
         ...base,
         asType: base.asType as ResourceValidationArgs["asType"],
         stackTags: NO_STACK_TAGS,
-        getConfig: <T extends object>() => settings as T,
+        getConfig: getConfig as ResourceValidationArgs["getConfig"],
         notApplicable,
     };
 }
+
+/**
+ * The rule's settings as getConfig returns them: the CLI hands out a fresh copy on every call; the rules
+ * that share a view (see sharesView) get the same object every time, which they validate once.
+ */
+const configGetter = (validation: unknown, settings: Record<string, unknown>): (() => object) =>
+    sharesView(validation) ? () => settings : () => ({ ...settings });
 
 /** Stack resources with parent and dependencies resolved to the resource objects, as analyzeStack builds them (from outputs). */
 function stackResources(resources: PolicyResourceInput[], wrapProps: WrapProps): PolicyResource[] {
@@ -258,7 +269,7 @@ export async function runPolicies(list: Policies, resources: PolicyResourceInput
         .map((policy) => ({ policy, level: enforcementLevelOf(policy, config), settings: policyConfig(policy, config) }))
         .filter(({ level }) => level !== "disabled");
     const violations: PolicyViolation[] = [];
-    const wrapProps = propsWrapper();
+    const sharedProps = sharedPropsWrapper();
     const stackOf = (urn: string | undefined): string | undefined => options.stackName ?? stackOfUrn(urn);
     const reporter =
         (policy: ResourceValidationPolicy | StackValidationPolicy, level: EnforcementLevel, defaultUrn?: string): ReportViolation =>
@@ -276,9 +287,12 @@ export async function runPolicies(list: Policies, resources: PolicyResourceInput
         };
 
     for (const resource of resources) {
-        // One view of the resource for all rules (they only read it): wrapping its props and provider
-        // afresh for each of some sixty rules was a fifth of the pack's time.
-        const base = analyzed(resource, wrapProps);
+        // Each rule gets its own view of the resource, as under the CLI, so a rule that changes its props
+        // changes nobody else's; except the pack's own rules, which only read a frozen copy (sharesView):
+        // wrapping the props afresh for each of some sixty rules was a fifth of the pack's time.
+        let shared: ReturnType<typeof analyzed> | undefined;
+        const viewFor = (validation: ResourceValidation) =>
+            sharesView(validation) ? (shared ??= analyzed(resource, sharedProps)) : analyzed(resource, ownProps);
         for (const { policy, level, settings } of active) {
             if (!isResourcePolicy(policy)) continue;
             const validations: ResourceValidation[] = Array.isArray(policy.validateResource)
@@ -291,26 +305,30 @@ export async function runPolicies(list: Policies, resources: PolicyResourceInput
             if (types && !types.includes(resource.type)) continue;
             for (const validation of validations) {
                 await runValidation(policy, resource.urn, stackOf(resource.urn), violations, () =>
-                    validation(resourceArgs(base, settings), reporter(policy, level, resource.urn)),
+                    validation(
+                        resourceArgs(viewFor(validation), configGetter(validation, settings)),
+                        reporter(policy, level, resource.urn),
+                    ),
                 );
             }
         }
     }
 
     const stackPolicies = active.filter(({ policy }) => isStackPolicy(policy));
-    if (stackPolicies.length > 0) {
-        const built = stackResources(resources, wrapProps);
-        for (const { policy, level, settings } of stackPolicies) {
-            const args: StackValidationArgs = {
-                resources: built,
-                stackTags: NO_STACK_TAGS,
-                getConfig: <T extends object>() => settings as T,
-                notApplicable,
-            };
-            await runValidation(policy, undefined, stackOf(resources[0]?.urn), violations, () =>
-                (policy as StackValidationPolicy).validateStack(args, reporter(policy, level)),
-            );
-        }
+    let sharedStack: PolicyResource[] | undefined;
+    for (const { policy, level, settings } of stackPolicies) {
+        const validateStack = (policy as StackValidationPolicy).validateStack;
+        const args: StackValidationArgs = {
+            resources: sharesView(validateStack)
+                ? (sharedStack ??= stackResources(resources, sharedProps))
+                : stackResources(resources, ownProps),
+            stackTags: NO_STACK_TAGS,
+            getConfig: configGetter(validateStack, settings) as StackValidationArgs["getConfig"],
+            notApplicable,
+        };
+        await runValidation(policy, undefined, stackOf(resources[0]?.urn), violations, () =>
+            (policy as StackValidationPolicy).validateStack(args, reporter(policy, level)),
+        );
     }
     return violations;
 }

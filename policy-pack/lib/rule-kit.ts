@@ -14,7 +14,7 @@ import { validateSettings } from "./config-validation";
 import { DOCUMENT_CLASSES, DocumentRole, LocatedDocument, ReadableDocument, documentsOf, isReadable } from "./documents";
 import { PERMISSION_SET_PASS_TYPES, PermissionSetPolicy, permissionSetPolicies } from "./permission-sets";
 import { ResourceClass, tokens } from "./resource-types";
-import { ValueRecord, asRecord, plain } from "./values";
+import { ValueRecord, asRecord, deepFreeze, plain } from "./values";
 
 /** What every rule knows about the resource it checks, as plain data (unknowns are UNKNOWN). */
 export interface ResourceContext<C> {
@@ -73,10 +73,21 @@ type AnalyzedResource = { type: string; urn: string; name: string; props: unknow
 type Described = Omit<ResourceContext<never>, "config">;
 
 /**
- * Per props object handed over: the offline engine hands every rule the same props of a resource,
- * and copying them for each rule was a fifth of the pack's time (the CLI hands each rule its own).
+ * Per props object handed over: the offline engine hands the rules made here the same props of a resource
+ * (see sharesView), and copying them for each rule was a fifth of the pack's time (the CLI hands each rule
+ * its own). The copy is frozen, so a rule cannot change what the next one reads, offline or under the CLI.
  */
 const describedOf = new WeakMap<object, Described>();
+
+const SHARES_VIEW = Symbol("reads the resource only through a frozen copy");
+
+/**
+ * Whether a validation was made here: it reads its resource only through describe()'s frozen copy (and the
+ * stack's resources only to relate them), so the offline engine may hand every such validation one view.
+ */
+export const sharesView = (validation: unknown): boolean => typeof validation === "function" && SHARES_VIEW in validation;
+
+const sharingView = <F extends object>(validation: F): F => Object.assign(validation, { [SHARES_VIEW]: true });
 
 /** Plain props, provider props, account and stack of a resource handed over by the analyzer. */
 function describe(resource: AnalyzedResource): Described {
@@ -91,15 +102,15 @@ function describe(resource: AnalyzedResource): Described {
 function describeAfresh(resource: AnalyzedResource): Described {
     const props = asRecord(plain(resource.props)) ?? {};
     const providerProps = resource.provider ? asRecord(plain(resource.provider.props)) : undefined;
-    return {
+    return Object.freeze({
         type: resource.type,
         urn: resource.urn,
         name: resource.name,
-        props,
-        providerProps,
-        ownAccounts: ownAccounts(providerProps, props),
+        props: deepFreeze(props),
+        providerProps: providerProps && deepFreeze(providerProps),
+        ownAccounts: Object.freeze(ownAccounts(providerProps, props)) as string[],
         stack: stackOfUrn(resource.urn),
-    };
+    });
 }
 
 function appliesTo(args: ResourceValidationArgs, classes: ResourceClass[]): void {
@@ -142,17 +153,17 @@ export function resourceRule<C extends object = Record<string, never>>(
     },
 ): ResourceValidationPolicy {
     const base = policyBase(spec);
-    const validateResource = async (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
+    const validateResource = sharingView(async (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
         appliesTo(args, spec.appliesTo);
         for (const message of await spec.check(resolvedContext(spec, args, () => checkedConfig(base, args.getConfig()))))
             reportViolation(message);
-    };
+    });
     // Like validateResourceOfType: lets the analyzer skip other resource types without calling the rule.
     if (spec.appliesTo.length === 1) Object.assign(validateResource, { __pulumiType: spec.appliesTo[0].__pulumiType });
     // The same for a rule over several types, for the offline engine only (the analyzer knows one type).
     else Object.assign(validateResource, { __pulumiTypes: spec.appliesTo.map((cls) => cls.__pulumiType) });
     // A policy with both validateResource and validateStack runs in both of the analyzer's passes.
-    const stackPass = spec.permissionSets ? { validateStack: permissionSetPass(spec, spec.permissionSets) } : {};
+    const stackPass = spec.permissionSets ? { validateStack: sharingView(permissionSetPass(spec, spec.permissionSets)) } : {};
     return { ...base, validateResource, ...stackPass };
 }
 
@@ -216,10 +227,10 @@ export function stackRule(spec: {
     const base = policyBase(spec);
     return {
         ...base,
-        validateStack: async (args: StackValidationArgs, reportViolation: ReportViolation) => {
+        validateStack: sharingView(async (args: StackValidationArgs, reportViolation: ReportViolation) => {
             checkedConfig(base, args.getConfig());
             const entries = args.resources.map(stackEntry);
             for (const finding of await spec.check(entries)) reportViolation(finding.message, finding.urn);
-        },
+        }),
     };
 }

@@ -79,6 +79,18 @@ function isOutputLike(value: object): boolean {
     }
 }
 
+/**
+ * Freezes a plain copy and everything in it, so one copy can be handed to many rules: a rule that tries
+ * to change it fails instead of changing what the next rule reads.
+ */
+export function deepFreeze<T extends Value>(value: T): T {
+    if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+        for (const item of Object.values(value)) deepFreeze(item);
+        Object.freeze(value);
+    }
+    return value;
+}
+
 export function isUnknown(value: Value): value is Unknown {
     return value === UNKNOWN;
 }

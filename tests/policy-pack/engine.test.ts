@@ -1,9 +1,10 @@
 import * as assert from "assert";
-import type { Policies, PolicyResource } from "@pulumi/policy";
+import type { Policies, PolicyResource, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { runPolicies, runPolicyPack } from "../../policy-pack/engine";
 import { policies } from "../../policy-pack/policies";
 import { aws } from "../../policy-pack/lib/resource-types";
+import { resourceRule } from "../../policy-pack/lib/rule-kit";
 import { advised, cannotRun, reported, rows } from "./expect";
 import { ACCOUNTS, REFERENCE_CONFIG, T, UNKNOWN_STRING, policyJson, resource, sameAccountTrust, stackWith } from "./fixtures";
 
@@ -181,6 +182,54 @@ describe("policy engine", () => {
         assert.deepStrictEqual(seen[2].dependencies, [seen[1]]);
         assert.deepStrictEqual(seen[2].propertyDependencies, { bucket: [seen[1]] });
         assert.strictEqual(seen[2].provider?.props.allowedAccountIds, JSON.stringify([ACCOUNTS.dev]));
+    });
+
+    it("hands each rule its own props, provider and config, as the CLI does: what one rule changes, the next does not see", async () => {
+        const seen: unknown[] = [];
+        const [changes, reads] = ["changes", "reads"].map((name) => ({
+            name,
+            description: `${name} what it is handed`,
+            configSchema: { properties: { names: { type: "array" as const, default: ["a"] } } },
+            validateResource: (args: ResourceValidationArgs) => {
+                seen.push([name, args.props.x, args.provider?.props.x, args.getConfig<{ x?: number }>().x]);
+                Object.assign(args.props, { x: 1 });
+                if (args.provider) Object.assign(args.provider.props, { x: 1 });
+                Object.assign(args.getConfig(), { x: 1 });
+            },
+            validateStack: (args: StackValidationArgs) => {
+                seen.push([name, args.resources[0].props.x]);
+                Object.assign(args.resources[0].props, { x: 1 });
+            },
+        }));
+        await runPolicies([changes, reads], [resource(T.role, "r", {})]);
+        assert.deepStrictEqual(seen, [
+            ["changes", undefined, undefined, undefined],
+            ["reads", undefined, undefined, undefined],
+            ["changes", undefined],
+            ["reads", undefined],
+        ]);
+    });
+
+    it("hands the pack's rules one frozen copy of a resource: a rule cannot change what the next one reads", async () => {
+        const seen: unknown[] = [];
+        const rule = (name: string) =>
+            resourceRule({
+                name,
+                description: `${name} its copy of the resource`,
+                appliesTo: [aws.iam.Role],
+                check: (context) => {
+                    seen.push([name, context.props.x, [...context.ownAccounts]]);
+                    assert.throws(() => Object.assign(context.props, { x: 1 }), TypeError);
+                    assert.throws(() => context.ownAccounts.push("123456789012"), TypeError);
+                    return [];
+                },
+            });
+        const result = await runPolicies([rule("changes"), rule("reads")], [resource(T.role, "r", {})]);
+        assert.deepStrictEqual(result, []);
+        assert.deepStrictEqual(seen, [
+            ["changes", undefined, [ACCOUNTS.dev]],
+            ["reads", undefined, [ACCOUNTS.dev]],
+        ]);
     });
 
     it("reports stack-level violations without a URN and names the stack", async () => {
