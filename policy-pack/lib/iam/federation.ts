@@ -117,7 +117,7 @@ export function pinnedRepository(spec: OidcProviderSpec, sub: string): string | 
 export const PERMISSION_SET_NAME = /^[\w+=,.@-]{1,32}$/;
 
 /** Where Identity Center puts the roles it provisions (IAM Identity Center User Guide, "Referencing permission sets"). */
-export const IDENTITY_CENTER_ROLE_PATH = "/aws-reserved/sso.amazonaws.com/";
+const IDENTITY_CENTER_ROLE_PATH = "/aws-reserved/sso.amazonaws.com/";
 
 /**
  * aws:PrincipalArn patterns (ArnLike) matching the role Identity Center provisions for `permissionSet` in

@@ -98,7 +98,7 @@ function isConcrete(kind: ValueKind, value: string): boolean {
 }
 
 /** A condition that limits a public grant: a table key, a positive operator, values all concrete (or not known yet). */
-export function limitsPublicGrant(condition: Condition): boolean {
+function limitsPublicGrant(condition: Condition): boolean {
     const entry = BY_KEY.get(condition.keyLower);
     if (!entry || condition.ifExists || condition.setQualifier === "forallvalues" || !LIMITING_OPERATORS.has(condition.baseOperator)) {
         return false;
